@@ -1,0 +1,64 @@
+//! The CPU backend: buffers are `Vec<f32>`; matmul is `matrixmultiply::sgemm` (a blocked,
+//! SIMD GEMM) called once per batch entry with strides that express the transposes.
+
+use super::{Backend, MatmulSpec};
+use crate::error::Result;
+
+/// The pure-Rust CPU backend (native and wasm).
+#[derive(Clone, Debug, Default)]
+pub struct CpuBackend;
+
+impl Backend for CpuBackend {
+    type Buffer = Vec<f32>;
+
+    fn describe(&self) -> String {
+        "CPU (matrixmultiply sgemm)".to_string()
+    }
+
+    fn upload(&self, data: &[f32]) -> Result<Vec<f32>> {
+        Ok(data.to_vec())
+    }
+
+    fn zeros(&self, len: usize) -> Result<Vec<f32>> {
+        Ok(vec![0.0; len])
+    }
+
+    fn matmul(&self, spec: &MatmulSpec, a: &Vec<f32>, b: &Vec<f32>, c: &mut Vec<f32>) -> Result<()> {
+        spec.check(a.len(), b.len(), c.len())?;
+        let MatmulSpec { batch, m, k, n, trans_a, trans_b } = *spec;
+        // Row/column strides of op(A) (m×k) and op(B) (k×n) in their row-major storage.
+        let (rsa, csa) = if trans_a { (1, m) } else { (k, 1) };
+        let (rsb, csb) = if trans_b { (1, k) } else { (n, 1) };
+        for bi in 0..batch {
+            let a_b = &a[bi * m * k..(bi + 1) * m * k];
+            let b_b = &b[bi * k * n..(bi + 1) * k * n];
+            let c_b = &mut c[bi * m * n..(bi + 1) * m * n];
+            // SAFETY: `spec.check` proved each slice holds exactly m·k, k·n and m·n elements,
+            // and every index sgemm forms, i·rs + j·cs with i, j inside the op shape, lies
+            // inside its slice for the strides chosen above. `c_b` is a unique borrow.
+            unsafe {
+                matrixmultiply::sgemm(
+                    m,
+                    k,
+                    n,
+                    1.0,
+                    a_b.as_ptr(),
+                    rsa as isize,
+                    csa as isize,
+                    b_b.as_ptr(),
+                    rsb as isize,
+                    csb as isize,
+                    0.0,
+                    c_b.as_mut_ptr(),
+                    n as isize,
+                    1,
+                );
+            }
+        }
+        Ok(())
+    }
+
+    async fn read(&self, buf: &Vec<f32>) -> Result<Vec<f32>> {
+        Ok(buf.clone())
+    }
+}

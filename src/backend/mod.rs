@@ -1,0 +1,172 @@
+//! The compute seam: one [`Backend`] trait, a CPU implementation ([`cpu`]), a wgpu
+//! implementation ([`wgpu`], WebGPU in the browser, Vulkan/Metal/DX12 natively), and a naive
+//! f64 oracle ([`reference`]) that the shared [`conformance`] suite checks both against.
+//!
+//! Backends work on batches of K same-shaped small models at once, so every primitive is
+//! batched. Primitives so far:
+//!
+//! - **batched matmul** ([`MatmulSpec`]): for b in 0..batch, C_b = op(A_b) · op(B_b), where
+//!   op(X) = X or Xᵀ. Row-major storage: A_b is m×k (k×m when `trans_a`), B_b is k×n (n×k when
+//!   `trans_b`), C_b is m×n; the batch index is the slowest.
+//!
+//! Readback is async (`read`): the browser can only map GPU buffers from its event loop.
+//! Natively the futures are driven by `pollster`.
+
+pub mod conformance;
+pub mod cpu;
+pub mod reference;
+pub mod wgpu;
+
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+
+/// Shape of a batched matmul C_b = op(A_b) · op(B_b), b = 0..batch.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct MatmulSpec {
+    /// Number of independent products K.
+    pub batch: usize,
+    /// Rows of op(A) and C.
+    pub m: usize,
+    /// Columns of op(A) = rows of op(B).
+    pub k: usize,
+    /// Columns of op(B) and C.
+    pub n: usize,
+    /// A_b is stored k×m and used transposed.
+    pub trans_a: bool,
+    /// B_b is stored n×k and used transposed.
+    pub trans_b: bool,
+}
+
+impl MatmulSpec {
+    /// Elements of A (all batches).
+    pub fn a_len(&self) -> usize {
+        self.batch * self.m * self.k
+    }
+    /// Elements of B (all batches).
+    pub fn b_len(&self) -> usize {
+        self.batch * self.k * self.n
+    }
+    /// Elements of C (all batches).
+    pub fn c_len(&self) -> usize {
+        self.batch * self.m * self.n
+    }
+
+    /// Fail with a one-line shape error unless every dimension is ≥ 1, the element counts
+    /// fit in u32 (GPU indexing), and the buffers have exactly the needed lengths.
+    pub fn check(&self, a: usize, b: usize, c: usize) -> Result<()> {
+        if self.batch == 0 || self.m == 0 || self.k == 0 || self.n == 0 {
+            return Err(Error::Shape(format!("matmul dimensions must be ≥ 1, got {self:?}")));
+        }
+        let biggest = [self.a_len(), self.b_len(), self.c_len()]
+            .into_iter()
+            .max()
+            .unwrap_or(0);
+        let overflow = [
+            self.batch.checked_mul(self.m),
+            self.batch.checked_mul(self.k),
+            self.m.checked_mul(self.k),
+            self.k.checked_mul(self.n),
+            self.m.checked_mul(self.n),
+        ]
+        .contains(&None);
+        if overflow || biggest > u32::MAX as usize {
+            return Err(Error::Limit(format!(
+                "matmul {self:?} has more than 2^32 elements in one operand"
+            )));
+        }
+        let want = (self.a_len(), self.b_len(), self.c_len());
+        if (a, b, c) != want {
+            return Err(Error::Shape(format!(
+                "matmul {}x{}x{} (batch {}) needs A, B, C of {:?} elements, got {:?}",
+                self.m,
+                self.k,
+                self.n,
+                self.batch,
+                want,
+                (a, b, c)
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// A compute device holding f32 buffers.
+///
+/// The async methods are driven on one thread (the browser's event loop, or `pollster`
+/// natively), so their futures need not be `Send`.
+#[allow(async_fn_in_trait)]
+pub trait Backend {
+    /// A device buffer of f32.
+    type Buffer;
+
+    /// One line naming the device, e.g. `CPU (matrixmultiply)` or `WebGPU: <adapter>`.
+    fn describe(&self) -> String;
+
+    /// Copy host data to a new device buffer.
+    fn upload(&self, data: &[f32]) -> Result<Self::Buffer>;
+
+    /// A new zero-filled buffer of `len` elements.
+    fn zeros(&self, len: usize) -> Result<Self::Buffer>;
+
+    /// Batched C_b = op(A_b) · op(B_b) (see [`MatmulSpec`]); overwrites `c`.
+    fn matmul(
+        &self,
+        spec: &MatmulSpec,
+        a: &Self::Buffer,
+        b: &Self::Buffer,
+        c: &mut Self::Buffer,
+    ) -> Result<()>;
+
+    /// Copy a device buffer back to the host, waiting for queued work.
+    async fn read(&self, buf: &Self::Buffer) -> Result<Vec<f32>>;
+}
+
+/// Which device a page or CLI run computes on, and why.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct DeviceReport {
+    /// Whether the GPU path is used.
+    pub gpu: bool,
+    /// `WebGPU: <adapter>` / `Vulkan: <adapter>`, or `CPU fallback: <reason>`.
+    pub line: String,
+}
+
+/// Pick the device for `choice`: the GPU when one opens and passes a small matmul
+/// self-check (unless `cpu` was asked for), otherwise the CPU with the reason.
+pub async fn probe_device(choice: crate::config::BackendChoice) -> DeviceReport {
+    use crate::config::BackendChoice;
+    let fallback = |why: String| DeviceReport {
+        gpu: false,
+        line: format!("CPU fallback: {why}"),
+    };
+    if choice == BackendChoice::Cpu {
+        return fallback("backend=cpu was requested".into());
+    }
+    let gpu = match wgpu::GpuBackend::new().await {
+        Ok(g) => g,
+        Err(e) => return fallback(e.to_string()),
+    };
+    match self_check(&gpu).await {
+        Ok(()) => DeviceReport {
+            gpu: true,
+            line: gpu.describe(),
+        },
+        Err(e) => fallback(format!("{} failed its self-check ({e})", gpu.describe())),
+    }
+}
+
+/// A 2×3 · 3×2 product with a known answer: [[1,2,3],[4,5,6]]·[[1,0],[0,1],[1,1]] =
+/// [[4,5],[10,11]].
+pub async fn self_check<B: Backend>(backend: &B) -> Result<()> {
+    let spec = MatmulSpec { batch: 1, m: 2, k: 3, n: 2, trans_a: false, trans_b: false };
+    let a = backend.upload(&[1.0, 2.0, 3.0, 4.0, 5.0, 6.0])?;
+    let b = backend.upload(&[1.0, 0.0, 0.0, 1.0, 1.0, 1.0])?;
+    let mut c = backend.zeros(4)?;
+    backend.matmul(&spec, &a, &b, &mut c)?;
+    let got = backend.read(&c).await?;
+    if got == [4.0, 5.0, 10.0, 11.0] {
+        Ok(())
+    } else {
+        Err(Error::Gpu(format!("self-check gave {got:?}, want [4, 5, 10, 11]")))
+    }
+}

@@ -1,0 +1,353 @@
+//! The wgpu backend: WebGPU in the browser, Vulkan/Metal/DX12 natively (Vulkan on the Mesa
+//! lavapipe driver in CI). One compute pipeline per `.wgsl` file in `shaders/`, created once
+//! when the backend is made.
+//!
+//! Errors: wgpu reports validation failures and device loss through callbacks; both are
+//! recorded and turned into `Error::Gpu` at the next `read`, never a panic.
+
+use std::sync::{Arc, Mutex};
+
+use ::wgpu::util::DeviceExt;
+
+use super::{Backend, MatmulSpec};
+use crate::error::{Error, Result};
+
+/// Every shader, by file name, for the backend and the naga validation test.
+pub const SHADERS: &[(&str, &str)] = &[("matmul.wgsl", include_str!("shaders/matmul.wgsl"))];
+
+/// Side of the square matmul workgroup tile (must match `matmul.wgsl`).
+const TILE: usize = 16;
+
+/// The APIs to look for adapters on.
+#[cfg(target_arch = "wasm32")]
+const BACKENDS: ::wgpu::Backends = ::wgpu::Backends::BROWSER_WEBGPU;
+#[cfg(not(target_arch = "wasm32"))]
+const BACKENDS: ::wgpu::Backends = ::wgpu::Backends::PRIMARY;
+
+/// A GPU buffer of `len` f32.
+#[derive(Debug)]
+pub struct GpuBuffer {
+    buf: ::wgpu::Buffer,
+    len: usize,
+}
+
+impl GpuBuffer {
+    /// Elements held.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+    /// Whether it holds no elements.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+}
+
+/// A wgpu device with the compiled kernels.
+pub struct GpuBackend {
+    device: ::wgpu::Device,
+    queue: ::wgpu::Queue,
+    matmul: ::wgpu::ComputePipeline,
+    matmul_layout: ::wgpu::BindGroupLayout,
+    info: String,
+    limits: ::wgpu::Limits,
+    errors: Arc<Mutex<Vec<String>>>,
+}
+
+/// `name (driver, backend)` with the empty parts left out (browsers may hide the name).
+fn describe_adapter(info: &::wgpu::AdapterInfo) -> String {
+    let mut name = info.name.trim().to_string();
+    let details: Vec<&str> = [info.driver.trim(), info.driver_info.trim()]
+        .into_iter()
+        .filter(|s| !s.is_empty())
+        .collect();
+    if name.is_empty() {
+        name = format!("{:?} adapter (vendor {:#06x})", info.device_type, info.vendor);
+    }
+    if details.is_empty() {
+        name
+    } else {
+        format!("{name} ({})", details.join(", "))
+    }
+}
+
+/// The API the adapter speaks, as users know it.
+fn api_name(backend: ::wgpu::Backend) -> &'static str {
+    match backend {
+        ::wgpu::Backend::BrowserWebGpu => "WebGPU",
+        ::wgpu::Backend::Vulkan => "Vulkan",
+        ::wgpu::Backend::Metal => "Metal",
+        ::wgpu::Backend::Dx12 => "DX12",
+        _ => "GPU",
+    }
+}
+
+impl GpuBackend {
+    /// Find an adapter and open a device; `Error::NoGpu` says why when there is none.
+    pub async fn new() -> Result<Self> {
+        let instance = ::wgpu::Instance::new(::wgpu::InstanceDescriptor {
+            backends: BACKENDS,
+            ..::wgpu::InstanceDescriptor::new_without_display_handle()
+        });
+        let adapter = instance
+            .request_adapter(&::wgpu::RequestAdapterOptions {
+                power_preference: ::wgpu::PowerPreference::HighPerformance,
+                ..Default::default()
+            })
+            .await
+            .map_err(|e| Error::NoGpu(format!("no adapter ({e})")))?;
+        let info = adapter.get_info();
+        let limits = adapter.limits();
+        let (device, queue) = adapter
+            .request_device(&::wgpu::DeviceDescriptor {
+                label: Some("caulk"),
+                required_limits: limits.clone(),
+                ..Default::default()
+            })
+            .await
+            .map_err(|e| Error::NoGpu(format!("adapter {} refused a device ({e})", info.name)))?;
+
+        let errors = Arc::new(Mutex::new(Vec::new()));
+        let sink = errors.clone();
+        device.on_uncaptured_error(Arc::new(move |e: ::wgpu::Error| {
+            if let Ok(mut v) = sink.lock() {
+                v.push(e.to_string().lines().next().unwrap_or("error").to_string());
+            }
+        }));
+        let lost = errors.clone();
+        device.set_device_lost_callback(move |reason, msg| {
+            if let Ok(mut v) = lost.lock() {
+                v.push(format!("device lost ({reason:?}): {msg}"));
+            }
+        });
+
+        let (matmul, matmul_layout) = matmul_pipeline(&device);
+        Ok(GpuBackend {
+            device,
+            queue,
+            matmul,
+            matmul_layout,
+            info: format!("{}: {}", api_name(info.backend), describe_adapter(&info)),
+            limits,
+            errors,
+        })
+    }
+
+    /// Errors recorded since the last call, as one `Error::Gpu`.
+    fn take_errors(&self) -> Result<()> {
+        let mut v = self
+            .errors
+            .lock()
+            .map_err(|_| Error::Gpu("error log poisoned".into()))?;
+        if v.is_empty() {
+            Ok(())
+        } else {
+            let all = v.join("; ");
+            v.clear();
+            Err(Error::Gpu(all))
+        }
+    }
+
+    fn check_binding(&self, what: &str, len: usize) -> Result<()> {
+        let bytes = (len as u64) * 4;
+        let max = self.limits.max_storage_buffer_binding_size as u64;
+        if bytes > max {
+            return Err(Error::Limit(format!(
+                "{what} needs {bytes} bytes, the device binds at most {max}"
+            )));
+        }
+        Ok(())
+    }
+}
+
+fn matmul_pipeline(device: &::wgpu::Device) -> (::wgpu::ComputePipeline, ::wgpu::BindGroupLayout) {
+    let storage = |binding, read_only| ::wgpu::BindGroupLayoutEntry {
+        binding,
+        visibility: ::wgpu::ShaderStages::COMPUTE,
+        ty: ::wgpu::BindingType::Buffer {
+            ty: ::wgpu::BufferBindingType::Storage { read_only },
+            has_dynamic_offset: false,
+            min_binding_size: None,
+        },
+        count: None,
+    };
+    let layout = device.create_bind_group_layout(&::wgpu::BindGroupLayoutDescriptor {
+        label: Some("matmul"),
+        entries: &[
+            ::wgpu::BindGroupLayoutEntry {
+                binding: 0,
+                visibility: ::wgpu::ShaderStages::COMPUTE,
+                ty: ::wgpu::BindingType::Buffer {
+                    ty: ::wgpu::BufferBindingType::Uniform,
+                    has_dynamic_offset: false,
+                    min_binding_size: None,
+                },
+                count: None,
+            },
+            storage(1, true),
+            storage(2, true),
+            storage(3, false),
+        ],
+    });
+    let pipeline_layout = device.create_pipeline_layout(&::wgpu::PipelineLayoutDescriptor {
+        label: Some("matmul"),
+        bind_group_layouts: &[Some(&layout)],
+        immediate_size: 0,
+    });
+    let module = device.create_shader_module(::wgpu::ShaderModuleDescriptor {
+        label: Some("matmul.wgsl"),
+        source: ::wgpu::ShaderSource::Wgsl(SHADERS[0].1.into()),
+    });
+    let pipeline = device.create_compute_pipeline(&::wgpu::ComputePipelineDescriptor {
+        label: Some("matmul"),
+        layout: Some(&pipeline_layout),
+        module: &module,
+        entry_point: Some("main"),
+        compilation_options: Default::default(),
+        cache: None,
+    });
+    (pipeline, layout)
+}
+
+/// Uniform block of `matmul.wgsl` (8 × u32 = 32 bytes).
+#[repr(C)]
+#[derive(Clone, Copy, bytemuck::Pod, bytemuck::Zeroable)]
+struct MatmulParams {
+    batch: u32,
+    m: u32,
+    k: u32,
+    n: u32,
+    trans_a: u32,
+    trans_b: u32,
+    pad: [u32; 2],
+}
+
+const STORAGE: ::wgpu::BufferUsages = ::wgpu::BufferUsages::STORAGE
+    .union(::wgpu::BufferUsages::COPY_SRC)
+    .union(::wgpu::BufferUsages::COPY_DST);
+
+impl Backend for GpuBackend {
+    type Buffer = GpuBuffer;
+
+    fn describe(&self) -> String {
+        self.info.clone()
+    }
+
+    fn upload(&self, data: &[f32]) -> Result<GpuBuffer> {
+        self.check_binding("buffer", data.len())?;
+        if data.is_empty() {
+            return self.zeros(0);
+        }
+        let buf = self.device.create_buffer_init(&::wgpu::util::BufferInitDescriptor {
+            label: None,
+            contents: bytemuck::cast_slice(data),
+            usage: STORAGE,
+        });
+        Ok(GpuBuffer { buf, len: data.len() })
+    }
+
+    fn zeros(&self, len: usize) -> Result<GpuBuffer> {
+        self.check_binding("buffer", len)?;
+        // wgpu zero-initialises new buffers. A binding may not be empty: keep ≥ 1 element.
+        let buf = self.device.create_buffer(&::wgpu::BufferDescriptor {
+            label: None,
+            size: (len.max(1) * 4) as u64,
+            usage: STORAGE,
+            mapped_at_creation: false,
+        });
+        Ok(GpuBuffer { buf, len })
+    }
+
+    fn matmul(&self, spec: &MatmulSpec, a: &GpuBuffer, b: &GpuBuffer, c: &mut GpuBuffer) -> Result<()> {
+        spec.check(a.len, b.len, c.len)?;
+        let max_groups = self.limits.max_compute_workgroups_per_dimension as usize;
+        let groups = (spec.n.div_ceil(TILE), spec.m.div_ceil(TILE), spec.batch);
+        if groups.0 > max_groups || groups.1 > max_groups || groups.2 > max_groups {
+            return Err(Error::Limit(format!(
+                "matmul {spec:?} needs {groups:?} workgroups, the device allows {max_groups} per dimension"
+            )));
+        }
+        let params = MatmulParams {
+            batch: spec.batch as u32,
+            m: spec.m as u32,
+            k: spec.k as u32,
+            n: spec.n as u32,
+            trans_a: spec.trans_a as u32,
+            trans_b: spec.trans_b as u32,
+            pad: [0; 2],
+        };
+        let uniform = self.device.create_buffer_init(&::wgpu::util::BufferInitDescriptor {
+            label: Some("matmul params"),
+            contents: bytemuck::bytes_of(&params),
+            usage: ::wgpu::BufferUsages::UNIFORM,
+        });
+        let bind = self.device.create_bind_group(&::wgpu::BindGroupDescriptor {
+            label: Some("matmul"),
+            layout: &self.matmul_layout,
+            entries: &[
+                ::wgpu::BindGroupEntry { binding: 0, resource: uniform.as_entire_binding() },
+                ::wgpu::BindGroupEntry { binding: 1, resource: a.buf.as_entire_binding() },
+                ::wgpu::BindGroupEntry { binding: 2, resource: b.buf.as_entire_binding() },
+                ::wgpu::BindGroupEntry { binding: 3, resource: c.buf.as_entire_binding() },
+            ],
+        });
+        let mut encoder = self
+            .device
+            .create_command_encoder(&::wgpu::CommandEncoderDescriptor { label: Some("matmul") });
+        {
+            let mut pass = encoder.begin_compute_pass(&::wgpu::ComputePassDescriptor {
+                label: Some("matmul"),
+                timestamp_writes: None,
+            });
+            pass.set_pipeline(&self.matmul);
+            pass.set_bind_group(0, &bind, &[]);
+            pass.dispatch_workgroups(groups.0 as u32, groups.1 as u32, groups.2 as u32);
+        }
+        self.queue.submit([encoder.finish()]);
+        Ok(())
+    }
+
+    async fn read(&self, src: &GpuBuffer) -> Result<Vec<f32>> {
+        self.take_errors()?;
+        if src.len == 0 {
+            return Ok(Vec::new());
+        }
+        let size = (src.len * 4) as u64;
+        let staging = self.device.create_buffer(&::wgpu::BufferDescriptor {
+            label: Some("readback"),
+            size,
+            usage: ::wgpu::BufferUsages::MAP_READ | ::wgpu::BufferUsages::COPY_DST,
+            mapped_at_creation: false,
+        });
+        let mut encoder = self
+            .device
+            .create_command_encoder(&::wgpu::CommandEncoderDescriptor { label: Some("readback") });
+        encoder.copy_buffer_to_buffer(&src.buf, 0, &staging, 0, size);
+        self.queue.submit([encoder.finish()]);
+
+        let (tx, rx) = futures_channel::oneshot::channel();
+        staging.map_async(::wgpu::MapMode::Read, .., move |r| {
+            // The receiver is alive until this future completes; a send error means the read
+            // was abandoned, and then nobody needs the result.
+            let _ = tx.send(r);
+        });
+        // Natively the map callback only runs inside poll; in the browser poll is a no-op and
+        // the event loop delivers it.
+        #[cfg(not(target_arch = "wasm32"))]
+        self.device
+            .poll(::wgpu::PollType::wait_indefinitely())
+            .map_err(|e| Error::Gpu(format!("poll: {e}")))?;
+        rx.await
+            .map_err(|_| Error::Gpu("readback callback dropped (device lost?)".into()))?
+            .map_err(|e| Error::Gpu(format!("map: {e}")))?;
+        let out = {
+            let view = staging
+                .get_mapped_range(..)
+                .map_err(|e| Error::Gpu(format!("mapped range: {e}")))?;
+            // Copies, so the mapped bytes need not be 4-byte aligned.
+            bytemuck::pod_collect_to_vec::<u8, f32>(&view)
+        };
+        staging.unmap();
+        self.take_errors()?;
+        Ok(out)
+    }
+}

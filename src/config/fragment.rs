@@ -1,0 +1,160 @@
+//! URL fragment ⇄ [`Config`]. Syntax: `v=1&key=value&...` with an optional leading `#`;
+//! values may be percent-encoded. The writer emits every key in [`KEYS`] order, so a link
+//! always carries the full config including the seed.
+//!
+//! Parsing is lenient and total: every problem becomes a [`ConfigError`] naming its key
+//! while that key keeps its default, so the page can show the message and still work. The
+//! strict form for the CLI is [`Config::from_fragment`].
+
+use serde::Serialize;
+
+use super::keys::{self, quote, KEYS};
+use super::{Config, ConfigError, Preset};
+
+/// The fragment syntax version this build reads and writes.
+pub const FRAGMENT_VERSION: &str = "1";
+
+/// Longest fragment accepted; longer ones are refused whole (hostile links).
+pub const MAX_FRAGMENT_LEN: usize = 4096;
+
+/// A parsed fragment: the config (defaults where a key was bad or missing), its canonical
+/// fragment, and what went wrong.
+#[derive(Clone, Debug, Serialize)]
+pub struct Parsed {
+    /// The resulting config; always valid.
+    pub config: Config,
+    /// `config` written back as a canonical fragment.
+    pub fragment: String,
+    /// Bad values, each naming its key; those keys took their defaults.
+    pub errors: Vec<ConfigError>,
+    /// Ignored unknown keys, repeated keys, a missing version.
+    pub warnings: Vec<String>,
+}
+
+/// Decode `%XX` escapes; `None` when an escape is malformed or the bytes are not UTF-8.
+fn percent_decode(s: &str) -> Option<String> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = s.get(i + 1..i + 3)?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+/// Parse a fragment leniently (see the module doc).
+pub fn parse_fragment(fragment: &str) -> Parsed {
+    let mut errors = Vec::new();
+    let mut warnings = Vec::new();
+    let body = fragment.strip_prefix('#').unwrap_or(fragment);
+    if body.len() > MAX_FRAGMENT_LEN {
+        errors.push(ConfigError::new(
+            "fragment",
+            format!(
+                "{} characters, at most {MAX_FRAGMENT_LEN} allowed; using the defaults",
+                body.len()
+            ),
+        ));
+        return finish(Config::default(), errors, warnings);
+    }
+
+    // Split into decoded (key, value) pairs; later duplicates win with a warning.
+    let mut pairs: Vec<(String, String)> = Vec::new();
+    for part in body.split('&').filter(|p| !p.is_empty()) {
+        let (raw_key, raw_value) = part.split_once('=').unwrap_or((part, ""));
+        let Some(key) = percent_decode(raw_key) else {
+            warnings.push(format!("ignored a key with a bad escape: {}", quote(raw_key)));
+            continue;
+        };
+        let Some(value) = percent_decode(raw_value) else {
+            errors.push(ConfigError::new(
+                &quote(&key),
+                format!("{} has a malformed %-escape", quote(raw_value)),
+            ));
+            continue;
+        };
+        if let Some(old) = pairs.iter_mut().find(|(k, _)| *k == key) {
+            warnings.push(format!("{}: given twice, the last value is used", quote(&key)));
+            old.1 = value;
+        } else {
+            pairs.push((key, value));
+        }
+    }
+
+    let value_of = |key: &str| pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str());
+    match value_of("v") {
+        Some(FRAGMENT_VERSION) => {}
+        None if pairs.is_empty() => {}
+        None => warnings.push(format!("v: missing, read as version {FRAGMENT_VERSION}")),
+        Some(other) => {
+            errors.push(ConfigError::new(
+                "v",
+                format!(
+                    "version {} is not supported (this app reads {FRAGMENT_VERSION}); using the defaults",
+                    quote(other)
+                ),
+            ));
+            return finish(Config::default(), errors, warnings);
+        }
+    }
+
+    // The preset decides the defaults of every omitted key, so it is read first.
+    let mut config = Config::default();
+    if let Some(p) = value_of("preset") {
+        if let Err(e) = config.set("preset", p) {
+            errors.push(e);
+        }
+    }
+    let preset: Preset = config.preset;
+    let defaults = Config::for_preset(preset);
+    config = defaults.clone();
+
+    for (key, value) in &pairs {
+        if key == "v" || key == "preset" {
+            continue;
+        }
+        if keys::spec(key).is_none() {
+            warnings.push(format!("{}: unknown key, ignored", quote(key)));
+            continue;
+        }
+        if let Err(e) = config.set(key, value) {
+            errors.push(e);
+        }
+    }
+    if let Err(e) = keys::check_cross(&config) {
+        // Fall back to the offending key's default, clamped to keep the rule.
+        config.layers = defaults.layers.min(config.depth);
+        errors.push(e);
+    }
+    finish(config, errors, warnings)
+}
+
+fn finish(config: Config, errors: Vec<ConfigError>, warnings: Vec<String>) -> Parsed {
+    Parsed {
+        fragment: write_fragment(&config),
+        config,
+        errors,
+        warnings,
+    }
+}
+
+/// The canonical fragment of `c` (no leading `#`).
+pub fn write_fragment(c: &Config) -> String {
+    let mut out = format!("v={FRAGMENT_VERSION}");
+    for spec in KEYS {
+        if let Some(value) = keys::get(c, spec.key) {
+            out.push('&');
+            out.push_str(spec.key);
+            out.push('=');
+            out.push_str(&value);
+        }
+    }
+    out
+}

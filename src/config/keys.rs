@@ -1,0 +1,340 @@
+//! The table of config keys: kind, bounds and help for each, and the single parser/printer
+//! pair for their values. Enumerated values use the serde names of [`Preset`], [`Method`] and
+//! [`BackendChoice`], so a name is spelled in one place.
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use super::{Config, ConfigError};
+
+/// How a key's value is written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum KeyKind {
+    /// A non-negative integer (decimal digits, or an exact integer like `1e5`).
+    Int,
+    /// A finite decimal number.
+    Float,
+    /// A comma list of integers, strictly increasing.
+    IntList,
+    /// One name out of `choices`.
+    Enum,
+    /// A comma list of names out of `choices`, no repeats.
+    EnumList,
+}
+
+/// One key of the contract with its bounds. `min_open` makes the lower bound exclusive.
+#[derive(Clone, Copy, Debug, Serialize)]
+pub struct KeySpec {
+    /// The key as it appears in fragments, the CLI and JSON.
+    pub key: &'static str,
+    /// Value syntax.
+    pub kind: KeyKind,
+    /// Lower bound of a number or of every list item.
+    pub min: f64,
+    /// Upper bound of a number or of every list item.
+    pub max: f64,
+    /// Whether `min` itself is excluded.
+    pub min_open: bool,
+    /// Most items a list may hold.
+    pub max_items: usize,
+    /// Allowed names for enumerations.
+    pub choices: &'static [&'static str],
+    /// One line for the UI and `--help`.
+    pub help: &'static str,
+}
+
+const fn num(key: &'static str, kind: KeyKind, min: f64, max: f64, help: &'static str) -> KeySpec {
+    KeySpec {
+        key,
+        kind,
+        min,
+        max,
+        min_open: false,
+        max_items: 1,
+        choices: &[],
+        help,
+    }
+}
+
+const fn open(spec: KeySpec) -> KeySpec {
+    KeySpec {
+        min_open: true,
+        ..spec
+    }
+}
+
+const fn list(spec: KeySpec, max_items: usize) -> KeySpec {
+    KeySpec { max_items, ..spec }
+}
+
+const fn names(
+    key: &'static str,
+    kind: KeyKind,
+    choices: &'static [&'static str],
+    help: &'static str,
+) -> KeySpec {
+    KeySpec {
+        key,
+        kind,
+        min: 0.0,
+        max: 0.0,
+        min_open: false,
+        max_items: choices.len(),
+        choices,
+        help,
+    }
+}
+
+/// Largest integer a JavaScript number holds exactly (2^53 − 1): seeds survive the page.
+pub const MAX_SAFE_INT: f64 = 9_007_199_254_740_991.0;
+
+/// Method ids in SCIENCE.md order.
+pub const METHOD_IDS: &[&str] = &[
+    "caulk-adapter",
+    "caulk-spline",
+    "lora",
+    "partial",
+    "linear-probe",
+    "full",
+    "scratch",
+];
+
+use KeyKind::*;
+
+/// Every key, in the canonical order the fragment writer uses.
+pub const KEYS: &[KeySpec] = &[
+    names("preset", Enum, &["limit", "scratch", "headline", "peft"], "experiment preset"),
+    num("seed", Int, 0.0, MAX_SAFE_INT, "master seed of every random stream"),
+    num("d", Int, 1.0, 16.0, "input dimension d"),
+    num("k", Int, 1.0, 2.0, "feature (bottleneck) dimension k"),
+    open(num("alpha", Float, 0.0, 1.0, "caulk smoothness α")),
+    open(num("beta", Float, 0.0, 1.0, "head smoothness β")),
+    open(num("s_phi", Float, 0.0, 2.0, "feature-extractor smoothness s_φ")),
+    num("sigma", Float, 0.0, 2.0, "label-noise standard deviation σ"),
+    list(num("m", IntList, 10.0, 1e6, "source sample sizes m"), 16),
+    list(num("width", IntList, 4.0, 1024.0, "backbone widths W"), 16),
+    num("depth", Int, 1.0, 6.0, "backbone depth (hidden layers)"),
+    list(num("n", IntList, 4.0, 1e5, "target sample sizes n"), 64),
+    num("seeds", Int, 1.0, 32.0, "independent seeds per point"),
+    names("methods", EnumList, METHOD_IDS, "downstream methods"),
+    num("rank", Int, 1.0, 64.0, "LoRA rank r"),
+    num("adapter_width", Int, 1.0, 256.0, "adapter bottleneck width"),
+    num("layers", Int, 1.0, 6.0, "layers fitted by partial fine-tuning (≤ depth)"),
+    num("steps", Int, 1.0, 100_000.0, "gradient steps per fit"),
+    open(num("lr", Float, 0.0, 1.0, "learning rate")),
+    names("backend", Enum, &["auto", "cpu", "gpu"], "compute device"),
+    open(num("eps", Float, 0.0, 10.0, "target excess risk ε for n_ε")),
+];
+
+/// The spec of `key`.
+pub fn spec(key: &str) -> Option<&'static KeySpec> {
+    KEYS.iter().find(|s| s.key == key)
+}
+
+/// A value as it may be quoted in a one-line message: at most 40 characters, control and
+/// non-ASCII characters escaped.
+pub fn quote(value: &str) -> String {
+    let short: String = value.chars().take(40).collect();
+    let more = if value.chars().count() > 40 { "…" } else { "" };
+    format!("{}{more}", short.escape_default())
+}
+
+impl KeySpec {
+    /// `[lo, hi]` or `(lo, hi]` for messages.
+    pub fn range_text(&self) -> String {
+        let lb = if self.min_open { '(' } else { '[' };
+        format!("{lb}{}, {}]", self.min, self.max)
+    }
+
+    fn err(&self, message: impl Into<String>) -> ConfigError {
+        ConfigError::new(self.key, message)
+    }
+
+    fn check_range(&self, x: f64, text: &str) -> Result<f64, ConfigError> {
+        let low_ok = if self.min_open {
+            x > self.min
+        } else {
+            x >= self.min
+        };
+        if low_ok && x <= self.max {
+            Ok(x)
+        } else {
+            Err(self.err(format!(
+                "{} is out of range {}",
+                quote(text),
+                self.range_text()
+            )))
+        }
+    }
+
+    fn parse_float(&self, text: &str) -> Result<f64, ConfigError> {
+        let plain = !text.is_empty()
+            && text
+                .chars()
+                .all(|c| c.is_ascii_digit() || matches!(c, '.' | '-' | '+' | 'e' | 'E'));
+        let x: f64 = match text.parse::<f64>() {
+            Ok(x) if plain && x.is_finite() => x,
+            _ => return Err(self.err(format!("{} is not a finite number", quote(text)))),
+        };
+        // Normalise −0 to +0 so that printing and parsing agree bit for bit.
+        self.check_range(x + 0.0, text)
+    }
+
+    fn parse_int(&self, text: &str) -> Result<u64, ConfigError> {
+        if let Ok(v) = text.parse::<u64>() {
+            if text.bytes().all(|b| b.is_ascii_digit()) {
+                return self.check_range(v as f64, text).map(|_| v);
+            }
+        }
+        // Exact integers in float notation (`1e5`) are accepted; anything else is not.
+        let x = self.parse_float(text).map_err(|_| {
+            self.err(format!("{} is not a whole number", quote(text)))
+        })?;
+        if x.fract() != 0.0 {
+            return Err(self.err(format!("{} is not a whole number", quote(text))));
+        }
+        Ok(x as u64)
+    }
+
+    fn parse_int_list(&self, text: &str) -> Result<Vec<u64>, ConfigError> {
+        let items = self.split(text)?;
+        let values = items
+            .iter()
+            .map(|t| self.parse_int(t))
+            .collect::<Result<Vec<_>, _>>()?;
+        if values.windows(2).any(|w| w[0] >= w[1]) {
+            return Err(self.err(format!(
+                "{} must be strictly increasing",
+                quote(text)
+            )));
+        }
+        Ok(values)
+    }
+
+    fn split<'a>(&self, text: &'a str) -> Result<Vec<&'a str>, ConfigError> {
+        if text.is_empty() {
+            return Err(self.err("empty list"));
+        }
+        let items: Vec<&str> = text.split(',').collect();
+        if items.len() > self.max_items {
+            return Err(self.err(format!(
+                "{} items, at most {} allowed",
+                items.len(),
+                self.max_items
+            )));
+        }
+        Ok(items)
+    }
+
+    fn parse_name<T: DeserializeOwned>(&self, text: &str) -> Result<T, ConfigError> {
+        if !self.choices.contains(&text) {
+            return Err(self.err(format!(
+                "{} is not one of {}",
+                quote(text),
+                self.choices.join("|")
+            )));
+        }
+        serde_json::from_value(serde_json::Value::String(text.to_string()))
+            .map_err(|_| self.err(format!("{} has no variant", quote(text))))
+    }
+
+    fn parse_names<T: DeserializeOwned + PartialEq>(&self, text: &str) -> Result<Vec<T>, ConfigError> {
+        let items = self.split(text)?;
+        let mut out: Vec<T> = Vec::with_capacity(items.len());
+        for item in items {
+            let v = self.parse_name(item)?;
+            if out.contains(&v) {
+                return Err(self.err(format!("{} is listed twice", quote(item))));
+            }
+            out.push(v);
+        }
+        Ok(out)
+    }
+}
+
+fn name_of<T: Serialize>(v: &T) -> String {
+    match serde_json::to_value(v) {
+        Ok(serde_json::Value::String(s)) => s,
+        _ => String::new(),
+    }
+}
+
+fn join<T: ToString>(items: &[T]) -> String {
+    items
+        .iter()
+        .map(|x| x.to_string())
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// The value of `key` in fragment syntax; `None` for an unknown key.
+pub fn get(c: &Config, key: &str) -> Option<String> {
+    Some(match key {
+        "preset" => name_of(&c.preset),
+        "seed" => c.seed.to_string(),
+        "d" => c.d.to_string(),
+        "k" => c.k.to_string(),
+        "alpha" => c.alpha.to_string(),
+        "beta" => c.beta.to_string(),
+        "s_phi" => c.s_phi.to_string(),
+        "sigma" => c.sigma.to_string(),
+        "m" => join(&c.m),
+        "width" => join(&c.width),
+        "depth" => c.depth.to_string(),
+        "n" => join(&c.n),
+        "seeds" => c.seeds.to_string(),
+        "methods" => c.methods.iter().map(name_of).collect::<Vec<_>>().join(","),
+        "rank" => c.rank.to_string(),
+        "adapter_width" => c.adapter_width.to_string(),
+        "layers" => c.layers.to_string(),
+        "steps" => c.steps.to_string(),
+        "lr" => c.lr.to_string(),
+        "backend" => name_of(&c.backend),
+        "eps" => c.eps.to_string(),
+        _ => return None,
+    })
+}
+
+/// Parse `text` for `key` with its bounds and store it in `c`.
+pub fn set(c: &mut Config, key: &str, text: &str) -> Result<(), ConfigError> {
+    let s = spec(key).ok_or_else(|| ConfigError::new(key, "unknown key"))?;
+    // Integer keys other than seed, m and n fit in u32 by their bounds (max 100 000).
+    let small = |v: u64| v as u32;
+    match key {
+        "preset" => c.preset = s.parse_name(text)?,
+        "seed" => c.seed = s.parse_int(text)?,
+        "d" => c.d = small(s.parse_int(text)?),
+        "k" => c.k = small(s.parse_int(text)?),
+        "alpha" => c.alpha = s.parse_float(text)?,
+        "beta" => c.beta = s.parse_float(text)?,
+        "s_phi" => c.s_phi = s.parse_float(text)?,
+        "sigma" => c.sigma = s.parse_float(text)?,
+        "m" => c.m = s.parse_int_list(text)?,
+        "width" => c.width = s.parse_int_list(text)?.into_iter().map(small).collect(),
+        "depth" => c.depth = small(s.parse_int(text)?),
+        "n" => c.n = s.parse_int_list(text)?,
+        "seeds" => c.seeds = small(s.parse_int(text)?),
+        "methods" => c.methods = s.parse_names(text)?,
+        "rank" => c.rank = small(s.parse_int(text)?),
+        "adapter_width" => c.adapter_width = small(s.parse_int(text)?),
+        "layers" => c.layers = small(s.parse_int(text)?),
+        "steps" => c.steps = small(s.parse_int(text)?),
+        "lr" => c.lr = s.parse_float(text)?,
+        "backend" => c.backend = s.parse_name(text)?,
+        "eps" => c.eps = s.parse_float(text)?,
+        _ => return Err(ConfigError::new(key, "unknown key")),
+    }
+    Ok(())
+}
+
+/// Rules that involve more than one key.
+pub fn check_cross(c: &Config) -> Result<(), ConfigError> {
+    if c.layers > c.depth {
+        return Err(ConfigError::new(
+            "layers",
+            format!("{} exceeds depth {}", c.layers, c.depth),
+        ));
+    }
+    Ok(())
+}

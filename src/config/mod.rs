@@ -1,0 +1,187 @@
+//! The app's whole state: one [`Config`], validated with bounds on every key, versioned, and
+//! carried in the URL fragment (`#v=1&key=value&...`) or the CLI's `--fragment`.
+//!
+//! - [`keys`] holds the table of keys with their kinds and bounds ([`KeySpec`]), and the one
+//!   setter/getter pair that parses and prints each value. Validation of a whole config is
+//!   "print every key and parse it back", so each bound is written exactly once.
+//! - [`fragment`] reads and writes fragments; `parse(write(c)) == c` for every valid `c`.
+//! - [`presets`] gives each preset's defaults; omitted keys take them.
+
+pub mod fragment;
+pub mod keys;
+pub mod presets;
+
+use serde::{Deserialize, Serialize};
+
+pub use fragment::{parse_fragment, Parsed, FRAGMENT_VERSION, MAX_FRAGMENT_LEN};
+pub use keys::{KeyKind, KeySpec, KEYS};
+
+/// A malformed or out-of-range value, naming the key. Displays as one line `key: message`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, thiserror::Error)]
+#[error("{key}: {message}")]
+pub struct ConfigError {
+    /// The config key (or `fragment` / `v` for the fragment as a whole).
+    pub key: String,
+    /// What is wrong and what is allowed.
+    pub message: String,
+}
+
+impl ConfigError {
+    /// An error about `key`.
+    pub fn new(key: &str, message: impl Into<String>) -> Self {
+        ConfigError {
+            key: key.to_string(),
+            message: message.into(),
+        }
+    }
+}
+
+/// Experiment presets of SCIENCE.md §5.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Preset {
+    /// Oracle extractor, spline caulk: slope → −2s/(2s+1), free of d.
+    Limit,
+    /// No pre-training: slope −2s*/(2s*+d).
+    Scratch,
+    /// n × m (× width) on pre-trained backbones: floors fall, slopes steepen with m.
+    Headline,
+    /// n × method at a fixed backbone.
+    Peft,
+}
+
+/// Downstream methods of SCIENCE.md §4.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Method {
+    /// Residual bottleneck adapter between extractor and head (gradient).
+    #[serde(rename = "caulk-adapter")]
+    CaulkAdapter,
+    /// 1-D spline in the learned feature (closed form).
+    #[serde(rename = "caulk-spline")]
+    CaulkSpline,
+    /// Rank-r updates on chosen backbone layers (gradient).
+    #[serde(rename = "lora")]
+    Lora,
+    /// The last L backbone layers plus the head (gradient).
+    #[serde(rename = "partial")]
+    Partial,
+    /// The head's last linear layer (ridge).
+    #[serde(rename = "linear-probe")]
+    LinearProbe,
+    /// Everything, from the pre-trained initialisation (gradient).
+    #[serde(rename = "full")]
+    Full,
+    /// Everything, from random initialisation (gradient).
+    #[serde(rename = "scratch")]
+    Scratch,
+}
+
+/// Where training runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BackendChoice {
+    /// WebGPU / native GPU when an adapter exists, else the CPU with the reason shown.
+    Auto,
+    /// The CPU path.
+    Cpu,
+    /// The GPU path; an error when no adapter exists.
+    Gpu,
+}
+
+/// Every key of the URL-fragment contract (ARCHITECTURE.md), with the preset's defaults for
+/// omitted keys. Field names are the keys.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Config {
+    /// Experiment preset.
+    pub preset: Preset,
+    /// Master seed of all random streams.
+    pub seed: u64,
+    /// Input dimension.
+    pub d: u32,
+    /// Feature (bottleneck) dimension.
+    pub k: u32,
+    /// Hölder exponent of the caulk, in (0, 1].
+    pub alpha: f64,
+    /// Hölder exponent of the head, in (0, 1].
+    pub beta: f64,
+    /// Smoothness of the feature extractor, in (0, 2].
+    pub s_phi: f64,
+    /// Label-noise standard deviation, in [0, 2].
+    pub sigma: f64,
+    /// Source sample sizes (strictly increasing).
+    pub m: Vec<u64>,
+    /// Backbone widths (strictly increasing).
+    pub width: Vec<u32>,
+    /// Backbone depth (hidden layers of the extractor).
+    pub depth: u32,
+    /// Target sample sizes (strictly increasing).
+    pub n: Vec<u64>,
+    /// Independent seeds per point.
+    pub seeds: u32,
+    /// Downstream methods (no repeats).
+    pub methods: Vec<Method>,
+    /// LoRA rank.
+    pub rank: u32,
+    /// Adapter bottleneck width.
+    pub adapter_width: u32,
+    /// Layers fitted by `partial` (at most `depth`).
+    pub layers: u32,
+    /// Gradient steps per fit.
+    pub steps: u32,
+    /// Learning rate.
+    pub lr: f64,
+    /// Compute device choice.
+    pub backend: BackendChoice,
+    /// Target excess risk for the sample complexity n_ε.
+    pub eps: f64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        presets::defaults(Preset::Limit)
+    }
+}
+
+impl Config {
+    /// The defaults of `preset`.
+    pub fn for_preset(preset: Preset) -> Self {
+        presets::defaults(preset)
+    }
+
+    /// Strict parse for the CLI and tests: the first error fails the whole fragment.
+    /// Warnings (unknown or repeated keys) are returned beside the config.
+    pub fn from_fragment(fragment: &str) -> Result<(Config, Vec<String>), ConfigError> {
+        let parsed = parse_fragment(fragment);
+        match parsed.errors.into_iter().next() {
+            Some(e) => Err(e),
+            None => Ok((parsed.config, parsed.warnings)),
+        }
+    }
+
+    /// The canonical fragment (without `#`): version first, then every key in [`KEYS`] order.
+    pub fn to_fragment(&self) -> String {
+        fragment::write_fragment(self)
+    }
+
+    /// The value of `key` as the fragment writes it; `None` for an unknown key.
+    pub fn get(&self, key: &str) -> Option<String> {
+        keys::get(self, key)
+    }
+
+    /// Parse `value` for `key` (bounds checked) and store it.
+    pub fn set(&mut self, key: &str, value: &str) -> Result<(), ConfigError> {
+        keys::set(self, key, value)
+    }
+
+    /// Check every key's bounds and the cross-key rules. A config built in code or
+    /// deserialised from JSON goes through the same checks as one parsed from a fragment.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let mut probe = Config::for_preset(self.preset);
+        for spec in KEYS {
+            let value = keys::get(self, spec.key)
+                .ok_or_else(|| ConfigError::new(spec.key, "missing getter"))?;
+            probe.set(spec.key, &value)?;
+        }
+        keys::check_cross(self)
+    }
+}

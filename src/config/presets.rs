@@ -1,0 +1,75 @@
+//! Defaults of each preset (SCIENCE.md §5). Omitted fragment keys take these values.
+//!
+//! Provisional sizes: the experiment issue tunes them so the browser's CPU path finishes
+//! `headline` in about a minute.
+
+use super::{BackendChoice, Config, Method, Preset};
+
+/// Powers of two from 2^lo to 2^hi.
+fn pow2(lo: u32, hi: u32) -> Vec<u64> {
+    (lo..=hi).map(|e| 1u64 << e).collect()
+}
+
+/// The defaults of `preset`.
+pub fn defaults(preset: Preset) -> Config {
+    // Shared base: d = 3, s = αβ = 0.5 (the SCIENCE.md check values), σ = 0.5.
+    let base = Config {
+        preset,
+        seed: 1,
+        d: 3,
+        k: 1,
+        alpha: 0.5,
+        beta: 1.0,
+        s_phi: 1.0,
+        sigma: 0.5,
+        m: vec![100_000],
+        width: vec![64],
+        depth: 2,
+        n: pow2(7, 12),
+        seeds: 16,
+        methods: vec![Method::CaulkSpline],
+        rank: 4,
+        adapter_width: 8,
+        layers: 1,
+        steps: 2000,
+        lr: 0.01,
+        backend: BackendChoice::Auto,
+        eps: 0.01,
+    };
+    match preset {
+        Preset::Limit => base,
+        Preset::Scratch => Config {
+            methods: vec![Method::Scratch],
+            n: pow2(6, 12),
+            seeds: 8,
+            ..base
+        },
+        // s = 0.8 · 0.8 = 0.64, the headline check of SCIENCE.md §5.
+        Preset::Headline => Config {
+            alpha: 0.8,
+            beta: 0.8,
+            m: vec![300, 3000, 30_000],
+            n: pow2(6, 11),
+            seeds: 8,
+            methods: vec![Method::CaulkSpline, Method::CaulkAdapter],
+            ..base
+        },
+        Preset::Peft => Config {
+            alpha: 0.8,
+            beta: 0.8,
+            m: vec![30_000],
+            n: vec![64, 256, 1024],
+            seeds: 4,
+            methods: vec![
+                Method::CaulkAdapter,
+                Method::CaulkSpline,
+                Method::Lora,
+                Method::Partial,
+                Method::LinearProbe,
+                Method::Full,
+                Method::Scratch,
+            ],
+            ..base
+        },
+    }
+}
