@@ -1,0 +1,92 @@
+//! The `caulk` binary as a user runs it: contract JSON, one-line errors, exit codes.
+#![cfg(not(target_arch = "wasm32"))]
+
+use std::process::{Command, Output};
+
+fn caulk(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_caulk"))
+        .args(args)
+        .env("XDG_RUNTIME_DIR", "/tmp")
+        .output()
+        .expect("run caulk")
+}
+
+fn json(out: &Output) -> serde_json::Value {
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).expect("stdout is one JSON object")
+}
+
+#[test]
+fn bounds_json_follows_the_contract() {
+    let v = json(&caulk(&["bounds", "--fragment", "v=1&alpha=0.7&beta=1&d=5", "--json"]));
+    assert_eq!(v["params"]["alpha"], 0.7);
+    let bounds = v["bounds"].as_array().unwrap();
+    let ids: Vec<&str> = bounds.iter().map(|b| b["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["caulk_limit", "scratch"]);
+    for b in bounds {
+        for key in ["id", "status", "citation", "slope", "n", "risk", "n_eps"] {
+            assert!(b.get(key).is_some(), "{key} missing");
+        }
+        assert_eq!(b["n"].as_array().unwrap().len(), b["risk"].as_array().unwrap().len());
+    }
+    // s = 0.7: slope −1.4/2.4; scratch s* = 0.7, d = 5: −1.4/6.4.
+    assert!((bounds[0]["slope"].as_f64().unwrap() + 1.4 / 2.4).abs() < 1e-12);
+    assert!((bounds[1]["slope"].as_f64().unwrap() + 1.4 / 6.4).abs() < 1e-12);
+    assert_eq!(bounds[0]["status"], "paper");
+    assert_eq!(bounds[1]["status"], "standard");
+}
+
+#[test]
+fn bounds_json_equals_the_library_report() {
+    let frag = "v=1&alpha=0.35&beta=0.9&d=7&n=10,20000";
+    let v = json(&caulk(&["bounds", "--fragment", frag, "--json"]));
+    let (c, _) = caulk::config::Config::from_fragment(frag).unwrap();
+    let lib = serde_json::to_value(caulk::theory::evaluate(&c)).unwrap();
+    assert_eq!(v, lib);
+}
+
+#[test]
+fn config_prints_the_validated_config() {
+    let v = json(&caulk(&["config", "--fragment", "#v=1&preset=headline&d=4"]));
+    assert_eq!(v["preset"], "headline");
+    assert_eq!(v["d"], 4);
+    assert_eq!(v["methods"], serde_json::json!(["caulk-spline", "caulk-adapter"]));
+}
+
+#[test]
+fn bad_input_is_one_line_naming_the_key_and_a_nonzero_exit() {
+    for (args, needle) in [
+        (vec!["config", "--fragment", "v=1&alpha=1.5"], "alpha"),
+        (vec!["config", "--fragment", "v=1&n=8,4"], "n"),
+        (vec!["bounds", "--fragment", "v=1&d=abc", "--json"], "d"),
+        (vec!["config", "--fragment", "v=9"], "v"),
+        (vec!["config"], "--fragment"),
+        (vec!["bounds", "--fragment"], "--fragment"),
+        (vec!["bogus"], "bogus"),
+        (vec!["bounds", "--nope"], "--nope"),
+        (vec![], "usage"),
+    ] {
+        let out = caulk(&args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(err.trim_end().lines().count(), 1, "{args:?}: {err}");
+        assert!(err.contains(needle), "{args:?}: {err}");
+        assert!(!err.contains("panicked"));
+        assert!(out.stdout.is_empty());
+    }
+}
+
+#[test]
+fn unknown_keys_warn_but_succeed() {
+    let out = caulk(&["config", "--fragment", "v=1&colour=blue"]);
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("colour: unknown key"));
+}
+
+#[test]
+fn device_reports_the_gpu_path() {
+    let v = json(&caulk(&["device", "--json"]));
+    // CI installs lavapipe, so the GPU path must be taken; a fallback is a failure.
+    assert_eq!(v["gpu"], true, "{v}");
+    assert!(!v["line"].as_str().unwrap().starts_with("CPU fallback"), "{v}");
+}

@@ -1,0 +1,189 @@
+//! Config: preset defaults, bounds on every key, fragment round trips, hostile input.
+#![cfg(not(target_arch = "wasm32"))]
+
+use caulk::config::{parse_fragment, Config, KeyKind, Preset, KEYS, MAX_FRAGMENT_LEN};
+use caulk::rng::{Rng, Stream};
+
+#[test]
+fn every_preset_default_is_valid_and_round_trips() {
+    for p in [Preset::Limit, Preset::Scratch, Preset::Headline, Preset::Peft] {
+        let c = Config::for_preset(p);
+        c.validate().unwrap();
+        let (back, warnings) = Config::from_fragment(&c.to_fragment()).unwrap();
+        assert_eq!(back, c);
+        assert!(warnings.is_empty(), "{warnings:?}");
+    }
+}
+
+#[test]
+fn fragment_carries_every_key_in_order() {
+    let f = Config::default().to_fragment();
+    assert!(f.starts_with("v=1&preset=limit&seed=1&"));
+    for spec in KEYS {
+        assert!(f.contains(&format!("&{}=", spec.key)), "{} missing", spec.key);
+    }
+}
+
+#[test]
+fn omitted_keys_take_the_presets_defaults() {
+    let (c, _) = Config::from_fragment("v=1&alpha=0.7&preset=headline").unwrap();
+    let h = Config::for_preset(Preset::Headline);
+    assert_eq!(c.alpha, 0.7);
+    assert_eq!(c.m, h.m);
+    assert_eq!(c.methods, h.methods);
+}
+
+#[test]
+fn out_of_range_and_malformed_values_name_their_key() {
+    let cases = [
+        ("alpha=0", "alpha"),
+        ("alpha=1.0001", "alpha"),
+        ("beta=-0.5", "beta"),
+        ("d=0", "d"),
+        ("d=17", "d"),
+        ("d=2.5", "d"),
+        ("k=3", "k"),
+        ("s_phi=NaN", "s_phi"),
+        ("sigma=inf", "sigma"),
+        ("sigma=1e308", "sigma"),
+        ("m=5", "m"),
+        ("n=", "n"),
+        ("n=64,32", "n"),
+        ("n=64,64", "n"),
+        ("n=64,,128", "n"),
+        ("width=2000", "width"),
+        ("methods=lora,lora", "methods"),
+        ("methods=magic", "methods"),
+        ("preset=nope", "preset"),
+        ("backend=tpu", "backend"),
+        ("eps=0", "eps"),
+        ("seed=-1", "seed"),
+        ("seed=9007199254740992", "seed"),
+        ("layers=5&depth=2", "layers"),
+        ("alpha=%zz", "alpha"),
+    ];
+    for (frag, key) in cases {
+        let err = Config::from_fragment(&format!("v=1&{frag}")).unwrap_err();
+        assert_eq!(err.key, key, "{frag}: {err}");
+        assert!(!err.to_string().contains('\n'));
+        // The lenient parser keeps going with the default for that key.
+        let p = parse_fragment(&format!("v=1&{frag}"));
+        assert_eq!(p.errors.len(), 1, "{frag}");
+        p.config.validate().unwrap();
+    }
+}
+
+#[test]
+fn lenient_parse_keeps_good_keys_and_defaults_the_bad_one() {
+    let p = parse_fragment("#v=1&alpha=7&beta=0.3&d=4");
+    assert_eq!(p.config.alpha, Config::default().alpha);
+    assert_eq!(p.config.beta, 0.3);
+    assert_eq!(p.config.d, 4);
+    assert_eq!(p.errors[0].key, "alpha");
+}
+
+#[test]
+fn unknown_and_repeated_keys_warn_and_versions_are_checked() {
+    let p = parse_fragment("v=1&zzz=1&d=4&d=5");
+    assert!(p.errors.is_empty());
+    assert_eq!(p.config.d, 5);
+    assert_eq!(p.warnings.len(), 2, "{:?}", p.warnings);
+    let p = parse_fragment("v=2&d=4");
+    assert_eq!(p.errors[0].key, "v");
+    assert_eq!(p.config, Config::default());
+    let p = parse_fragment("d=4");
+    assert_eq!(p.config.d, 4);
+    assert_eq!(p.warnings.len(), 1);
+    assert!(parse_fragment("").warnings.is_empty());
+}
+
+#[test]
+fn hostile_fragments_give_one_line_errors_and_a_valid_config() {
+    let long_list = (1..=100_000).map(|i| i.to_string()).collect::<Vec<_>>().join(",");
+    let hostile = [
+        "v=1&preset=<script>alert(1)</script>".to_string(),
+        "v=1&alpha=\u{0}\u{7}\n".to_string(),
+        "v=1&alpha=-0".to_string(),
+        "v=1&n=1e308".to_string(),
+        format!("v=1&n={long_list}"),
+        "v=1&n=4,8,16,32,64,128,256,512,1024,2048,4096,8192,16384,32768,65536,10,5".to_string(),
+        "v=1&%E2%98%83=1&alpha=%F0%9F%98%80".to_string(),
+        "&&&==&=".to_string(),
+        "v=1&seed=18446744073709551616".to_string(),
+    ];
+    for f in &hostile {
+        let p = parse_fragment(f);
+        p.config.validate().unwrap();
+        for e in &p.errors {
+            assert!(!e.to_string().contains('\n'), "{e}");
+            assert!(e.to_string().len() < 200, "{e}");
+        }
+    }
+    assert_eq!(
+        parse_fragment(&"x".repeat(MAX_FRAGMENT_LEN + 1)).errors[0].key,
+        "fragment"
+    );
+}
+
+#[test]
+fn percent_encoding_and_exact_integers_in_float_notation_are_read() {
+    let (c, _) = Config::from_fragment("v=1&n=64%2C128&m=1e5&alpha=0.25").unwrap();
+    assert_eq!(c.n, vec![64, 128]);
+    assert_eq!(c.m, vec![100_000]);
+    assert_eq!(c.alpha, 0.25);
+    assert_eq!(Config::from_fragment("v=1&alpha=-0").unwrap_err().key, "alpha");
+    let (c, _) = Config::from_fragment("v=1&sigma=-0").unwrap();
+    assert!(c.sigma == 0.0 && c.sigma.is_sign_positive());
+}
+
+/// A random valid value for a key, as text.
+fn random_value(spec: &caulk::config::KeySpec, rng: &mut Rng) -> String {
+    let pick = |rng: &mut Rng, lo: f64, hi: f64| rng.uniform_in(lo, hi);
+    match spec.kind {
+        KeyKind::Float => {
+            let lo = if spec.min_open { spec.min + 1e-9 } else { spec.min };
+            format!("{}", pick(rng, lo, spec.max))
+        }
+        KeyKind::Int => format!("{}", pick(rng, spec.min, spec.max + 1.0).floor().min(spec.max)),
+        KeyKind::IntList => {
+            let mut v: Vec<u64> = (0..1 + (rng.next_u64() % spec.max_items as u64))
+                .map(|_| pick(rng, spec.min, spec.max + 1.0).floor().min(spec.max) as u64)
+                .collect();
+            v.sort();
+            v.dedup();
+            v.iter().map(|x| x.to_string()).collect::<Vec<_>>().join(",")
+        }
+        KeyKind::Enum => spec.choices[(rng.next_u64() % spec.choices.len() as u64) as usize].into(),
+        KeyKind::EnumList => {
+            let mut v: Vec<&str> = spec
+                .choices
+                .iter()
+                .copied()
+                .filter(|_| rng.next_u64() % 2 == 0)
+                .collect();
+            if v.is_empty() {
+                v.push(spec.choices[0]);
+            }
+            v.join(",")
+        }
+    }
+}
+
+#[test]
+fn parse_of_write_is_identity_for_random_valid_configs() {
+    let mut rng = Rng::new(99, Stream::Test);
+    for _ in 0..2000 {
+        let mut c = Config::default();
+        for spec in KEYS {
+            let v = random_value(spec, &mut rng);
+            c.set(spec.key, &v).unwrap_or_else(|e| panic!("{v}: {e}"));
+        }
+        c.layers = c.layers.min(c.depth);
+        c.validate().unwrap();
+        let (back, _) = Config::from_fragment(&c.to_fragment()).unwrap();
+        assert_eq!(back, c);
+        // JSON (the CLI's and the page's form) round-trips too.
+        let json = serde_json::to_string(&c).unwrap();
+        assert_eq!(serde_json::from_str::<Config>(&json).unwrap(), c);
+    }
+}
