@@ -12,13 +12,22 @@ fn caulk(args: &[&str]) -> Output {
 }
 
 fn json(out: &Output) -> serde_json::Value {
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     serde_json::from_slice(&out.stdout).expect("stdout is one JSON object")
 }
 
 #[test]
 fn bounds_json_follows_the_contract() {
-    let v = json(&caulk(&["bounds", "--fragment", "v=1&alpha=0.7&beta=1&d=5", "--json"]));
+    let v = json(&caulk(&[
+        "bounds",
+        "--fragment",
+        "v=1&alpha=0.7&beta=1&d=5",
+        "--json",
+    ]));
     assert_eq!(v["params"]["alpha"], 0.7);
     let bounds = v["bounds"].as_array().unwrap();
     let ids: Vec<&str> = bounds.iter().map(|b| b["id"].as_str().unwrap()).collect();
@@ -27,7 +36,10 @@ fn bounds_json_follows_the_contract() {
         for key in ["id", "status", "citation", "slope", "n", "risk", "n_eps"] {
             assert!(b.get(key).is_some(), "{key} missing");
         }
-        assert_eq!(b["n"].as_array().unwrap().len(), b["risk"].as_array().unwrap().len());
+        assert_eq!(
+            b["n"].as_array().unwrap().len(),
+            b["risk"].as_array().unwrap().len()
+        );
     }
     // s = 0.7: slope −1.4/2.4; scratch s* = 0.7, d = 5: −1.4/6.4.
     assert!((bounds[0]["slope"].as_f64().unwrap() + 1.4 / 2.4).abs() < 1e-12);
@@ -47,10 +59,17 @@ fn bounds_json_equals_the_library_report() {
 
 #[test]
 fn config_prints_the_validated_config() {
-    let v = json(&caulk(&["config", "--fragment", "#v=1&preset=headline&d=4"]));
+    let v = json(&caulk(&[
+        "config",
+        "--fragment",
+        "#v=1&preset=headline&d=4",
+    ]));
     assert_eq!(v["preset"], "headline");
     assert_eq!(v["d"], 4);
-    assert_eq!(v["methods"], serde_json::json!(["caulk-spline", "caulk-adapter"]));
+    assert_eq!(
+        v["methods"],
+        serde_json::json!(["caulk-spline", "caulk-adapter"])
+    );
 }
 
 #[test]
@@ -88,5 +107,8 @@ fn device_reports_the_gpu_path() {
     let v = json(&caulk(&["device", "--json"]));
     // CI installs lavapipe, so the GPU path must be taken; a fallback is a failure.
     assert_eq!(v["gpu"], true, "{v}");
-    assert!(!v["line"].as_str().unwrap().starts_with("CPU fallback"), "{v}");
+    assert!(
+        !v["line"].as_str().unwrap().starts_with("CPU fallback"),
+        "{v}"
+    );
 }

@@ -6,7 +6,12 @@ use caulk::rng::{Rng, Stream};
 
 #[test]
 fn every_preset_default_is_valid_and_round_trips() {
-    for p in [Preset::Limit, Preset::Scratch, Preset::Headline, Preset::Peft] {
+    for p in [
+        Preset::Limit,
+        Preset::Scratch,
+        Preset::Headline,
+        Preset::Peft,
+    ] {
         let c = Config::for_preset(p);
         c.validate().unwrap();
         let (back, warnings) = Config::from_fragment(&c.to_fragment()).unwrap();
@@ -20,7 +25,11 @@ fn fragment_carries_every_key_in_order() {
     let f = Config::default().to_fragment();
     assert!(f.starts_with("v=1&preset=limit&seed=1&"));
     for spec in KEYS {
-        assert!(f.contains(&format!("&{}=", spec.key)), "{} missing", spec.key);
+        assert!(
+            f.contains(&format!("&{}=", spec.key)),
+            "{} missing",
+            spec.key
+        );
     }
 }
 
@@ -99,7 +108,10 @@ fn unknown_and_repeated_keys_warn_and_versions_are_checked() {
 
 #[test]
 fn hostile_fragments_give_one_line_errors_and_a_valid_config() {
-    let long_list = (1..=100_000).map(|i| i.to_string()).collect::<Vec<_>>().join(",");
+    let long_list = (1..=100_000)
+        .map(|i| i.to_string())
+        .collect::<Vec<_>>()
+        .join(",");
     let hostile = [
         "v=1&preset=<script>alert(1)</script>".to_string(),
         "v=1&alpha=\u{0}\u{7}\n".to_string(),
@@ -131,7 +143,10 @@ fn percent_encoding_and_exact_integers_in_float_notation_are_read() {
     assert_eq!(c.n, vec![64, 128]);
     assert_eq!(c.m, vec![100_000]);
     assert_eq!(c.alpha, 0.25);
-    assert_eq!(Config::from_fragment("v=1&alpha=-0").unwrap_err().key, "alpha");
+    assert_eq!(
+        Config::from_fragment("v=1&alpha=-0").unwrap_err().key,
+        "alpha"
+    );
     let (c, _) = Config::from_fragment("v=1&sigma=-0").unwrap();
     assert!(c.sigma == 0.0 && c.sigma.is_sign_positive());
 }
@@ -141,17 +156,27 @@ fn random_value(spec: &caulk::config::KeySpec, rng: &mut Rng) -> String {
     let pick = |rng: &mut Rng, lo: f64, hi: f64| rng.uniform_in(lo, hi);
     match spec.kind {
         KeyKind::Float => {
-            let lo = if spec.min_open { spec.min + 1e-9 } else { spec.min };
+            let lo = if spec.min_open {
+                spec.min + 1e-9
+            } else {
+                spec.min
+            };
             format!("{}", pick(rng, lo, spec.max))
         }
-        KeyKind::Int => format!("{}", pick(rng, spec.min, spec.max + 1.0).floor().min(spec.max)),
+        KeyKind::Int => format!(
+            "{}",
+            pick(rng, spec.min, spec.max + 1.0).floor().min(spec.max)
+        ),
         KeyKind::IntList => {
             let mut v: Vec<u64> = (0..1 + (rng.next_u64() % spec.max_items as u64))
                 .map(|_| pick(rng, spec.min, spec.max + 1.0).floor().min(spec.max) as u64)
                 .collect();
             v.sort();
             v.dedup();
-            v.iter().map(|x| x.to_string()).collect::<Vec<_>>().join(",")
+            v.iter()
+                .map(|x| x.to_string())
+                .collect::<Vec<_>>()
+                .join(",")
         }
         KeyKind::Enum => spec.choices[(rng.next_u64() % spec.choices.len() as u64) as usize].into(),
         KeyKind::EnumList => {
@@ -159,7 +184,7 @@ fn random_value(spec: &caulk::config::KeySpec, rng: &mut Rng) -> String {
                 .choices
                 .iter()
                 .copied()
-                .filter(|_| rng.next_u64() % 2 == 0)
+                .filter(|_| rng.next_u64().is_multiple_of(2))
                 .collect();
             if v.is_empty() {
                 v.push(spec.choices[0]);

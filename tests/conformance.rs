@@ -18,7 +18,9 @@ fn cpu_backend_matches_reference() {
 #[test]
 fn gpu_backend_matches_reference() {
     let gpu = pollster::block_on(GpuBackend::new()).unwrap_or_else(|e| {
-        panic!("no GPU adapter: {e}. Install mesa-vulkan-drivers (lavapipe); skipping is not allowed")
+        panic!(
+            "no GPU adapter: {e}. Install mesa-vulkan-drivers (lavapipe); skipping is not allowed"
+        )
     });
     println!("GPU under test: {}", gpu.describe());
     let report = pollster::block_on(matmul_suite(&gpu)).expect("GPU conformance");
@@ -30,7 +32,14 @@ fn gpu_backend_matches_reference() {
 fn gpu_refuses_a_dispatch_beyond_its_limits_before_running() {
     let gpu = pollster::block_on(GpuBackend::new()).expect("GPU adapter (lavapipe)");
     // 70 000 batch entries exceed the 65 535 workgroups allowed per dimension.
-    let spec = MatmulSpec { batch: 70_000, m: 1, k: 1, n: 1, trans_a: false, trans_b: false };
+    let spec = MatmulSpec {
+        batch: 70_000,
+        m: 1,
+        k: 1,
+        n: 1,
+        trans_a: false,
+        trans_b: false,
+    };
     let a = gpu.zeros(70_000).unwrap();
     let b = gpu.zeros(70_000).unwrap();
     let mut c = gpu.zeros(70_000).unwrap();

@@ -7,12 +7,13 @@ use caulk::theory::bounds::{caulk_limit_rate, curve, power_law_n_eps, scratch_ra
 use caulk::theory::{evaluate, log_grid, power_law, TheoryParams};
 
 fn params(alpha: f64, beta: f64, d: u32, s_phi: f64) -> TheoryParams {
-    let mut c = Config::default();
-    c.alpha = alpha;
-    c.beta = beta;
-    c.d = d;
-    c.s_phi = s_phi;
-    TheoryParams::from_config(&c)
+    TheoryParams::from_config(&Config {
+        alpha,
+        beta,
+        d,
+        s_phi,
+        ..Config::default()
+    })
 }
 
 #[test]
@@ -24,9 +25,12 @@ fn hand_computed_rates() {
     // s = 0.8·0.8 = 0.64: 1.28/2.28; scratch s* = 0.64, d = 5: 1.28/6.28.
     let p = params(0.8, 0.8, 5, 1.0);
     assert!((caulk_limit_rate(&p) - 1.28 / 2.28).abs() < 1e-15);
-    assert!((scratch_rate(&p) - 1.28 / 6.28).abs() < 1e-15);
+    assert!((scratch_rate(&p) - 1.28 / (1.28 + 5.0)).abs() < 1e-15);
     // The limit rate does not depend on d.
-    assert_eq!(caulk_limit_rate(&params(0.7, 0.9, 1, 1.0)), caulk_limit_rate(&params(0.7, 0.9, 16, 1.0)));
+    assert_eq!(
+        caulk_limit_rate(&params(0.7, 0.9, 1, 1.0)),
+        caulk_limit_rate(&params(0.7, 0.9, 16, 1.0))
+    );
 }
 
 #[test]
@@ -37,8 +41,18 @@ fn fitted_slope_on_a_log_grid_equals_the_stated_exponent() {
         for spec in BOUNDS {
             let c = curve(spec, &p, &grid);
             let fit = power_law(&c.n, &c.risk).unwrap();
-            assert!((fit.slope - c.slope).abs() < 1e-9, "{}: {} vs {}", spec.id, fit.slope, c.slope);
-            assert!(c.risk.windows(2).all(|w| w[1] < w[0]), "{} not decreasing", spec.id);
+            assert!(
+                (fit.slope - c.slope).abs() < 1e-9,
+                "{}: {} vs {}",
+                spec.id,
+                fit.slope,
+                c.slope
+            );
+            assert!(
+                c.risk.windows(2).all(|w| w[1] < w[0]),
+                "{} not decreasing",
+                spec.id
+            );
         }
     }
 }

@@ -44,7 +44,10 @@ async fn probe_picks_webgpu_and_honours_backend_cpu() {
 #[wasm_bindgen_test]
 fn seeded_streams_match_native() {
     // The same pinned value as the native unit test in src/rng.rs.
-    assert_eq!(Rng::new(0, Stream::Data).next_u64(), 7_244_514_807_350_303_979);
+    assert_eq!(
+        Rng::new(0, Stream::Data).next_u64(),
+        7_244_514_807_350_303_979
+    );
 }
 
 #[wasm_bindgen_test]

@@ -45,7 +45,14 @@ pub async fn matmul_suite<B: Backend>(backend: &B) -> Result<Report> {
     let mut max_abs_err = 0.0f64;
     for &(batch, m, k, n) in MATMUL_SHAPES {
         for (trans_a, trans_b) in [(false, false), (true, false), (false, true), (true, true)] {
-            let spec = MatmulSpec { batch, m, k, n, trans_a, trans_b };
+            let spec = MatmulSpec {
+                batch,
+                m,
+                k,
+                n,
+                trans_a,
+                trans_b,
+            };
             let a = random(&mut rng, spec.a_len());
             let b = random(&mut rng, spec.b_len());
             let want = reference::matmul(&spec, &a, &b);
@@ -78,7 +85,14 @@ pub async fn matmul_suite<B: Backend>(backend: &B) -> Result<Report> {
         }
     }
     // A wrong length must be refused before any work.
-    let spec = MatmulSpec { batch: 2, m: 3, k: 4, n: 5, trans_a: false, trans_b: false };
+    let spec = MatmulSpec {
+        batch: 2,
+        m: 3,
+        k: 4,
+        n: 5,
+        trans_a: false,
+        trans_b: false,
+    };
     let a = backend.upload(&vec![0.0; spec.a_len() - 1])?;
     let b = backend.upload(&vec![0.0; spec.b_len()])?;
     let mut c = backend.zeros(spec.c_len())?;

@@ -23,9 +23,22 @@ impl Backend for CpuBackend {
         Ok(vec![0.0; len])
     }
 
-    fn matmul(&self, spec: &MatmulSpec, a: &Vec<f32>, b: &Vec<f32>, c: &mut Vec<f32>) -> Result<()> {
+    fn matmul(
+        &self,
+        spec: &MatmulSpec,
+        a: &Vec<f32>,
+        b: &Vec<f32>,
+        c: &mut Vec<f32>,
+    ) -> Result<()> {
         spec.check(a.len(), b.len(), c.len())?;
-        let MatmulSpec { batch, m, k, n, trans_a, trans_b } = *spec;
+        let MatmulSpec {
+            batch,
+            m,
+            k,
+            n,
+            trans_a,
+            trans_b,
+        } = *spec;
         // Row/column strides of op(A) (m×k) and op(B) (k×n) in their row-major storage.
         let (rsa, csa) = if trans_a { (1, m) } else { (k, 1) };
         let (rsb, csb) = if trans_b { (1, k) } else { (n, 1) };

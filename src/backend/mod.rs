@@ -56,7 +56,9 @@ impl MatmulSpec {
     /// fit in u32 (GPU indexing), and the buffers have exactly the needed lengths.
     pub fn check(&self, a: usize, b: usize, c: usize) -> Result<()> {
         if self.batch == 0 || self.m == 0 || self.k == 0 || self.n == 0 {
-            return Err(Error::Shape(format!("matmul dimensions must be ≥ 1, got {self:?}")));
+            return Err(Error::Shape(format!(
+                "matmul dimensions must be ≥ 1, got {self:?}"
+            )));
         }
         let biggest = [self.a_len(), self.b_len(), self.c_len()]
             .into_iter()
@@ -158,7 +160,14 @@ pub async fn probe_device(choice: crate::config::BackendChoice) -> DeviceReport 
 /// A 2×3 · 3×2 product with a known answer: [[1,2,3],[4,5,6]]·[[1,0],[0,1],[1,1]] =
 /// [[4,5],[10,11]].
 pub async fn self_check<B: Backend>(backend: &B) -> Result<()> {
-    let spec = MatmulSpec { batch: 1, m: 2, k: 3, n: 2, trans_a: false, trans_b: false };
+    let spec = MatmulSpec {
+        batch: 1,
+        m: 2,
+        k: 3,
+        n: 2,
+        trans_a: false,
+        trans_b: false,
+    };
     let a = backend.upload(&[1.0, 2.0, 3.0, 4.0, 5.0, 6.0])?;
     let b = backend.upload(&[1.0, 0.0, 0.0, 1.0, 1.0, 1.0])?;
     let mut c = backend.zeros(4)?;
@@ -167,6 +176,8 @@ pub async fn self_check<B: Backend>(backend: &B) -> Result<()> {
     if got == [4.0, 5.0, 10.0, 11.0] {
         Ok(())
     } else {
-        Err(Error::Gpu(format!("self-check gave {got:?}, want [4, 5, 10, 11]")))
+        Err(Error::Gpu(format!(
+            "self-check gave {got:?}, want [4, 5, 10, 11]"
+        )))
     }
 }

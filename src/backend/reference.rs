@@ -15,7 +15,14 @@ fn at(x: &[f32], base: usize, i: usize, j: usize, rows_op: usize, cols_op: usize
 
 /// C_b = op(A_b) · op(B_b) in f64. The caller guarantees the lengths (`MatmulSpec::check`).
 pub fn matmul(spec: &MatmulSpec, a: &[f32], b: &[f32]) -> Vec<f64> {
-    let MatmulSpec { batch, m, k, n, trans_a, trans_b } = *spec;
+    let MatmulSpec {
+        batch,
+        m,
+        k,
+        n,
+        trans_a,
+        trans_b,
+    } = *spec;
     let mut c = vec![0.0; spec.c_len()];
     for bi in 0..batch {
         let (ab, bb, cb) = (bi * m * k, bi * k * n, bi * m * n);

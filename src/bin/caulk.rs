@@ -118,7 +118,8 @@ fn run(args: Args) -> Result<(), Fail> {
             if args.json {
                 return emit(&to_json(&report)?);
             }
-            let mut text = format!(
+            let mut text =
+                format!(
                 "s = αβ = {:.4}, s* = {:.4}, d = {}, ε = {}\n{:<12} {:<9} {:>9} {:>14}  citation",
                 report.params.s, report.params.s_star, report.params.d, report.params.eps,
                 "bound", "status", "slope", "n_eps"

@@ -70,7 +70,10 @@ pub fn parse_fragment(fragment: &str) -> Parsed {
     for part in body.split('&').filter(|p| !p.is_empty()) {
         let (raw_key, raw_value) = part.split_once('=').unwrap_or((part, ""));
         let Some(key) = percent_decode(raw_key) else {
-            warnings.push(format!("ignored a key with a bad escape: {}", quote(raw_key)));
+            warnings.push(format!(
+                "ignored a key with a bad escape: {}",
+                quote(raw_key)
+            ));
             continue;
         };
         let Some(value) = percent_decode(raw_value) else {
@@ -81,14 +84,22 @@ pub fn parse_fragment(fragment: &str) -> Parsed {
             continue;
         };
         if let Some(old) = pairs.iter_mut().find(|(k, _)| *k == key) {
-            warnings.push(format!("{}: given twice, the last value is used", quote(&key)));
+            warnings.push(format!(
+                "{}: given twice, the last value is used",
+                quote(&key)
+            ));
             old.1 = value;
         } else {
             pairs.push((key, value));
         }
     }
 
-    let value_of = |key: &str| pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str());
+    let value_of = |key: &str| {
+        pairs
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    };
     match value_of("v") {
         Some(FRAGMENT_VERSION) => {}
         None if pairs.is_empty() => {}

@@ -104,13 +104,30 @@ use KeyKind::*;
 
 /// Every key, in the canonical order the fragment writer uses.
 pub const KEYS: &[KeySpec] = &[
-    names("preset", Enum, &["limit", "scratch", "headline", "peft"], "experiment preset"),
-    num("seed", Int, 0.0, MAX_SAFE_INT, "master seed of every random stream"),
+    names(
+        "preset",
+        Enum,
+        &["limit", "scratch", "headline", "peft"],
+        "experiment preset",
+    ),
+    num(
+        "seed",
+        Int,
+        0.0,
+        MAX_SAFE_INT,
+        "master seed of every random stream",
+    ),
     num("d", Int, 1.0, 16.0, "input dimension d"),
     num("k", Int, 1.0, 2.0, "feature (bottleneck) dimension k"),
     open(num("alpha", Float, 0.0, 1.0, "caulk smoothness α")),
     open(num("beta", Float, 0.0, 1.0, "head smoothness β")),
-    open(num("s_phi", Float, 0.0, 2.0, "feature-extractor smoothness s_φ")),
+    open(num(
+        "s_phi",
+        Float,
+        0.0,
+        2.0,
+        "feature-extractor smoothness s_φ",
+    )),
     num("sigma", Float, 0.0, 2.0, "label-noise standard deviation σ"),
     list(num("m", IntList, 10.0, 1e6, "source sample sizes m"), 16),
     list(num("width", IntList, 4.0, 1024.0, "backbone widths W"), 16),
@@ -120,7 +137,13 @@ pub const KEYS: &[KeySpec] = &[
     names("methods", EnumList, METHOD_IDS, "downstream methods"),
     num("rank", Int, 1.0, 64.0, "LoRA rank r"),
     num("adapter_width", Int, 1.0, 256.0, "adapter bottleneck width"),
-    num("layers", Int, 1.0, 6.0, "layers fitted by partial fine-tuning (≤ depth)"),
+    num(
+        "layers",
+        Int,
+        1.0,
+        6.0,
+        "layers fitted by partial fine-tuning (≤ depth)",
+    ),
     num("steps", Int, 1.0, 100_000.0, "gradient steps per fit"),
     open(num("lr", Float, 0.0, 1.0, "learning rate")),
     names("backend", Enum, &["auto", "cpu", "gpu"], "compute device"),
@@ -136,7 +159,11 @@ pub fn spec(key: &str) -> Option<&'static KeySpec> {
 /// non-ASCII characters escaped.
 pub fn quote(value: &str) -> String {
     let short: String = value.chars().take(40).collect();
-    let more = if value.chars().count() > 40 { "…" } else { "" };
+    let more = if value.chars().count() > 40 {
+        "…"
+    } else {
+        ""
+    };
     format!("{}{more}", short.escape_default())
 }
 
@@ -188,9 +215,9 @@ impl KeySpec {
             }
         }
         // Exact integers in float notation (`1e5`) are accepted; anything else is not.
-        let x = self.parse_float(text).map_err(|_| {
-            self.err(format!("{} is not a whole number", quote(text)))
-        })?;
+        let x = self
+            .parse_float(text)
+            .map_err(|_| self.err(format!("{} is not a whole number", quote(text))))?;
         if x.fract() != 0.0 {
             return Err(self.err(format!("{} is not a whole number", quote(text))));
         }
@@ -204,10 +231,7 @@ impl KeySpec {
             .map(|t| self.parse_int(t))
             .collect::<Result<Vec<_>, _>>()?;
         if values.windows(2).any(|w| w[0] >= w[1]) {
-            return Err(self.err(format!(
-                "{} must be strictly increasing",
-                quote(text)
-            )));
+            return Err(self.err(format!("{} must be strictly increasing", quote(text))));
         }
         Ok(values)
     }
@@ -239,7 +263,10 @@ impl KeySpec {
             .map_err(|_| self.err(format!("{} has no variant", quote(text))))
     }
 
-    fn parse_names<T: DeserializeOwned + PartialEq>(&self, text: &str) -> Result<Vec<T>, ConfigError> {
+    fn parse_names<T: DeserializeOwned + PartialEq>(
+        &self,
+        text: &str,
+    ) -> Result<Vec<T>, ConfigError> {
         let items = self.split(text)?;
         let mut out: Vec<T> = Vec::with_capacity(items.len());
         for item in items {

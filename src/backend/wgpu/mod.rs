@@ -5,6 +5,9 @@
 //! Errors: wgpu reports validation failures and device loss through callbacks; both are
 //! recorded and turned into `Error::Gpu` at the next `read`, never a panic.
 
+#[cfg(target_arch = "wasm32")]
+mod browser;
+
 use std::sync::{Arc, Mutex};
 
 use ::wgpu::util::DeviceExt;
@@ -61,7 +64,10 @@ fn describe_adapter(info: &::wgpu::AdapterInfo) -> String {
         .filter(|s| !s.is_empty())
         .collect();
     if name.is_empty() {
-        name = format!("{:?} adapter (vendor {:#06x})", info.device_type, info.vendor);
+        name = format!(
+            "{:?} adapter (vendor {:#06x})",
+            info.device_type, info.vendor
+        );
     }
     if details.is_empty() {
         name
@@ -120,13 +126,21 @@ impl GpuBackend {
             }
         });
 
+        let name = describe_adapter(&info);
+        // Browsers hide the adapter's name from wgpu; ask GPUAdapterInfo directly.
+        #[cfg(target_arch = "wasm32")]
+        let name = match info.name.trim().is_empty() {
+            true => browser::adapter_label().await.unwrap_or(name),
+            false => name,
+        };
+
         let (matmul, matmul_layout) = matmul_pipeline(&device);
         Ok(GpuBackend {
             device,
             queue,
             matmul,
             matmul_layout,
-            info: format!("{}: {}", api_name(info.backend), describe_adapter(&info)),
+            info: format!("{}: {name}", api_name(info.backend)),
             limits,
             errors,
         })
@@ -149,7 +163,7 @@ impl GpuBackend {
 
     fn check_binding(&self, what: &str, len: usize) -> Result<()> {
         let bytes = (len as u64) * 4;
-        let max = self.limits.max_storage_buffer_binding_size as u64;
+        let max = self.limits.max_storage_buffer_binding_size;
         if bytes > max {
             return Err(Error::Limit(format!(
                 "{what} needs {bytes} bytes, the device binds at most {max}"
@@ -237,12 +251,17 @@ impl Backend for GpuBackend {
         if data.is_empty() {
             return self.zeros(0);
         }
-        let buf = self.device.create_buffer_init(&::wgpu::util::BufferInitDescriptor {
-            label: None,
-            contents: bytemuck::cast_slice(data),
-            usage: STORAGE,
-        });
-        Ok(GpuBuffer { buf, len: data.len() })
+        let buf = self
+            .device
+            .create_buffer_init(&::wgpu::util::BufferInitDescriptor {
+                label: None,
+                contents: bytemuck::cast_slice(data),
+                usage: STORAGE,
+            });
+        Ok(GpuBuffer {
+            buf,
+            len: data.len(),
+        })
     }
 
     fn zeros(&self, len: usize) -> Result<GpuBuffer> {
@@ -257,7 +276,13 @@ impl Backend for GpuBackend {
         Ok(GpuBuffer { buf, len })
     }
 
-    fn matmul(&self, spec: &MatmulSpec, a: &GpuBuffer, b: &GpuBuffer, c: &mut GpuBuffer) -> Result<()> {
+    fn matmul(
+        &self,
+        spec: &MatmulSpec,
+        a: &GpuBuffer,
+        b: &GpuBuffer,
+        c: &mut GpuBuffer,
+    ) -> Result<()> {
         spec.check(a.len, b.len, c.len)?;
         let max_groups = self.limits.max_compute_workgroups_per_dimension as usize;
         let groups = (spec.n.div_ceil(TILE), spec.m.div_ceil(TILE), spec.batch);
@@ -275,24 +300,40 @@ impl Backend for GpuBackend {
             trans_b: spec.trans_b as u32,
             pad: [0; 2],
         };
-        let uniform = self.device.create_buffer_init(&::wgpu::util::BufferInitDescriptor {
-            label: Some("matmul params"),
-            contents: bytemuck::bytes_of(&params),
-            usage: ::wgpu::BufferUsages::UNIFORM,
-        });
+        let uniform = self
+            .device
+            .create_buffer_init(&::wgpu::util::BufferInitDescriptor {
+                label: Some("matmul params"),
+                contents: bytemuck::bytes_of(&params),
+                usage: ::wgpu::BufferUsages::UNIFORM,
+            });
         let bind = self.device.create_bind_group(&::wgpu::BindGroupDescriptor {
             label: Some("matmul"),
             layout: &self.matmul_layout,
             entries: &[
-                ::wgpu::BindGroupEntry { binding: 0, resource: uniform.as_entire_binding() },
-                ::wgpu::BindGroupEntry { binding: 1, resource: a.buf.as_entire_binding() },
-                ::wgpu::BindGroupEntry { binding: 2, resource: b.buf.as_entire_binding() },
-                ::wgpu::BindGroupEntry { binding: 3, resource: c.buf.as_entire_binding() },
+                ::wgpu::BindGroupEntry {
+                    binding: 0,
+                    resource: uniform.as_entire_binding(),
+                },
+                ::wgpu::BindGroupEntry {
+                    binding: 1,
+                    resource: a.buf.as_entire_binding(),
+                },
+                ::wgpu::BindGroupEntry {
+                    binding: 2,
+                    resource: b.buf.as_entire_binding(),
+                },
+                ::wgpu::BindGroupEntry {
+                    binding: 3,
+                    resource: c.buf.as_entire_binding(),
+                },
             ],
         });
         let mut encoder = self
             .device
-            .create_command_encoder(&::wgpu::CommandEncoderDescriptor { label: Some("matmul") });
+            .create_command_encoder(&::wgpu::CommandEncoderDescriptor {
+                label: Some("matmul"),
+            });
         {
             let mut pass = encoder.begin_compute_pass(&::wgpu::ComputePassDescriptor {
                 label: Some("matmul"),
@@ -320,7 +361,9 @@ impl Backend for GpuBackend {
         });
         let mut encoder = self
             .device
-            .create_command_encoder(&::wgpu::CommandEncoderDescriptor { label: Some("readback") });
+            .create_command_encoder(&::wgpu::CommandEncoderDescriptor {
+                label: Some("readback"),
+            });
         encoder.copy_buffer_to_buffer(&src.buf, 0, &staging, 0, size);
         self.queue.submit([encoder.finish()]);
 

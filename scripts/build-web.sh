@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Builds the static web app into the dist folder named in wasm-pack.toml: the wasm module
+# (cargo + wasm-bindgen), the TypeScript bundle (esbuild), the HTML and CSS.
+# Assumes scripts/setup.sh has run.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+export PATH="$HOME/.cargo/bin:$PATH"
+
+# Read the settings (python3's tomllib: no extra dependency).
+eval "$(python3 - <<'PY'
+import tomllib, shlex
+with open("wasm-pack.toml", "rb") as f:
+    cfg = tomllib.load(f)
+b, o = cfg["build"], cfg.get("optimize", {})
+if b.get("target") != "web":
+    raise SystemExit("wasm-pack.toml: build.target must be \"web\" (the page loads an ES module)")
+if o.get("wasm_opt"):
+    raise SystemExit("wasm-pack.toml: optimize.wasm_opt = true is not supported here (see the comment)")
+for k, v in [("PROFILE", b["profile"]), ("TARGET", b["target"]), ("OUT_DIR", b["out_dir"]),
+             ("DIST_DIR", b["dist_dir"]), ("FEATURES", ",".join(b.get("features", []))),
+             ("MINIFY", "1" if o.get("minify", True) else "")]:
+    print(f"{k}={shlex.quote(str(v))}")
+PY
+)"
+
+PROFILE_DIR="$PROFILE"
+[ "$PROFILE" = "dev" ] && PROFILE_DIR="debug"
+echo "[web] cargo build --profile $PROFILE --target wasm32-unknown-unknown"
+cargo build --lib --profile "$PROFILE" --target wasm32-unknown-unknown ${FEATURES:+--features "$FEATURES"}
+echo "[web] wasm-bindgen --target $TARGET --out-dir $OUT_DIR"
+wasm-bindgen --target "$TARGET" --out-dir "$OUT_DIR" "target/wasm32-unknown-unknown/$PROFILE_DIR/caulk.wasm"
+
+mkdir -p "$DIST_DIR"
+echo "[web] esbuild www/src/main.ts -> $DIST_DIR/app.js"
+www/node_modules/.bin/esbuild www/src/main.ts --bundle --format=esm --target=es2022 \
+  --outfile="$DIST_DIR/app.js" --sourcemap ${MINIFY:+--minify} --log-level=warning
+cp www/index.html www/style.css www/favicon.svg "$DIST_DIR/"
+cp "$OUT_DIR/caulk_bg.wasm" "$DIST_DIR/"
+echo "[web] built $DIST_DIR: $(du -sh "$DIST_DIR" | cut -f1) ($(stat -c %s "$DIST_DIR/caulk_bg.wasm") bytes of wasm)"

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Installs what building and testing Caulk Lab needs, skipping what is already there:
+# Debian packages (Chromium + ChromeDriver, Mesa's lavapipe Vulkan driver, Node.js), the
+# wasm32 Rust target, the wasm-bindgen CLI matching Cargo.lock, and the npm packages.
+# Idempotent; sourced by serve.sh and test.sh, or run on its own.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+export PATH="$HOME/.cargo/bin:$PATH"
+
+say() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
+
+# --- Debian packages -------------------------------------------------------------------
+APT_PKGS=(chromium chromium-driver mesa-vulkan-drivers libvulkan1 nodejs npm python3)
+missing=()
+for p in "${APT_PKGS[@]}"; do
+  # nodejs/npm may come from elsewhere (nvm, NodeSource): a working command is enough.
+  case "$p" in
+    nodejs) command -v node >/dev/null && continue ;;
+    npm) command -v npm >/dev/null && continue ;;
+    python3) command -v python3 >/dev/null && continue ;;
+  esac
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  say "installing Debian packages: ${missing[*]}"
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# --- Rust: wasm32 target -----------------------------------------------------------------
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  say "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+# --- wasm-bindgen CLI, the version Cargo.lock pins -----------------------------------------
+[ -f Cargo.lock ] || cargo generate-lockfile
+WB_VERSION="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)"
+if [ -z "$WB_VERSION" ]; then
+  echo "setup: cannot find the wasm-bindgen version in Cargo.lock" >&2
+  exit 1
+fi
+if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$WB_VERSION" ]; then
+  say "installing wasm-bindgen-cli $WB_VERSION (about 2-4 minutes)"
+  # Without --locked: one of its locked dependencies is missing from the registry.
+  cargo install wasm-bindgen-cli --version "$WB_VERSION" --force
+fi
+
+# --- npm packages ------------------------------------------------------------------------
+STAMP="www/node_modules/.caulk-lock-stamp"
+if [ ! -f "$STAMP" ] || ! cmp -s www/package-lock.json "$STAMP"; then
+  say "installing npm packages (npm ci)"
+  (cd www && npm ci --no-audit --no-fund --loglevel=error)
+  cp www/package-lock.json "$STAMP"
+fi
+say "ready: $(rustc --version | cut -d' ' -f1-2), wasm-bindgen $WB_VERSION, node $(node --version), $(chromium --version 2>/dev/null | head -1)"

@@ -1,0 +1,128 @@
+// End-to-end: the theory page as a user sees it, in Debian's Chromium with WebGPU on and off.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { serveDist, launch, openApp, deviceLine, screenshotPath } from './harness.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await serveDist();
+  browser = await launch({ webgpu: true });
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const curve = (page, id) => page.getAttribute(`#plot path[data-id="${id}"]`, 'd');
+
+test('loads, plots both bounds, reports WebGPU, and saves a screenshot', async () => {
+  const { page, problems } = await openApp(browser.context, server.url);
+  assert.match(await deviceLine(page), /^WebGPU: /);
+  assert.ok((await curve(page, 'caulk_limit'))?.startsWith('M'));
+  assert.ok((await curve(page, 'scratch'))?.startsWith('M'));
+  // Defaults: s = 0.5, d = 3 → slopes −0.500 and −0.250.
+  const summary = await page.textContent('#summary');
+  assert.match(summary, /slope −0\.500/);
+  assert.match(summary, /slope −0\.250/);
+  assert.match(page.url(), /#v=1&preset=limit&seed=1&/);
+  await page.screenshot({ path: screenshotPath('theory-1280.png'), fullPage: true });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.screenshot({ path: screenshotPath('theory-390.png'), fullPage: true });
+  assert.deepEqual(await page.evaluate(() => window.__csp), []);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('moving a slider redraws the plot and rewrites the URL', async () => {
+  const { page, problems } = await openApp(browser.context, server.url);
+  const before = await curve(page, 'caulk_limit');
+  const scratchBefore = await curve(page, 'scratch');
+  // Keyboard: the slider must be operable without a mouse.
+  await page.focus('#ctl-alpha');
+  for (let i = 0; i < 20; i++) await page.keyboard.press('ArrowRight');
+  await page.waitForFunction(() => location.hash.includes('&alpha=0.7&'));
+  assert.equal(await page.textContent('#out-alpha'), '0.7');
+  assert.notEqual(await curve(page, 'caulk_limit'), before);
+  assert.notEqual(await curve(page, 'scratch'), scratchBefore);
+  // s = 0.7: −1.4/2.4 = −0.583; scratch s* = 0.7, d = 3: −1.4/4.4 = −0.318.
+  const summary = await page.textContent('#summary');
+  assert.match(summary, /slope −0\.583/);
+  assert.match(summary, /slope −0\.318/);
+  // d moves only the scratch bound: s* = 0.7, d = 4 gives −1.4/5.4 = −0.259.
+  await page.focus('#ctl-d');
+  await page.keyboard.press('ArrowRight');
+  await page.waitForFunction(() => location.hash.includes('&d=4&'));
+  const after = await page.textContent('#summary');
+  assert.match(after, /slope −0\.583/);
+  assert.match(after, /slope −0\.259/);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('opening a link restores its state', async () => {
+  const { page, problems } = await openApp(browser.context, `${server.url}#v=1&alpha=0.3&beta=0.8&d=7`);
+  assert.equal(await page.inputValue('#ctl-alpha'), '0.3');
+  assert.equal(await page.inputValue('#ctl-beta'), '0.8');
+  assert.equal(await page.inputValue('#ctl-d'), '7');
+  // s = 0.24: −0.48/1.48 = −0.324; s* = 0.24, d = 7: −0.48/7.48 = −0.064.
+  const summary = await page.textContent('#summary');
+  assert.match(summary, /slope −0\.324/);
+  assert.match(summary, /slope −0\.064/);
+  // The URL now holds the full canonical config, and reloading it gives the same plot.
+  const url = page.url();
+  assert.match(url, /&alpha=0\.3&beta=0\.8&/);
+  const d = await curve(page, 'caulk_limit');
+  const again = await openApp(browser.context, url);
+  assert.equal(await curve(again.page, 'caulk_limit'), d);
+  assert.equal(again.page.url(), url);
+  assert.deepEqual([...problems, ...again.problems], []);
+  await again.page.close();
+  await page.close();
+});
+
+test('a broken or hostile fragment shows plain messages and a working page', async () => {
+  const hostile = '#v=1&alpha=7&d=abc&beta=0.9&preset=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E&zz=<b>x</b>';
+  const { page, problems } = await openApp(browser.context, server.url + hostile);
+  const messages = await page.textContent('#messages');
+  assert.match(messages, /alpha: "?7"? is out of range/);
+  assert.match(messages, /d: "?abc"? is not a whole number/);
+  assert.match(messages, /preset: /);
+  assert.match(messages, /zz: unknown key/);
+  assert.ok(await page.isVisible('#messages'));
+  // Nothing from the URL became markup.
+  assert.equal(await page.locator('#messages img, #messages b').count(), 0);
+  // Good keys kept, bad keys at their defaults, the plot drawn.
+  assert.equal(await page.inputValue('#ctl-beta'), '0.9');
+  assert.equal(await page.inputValue('#ctl-alpha'), '0.5');
+  assert.ok((await curve(page, 'caulk_limit'))?.startsWith('M'));
+  assert.deepEqual(await page.evaluate(() => window.__csp), []);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('the URL typed by hand (hashchange) updates the page', async () => {
+  const { page } = await openApp(browser.context, server.url);
+  await page.evaluate(() => {
+    location.hash = 'v=1&alpha=0.9&d=2';
+  });
+  await page.waitForFunction(() => document.getElementById('out-alpha')?.textContent === '0.9');
+  assert.equal(await page.inputValue('#ctl-d'), '2');
+  await page.close();
+});
+
+test('without WebGPU the page says CPU fallback and still plots', async () => {
+  const plain = await launch({ webgpu: false });
+  try {
+    const { page, problems } = await openApp(plain.context, server.url);
+    assert.match(await deviceLine(page), /^CPU fallback: /);
+    assert.ok((await curve(page, 'caulk_limit'))?.startsWith('M'));
+    await page.screenshot({ path: screenshotPath('theory-cpu-fallback.png') });
+    assert.deepEqual(problems, []);
+  } finally {
+    await plain.close();
+  }
+});
