@@ -15,6 +15,7 @@ export WASM_BINDGEN_TEST_TIMEOUT="${WASM_BINDGEN_TEST_TIMEOUT:-300}"
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 
 LOG_DIR="$ROOT/target/test-logs"
+rm -rf "$LOG_DIR"
 mkdir -p "$LOG_DIR"
 TIMES=()
 START=$SECONDS
@@ -56,6 +57,15 @@ step "typecheck" www/node_modules/.bin/tsc --noEmit -p www
 step "e2e playwright" node --test --test-reporter=tap www/e2e/
 require_passed "e2e playwright"
 
+# Totals over every layer: cargo's "test result" lines and the TAP "# pass/# fail" lines.
+totals() {
+  cat "$LOG_DIR"/*.log | awk '
+    /test result: / { for (i = 1; i <= NF; i++) { if ($i ~ /^passed/) p += $(i-1); if ($i ~ /^failed/) f += $(i-1) } }
+    /^# pass / { p += $3 } /^# fail / { f += $3 }
+    END { printf "%d passed, %d failed\n", p, f }'
+}
+
 printf '\n\033[1m==> summary\033[0m\n'
 printf '%s\n' "${TIMES[@]}"
 echo "all test layers passed in $((SECONDS - START))s (logs: $LOG_DIR; screenshots: www/e2e/artifacts)"
+echo "tests: $(totals)"
