@@ -37,4 +37,8 @@ www/node_modules/.bin/esbuild www/src/main.ts --bundle --format=esm --target=es2
   --outfile="$DIST_DIR/app.js" --sourcemap ${MINIFY:+--minify} --log-level=warning
 cp www/index.html www/style.css www/favicon.svg "$DIST_DIR/"
 cp "$OUT_DIR/caulk_bg.wasm" "$DIST_DIR/"
+# KaTeX's style sheet and its woff2 fonts (the first format the sheet lists), served locally.
+mkdir -p "$DIST_DIR/katex/fonts"
+cp www/node_modules/katex/dist/katex.min.css "$DIST_DIR/katex/"
+cp www/node_modules/katex/dist/fonts/*.woff2 "$DIST_DIR/katex/fonts/"
 echo "[web] built $DIST_DIR: $(du -sh "$DIST_DIR" | cut -f1) ($(stat -c %s "$DIST_DIR/caulk_bg.wasm") bytes of wasm)"

@@ -44,6 +44,12 @@ pub fn key_specs() -> Result<JsValue, JsError> {
     to_js(&KEYS)
 }
 
+/// The bound registry (id, name, status, citation, formula, conditions) for the toggles.
+#[wasm_bindgen]
+pub fn bound_registry() -> Result<JsValue, JsError> {
+    to_js(&theory::bounds::registry())
+}
+
 /// The bounds of a fragment's config: the `caulk bounds --json` object.
 #[wasm_bindgen]
 pub fn bounds(fragment: &str) -> Result<JsValue, JsError> {

@@ -22,16 +22,21 @@ fn json(out: &Output) -> serde_json::Value {
 
 #[test]
 fn bounds_json_follows_the_contract() {
-    let v = json(&caulk(&[
-        "bounds",
-        "--fragment",
-        "v=1&alpha=0.7&beta=1&d=5",
-        "--json",
-    ]));
+    let all = "caulk_limit,caulk_m,scratch,compositional,representation,task_diversity";
+    let frag = format!("v=1&alpha=0.7&beta=1&d=5&m=1000&bounds={all}");
+    let v = json(&caulk(&["bounds", "--fragment", &frag, "--json"]));
     assert_eq!(v["params"]["alpha"], 0.7);
     let bounds = v["bounds"].as_array().unwrap();
     let ids: Vec<&str> = bounds.iter().map(|b| b["id"].as_str().unwrap()).collect();
-    assert_eq!(ids, ["caulk_limit", "scratch"]);
+    assert_eq!(ids.join(","), all);
+    let status: Vec<&str> = bounds
+        .iter()
+        .map(|b| b["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        status,
+        ["paper", "model", "standard", "standard", "standard", "standard"]
+    );
     for b in bounds {
         for key in ["id", "status", "citation", "slope", "n", "risk", "n_eps"] {
             assert!(b.get(key).is_some(), "{key} missing");
@@ -43,9 +48,10 @@ fn bounds_json_follows_the_contract() {
     }
     // s = 0.7: slope −1.4/2.4; scratch s* = 0.7, d = 5: −1.4/6.4.
     assert!((bounds[0]["slope"].as_f64().unwrap() + 1.4 / 2.4).abs() < 1e-12);
-    assert!((bounds[1]["slope"].as_f64().unwrap() + 1.4 / 6.4).abs() < 1e-12);
-    assert_eq!(bounds[0]["status"], "paper");
-    assert_eq!(bounds[1]["status"], "standard");
+    assert!((bounds[2]["slope"].as_f64().unwrap() + 1.4 / 6.4).abs() < 1e-12);
+    // caulk_m at m = 1000 has a floor above the default ε, so n_ε is null with a reason.
+    assert!(bounds[1]["n_eps"].is_null());
+    assert!(bounds[1]["n_eps_note"].as_str().unwrap().contains("floor"));
 }
 
 #[test]

@@ -102,6 +102,28 @@ fn to_json<T: serde::Serialize>(v: &T) -> Result<String, Fail> {
     serde_json::to_string_pretty(v).map_err(|e| Fail(format!("cannot encode JSON: {e}"), 1))
 }
 
+/// `caulk bounds` without `--json`: one row per curve.
+fn bounds_table(report: &theory::BoundsReport) -> String {
+    let p = &report.params;
+    let mut text = format!(
+        "s = αβ = {:.4}, s* = {:.4}, d = {}, ε = {}, n in [{}, {}]\n{:<15} {:<9} {:>9} {:>9} {:>9} {:>12}  citation",
+        p.s, p.s_star, p.d, p.eps, p.n_min, p.n_max, "bound", "status", "m", "slope", "exponent", "n_eps"
+    );
+    for b in &report.bounds {
+        let n_eps = b.n_eps.map_or("none".to_string(), |n| format!("{n:.0}"));
+        let m = b.m.map_or("-".to_string(), |m| format!("{m}"));
+        let status = serde_json::to_value(b.status)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default();
+        text.push_str(&format!(
+            "\n{:<15} {:<9} {:>9} {:>9.4} {:>9.4} {:>12}  {}",
+            b.id, status, m, b.slope, b.exponent, n_eps, b.citation
+        ));
+    }
+    text
+}
+
 fn run(args: Args) -> Result<(), Fail> {
     match args.command.as_str() {
         "version" => emit(&format!("caulk {}", env!("CARGO_PKG_VERSION"))),
@@ -118,24 +140,7 @@ fn run(args: Args) -> Result<(), Fail> {
             if args.json {
                 return emit(&to_json(&report)?);
             }
-            let mut text =
-                format!(
-                "s = αβ = {:.4}, s* = {:.4}, d = {}, ε = {}\n{:<12} {:<9} {:>9} {:>14}  citation",
-                report.params.s, report.params.s_star, report.params.d, report.params.eps,
-                "bound", "status", "slope", "n_eps"
-            );
-            for b in &report.bounds {
-                let n_eps = b.n_eps.map_or("none".to_string(), |n| format!("{n:.0}"));
-                let status = serde_json::to_value(b.status)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_string))
-                    .unwrap_or_default();
-                text.push_str(&format!(
-                    "\n{:<12} {:<9} {:>9.4} {:>14}  {}",
-                    b.id, status, b.slope, n_eps, b.citation
-                ));
-            }
-            emit(&text)
+            emit(&bounds_table(&report))
         }
         "device" => {
             let report = pollster::block_on(probe_device(BackendChoice::Auto));

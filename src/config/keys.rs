@@ -100,6 +100,16 @@ pub const METHOD_IDS: &[&str] = &[
     "scratch",
 ];
 
+/// Bound ids in display order (the registry in `theory::bounds` must match; tested).
+pub const BOUND_IDS: &[&str] = &[
+    "caulk_limit",
+    "caulk_m",
+    "scratch",
+    "compositional",
+    "representation",
+    "task_diversity",
+];
+
 use KeyKind::*;
 
 /// Every key, in the canonical order the fragment writer uses.
@@ -148,6 +158,41 @@ pub const KEYS: &[KeySpec] = &[
     open(num("lr", Float, 0.0, 1.0, "learning rate")),
     names("backend", Enum, &["auto", "cpu", "gpu"], "compute device"),
     open(num("eps", Float, 0.0, 10.0, "target excess risk ε for n_ε")),
+    names(
+        "bounds",
+        EnumList,
+        BOUND_IDS,
+        "bounds shown in the theory panel",
+    ),
+    open(num("c", Float, 0.0, 1e6, "scale constant C of every bound")),
+    num(
+        "c_pre",
+        Float,
+        0.0,
+        1e6,
+        "C_pre: weight of the pre-training term of caulk_m",
+    ),
+    open(num(
+        "nu",
+        Float,
+        0.0,
+        1.0,
+        "task diversity ν (task_diversity)",
+    )),
+    open(num(
+        "c_h",
+        Float,
+        0.0,
+        1e9,
+        "C_H: representation-class complexity (task_diversity)",
+    )),
+    open(num(
+        "c_f",
+        Float,
+        0.0,
+        1e9,
+        "C_F: head-class complexity (task_diversity)",
+    )),
 ];
 
 /// The spec of `key`.
@@ -319,6 +364,12 @@ pub fn get(c: &Config, key: &str) -> Option<String> {
         "lr" => c.lr.to_string(),
         "backend" => name_of(&c.backend),
         "eps" => c.eps.to_string(),
+        "bounds" => c.bounds.join(","),
+        "c" => c.c.to_string(),
+        "c_pre" => c.c_pre.to_string(),
+        "nu" => c.nu.to_string(),
+        "c_h" => c.c_h.to_string(),
+        "c_f" => c.c_f.to_string(),
         _ => return None,
     })
 }
@@ -350,6 +401,12 @@ pub fn set(c: &mut Config, key: &str, text: &str) -> Result<(), ConfigError> {
         "lr" => c.lr = s.parse_float(text)?,
         "backend" => c.backend = s.parse_name(text)?,
         "eps" => c.eps = s.parse_float(text)?,
+        "bounds" => c.bounds = s.parse_names(text)?,
+        "c" => c.c = s.parse_float(text)?,
+        "c_pre" => c.c_pre = s.parse_float(text)?,
+        "nu" => c.nu = s.parse_float(text)?,
+        "c_h" => c.c_h = s.parse_float(text)?,
+        "c_f" => c.c_f = s.parse_float(text)?,
         _ => return Err(ConfigError::new(key, "unknown key")),
     }
     Ok(())

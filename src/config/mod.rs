@@ -134,6 +134,18 @@ pub struct Config {
     pub backend: BackendChoice,
     /// Target excess risk for the sample complexity n_ε.
     pub eps: f64,
+    /// Bound ids shown in the theory panel (no repeats, at least one).
+    pub bounds: Vec<String>,
+    /// Scale constant C of every bound.
+    pub c: f64,
+    /// Weight C_pre of `caulk_m`'s pre-training term.
+    pub c_pre: f64,
+    /// Task diversity ν of `task_diversity`.
+    pub nu: f64,
+    /// Representation-class complexity C_H of `task_diversity`.
+    pub c_h: f64,
+    /// Head-class complexity C_F of `task_diversity`.
+    pub c_f: f64,
 }
 
 impl Default for Config {

@@ -34,7 +34,17 @@ pub fn defaults(preset: Preset) -> Config {
         steps: 2000,
         lr: 0.01,
         backend: BackendChoice::Auto,
-        eps: 0.01,
+        eps: 0.02,
+        bounds: ["caulk_limit", "caulk_m", "scratch"]
+            .map(String::from)
+            .to_vec(),
+        c: 1.0,
+        // With ε = 0.02, the floor 0.1·ε_pre(m)^s drops below ε from m ≈ 3000 (d = 3): the
+        // n_ε-vs-m plot then shows where pre-training starts to pay.
+        c_pre: 0.1,
+        nu: 0.5,
+        c_h: 10.0,
+        c_f: 1.0,
     };
     match preset {
         Preset::Limit => base,

@@ -1,15 +1,23 @@
-//! The registry of excess-risk bounds. Each is risk(n) = C · n^(−r) with a rate r that
-//! depends on the smoothness parameters; more shapes (floors in m, sums of terms) join the
-//! registry as the theory panel grows.
+//! The registry of excess-risk bounds (SCIENCE.md §2). Each is a pure function of n (and m
+//! for the bounds with a pre-training term), times a scale constant C.
 //!
-//! | id | r | status | source |
-//! |---|---|---|---|
-//! | `caulk_limit` | 2s/(2s+1), s = αβ | paper | Fukuchi, Hataya, Matsui (AISTATS 2026) |
-//! | `scratch` | 2s*/(2s*+d), s* = s_φ·s | standard | Stone (1982), minimax rate |
+//! | id | risk / C | n-exponent | status | source |
+//! |---|---|---|---|---|
+//! | `caulk_limit` | n^(−2s/(2s+1)), s = αβ | −2s/(2s+1) | paper | Fukuchi, Hataya, Matsui (AISTATS 2026) |
+//! | `caulk_m` | n^(−2s/(2s+1)) + C_pre·ε_pre(m)^s, ε_pre(m) = m^(−2s_φ/(2s_φ+d)) | −2s/(2s+1), floor C_pre·ε_pre(m)^s | model | this app's assumption on the o(1) term |
+//! | `scratch` | n^(−2s*/(2s*+d)), s* = s_φ·s | −2s*/(2s*+d) | standard | Stone (1982) |
+//! | `compositional` | max_i n^(−2β*_i/(2β*_i+t_i)) for f = g_1∘g_0 | the slowest term | standard | Schmidt-Hieber (2020) |
+//! | `representation` | d·k/m + k/n | −1 | standard | Du, Hu, Kakade, Lee, Lei (2021) |
+//! | `task_diversity` | √(C_H/m)/ν + √(C_F/n) | −1/2 | standard | Tripuraneni, Jordan, Jin (2020) |
+//!
+//! For `compositional` the target y = g_s(φ*(x)) is the composition g_1∘g_0 with
+//! g_0 = φ*: [0,1]^d → [0,1]^k (β_0 = s_φ, t_0 = d) and g_1 = g_s: [0,1]^k → ℝ (β_1 = s,
+//! t_1 = k), so β*_0 = s_φ·min(s, 1) and β*_1 = s.
 
 use serde::Serialize;
 
-use super::{log_grid, n_window, GRID_POINTS};
+use super::fit::power_law;
+use super::n_window;
 use crate::config::Config;
 
 /// Where a bound comes from (SCIENCE.md §1).
@@ -39,10 +47,20 @@ pub struct TheoryParams {
     pub s_star: f64,
     /// Input dimension d.
     pub d: f64,
+    /// Feature dimension k.
+    pub k: f64,
     /// Target excess risk ε for n_ε.
     pub eps: f64,
-    /// Scale constant C of every bound (not calibrated yet: 1).
+    /// Scale constant C of every bound.
     pub c: f64,
+    /// Constant C_pre of the pre-training term of `caulk_m`.
+    pub c_pre: f64,
+    /// Task diversity ν of `task_diversity`.
+    pub nu: f64,
+    /// Complexity C_H of the shared representation class (`task_diversity`).
+    pub c_h: f64,
+    /// Complexity C_F of the task-specific head class (`task_diversity`).
+    pub c_f: f64,
     /// Smallest n drawn.
     pub n_min: f64,
     /// Largest n drawn.
@@ -50,7 +68,7 @@ pub struct TheoryParams {
 }
 
 impl TheoryParams {
-    /// The parameters of `c` (which is valid, so every exponent is positive and finite).
+    /// The parameters of `c` (valid, so every exponent is positive and finite).
     pub fn from_config(c: &Config) -> Self {
         let s = c.alpha * c.beta;
         let (n_min, n_max) = n_window(c);
@@ -59,17 +77,23 @@ impl TheoryParams {
             beta: c.beta,
             s,
             s_phi: c.s_phi,
-            s_star: c.s_phi * s,
+            s_star: c.s_phi * s.min(1.0),
             d: c.d as f64,
+            k: c.k as f64,
             eps: c.eps,
-            c: 1.0,
+            c: c.c,
+            c_pre: c.c_pre,
+            nu: c.nu,
+            c_h: c.c_h,
+            c_f: c.c_f,
             n_min,
             n_max,
         }
     }
 }
 
-/// A bound of the registry.
+/// A bound of the registry. `risk(p, n, m)` includes the constant C; bounds without an
+/// m-term ignore `m`.
 #[derive(Clone, Copy, Debug)]
 pub struct BoundSpec {
     /// Stable id (JSON, URL, CSS).
@@ -80,10 +104,22 @@ pub struct BoundSpec {
     pub status: Status,
     /// Source.
     pub citation: &'static str,
-    /// KaTeX formula of the risk (C omitted).
+    /// KaTeX formula of the risk, symbolic.
     pub formula: &'static str,
-    /// The rate r in risk = C · n^(−r).
-    pub rate: fn(&TheoryParams) -> f64,
+    /// When the bound applies.
+    pub conditions: &'static str,
+    /// Whether the bound depends on the source size m (one curve per m).
+    pub uses_m: bool,
+    /// Excess risk at n target and m source samples.
+    pub risk: fn(&TheoryParams, f64, f64) -> f64,
+    /// The exponent of n in the n-term (negative).
+    pub exponent: fn(&TheoryParams) -> f64,
+    /// lim_{n→∞} risk: the part no amount of target data removes.
+    pub floor: fn(&TheoryParams, f64) -> f64,
+    /// The formula with the current numbers substituted (KaTeX).
+    pub formula_values: fn(&TheoryParams, f64) -> String,
+    /// A violated condition, if any.
+    pub violated: fn(&TheoryParams) -> Option<String>,
 }
 
 /// r = 2s/(2s+1): the caulking limit rate, free of d.
@@ -96,6 +132,77 @@ pub fn scratch_rate(p: &TheoryParams) -> f64 {
     2.0 * p.s_star / (2.0 * p.s_star + p.d)
 }
 
+/// ε_pre(m) = m^(−2s_φ/(2s_φ+d)): the extractor's error after pre-training on m samples
+/// (the minimax rate of an s_φ-smooth map in d dimensions).
+pub fn eps_pre(p: &TheoryParams, m: f64) -> f64 {
+    m.powf(-2.0 * p.s_phi / (2.0 * p.s_phi + p.d))
+}
+
+/// The pre-training floor of `caulk_m` without C: C_pre·ε_pre(m)^s.
+pub fn caulk_m_floor(p: &TheoryParams, m: f64) -> f64 {
+    p.c_pre * eps_pre(p, m).powf(p.s)
+}
+
+/// (β*_i, t_i) of the composition g_1∘g_0 (module doc).
+pub fn compositional_terms(p: &TheoryParams) -> [(f64, f64); 2] {
+    [(p.s_phi * p.s.min(1.0), p.d), (p.s, p.k)]
+}
+
+/// The slowest rate min_i 2β*_i/(2β*_i+t_i).
+pub fn compositional_rate(p: &TheoryParams) -> f64 {
+    compositional_terms(p)
+        .iter()
+        .map(|(b, t)| 2.0 * b / (2.0 * b + t))
+        .fold(f64::INFINITY, f64::min)
+}
+
+/// A number for KaTeX: 4 significant digits, scientific outside [10^-3, 10^4).
+pub fn tex_num(x: f64) -> String {
+    if x == 0.0 {
+        return "0".into();
+    }
+    if !x.is_finite() {
+        return if x.is_nan() {
+            "?".into()
+        } else if x > 0.0 {
+            r"\infty".into()
+        } else {
+            r"-\infty".into()
+        };
+    }
+    let a = x.abs();
+    if (1e-3..1e4).contains(&a) {
+        let digits = (3 - a.log10().floor() as i32).clamp(0, 6) as usize;
+        let s = format!("{x:.digits$}");
+        let s = if s.contains('.') {
+            s.trim_end_matches('0').trim_end_matches('.').to_string()
+        } else {
+            s
+        };
+        return s;
+    }
+    let e = a.log10().floor();
+    let mant = x / 10f64.powf(e);
+    format!("{}\\times10^{{{}}}", tex_num(mant), e as i64)
+}
+
+fn never(_: &TheoryParams) -> Option<String> {
+    None
+}
+
+fn no_floor(_: &TheoryParams, _: f64) -> f64 {
+    0.0
+}
+
+/// `C \cdot` prefix, left out when C = 1.
+fn tex_c(p: &TheoryParams) -> String {
+    if p.c == 1.0 {
+        String::new()
+    } else {
+        format!("{}\\cdot", tex_num(p.c))
+    }
+}
+
 /// Every bound, in display order.
 pub const BOUNDS: &[BoundSpec] = &[
     BoundSpec {
@@ -103,22 +210,127 @@ pub const BOUNDS: &[BoundSpec] = &[
         name: "Caulking, limit rate",
         status: Status::Paper,
         citation: "Fukuchi, Hataya, Matsui (AISTATS 2026)",
-        formula: r"n^{-\frac{2s}{2s+1}},\; s=\alpha\beta",
-        rate: caulk_limit_rate,
+        formula: r"C\,n^{-\frac{2s}{2s+1}},\quad s=\alpha\beta",
+        conditions: "caulkable target; α, β ∈ (0, 1]; caulk class simpler as m grows (m → ∞)",
+        uses_m: false,
+        risk: |p, n, _| p.c * n.powf(-caulk_limit_rate(p)),
+        exponent: |p| -caulk_limit_rate(p),
+        floor: no_floor,
+        formula_values: |p, _| format!("{}n^{{-{}}}", tex_c(p), tex_num(caulk_limit_rate(p))),
+        violated: never,
+    },
+    BoundSpec {
+        id: "caulk_m",
+        name: "Caulking at finite m",
+        status: Status::Model,
+        citation: "this app's model of the paper's o(1) term",
+        formula: r"C\left(n^{-\frac{2s}{2s+1}} + C_{\mathrm{pre}}\,\varepsilon_{\mathrm{pre}}(m)^{s}\right),\quad \varepsilon_{\mathrm{pre}}(m)=m^{-\frac{2s_\varphi}{2s_\varphi+d}}",
+        conditions: "a modelling assumption: the extractor's pre-training error enters through the s-Hölder caulk",
+        uses_m: true,
+        risk: |p, n, m| p.c * (n.powf(-caulk_limit_rate(p)) + caulk_m_floor(p, m)),
+        exponent: |p| -caulk_limit_rate(p),
+        floor: |p, m| p.c * caulk_m_floor(p, m),
+        formula_values: |p, m| {
+            format!(
+                "{}\\left(n^{{-{}}} + {}\\right),\\ m={}",
+                tex_c(p),
+                tex_num(caulk_limit_rate(p)),
+                tex_num(caulk_m_floor(p, m)),
+                tex_num(m)
+            )
+        },
+        violated: never,
     },
     BoundSpec {
         id: "scratch",
         name: "From scratch (minimax)",
         status: Status::Standard,
         citation: "Stone (1982), Ann. Statist.",
-        formula: r"n^{-\frac{2s^*}{2s^*+d}},\; s^*=s_\varphi\,\alpha\beta",
-        rate: scratch_rate,
+        formula: r"C\,n^{-\frac{2s^*}{2s^*+d}},\quad s^*=s_\varphi\,\alpha\beta",
+        conditions: "an s*-Hölder regression function on [0,1]^d, no pre-training",
+        uses_m: false,
+        risk: |p, n, _| p.c * n.powf(-scratch_rate(p)),
+        exponent: |p| -scratch_rate(p),
+        floor: no_floor,
+        formula_values: |p, _| format!("{}n^{{-{}}}", tex_c(p), tex_num(scratch_rate(p))),
+        violated: never,
+    },
+    BoundSpec {
+        id: "compositional",
+        name: "Deep ReLU nets, compositional",
+        status: Status::Standard,
+        citation: "Schmidt-Hieber (2020), Ann. Statist. 48(4)",
+        formula: r"C\max_i n^{-\frac{2\beta^*_i}{2\beta^*_i+t_i}},\quad \beta^*_i=\beta_i\prod_{l>i}\min(\beta_l,1)",
+        conditions: "f = g_1∘g_0 with g_0 = φ* (β_0 = s_φ, t_0 = d) and g_1 = caulk∘head (β_1 = s, t_1 = k)",
+        uses_m: false,
+        risk: |p, n, _| {
+            p.c * compositional_terms(p)
+                .iter()
+                .map(|(b, t)| n.powf(-2.0 * b / (2.0 * b + t)))
+                .fold(0.0, f64::max)
+        },
+        exponent: |p| -compositional_rate(p),
+        floor: no_floor,
+        formula_values: |p, _| {
+            let [(b0, t0), (b1, t1)] = compositional_terms(p);
+            format!(
+                "{}\\max\\left(n^{{-{}}},\\ n^{{-{}}}\\right)",
+                tex_c(p),
+                tex_num(2.0 * b0 / (2.0 * b0 + t0)),
+                tex_num(2.0 * b1 / (2.0 * b1 + t1))
+            )
+        },
+        violated: never,
+    },
+    BoundSpec {
+        id: "representation",
+        name: "Shared linear representation",
+        status: Status::Standard,
+        citation: "Du, Hu, Kakade, Lee, Lei (2021), ICLR",
+        formula: r"C\left(\frac{d\,k}{m} + \frac{k}{n}\right)",
+        conditions: "a linear k-dimensional representation shared by source and target, k ≤ d",
+        uses_m: true,
+        risk: |p, n, m| p.c * (p.d * p.k / m + p.k / n),
+        exponent: |_| -1.0,
+        floor: |p, m| p.c * p.d * p.k / m,
+        formula_values: |p, m| {
+            format!(
+                "{}\\left({} + \\frac{{{}}}{{n}}\\right),\\ m={}",
+                tex_c(p),
+                tex_num(p.d * p.k / m),
+                tex_num(p.k),
+                tex_num(m)
+            )
+        },
+        violated: |p| (p.k > p.d).then(|| format!("needs k ≤ d, here k = {} > d = {}", p.k, p.d)),
+    },
+    BoundSpec {
+        id: "task_diversity",
+        name: "Task diversity",
+        status: Status::Standard,
+        citation: "Tripuraneni, Jordan, Jin (2020), NeurIPS",
+        formula: r"C\left(\frac{1}{\nu}\sqrt{\frac{C_H}{m}} + \sqrt{\frac{C_F}{n}}\right)",
+        conditions: "ν-diverse source tasks; C_H, C_F the complexities of the representation and head classes",
+        uses_m: true,
+        risk: |p, n, m| p.c * ((p.c_h / m).sqrt() / p.nu + (p.c_f / n).sqrt()),
+        exponent: |_| -0.5,
+        floor: |p, m| p.c * (p.c_h / m).sqrt() / p.nu,
+        formula_values: |p, m| {
+            format!(
+                "{}\\left({} + \\sqrt{{\\frac{{{}}}{{n}}}}\\right),\\ m={}",
+                tex_c(p),
+                tex_num((p.c_h / m).sqrt() / p.nu),
+                tex_num(p.c_f),
+                tex_num(m)
+            )
+        },
+        violated: never,
     },
 ];
 
-/// One bound evaluated on the n grid.
+/// What the page lists about a bound before evaluating it.
 #[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct BoundCurve {
+pub struct BoundInfo {
     /// Registry id.
     pub id: &'static str,
     /// Human name.
@@ -127,13 +339,120 @@ pub struct BoundCurve {
     pub status: Status,
     /// Source.
     pub citation: &'static str,
-    /// KaTeX formula.
+    /// KaTeX formula, symbolic.
     pub formula: &'static str,
-    /// Log-log slope in n (−r).
+    /// When it applies.
+    pub conditions: &'static str,
+}
+
+/// Every bound's [`BoundInfo`], in display order.
+pub fn registry() -> Vec<BoundInfo> {
+    BOUNDS
+        .iter()
+        .map(|b| BoundInfo {
+            id: b.id,
+            name: b.name,
+            status: b.status,
+            citation: b.citation,
+            formula: b.formula,
+            conditions: b.conditions,
+        })
+        .collect()
+}
+
+/// The spec of `id`.
+pub fn spec(id: &str) -> Option<&'static BoundSpec> {
+    BOUNDS.iter().find(|b| b.id == id)
+}
+
+/// Largest n_ε reported; beyond it n_ε is null with a reason.
+pub const N_EPS_MAX: f64 = 1e300;
+
+/// Sample complexity: the smallest integer n ≥ 1 with risk(n) ≤ ε (exact below 2^53, to
+/// relative 1e-12 above). `Err(reason)` when the floor is at or above ε, or n_ε > 1e300.
+pub fn n_eps(spec: &BoundSpec, p: &TheoryParams, m: f64) -> Result<f64, String> {
+    let eps = p.eps;
+    let risk = |n: f64| (spec.risk)(p, n, m);
+    let floor = (spec.floor)(p, m);
+    if floor >= eps {
+        return Err(format!(
+            "the floor {:.3e} (the m-term, left as n → ∞) is at or above ε = {eps}",
+            floor
+        ));
+    }
+    if risk(1.0) <= eps {
+        return Ok(1.0);
+    }
+    // Invariant: risk(lo) > ε ≥ risk(hi).
+    let (mut lo, mut hi) = (1.0f64, 2.0f64);
+    while risk(hi) > eps {
+        lo = hi;
+        hi *= 2.0;
+        if hi > N_EPS_MAX {
+            return Err(format!(
+                "n_eps exceeds 1e300 (the bound falls too slowly for ε = {eps})"
+            ));
+        }
+    }
+    const EXACT: f64 = 9_007_199_254_740_992.0; // 2^53
+    if hi <= EXACT {
+        while hi - lo > 1.0 {
+            let mid = ((lo + hi) / 2.0).floor();
+            if risk(mid) <= eps {
+                hi = mid;
+            } else {
+                lo = mid;
+            }
+        }
+    } else {
+        for _ in 0..200 {
+            let mid = lo * (hi / lo).sqrt(); // geometric mean without overflow
+            if risk(mid) <= eps {
+                hi = mid;
+            } else {
+                lo = mid;
+            }
+            if hi / lo < 1.0 + 1e-12 {
+                break;
+            }
+        }
+        hi = hi.ceil();
+    }
+    Ok(hi)
+}
+
+/// One bound evaluated on the n grid (for one m when the bound has an m-term).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct BoundCurve {
+    /// Registry id.
+    pub id: &'static str,
+    /// Legend text: the name, with m when the bound depends on it.
+    pub label: String,
+    /// Human name.
+    pub name: &'static str,
+    /// Provenance.
+    pub status: Status,
+    /// Source.
+    pub citation: &'static str,
+    /// KaTeX formula, symbolic.
+    pub formula: &'static str,
+    /// KaTeX formula with the current numbers.
+    pub formula_values: String,
+    /// When it applies.
+    pub conditions: &'static str,
+    /// The violated condition, if any (the curve is still drawn, marked).
+    pub violated: Option<String>,
+    /// Source size of this curve, null for bounds without an m-term.
+    pub m: Option<f64>,
+    /// Effective log-log slope over the n-window (least squares on the grid).
     pub slope: f64,
+    /// Exponent of n in the n-term.
+    pub exponent: f64,
+    /// lim_{n→∞} risk.
+    pub floor: f64,
     /// Grid of n.
     pub n: Vec<f64>,
-    /// C · n^(−r) on the grid.
+    /// Risk on the grid.
     pub risk: Vec<f64>,
     /// Smallest integer n with risk ≤ ε, or null.
     pub n_eps: Option<f64>,
@@ -141,55 +460,36 @@ pub struct BoundCurve {
     pub n_eps_note: Option<String>,
 }
 
-/// The bounds of a config: the contract of `caulk bounds --json`.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct BoundsReport {
-    /// Parameters used.
-    pub params: TheoryParams,
-    /// Each bound's curve.
-    pub bounds: Vec<BoundCurve>,
-}
-
-/// Sample complexity of C · n^(−r): the smallest integer n ≥ 1 with C · n^(−r) ≤ ε, i.e.
-/// ⌈(C/ε)^(1/r)⌉; `Err(reason)` when it is not a finite f64.
-pub fn power_law_n_eps(c: f64, r: f64, eps: f64) -> Result<f64, String> {
-    let n = (c / eps).powf(1.0 / r).ceil().max(1.0);
-    if n.is_finite() {
-        Ok(n)
-    } else {
-        Err(format!(
-            "n_eps exceeds 1e308 (rate {r:.4} is too slow for eps = {eps})"
-        ))
-    }
-}
-
-/// Evaluate one bound on `grid`.
-pub fn curve(spec: &BoundSpec, p: &TheoryParams, grid: &[f64]) -> BoundCurve {
-    let r = (spec.rate)(p);
-    let (n_eps, n_eps_note) = match power_law_n_eps(p.c, r, p.eps) {
+/// Evaluate one bound on `grid` at source size `m` (`None` for bounds without an m-term).
+pub fn curve(spec: &BoundSpec, p: &TheoryParams, m: Option<f64>, grid: &[f64]) -> BoundCurve {
+    let mv = m.unwrap_or(f64::INFINITY);
+    let risk: Vec<f64> = grid.iter().map(|&n| (spec.risk)(p, n, mv)).collect();
+    let (n_eps, n_eps_note) = match n_eps(spec, p, mv) {
         Ok(n) => (Some(n), None),
         Err(why) => (None, Some(why)),
     };
+    let exponent = (spec.exponent)(p);
+    let slope = power_law(grid, &risk).map_or(exponent, |f| f.slope);
     BoundCurve {
         id: spec.id,
+        label: match m {
+            Some(m) => format!("{} (m = {})", spec.name, m),
+            None => spec.name.to_string(),
+        },
         name: spec.name,
         status: spec.status,
         citation: spec.citation,
         formula: spec.formula,
-        slope: -r,
+        formula_values: (spec.formula_values)(p, mv),
+        conditions: spec.conditions,
+        violated: (spec.violated)(p),
+        m,
+        slope,
+        exponent,
+        floor: (spec.floor)(p, mv),
         n: grid.to_vec(),
-        risk: grid.iter().map(|n| p.c * n.powf(-r)).collect(),
+        risk,
         n_eps,
         n_eps_note,
-    }
-}
-
-/// All bounds of a valid config on its n-window.
-pub fn evaluate(c: &Config) -> BoundsReport {
-    let p = TheoryParams::from_config(c);
-    let grid = log_grid(p.n_min, p.n_max, GRID_POINTS);
-    BoundsReport {
-        params: p,
-        bounds: BOUNDS.iter().map(|b| curve(b, &p, &grid)).collect(),
     }
 }

@@ -1,18 +1,25 @@
 //! Theoretical excess-risk bounds (SCIENCE.md §2) and what is derived from them.
 //!
-//! - [`bounds`]: the registry of bounds, each with id, status (`paper` | `standard` |
-//!   `model`), citation, formula and risk(n); [`evaluate`] turns a [`Config`] into the
-//!   report the page plots and `caulk bounds --json` prints.
-//! - [`fit`]: power-law fits by least squares in log-log space.
+//! - [`bounds`]: the registry of the six bounds, each with id, status (`paper` | `standard`
+//!   | `model`), citation, formulas, conditions, risk(n, m), exponent, floor; and n_ε.
+//! - [`phase`]: the (α, d) phase diagram, boundary α·d = 1.
+//! - [`report`]: [`evaluate`] turns a [`Config`] into the report the page draws and
+//!   `caulk bounds --json` prints.
+//! - [`fit`]: power-law fits and calibration of a bound's constant to measured points, by
+//!   least squares in log-log space.
 //!
-//! Notation: n target samples, d input dimension, α caulk and β head Hölder exponents,
-//! s = αβ, s_φ extractor smoothness, s* = s_φ·s, C a scale constant (default 1).
+//! Notation: n target and m source samples, d input dimension, k feature dimension, α caulk
+//! and β head Hölder exponents, s = αβ, s_φ extractor smoothness, s* = s_φ·s, C a scale
+//! constant (a config key, default 1).
 
 pub mod bounds;
 pub mod fit;
+pub mod phase;
+pub mod report;
 
-pub use bounds::{evaluate, BoundCurve, BoundsReport, Status, TheoryParams, BOUNDS};
-pub use fit::{power_law, PowerLawFit};
+pub use bounds::{BoundCurve, Status, TheoryParams, BOUNDS};
+pub use fit::{calibrate_scale, effective_slope, power_law, PowerLawFit};
+pub use report::{evaluate, BoundsReport};
 
 use crate::config::Config;
 

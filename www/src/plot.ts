@@ -1,27 +1,32 @@
 // A small log-log line plot drawn as SVG with DOM calls only: no HTML strings, no inline
 // styles (the page's CSP allows style sheets from 'self' only). Colours and dashes come
-// from CSS classes `series-<id>`.
+// from CSS classes `series-<id>` and `shade-<i>`.
 
-const SVG = 'http://www.w3.org/2000/svg';
+export const SVG = 'http://www.w3.org/2000/svg';
 
 export interface Series {
   id: string;
   label: string;
   x: number[];
-  y: number[];
+  /** null or non-positive values leave a gap. */
+  y: (number | null)[];
+  /** Extra CSS class, e.g. a shade for one of several m. */
+  variant?: string;
 }
 
 export interface PlotOptions {
   title: string;
   xLabel: string;
   yLabel: string;
+  /** Where the legend goes (default bottom-left: empty for falling curves). */
+  legend?: 'bottom-left' | 'top-right';
+  /** viewBox size (default 640 × 400); smaller boxes make the text larger on screen. */
+  size?: [number, number];
 }
 
-const W = 640;
-const H = 400;
 const M = { left: 64, right: 16, top: 16, bottom: 48 };
 
-function el<K extends keyof SVGElementTagNameMap>(
+export function el<K extends keyof SVGElementTagNameMap>(
   name: K,
   attrs: Record<string, string | number>,
   parent?: Element,
@@ -47,6 +52,8 @@ export function logTicks(lo: number, hi: number): number[] {
     }
     if (out.length >= 3) break;
   }
+  // Keep at most 8 labels: every other one when crowded.
+  while (out.length > 8) out = out.filter((_, i) => i % 2 === 0);
   return out;
 }
 
@@ -57,24 +64,29 @@ export function tickLabel(v: number): string {
   return String(+v.toPrecision(3));
 }
 
+const ok = (v: number | null | undefined): v is number => typeof v === 'number' && v > 0 && Number.isFinite(v);
+
 /** Draw `series` on log-log axes into `host`, replacing what was there. */
 export function renderLogLog(host: Element, series: Series[], opt: PlotOptions): SVGSVGElement {
-  const xs = series.flatMap((s) => s.x).filter((v) => v > 0 && Number.isFinite(v));
-  const ys = series.flatMap((s) => s.y).filter((v) => v > 0 && Number.isFinite(v));
-  const [x0, x1] = [Math.min(...xs), Math.max(...xs)];
+  const [W, H] = opt.size ?? [640, 400];
+  const xs = series.flatMap((s) => s.x.filter((x, i) => ok(x) && ok(s.y[i])));
+  const ys = series.flatMap((s) => s.y.filter(ok));
+  const svg = el('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', class: 'plot' });
+  el('title', {}, svg).textContent = opt.title;
+  host.replaceChildren(svg);
+  if (xs.length === 0 || ys.length === 0) {
+    el('text', { x: W / 2, y: H / 2, 'text-anchor': 'middle', class: 'empty' }, svg).textContent = 'nothing to draw';
+    return svg;
+  }
+  let [x0, x1] = [Math.min(...xs), Math.max(...xs)];
+  if (x1 <= x0) [x0, x1] = [x0 / 2, x0 * 2];
   // 8 % head room in log space above and below the data.
   const ly0 = Math.log10(Math.min(...ys));
   const ly1 = Math.log10(Math.max(...ys));
   const pad = Math.max(0.08 * (ly1 - ly0), 0.05);
   const [y0, y1] = [10 ** (ly0 - pad), 10 ** (ly1 + pad)];
-
-  const px = (v: number) =>
-    M.left + ((Math.log10(v) - Math.log10(x0)) / (Math.log10(x1) - Math.log10(x0) || 1)) * (W - M.left - M.right);
-  const py = (v: number) =>
-    H - M.bottom - ((Math.log10(v) - Math.log10(y0)) / (Math.log10(y1) - Math.log10(y0))) * (H - M.top - M.bottom);
-
-  const svg = el('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', class: 'plot' });
-  el('title', {}, svg).textContent = opt.title;
+  const px = (v: number) => M.left + ((Math.log10(v) - Math.log10(x0)) / (Math.log10(x1) - Math.log10(x0))) * (W - M.left - M.right);
+  const py = (v: number) => H - M.bottom - ((Math.log10(v) - Math.log10(y0)) / (Math.log10(y1) - Math.log10(y0))) * (H - M.top - M.bottom);
 
   const grid = el('g', { class: 'grid' }, svg);
   const axes = el('g', { class: 'axes' }, svg);
@@ -89,43 +101,37 @@ export function renderLogLog(host: Element, series: Series[], opt: PlotOptions):
     el('text', { x: M.left - 8, y: y + 4, 'text-anchor': 'end', class: 'tick' }, axes).textContent = tickLabel(t);
   }
   el('rect', { x: M.left, y: M.top, width: W - M.left - M.right, height: H - M.top - M.bottom, class: 'frame' }, axes);
-  el('text', { x: (M.left + W - M.right) / 2, y: H - 8, 'text-anchor': 'middle', class: 'axis-label' }, axes).textContent =
-    opt.xLabel;
-  el('text', {
-    x: -(M.top + H - M.bottom) / 2,
-    y: 16,
-    transform: 'rotate(-90)',
-    'text-anchor': 'middle',
-    class: 'axis-label',
-  }, axes).textContent = opt.yLabel;
+  el('text', { x: (M.left + W - M.right) / 2, y: H - 8, 'text-anchor': 'middle', class: 'axis-label' }, axes).textContent = opt.xLabel;
+  el('text', { x: -(M.top + H - M.bottom) / 2, y: 16, transform: 'rotate(-90)', 'text-anchor': 'middle', class: 'axis-label' }, axes).textContent =
+    opt.yLabel;
 
   const lines = el('g', { class: 'lines' }, svg);
-  series.forEach((s) => {
-    const d = s.x
-      .map((x, i) => [x, s.y[i]] as const)
-      .filter(([x, y]) => x > 0 && y > 0 && Number.isFinite(x) && Number.isFinite(y))
-      .map(([x, y], i) => `${i ? 'L' : 'M'}${px(x).toFixed(2)},${py(y).toFixed(2)}`)
-      .join('');
-    const path = el('path', { d, class: `series series-${s.id}`, 'data-id': s.id }, lines);
+  for (const s of series) {
+    let d = '';
+    let pen = false;
+    s.x.forEach((x, i) => {
+      const y = s.y[i];
+      if (ok(x) && ok(y)) {
+        d += `${pen ? 'L' : 'M'}${px(x).toFixed(2)},${py(y).toFixed(2)}`;
+        pen = true;
+      } else {
+        pen = false;
+      }
+    });
+    const path = el('path', { d, class: `series series-${s.id} ${s.variant ?? ''}`.trim(), 'data-id': s.id }, lines);
     el('title', {}, path).textContent = s.label;
-  });
+  }
 
-  // Legend, bottom left (empty for falling curves), one row per series, on a backdrop.
   const legend = el('g', { class: 'legend' }, svg);
   const rowH = 18;
-  const top = H - M.bottom - 10 - series.length * rowH;
-  const backdrop = el('rect', { x: M.left + 6, y: top - 4, width: 10, height: series.length * rowH + 8, class: 'legend-bg' }, legend);
-  let widest = 0;
+  const widest = Math.max(...series.map((s) => 30 + 6.6 * s.label.length));
+  const lx = opt.legend === 'top-right' ? W - M.right - widest - 20 : M.left + 6;
+  const top = opt.legend === 'top-right' ? M.top + 6 : H - M.bottom - 10 - series.length * rowH;
+  el('rect', { x: lx, y: top - 4, width: widest + 16, height: series.length * rowH + 8, class: 'legend-bg' }, legend);
   series.forEach((s, i) => {
     const y = top + 13 + i * rowH;
-    const x = M.left + 14;
-    el('line', { x1: x, x2: x + 24, y1: y - 4, y2: y - 4, class: `series series-${s.id}` }, legend);
-    const text = el('text', { x: x + 30, y, class: 'legend-label' }, legend);
-    text.textContent = s.label;
-    widest = Math.max(widest, 30 + 7 * s.label.length);
+    el('line', { x1: lx + 8, x2: lx + 32, y1: y - 4, y2: y - 4, class: `series series-${s.id} ${s.variant ?? ''}`.trim() }, legend);
+    el('text', { x: lx + 38, y, class: 'legend-label' }, legend).textContent = s.label;
   });
-  backdrop.setAttribute('width', String(widest + 16));
-
-  host.replaceChildren(svg);
   return svg;
 }

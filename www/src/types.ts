@@ -12,6 +12,7 @@ export type Config = Record<string, unknown> & {
   beta: number;
   d: number;
   backend: string;
+  bounds: string[];
 };
 
 export interface Parsed {
@@ -34,15 +35,38 @@ export interface KeySpec {
 
 export interface BoundCurve {
   id: string;
+  label: string;
   name: string;
   status: 'paper' | 'standard' | 'model';
   citation: string;
   formula: string;
+  formula_values: string;
+  conditions: string;
+  violated: string | null;
+  m: number | null;
   slope: number;
+  exponent: number;
+  floor: number;
   n: number[];
   risk: number[];
   n_eps: number | null;
   n_eps_note: string | null;
+}
+
+export interface NEpsCurve {
+  id: string;
+  m: number[];
+  n_eps: (number | null)[];
+  limit: number | null;
+}
+
+export interface PhaseDiagram {
+  alpha: number[];
+  d: number[];
+  ratio: number[][];
+  boundary: [number, number][];
+  current: [number, number];
+  caulk_wins: boolean;
 }
 
 export interface BoundsReport {
@@ -52,12 +76,19 @@ export interface BoundsReport {
     s: number;
     s_star: number;
     d: number;
+    k: number;
     eps: number;
     c: number;
+    c_pre: number;
+    nu: number;
+    c_h: number;
+    c_f: number;
     n_min: number;
     n_max: number;
   };
   bounds: BoundCurve[];
+  n_eps_vs_m: NEpsCurve;
+  phase: PhaseDiagram;
 }
 
 export interface DeviceReport {

@@ -1,0 +1,97 @@
+// End-to-end: the theory panel's toggles, formulas, phase diagram, n_ε plot and list inputs.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { serveDist, launch, openApp, screenshotPath } from './harness.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await serveDist();
+  browser = await launch({ webgpu: true });
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const paths = (page, id) => page.locator(`#plot path[data-id="${id}"]`).count();
+
+test('toggling a bound adds and removes its curves, card and URL entry', async () => {
+  const { page, problems } = await openApp(browser.context, server.url);
+  assert.equal(await paths(page, 'compositional'), 0);
+  await page.check('#show-compositional');
+  await page.waitForFunction(() => location.hash.includes('bounds=caulk_limit,caulk_m,scratch,compositional&'));
+  assert.equal(await paths(page, 'compositional'), 1);
+  assert.equal(await page.locator('.card-compositional').count(), 1);
+  assert.match(await page.textContent('.card-compositional .badge'), /standard/);
+  await page.uncheck('#show-caulk_m');
+  await page.waitForFunction(() => !location.hash.includes('caulk_m'));
+  assert.equal(await paths(page, 'caulk_m'), 0);
+  assert.equal(await page.locator('.card-caulk_m').count(), 0);
+  // Bounds with an m-term draw one curve per m.
+  await page.check('#show-representation');
+  await page.fill('#ctl-m', '100,10000,1000000');
+  await page.press('#ctl-m', 'Enter');
+  await page.waitForFunction(() => location.hash.includes('&m=100,10000,1000000&'));
+  assert.equal(await paths(page, 'representation'), 3);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('moving a slider updates the formula numbers, the phase mark and the plot together', async () => {
+  const { page, problems } = await openApp(browser.context, server.url);
+  const values = () => page.textContent('.card-caulk_limit .formula-values');
+  assert.match(await values(), /n−0\.5(?!\d)/);
+  const before = await page.getAttribute('#plot path[data-id="caulk_limit"]', 'd');
+  await page.focus('#ctl-alpha');
+  for (let i = 0; i < 20; i++) await page.keyboard.press('ArrowRight');
+  await page.waitForFunction(() => location.hash.includes('&alpha=0.7&'));
+  // s = 0.7: 2s/(2s+1) = 0.58333 → 0.5833 in the formula, −0.583 in the facts and legend.
+  assert.match(await values(), /n−0\.5833/);
+  assert.match(await page.textContent('.card-caulk_limit .facts'), /−0\.583/);
+  assert.match(await page.textContent('#plot .legend'), /Caulking, limit rate\s+−0\.583/);
+  assert.notEqual(await page.getAttribute('#plot path[data-id="caulk_limit"]', 'd'), before);
+  assert.equal(await page.getAttribute('#phase .phase-current', 'data-alpha'), '0.7');
+  assert.match(await page.textContent('#phase-text'), /α·d = 2\.1 > 1/);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('the phase diagram and n_ε plot follow d, ε and m; a point with α·d < 1 says so', async () => {
+  const { page, problems } = await openApp(browser.context, `${server.url}#v=1&alpha=0.2&d=3&eps=0.02`);
+  assert.match(await page.textContent('#phase-text'), /α·d = 0\.6 ≤ 1: caulking's rate does not beat/);
+  // s = 0.2: the floor 0.1·m^(−0.08) stays above ε = 0.02 for every m ≤ 10^6.
+  assert.match(await page.textContent('#neps-text'), /Up to m = 1,000,000 the pre-training floor is above ε/);
+  // With ε = 0.05 it drops below ε inside the grid: 0.1·m^(−0.08) < 0.05 ⇔ m > 2^12.5 ≈ 5793.
+  await page.fill('#ctl-eps', '0.05');
+  await page.press('#ctl-eps', 'Enter');
+  await page.waitForFunction(() => document.getElementById('neps-text')?.textContent?.startsWith('Below m ≈'));
+  assert.match(await page.textContent('#neps-text'), /Below m ≈ 7,499/);
+  assert.equal(await page.locator('#neps path[data-id="caulk_m"]').count(), 1);
+  await page.screenshot({ path: screenshotPath('theory-panel-low-alpha.png'), fullPage: true });
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('a refused list value shows a message and the input snaps back', async () => {
+  const { page, problems } = await openApp(browser.context, server.url);
+  const hash = await page.evaluate(() => location.hash);
+  await page.fill('#ctl-n', '64,32');
+  await page.press('#ctl-n', 'Enter');
+  await page.waitForSelector('#messages:not([hidden])');
+  assert.match(await page.textContent('#messages'), /n: "?64,32"? must be strictly increasing/);
+  assert.equal(await page.inputValue('#ctl-n'), '128,256,512,1024,2048,4096');
+  assert.equal(await page.evaluate(() => location.hash), hash);
+  // Unchecking the last bound is refused the same way.
+  for (const id of ['caulk_m', 'scratch']) await page.uncheck(`#show-${id}`);
+  await page.click('#show-caulk_limit');
+  assert.match(await page.textContent('#messages'), /bounds: empty list/);
+  assert.ok(await page.isChecked('#show-caulk_limit'));
+  assert.equal(await paths(page, 'caulk_limit'), 1);
+  assert.deepEqual(await page.evaluate(() => window.__csp), []);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
