@@ -4,7 +4,7 @@
 
 import init, { bound_registry, bounds, key_specs, parse_fragment, probe, set_key } from '../pkg/caulk.js';
 import { buildControls, buildToggles, syncControls, syncToggles, type BoundInfo } from './controls';
-import { drawTheory } from './theory-panel';
+import { drawTheory, timed } from './theory-panel';
 import type { BoundsReport, DeviceReport, KeySpec, Parsed } from './types';
 
 let fragment = '';
@@ -34,17 +34,17 @@ function showMessages(p: Parsed): void {
 
 /** Apply a parse result: state, URL, controls, panels. Timed as `caulk:update`. */
 function update(p: Parsed): void {
-  performance.mark('caulk:update:start');
-  fragment = p.fragment;
-  showMessages(p);
-  if (location.hash.slice(1) !== fragment) history.replaceState(null, '', `#${fragment}`);
-  syncControls(p.config);
-  syncToggles(p.config);
-  drawTheory(bounds(fragment) as BoundsReport);
-  performance.measure('caulk:update', 'caulk:update:start');
+  timed('update', () => {
+    fragment = p.fragment;
+    showMessages(p);
+    if (location.hash.slice(1) !== fragment) history.replaceState(null, '', `#${fragment}`);
+    syncControls(p.config);
+    syncToggles(p.config);
+    drawTheory(timed('bounds', () => bounds(fragment) as BoundsReport));
+  });
 }
 
-const change = (key: string, value: string) => update(set_key(fragment, key, value) as Parsed);
+const change = (key: string, value: string) => update(timed('set_key', () => set_key(fragment, key, value) as Parsed));
 
 async function showDevice(backend: string): Promise<void> {
   const line = byId('device');

@@ -8,13 +8,16 @@ import type { PhaseDiagram } from './types';
 const W = 440;
 const H = 340;
 const M = { left: 52, right: 12, top: 12, bottom: 44 };
+const D_MIN = 0.5;
+const D_MAX = 16.5;
+
+/** Plot coordinates of (α, d). */
+const px = (a: number) => M.left + a * (W - M.left - M.right);
+const py = (d: number) => H - M.bottom - ((d - D_MIN) / (D_MAX - D_MIN)) * (H - M.top - M.bottom);
 
 export function renderPhase(host: Element, p: PhaseDiagram): SVGSVGElement {
   const svg = el('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', class: 'plot phase' });
   el('title', {}, svg).textContent = 'Phase diagram over caulk smoothness α and input dimension d';
-  const [aMax, dMin, dMax] = [1, 0.5, p.d[p.d.length - 1] + 0.5];
-  const px = (a: number) => M.left + (a / aMax) * (W - M.left - M.right);
-  const py = (d: number) => H - M.bottom - ((d - dMin) / (dMax - dMin)) * (H - M.top - M.bottom);
   const cw = (W - M.left - M.right) / p.alpha.length;
   const ch = (H - M.top - M.bottom) / p.d.length;
 
@@ -51,11 +54,24 @@ export function renderPhase(host: Element, p: PhaseDiagram): SVGSVGElement {
   el('text', { x: px(0.04), y: py(1.6), class: 'phase-note' }, axes).textContent = 'α·d < 1';
   el('text', { x: px(0.7), y: py(13), class: 'phase-note' }, axes).textContent = 'α·d > 1';
 
-  const [a, d] = p.current;
-  const mark = el('g', { class: 'phase-current', 'data-alpha': a, 'data-d': d }, svg);
-  el('circle', { cx: px(a), cy: py(d), r: 6 }, mark);
-  el('title', {}, mark).textContent = `current: α = ${a}, d = ${d}: caulking ${p.caulk_wins ? 'beats' : 'does not beat'} scratch`;
-
+  const mark = el('g', { class: 'phase-current' }, svg);
+  el('circle', { r: 6 }, mark);
+  el('title', {}, mark);
   host.replaceChildren(svg);
+  movePhaseMark(host, p);
   return svg;
+}
+
+/** Move the current-point mark of the diagram in `host` to `p.current`. */
+export function movePhaseMark(host: Element, p: PhaseDiagram): void {
+  const mark = host.querySelector('.phase-current');
+  if (!mark) return;
+  const [a, d] = p.current;
+  mark.setAttribute('data-alpha', String(a));
+  mark.setAttribute('data-d', String(d));
+  const circle = mark.querySelector('circle')!;
+  circle.setAttribute('cx', px(a).toFixed(2));
+  circle.setAttribute('cy', py(d).toFixed(2));
+  mark.querySelector('title')!.textContent =
+    `current: α = ${a}, d = ${d}: caulking ${p.caulk_wins ? 'beats' : 'does not beat'} scratch`;
 }

@@ -4,7 +4,7 @@
 
 import katex from 'katex';
 import { renderLogLog, type Series } from './plot';
-import { renderPhase } from './phase';
+import { movePhaseMark, renderPhase } from './phase';
 import { badge } from './controls';
 import type { BoundCurve, BoundsReport } from './types';
 
@@ -58,37 +58,60 @@ function drawRisk(report: BoundsReport): void {
   svg.setAttribute('aria-describedby', 'summary');
 }
 
+/** Render TeX into `host` unless it already shows exactly that source (KaTeX is the costly
+ * part of a redraw; symbolic formulas never change and value formulas change only with the
+ * parameters they contain). */
+function texCached(host: HTMLElement, source: string): void {
+  if (host.dataset.tex === source) return;
+  tex(host, source);
+  host.dataset.tex = source;
+}
+
+/** Formula cards, kept per bound id across redraws. */
+const cards = new Map<string, HTMLElement>();
+
+function card(first: BoundCurve): HTMLElement {
+  const known = cards.get(first.id);
+  if (known) return known;
+  const node = document.createElement('article');
+  node.className = `formula-card card-${first.id}`;
+  node.dataset.id = first.id;
+  const head = document.createElement('h3');
+  head.append(text('span', first.name), badge(first.status));
+  const symbolic = text('div', '', 'formula');
+  texCached(symbolic, `R(n) = ${first.formula}`);
+  const rows = document.createElement('ul');
+  rows.className = 'formula-rows';
+  node.append(head, text('p', first.citation, 'citation'), symbolic, rows, text('p', `Holds when: ${first.conditions}`, 'conditions'));
+  node.append(text('p', '', 'violated'));
+  cards.set(first.id, node);
+  return node;
+}
+
 function drawFormulas(report: BoundsReport): void {
   const host = document.getElementById('formulas')!;
-  const cards = groups(report).map((g) => {
-    const first = g[0];
-    const card = document.createElement('article');
-    card.className = `formula-card card-${first.id}`;
-    card.dataset.id = first.id;
-    const head = document.createElement('h3');
-    head.append(text('span', first.name), badge(first.status));
-    const cite = text('p', first.citation, 'citation');
-    const symbolic = text('div', '', 'formula');
-    tex(symbolic, `R(n) = ${first.formula}`);
-    const rows = document.createElement('ul');
-    rows.className = 'formula-rows';
-    for (const b of g) {
-      const li = document.createElement('li');
-      const values = text('span', '', 'formula-values');
-      tex(values, `R(n) = ${b.formula_values}`);
-      const facts = text(
-        'span',
-        `slope over n ∈ [${count(report.params.n_min)}, ${count(report.params.n_max)}]: ${signed(b.slope)} (n-exponent ${signed(b.exponent)}); ${nEpsText(b, report.params.eps)}`,
-        'facts',
-      );
-      li.append(values, facts);
-      rows.append(li);
-    }
-    card.append(head, cite, symbolic, rows, text('p', `Holds when: ${first.conditions}`, 'conditions'));
-    if (first.violated) card.append(text('p', `Condition violated: ${first.violated}`, 'violated'));
-    return card;
+  const shown = groups(report).map((g) => {
+    const node = card(g[0]);
+    const rows = node.querySelector('.formula-rows')!;
+    while (rows.children.length > g.length) rows.lastElementChild!.remove();
+    g.forEach((b, i) => {
+      let li = rows.children[i] as HTMLElement | undefined;
+      if (!li) {
+        li = document.createElement('li');
+        li.append(text('span', '', 'formula-values'), text('span', '', 'facts'));
+        rows.append(li);
+      }
+      texCached(li.querySelector<HTMLElement>('.formula-values')!, `R(n) = ${b.formula_values}`);
+      li.querySelector('.facts')!.textContent =
+        `slope over n ∈ [${count(report.params.n_min)}, ${count(report.params.n_max)}]: ${signed(b.slope)} ` +
+        `(n-exponent ${signed(b.exponent)}); ${nEpsText(b, report.params.eps)}`;
+    });
+    const violated = node.querySelector<HTMLElement>('.violated')!;
+    violated.textContent = g[0].violated ? `Condition violated: ${g[0].violated}` : '';
+    violated.hidden = !g[0].violated;
+    return node;
   });
-  host.replaceChildren(...cards);
+  host.replaceChildren(...shown);
 }
 
 let phaseKey = '';
@@ -102,9 +125,7 @@ function drawPhase(report: BoundsReport): void {
     renderPhase(host, p);
     phaseKey = key;
   } else {
-    const svg = host.querySelector('svg')!;
-    const fresh = renderPhase(document.createElement('div'), p);
-    svg.replaceWith(fresh);
+    movePhaseMark(host, p);
   }
   const [a, d] = p.current;
   document.getElementById('phase-text')!.textContent =
@@ -147,11 +168,19 @@ function drawSummary(report: BoundsReport): void {
   document.getElementById('summary')!.replaceChildren(...[head, ...lines].map((t) => text('li', t)));
 }
 
+/** Run `f` as performance measure `caulk:<name>` (read by www/bench/theory.mjs). */
+export function timed<T>(name: string, f: () => T): T {
+  const start = performance.now();
+  const out = f();
+  performance.measure(`caulk:${name}`, { start, end: performance.now() });
+  return out;
+}
+
 /** Redraw the whole panel from `report`. */
 export function drawTheory(report: BoundsReport): void {
-  drawRisk(report);
-  drawFormulas(report);
-  drawPhase(report);
-  drawNEps(report);
-  drawSummary(report);
+  timed('risk', () => drawRisk(report));
+  timed('formulas', () => drawFormulas(report));
+  timed('phase', () => drawPhase(report));
+  timed('neps', () => drawNEps(report));
+  timed('summary', () => drawSummary(report));
 }

@@ -74,6 +74,7 @@ export interface BoundsReport {
     alpha: number;
     beta: number;
     s: number;
+    s_phi: number;
     s_star: number;
     d: number;
     k: number;
