@@ -26,7 +26,7 @@ const INF: f64 = f64::INFINITY;
 
 #[test]
 fn registry_matches_the_config_key_choices() {
-    let ids: Vec<&str> = BOUNDS.iter().map(|b| b.id).collect();
+    let ids: Vec<&str> = BOUNDS.iter().map(|b| b.info.id).collect();
     assert_eq!(ids, BOUND_IDS);
     assert_eq!(registry().len(), 6);
 }
@@ -75,7 +75,7 @@ fn fitted_slope_on_a_log_grid_equals_the_stated_exponent() {
             assert!(
                 (fit.slope - c.exponent).abs() < 1e-9,
                 "{}: fitted {} vs exponent {}",
-                s.id,
+                s.info.id,
                 fit.slope,
                 c.exponent
             );
@@ -95,7 +95,7 @@ fn monotone_in_n_and_m() {
             assert!(
                 r.windows(2).all(|w| w[1] < w[0]),
                 "{} not falling in n",
-                s.id
+                s.info.id
             );
         }
         let by_m: Vec<f64> = ms.iter().map(|&m| (s.risk)(&p, 100.0, m)).collect();
@@ -103,13 +103,13 @@ fn monotone_in_n_and_m() {
             assert!(
                 by_m.windows(2).all(|w| w[1] < w[0]),
                 "{} not falling in m",
-                s.id
+                s.info.id
             );
         } else {
             assert!(
                 by_m.windows(2).all(|w| w[1] == w[0]),
                 "{} depends on m",
-                s.id
+                s.info.id
             );
         }
     }
@@ -156,11 +156,11 @@ fn n_eps_inverts_the_risk_for_every_bound() {
             match n_eps(s, &p, m) {
                 Ok(n) if n < 9e15 => {
                     assert_eq!(n, n.floor());
-                    assert!(risk(n) <= p.eps, "{}: risk({n}) > ε", s.id);
+                    assert!(risk(n) <= p.eps, "{}: risk({n}) > ε", s.info.id);
                     assert!(
                         n == 1.0 || risk(n - 1.0) > p.eps,
                         "{}: {n} not smallest",
-                        s.id
+                        s.info.id
                     );
                 }
                 Ok(n) => assert!(
@@ -169,7 +169,11 @@ fn n_eps_inverts_the_risk_for_every_bound() {
                 ),
                 Err(why) => {
                     let floor = (s.floor)(&p, m);
-                    assert!(floor >= p.eps || why.contains("1e300"), "{}: {why}", s.id);
+                    assert!(
+                        floor >= p.eps || why.contains("1e300"),
+                        "{}: {why}",
+                        s.info.id
+                    );
                 }
             }
         }
@@ -235,7 +239,7 @@ fn report_of_a_config_has_one_curve_per_m_and_only_finite_numbers() {
     )
     .unwrap();
     let r = evaluate(&c);
-    let ids: Vec<&str> = r.bounds.iter().map(|b| b.id).collect();
+    let ids: Vec<&str> = r.bounds.iter().map(|b| b.info.id).collect();
     assert_eq!(
         ids,
         [

@@ -112,13 +112,13 @@ fn bounds_table(report: &theory::BoundsReport) -> String {
     for b in &report.bounds {
         let n_eps = b.n_eps.map_or("none".to_string(), |n| format!("{n:.0}"));
         let m = b.m.map_or("-".to_string(), |m| format!("{m}"));
-        let status = serde_json::to_value(b.status)
+        let status = serde_json::to_value(b.info.status)
             .ok()
             .and_then(|v| v.as_str().map(str::to_string))
             .unwrap_or_default();
         text.push_str(&format!(
             "\n{:<15} {:<9} {:>9} {:>9.4} {:>9.4} {:>12}  {}",
-            b.id, status, m, b.slope, b.exponent, n_eps, b.citation
+            b.info.id, status, m, b.slope, b.exponent, n_eps, b.info.citation
         ));
     }
     text

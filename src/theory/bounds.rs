@@ -92,10 +92,9 @@ impl TheoryParams {
     }
 }
 
-/// A bound of the registry. `risk(p, n, m)` includes the constant C; bounds without an
-/// m-term ignore `m`.
-#[derive(Clone, Copy, Debug)]
-pub struct BoundSpec {
+/// What identifies and documents a bound, before any evaluation.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct BoundInfo {
     /// Stable id (JSON, URL, CSS).
     pub id: &'static str,
     /// Human name.
@@ -108,6 +107,14 @@ pub struct BoundSpec {
     pub formula: &'static str,
     /// When the bound applies.
     pub conditions: &'static str,
+}
+
+/// A bound of the registry. `risk(p, n, m)` includes the constant C; bounds without an
+/// m-term ignore `m`.
+#[derive(Clone, Copy, Debug)]
+pub struct BoundSpec {
+    /// Id, name, provenance, formula.
+    pub info: BoundInfo,
     /// Whether the bound depends on the source size m (one curve per m).
     pub uses_m: bool,
     /// Excess risk at n target and m source samples.
@@ -206,12 +213,14 @@ fn tex_c(p: &TheoryParams) -> String {
 /// Every bound, in display order.
 pub const BOUNDS: &[BoundSpec] = &[
     BoundSpec {
-        id: "caulk_limit",
-        name: "Caulking, limit rate",
-        status: Status::Paper,
-        citation: "Fukuchi, Hataya, Matsui (AISTATS 2026)",
-        formula: r"C\,n^{-\frac{2s}{2s+1}},\quad s=\alpha\beta",
-        conditions: "caulkable target; α, β ∈ (0, 1]; caulk class simpler as m grows (m → ∞)",
+        info: BoundInfo {
+            id: "caulk_limit",
+            name: "Caulking, limit rate",
+            status: Status::Paper,
+            citation: "Fukuchi, Hataya, Matsui (AISTATS 2026)",
+            formula: r"C\,n^{-\frac{2s}{2s+1}},\quad s=\alpha\beta",
+            conditions: "caulkable target; α, β ∈ (0, 1]; caulk class simpler as m grows (m → ∞)",
+        },
         uses_m: false,
         risk: |p, n, _| p.c * n.powf(-caulk_limit_rate(p)),
         exponent: |p| -caulk_limit_rate(p),
@@ -220,12 +229,14 @@ pub const BOUNDS: &[BoundSpec] = &[
         violated: never,
     },
     BoundSpec {
-        id: "caulk_m",
-        name: "Caulking at finite m",
-        status: Status::Model,
-        citation: "this app's model of the paper's o(1) term",
-        formula: r"C\left(n^{-\frac{2s}{2s+1}} + C_{\mathrm{pre}}\,\varepsilon_{\mathrm{pre}}(m)^{s}\right),\quad \varepsilon_{\mathrm{pre}}(m)=m^{-\frac{2s_\varphi}{2s_\varphi+d}}",
-        conditions: "a modelling assumption: the extractor's pre-training error enters through the s-Hölder caulk",
+        info: BoundInfo {
+            id: "caulk_m",
+            name: "Caulking at finite m",
+            status: Status::Model,
+            citation: "this app's model of the paper's o(1) term",
+            formula: r"C\left(n^{-\frac{2s}{2s+1}} + C_{\mathrm{pre}}\,\varepsilon_{\mathrm{pre}}(m)^{s}\right),\quad \varepsilon_{\mathrm{pre}}(m)=m^{-\frac{2s_\varphi}{2s_\varphi+d}}",
+            conditions: "a modelling assumption: the extractor's pre-training error enters through the s-Hölder caulk",
+        },
         uses_m: true,
         risk: |p, n, m| p.c * (n.powf(-caulk_limit_rate(p)) + caulk_m_floor(p, m)),
         exponent: |p| -caulk_limit_rate(p),
@@ -242,12 +253,14 @@ pub const BOUNDS: &[BoundSpec] = &[
         violated: never,
     },
     BoundSpec {
-        id: "scratch",
-        name: "From scratch (minimax)",
-        status: Status::Standard,
-        citation: "Stone (1982), Ann. Statist.",
-        formula: r"C\,n^{-\frac{2s^*}{2s^*+d}},\quad s^*=s_\varphi\,\alpha\beta",
-        conditions: "an s*-Hölder regression function on [0,1]^d, no pre-training",
+        info: BoundInfo {
+            id: "scratch",
+            name: "From scratch (minimax)",
+            status: Status::Standard,
+            citation: "Stone (1982), Ann. Statist.",
+            formula: r"C\,n^{-\frac{2s^*}{2s^*+d}},\quad s^*=s_\varphi\,\alpha\beta",
+            conditions: "an s*-Hölder regression function on [0,1]^d, no pre-training",
+        },
         uses_m: false,
         risk: |p, n, _| p.c * n.powf(-scratch_rate(p)),
         exponent: |p| -scratch_rate(p),
@@ -256,12 +269,14 @@ pub const BOUNDS: &[BoundSpec] = &[
         violated: never,
     },
     BoundSpec {
-        id: "compositional",
-        name: "Deep ReLU nets, compositional",
-        status: Status::Standard,
-        citation: "Schmidt-Hieber (2020), Ann. Statist. 48(4)",
-        formula: r"C\max_i n^{-\frac{2\beta^*_i}{2\beta^*_i+t_i}},\quad \beta^*_i=\beta_i\prod_{l>i}\min(\beta_l,1)",
-        conditions: "f = g_1∘g_0 with g_0 = φ* (β_0 = s_φ, t_0 = d) and g_1 = caulk∘head (β_1 = s, t_1 = k)",
+        info: BoundInfo {
+            id: "compositional",
+            name: "Deep ReLU nets, compositional",
+            status: Status::Standard,
+            citation: "Schmidt-Hieber (2020), Ann. Statist. 48(4)",
+            formula: r"C\max_i n^{-\frac{2\beta^*_i}{2\beta^*_i+t_i}},\quad \beta^*_i=\beta_i\prod_{l>i}\min(\beta_l,1)",
+            conditions: "f = g_1∘g_0 with g_0 = φ* (β_0 = s_φ, t_0 = d) and g_1 = caulk∘head (β_1 = s, t_1 = k)",
+        },
         uses_m: false,
         risk: |p, n, _| {
             p.c * compositional_terms(p)
@@ -283,12 +298,14 @@ pub const BOUNDS: &[BoundSpec] = &[
         violated: never,
     },
     BoundSpec {
-        id: "representation",
-        name: "Shared linear representation",
-        status: Status::Standard,
-        citation: "Du, Hu, Kakade, Lee, Lei (2021), ICLR",
-        formula: r"C\left(\frac{d\,k}{m} + \frac{k}{n}\right)",
-        conditions: "a linear k-dimensional representation shared by source and target, k ≤ d",
+        info: BoundInfo {
+            id: "representation",
+            name: "Shared linear representation",
+            status: Status::Standard,
+            citation: "Du, Hu, Kakade, Lee, Lei (2021), ICLR",
+            formula: r"C\left(\frac{d\,k}{m} + \frac{k}{n}\right)",
+            conditions: "a linear k-dimensional representation shared by source and target, k ≤ d",
+        },
         uses_m: true,
         risk: |p, n, m| p.c * (p.d * p.k / m + p.k / n),
         exponent: |_| -1.0,
@@ -305,12 +322,14 @@ pub const BOUNDS: &[BoundSpec] = &[
         violated: |p| (p.k > p.d).then(|| format!("needs k ≤ d, here k = {} > d = {}", p.k, p.d)),
     },
     BoundSpec {
-        id: "task_diversity",
-        name: "Task diversity",
-        status: Status::Standard,
-        citation: "Tripuraneni, Jordan, Jin (2020), NeurIPS",
-        formula: r"C\left(\frac{1}{\nu}\sqrt{\frac{C_H}{m}} + \sqrt{\frac{C_F}{n}}\right)",
-        conditions: "ν-diverse source tasks; C_H, C_F the complexities of the representation and head classes",
+        info: BoundInfo {
+            id: "task_diversity",
+            name: "Task diversity",
+            status: Status::Standard,
+            citation: "Tripuraneni, Jordan, Jin (2020), NeurIPS",
+            formula: r"C\left(\frac{1}{\nu}\sqrt{\frac{C_H}{m}} + \sqrt{\frac{C_F}{n}}\right)",
+            conditions: "ν-diverse source tasks; C_H, C_F the complexities of the representation and head classes",
+        },
         uses_m: true,
         risk: |p, n, m| p.c * ((p.c_h / m).sqrt() / p.nu + (p.c_f / n).sqrt()),
         exponent: |_| -0.5,
@@ -328,41 +347,14 @@ pub const BOUNDS: &[BoundSpec] = &[
     },
 ];
 
-/// What the page lists about a bound before evaluating it.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct BoundInfo {
-    /// Registry id.
-    pub id: &'static str,
-    /// Human name.
-    pub name: &'static str,
-    /// Provenance.
-    pub status: Status,
-    /// Source.
-    pub citation: &'static str,
-    /// KaTeX formula, symbolic.
-    pub formula: &'static str,
-    /// When it applies.
-    pub conditions: &'static str,
-}
-
 /// Every bound's [`BoundInfo`], in display order.
 pub fn registry() -> Vec<BoundInfo> {
-    BOUNDS
-        .iter()
-        .map(|b| BoundInfo {
-            id: b.id,
-            name: b.name,
-            status: b.status,
-            citation: b.citation,
-            formula: b.formula,
-            conditions: b.conditions,
-        })
-        .collect()
+    BOUNDS.iter().map(|b| b.info).collect()
 }
 
 /// The spec of `id`.
 pub fn spec(id: &str) -> Option<&'static BoundSpec> {
-    BOUNDS.iter().find(|b| b.id == id)
+    BOUNDS.iter().find(|b| b.info.id == id)
 }
 
 /// Largest n_ε reported; beyond it n_ε is null with a reason.
@@ -424,22 +416,13 @@ pub fn n_eps(spec: &BoundSpec, p: &TheoryParams, m: f64) -> Result<f64, String> 
 /// One bound evaluated on the n grid (for one m when the bound has an m-term).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct BoundCurve {
-    /// Registry id.
-    pub id: &'static str,
+    /// Id, name, status, citation, formula, conditions (flattened into the JSON object).
+    #[serde(flatten)]
+    pub info: BoundInfo,
     /// Legend text: the name, with m when the bound depends on it.
     pub label: String,
-    /// Human name.
-    pub name: &'static str,
-    /// Provenance.
-    pub status: Status,
-    /// Source.
-    pub citation: &'static str,
-    /// KaTeX formula, symbolic.
-    pub formula: &'static str,
     /// KaTeX formula with the current numbers.
     pub formula_values: String,
-    /// When it applies.
-    pub conditions: &'static str,
     /// The violated condition, if any (the curve is still drawn, marked).
     pub violated: Option<String>,
     /// Source size of this curve, null for bounds without an m-term.
@@ -471,17 +454,12 @@ pub fn curve(spec: &BoundSpec, p: &TheoryParams, m: Option<f64>, grid: &[f64]) -
     let exponent = (spec.exponent)(p);
     let slope = power_law(grid, &risk).map_or(exponent, |f| f.slope);
     BoundCurve {
-        id: spec.id,
+        info: spec.info,
         label: match m {
-            Some(m) => format!("{} (m = {})", spec.name, m),
-            None => spec.name.to_string(),
+            Some(m) => format!("{} (m = {})", spec.info.name, m),
+            None => spec.info.name.to_string(),
         },
-        name: spec.name,
-        status: spec.status,
-        citation: spec.citation,
-        formula: spec.formula,
         formula_values: (spec.formula_values)(p, mv),
-        conditions: spec.conditions,
         violated: (spec.violated)(p),
         m,
         slope,

@@ -44,7 +44,7 @@ pub fn n_eps_vs_m(p: &TheoryParams) -> NEpsCurve {
     let spec = bounds::spec("caulk_m").expect("caulk_m is in the registry (tested)");
     let limit = bounds::spec("caulk_limit").expect("caulk_limit is in the registry (tested)");
     NEpsCurve {
-        id: spec.id,
+        id: spec.info.id,
         n_eps: m
             .iter()
             .map(|&mm| bounds::n_eps(spec, p, mm).ok())
@@ -61,7 +61,7 @@ pub fn evaluate(c: &Config) -> BoundsReport {
     let mut curves = Vec::new();
     for spec in BOUNDS
         .iter()
-        .filter(|b| c.bounds.iter().any(|id| id == b.id))
+        .filter(|b| c.bounds.iter().any(|id| id == b.info.id))
     {
         if spec.uses_m {
             for &m in &c.m {

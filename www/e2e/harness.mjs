@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { before, after } from 'node:test';
 import { chromium } from 'playwright-core';
 import { createServer, listen } from '../serve.mjs';
 
@@ -87,4 +88,25 @@ export async function deviceLine(page) {
 export function screenshotPath(name) {
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   return path.join(ARTIFACTS, name);
+}
+
+/**
+ * Per test file: serve the app and launch a WebGPU-enabled Chromium before its tests, close
+ * both after. Returns an object whose `url` and `context` are set once `before` has run.
+ */
+export function useApp() {
+  const app = { url: '', context: null };
+  let server;
+  let browser;
+  before(async () => {
+    server = await serveDist();
+    browser = await launch({ webgpu: true });
+    app.url = server.url;
+    app.context = browser.context;
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+  return app;
 }

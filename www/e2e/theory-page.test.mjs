@@ -1,26 +1,15 @@
 // End-to-end: the theory page as a user sees it, in Debian's Chromium with WebGPU on and off.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, launch, openApp, deviceLine, screenshotPath } from './harness.mjs';
+import { launch, useApp, openApp, deviceLine, screenshotPath } from './harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await serveDist();
-  browser = await launch({ webgpu: true });
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const app = useApp();
 
 const curve = (page, id) => page.getAttribute(`#plot path[data-id="${id}"]`, 'd');
 
-test('loads, plots both bounds, reports WebGPU, and saves a screenshot', async () => {
-  const { page, problems } = await openApp(browser.context, server.url);
+test('loads, plots the default bounds, reports WebGPU, and saves a screenshot', async () => {
+  const { page, problems } = await openApp(app.context, app.url);
   assert.match(await deviceLine(page), /^WebGPU: /);
   assert.ok((await curve(page, 'caulk_limit'))?.startsWith('M'));
   assert.ok((await curve(page, 'scratch'))?.startsWith('M'));
@@ -38,7 +27,7 @@ test('loads, plots both bounds, reports WebGPU, and saves a screenshot', async (
 });
 
 test('moving a slider redraws the plot and rewrites the URL', async () => {
-  const { page, problems } = await openApp(browser.context, server.url);
+  const { page, problems } = await openApp(app.context, app.url);
   const before = await curve(page, 'caulk_limit');
   const scratchBefore = await curve(page, 'scratch');
   // Keyboard: the slider must be operable without a mouse.
@@ -64,7 +53,7 @@ test('moving a slider redraws the plot and rewrites the URL', async () => {
 });
 
 test('opening a link restores its state', async () => {
-  const { page, problems } = await openApp(browser.context, `${server.url}#v=1&alpha=0.3&beta=0.8&d=7`);
+  const { page, problems } = await openApp(app.context, `${app.url}#v=1&alpha=0.3&beta=0.8&d=7`);
   assert.equal(await page.inputValue('#ctl-alpha'), '0.3');
   assert.equal(await page.inputValue('#ctl-beta'), '0.8');
   assert.equal(await page.inputValue('#ctl-d'), '7');
@@ -76,7 +65,7 @@ test('opening a link restores its state', async () => {
   const url = page.url();
   assert.match(url, /&alpha=0\.3&beta=0\.8&/);
   const d = await curve(page, 'caulk_limit');
-  const again = await openApp(browser.context, url);
+  const again = await openApp(app.context, url);
   assert.equal(await curve(again.page, 'caulk_limit'), d);
   assert.equal(again.page.url(), url);
   assert.deepEqual([...problems, ...again.problems], []);
@@ -86,7 +75,7 @@ test('opening a link restores its state', async () => {
 
 test('a broken or hostile fragment shows plain messages and a working page', async () => {
   const hostile = '#v=1&alpha=7&d=abc&beta=0.9&preset=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E&zz=<b>x</b>';
-  const { page, problems } = await openApp(browser.context, server.url + hostile);
+  const { page, problems } = await openApp(app.context, app.url + hostile);
   const messages = await page.textContent('#messages');
   assert.match(messages, /alpha: "?7"? is out of range/);
   assert.match(messages, /d: "?abc"? is not a whole number/);
@@ -105,7 +94,7 @@ test('a broken or hostile fragment shows plain messages and a working page', asy
 });
 
 test('the URL typed by hand (hashchange) updates the page', async () => {
-  const { page } = await openApp(browser.context, server.url);
+  const { page } = await openApp(app.context, app.url);
   await page.evaluate(() => {
     location.hash = 'v=1&alpha=0.9&d=2';
   });
@@ -117,7 +106,7 @@ test('the URL typed by hand (hashchange) updates the page', async () => {
 test('without WebGPU the page says CPU fallback and still plots', async () => {
   const plain = await launch({ webgpu: false });
   try {
-    const { page, problems } = await openApp(plain.context, server.url);
+    const { page, problems } = await openApp(plain.context, app.url);
     assert.match(await deviceLine(page), /^CPU fallback: /);
     assert.ok((await curve(page, 'caulk_limit'))?.startsWith('M'));
     await page.screenshot({ path: screenshotPath('theory-cpu-fallback.png') });

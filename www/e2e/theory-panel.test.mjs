@@ -1,26 +1,15 @@
 // End-to-end: the theory panel's toggles, formulas, phase diagram, n_ε plot and list inputs.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, launch, openApp, screenshotPath } from './harness.mjs';
+import { useApp, openApp, screenshotPath } from './harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await serveDist();
-  browser = await launch({ webgpu: true });
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const app = useApp();
 
 const paths = (page, id) => page.locator(`#plot path[data-id="${id}"]`).count();
 
 test('toggling a bound adds and removes its curves, card and URL entry', async () => {
-  const { page, problems } = await openApp(browser.context, server.url);
+  const { page, problems } = await openApp(app.context, app.url);
   assert.equal(await paths(page, 'compositional'), 0);
   await page.check('#show-compositional');
   await page.waitForFunction(() => location.hash.includes('bounds=caulk_limit,caulk_m,scratch,compositional&'));
@@ -42,7 +31,7 @@ test('toggling a bound adds and removes its curves, card and URL entry', async (
 });
 
 test('moving a slider updates the formula numbers, the phase mark and the plot together', async () => {
-  const { page, problems } = await openApp(browser.context, server.url);
+  const { page, problems } = await openApp(app.context, app.url);
   const values = () => page.textContent('.card-caulk_limit .formula-values');
   assert.match(await values(), /n−0\.5(?!\d)/);
   const before = await page.getAttribute('#plot path[data-id="caulk_limit"]', 'd');
@@ -61,7 +50,7 @@ test('moving a slider updates the formula numbers, the phase mark and the plot t
 });
 
 test('the phase diagram and n_ε plot follow d, ε and m; a point with α·d < 1 says so', async () => {
-  const { page, problems } = await openApp(browser.context, `${server.url}#v=1&alpha=0.2&d=3&eps=0.02`);
+  const { page, problems } = await openApp(app.context, `${app.url}#v=1&alpha=0.2&d=3&eps=0.02`);
   assert.match(await page.textContent('#phase-text'), /α·d = 0\.6 ≤ 1: caulking's rate does not beat/);
   // s = 0.2: the floor 0.1·m^(−0.08) stays above ε = 0.02 for every m ≤ 10^6.
   assert.match(await page.textContent('#neps-text'), /Up to m = 1,000,000 the pre-training floor is above ε/);
@@ -77,7 +66,7 @@ test('the phase diagram and n_ε plot follow d, ε and m; a point with α·d < 1
 });
 
 test('a refused list value shows a message and the input snaps back', async () => {
-  const { page, problems } = await openApp(browser.context, server.url);
+  const { page, problems } = await openApp(app.context, app.url);
   const hash = await page.evaluate(() => location.hash);
   await page.fill('#ctl-n', '64,32');
   await page.press('#ctl-n', 'Enter');
