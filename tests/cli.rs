@@ -56,11 +56,27 @@ fn bounds_json_follows_the_contract() {
 
 #[test]
 fn bounds_json_equals_the_library_report() {
-    let frag = "v=1&alpha=0.35&beta=0.9&d=7&n=10,20000";
+    let frag = "v=1&alpha=0.35&beta=0.9&d=7&n=10,20000&bounds=caulk_m,scratch";
     let v = json(&caulk(&["bounds", "--fragment", frag, "--json"]));
     let (c, _) = caulk::config::Config::from_fragment(frag).unwrap();
     let lib = serde_json::to_value(caulk::theory::evaluate(&c)).unwrap();
     assert_eq!(v, lib);
+}
+
+#[test]
+fn bounds_lists_all_six_unless_the_fragment_names_some() {
+    let v = json(&caulk(&["bounds", "--json"]));
+    assert_eq!(v["bounds"].as_array().unwrap().len(), 6);
+    let v = json(&caulk(&[
+        "bounds",
+        "--fragment",
+        "v=1&bounds=scratch",
+        "--json",
+    ]));
+    assert_eq!(v["bounds"].as_array().unwrap().len(), 1);
+    let out = caulk(&["bounds"]);
+    assert!(out.status.success());
+    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 2 + 6);
 }
 
 #[test]

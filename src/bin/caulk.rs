@@ -12,7 +12,8 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use caulk::backend::probe_device;
-use caulk::config::{BackendChoice, Config};
+use caulk::config::keys::BOUND_IDS;
+use caulk::config::{parse_fragment, BackendChoice, Config};
 use caulk::theory;
 
 const USAGE: &str = "usage: caulk <config|bounds|device> [--fragment 'v=1&key=value&...'] [--json]";
@@ -21,8 +22,10 @@ const HELP: &str = "caulk: Caulk Lab, headless
 
 commands:
   config --fragment F        print the validated config as JSON
-  bounds [--fragment F]      theoretical bounds on the config's n-window
-         [--json]            as one JSON object {params, bounds: [...]}
+  bounds [--fragment F]      theoretical bounds on the config's n-window (all six, or
+                             those the fragment's bounds= key names; one curve per m
+                             for bounds with a source-size term)
+         [--json]            as one JSON object {params, bounds: [...], n_eps_vs_m, phase}
   device [--json]            the native GPU (Vulkan/Metal/DX12) after a self-check,
                              or why the CPU is used
 
@@ -81,14 +84,17 @@ fn parse_args(mut raw: impl Iterator<Item = String>) -> Result<Option<Args>, Fai
     }))
 }
 
-/// The config of `--fragment` (strict), warnings printed to stderr.
-fn load_config(fragment: Option<&str>) -> Result<Config, Fail> {
-    let (config, warnings) = Config::from_fragment(fragment.unwrap_or(""))
-        .map_err(|e| usage(format!("bad config: {e}")))?;
-    for w in warnings {
+/// The config of `--fragment` (strict: the first error fails), warnings printed to stderr,
+/// and the keys the fragment gave.
+fn load_config(fragment: Option<&str>) -> Result<(Config, Vec<String>), Fail> {
+    let parsed = parse_fragment(fragment.unwrap_or(""));
+    if let Some(e) = parsed.errors.into_iter().next() {
+        return Err(usage(format!("bad config: {e}")));
+    }
+    for w in parsed.warnings {
         eprintln!("caulk: warning: {w}");
     }
-    Ok(config)
+    Ok((parsed.config, parsed.given))
 }
 
 fn emit(text: &str) -> Result<(), Fail> {
@@ -131,11 +137,16 @@ fn run(args: Args) -> Result<(), Fail> {
             if args.fragment.is_none() {
                 return Err(usage("config needs --fragment 'v=1&...'"));
             }
-            let c = load_config(args.fragment.as_deref())?;
+            let (c, _) = load_config(args.fragment.as_deref())?;
             emit(&to_json(&c)?)
         }
         "bounds" => {
-            let c = load_config(args.fragment.as_deref())?;
+            let (mut c, given) = load_config(args.fragment.as_deref())?;
+            // The page shows the `bounds` it is asked for; headless, every bound is reported
+            // unless the fragment names some.
+            if !given.iter().any(|k| k == "bounds") {
+                c.bounds = BOUND_IDS.iter().map(|s| s.to_string()).collect();
+            }
             let report = theory::evaluate(&c);
             if args.json {
                 return emit(&to_json(&report)?);

@@ -29,6 +29,8 @@ pub struct Parsed {
     pub errors: Vec<ConfigError>,
     /// Ignored unknown keys, repeated keys, a missing version.
     pub warnings: Vec<String>,
+    /// The known keys the fragment set (valid or not), in the order given.
+    pub given: Vec<String>,
 }
 
 /// Decode `%XX` escapes; `None` when an escape is malformed or the bytes are not UTF-8.
@@ -62,7 +64,7 @@ pub fn parse_fragment(fragment: &str) -> Parsed {
                 body.len()
             ),
         ));
-        return finish(Config::default(), errors, warnings);
+        return finish(Config::default(), errors, warnings, Vec::new());
     }
 
     // Split into decoded (key, value) pairs; later duplicates win with a warning.
@@ -112,7 +114,7 @@ pub fn parse_fragment(fragment: &str) -> Parsed {
                     quote(other)
                 ),
             ));
-            return finish(Config::default(), errors, warnings);
+            return finish(Config::default(), errors, warnings, Vec::new());
         }
     }
 
@@ -126,6 +128,11 @@ pub fn parse_fragment(fragment: &str) -> Parsed {
     let preset: Preset = config.preset;
     let defaults = Config::for_preset(preset);
     config = defaults.clone();
+    let given: Vec<String> = pairs
+        .iter()
+        .map(|(k, _)| k.clone())
+        .filter(|k| keys::spec(k).is_some())
+        .collect();
 
     for (key, value) in &pairs {
         if key == "v" || key == "preset" {
@@ -144,15 +151,21 @@ pub fn parse_fragment(fragment: &str) -> Parsed {
         config.layers = defaults.layers.min(config.depth);
         errors.push(e);
     }
-    finish(config, errors, warnings)
+    finish(config, errors, warnings, given)
 }
 
-fn finish(config: Config, errors: Vec<ConfigError>, warnings: Vec<String>) -> Parsed {
+fn finish(
+    config: Config,
+    errors: Vec<ConfigError>,
+    warnings: Vec<String>,
+    given: Vec<String>,
+) -> Parsed {
     Parsed {
         fragment: write_fragment(&config),
         config,
         errors,
         warnings,
+        given,
     }
 }
 
