@@ -11,7 +11,9 @@
 //! | module | what it holds |
 //! |---|---|
 //! | [`config`] | the one [`config::Config`], key table with bounds, URL fragment ⇄ config, presets |
-//! | [`theory`] | bound registry (risk(n), slope, n_ε, status, citation), power-law fits |
+//! | [`theory`] | bound registry (risk(n, m), slope, n_ε, status, citation), phase diagram, fits |
+//! | [`data`] | Hölder block W_s, ground-truth extractors φ*, source/target/test tables, excess risk |
+//! | [`closed_form`] | ridge regression, the spline caulk with exact leave-one-out, tridiagonal solvers |
 //! | [`backend`] | the [`backend::Backend`] trait; CPU, wgpu (WebGPU/Vulkan) and naive f64 reference; conformance suite; device probe |
 //! | [`rng`] | seeded streams (data, init, batch, bootstrap), identical on native and wasm |
 //! | [`error`] | the crate's [`error::Error`]: one line naming what went wrong |
@@ -21,11 +23,14 @@
 //!
 //! URL fragment / `--fragment` → [`config::parse_fragment`] → [`config::Config`] →
 //! [`theory::evaluate`] → [`theory::BoundsReport`] → JSON (CLI) or a JS object (page), which
-//! the page plots. Training and experiments (data, model, train, closed_form, experiment)
-//! join this flow through [`backend::Backend`].
+//! the page plots. Experiments draw a [`data::Task`] from the seed, fit a downstream method
+//! (closed forms in [`closed_form`]; gradient training through [`backend::Backend`] is next)
+//! and score it by the excess risk on the task's fixed test set.
 
 pub mod backend;
+pub mod closed_form;
 pub mod config;
+pub mod data;
 pub mod error;
 pub mod rng;
 pub mod theory;

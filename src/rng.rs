@@ -48,6 +48,22 @@ impl Rng {
         Rng { s }
     }
 
+    /// The generator for part `index` of `stream` (e.g. one seed of a sweep, one table of a
+    /// task): as independent of the other parts as of other streams.
+    pub fn with_index(seed: u64, stream: Stream, index: u64) -> Self {
+        let mut x = index ^ 0xA076_1D64_78BD_642F;
+        Rng::new(seed ^ splitmix64(&mut x), stream)
+    }
+
+    /// Standard normal (Box-Muller; one of the pair is discarded to keep the stream simple).
+    pub fn normal(&mut self) -> f64 {
+        // 1 − u lies in (0, 1], so the logarithm is finite.
+        let u = 1.0 - self.uniform();
+        let v = self.uniform();
+        // libm: the same bits natively and in wasm.
+        (-2.0 * libm::log(u)).sqrt() * libm::cos(2.0 * std::f64::consts::PI * v)
+    }
+
     /// Next 64 random bits.
     pub fn next_u64(&mut self) -> u64 {
         let r = self.s[0]

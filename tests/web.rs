@@ -57,3 +57,21 @@ fn fragments_and_bounds_work_in_wasm() {
     let r = caulk::theory::evaluate(&c);
     assert!((r.bounds[0].slope + 1.4 / 2.4).abs() < 1e-12);
 }
+
+#[wasm_bindgen_test]
+fn data_generators_match_native_bit_for_bit() {
+    use caulk::data::{fingerprint, ExtractorKind, Task, TaskSpec};
+    let spec = TaskSpec {
+        d: 4,
+        k: 2,
+        s: 0.5,
+        s_phi: 1.0,
+        sigma: 0.5,
+        extractor: ExtractorKind::Ridge,
+    };
+    // The same value as DATA_FINGERPRINT in tests/data.rs (native).
+    assert_eq!(
+        fingerprint(&Task::new(spec, 2026).target(64)),
+        15_140_789_703_794_395_053
+    );
+}

@@ -1,0 +1,197 @@
+//! Ground-truth feature extractors φ*: [0,1]^d → [0,1]^k (SCIENCE.md §3).
+//!
+//! - [`RidgeExtractor`], smoothness s_φ: each coordinate is a sum of random ridge cosines
+//!   φ_raw(x) = Σ_{j=0}^{J_φ} Σ_{r<R_j} 2^(−j s_φ) c_jr cos(2^j π ⟨ω_jr, x⟩ + θ_jr),
+//!   ω_jr uniform on the unit sphere, c_jr ~ N(0, 1/R_j), R_j = min(2·2^(j(d−1)), 128)
+//!   ridges at level j (capped: uncapped it is 2^29 at d = 8). It is rescaled to [0, 1] by its
+//!   1 % and 99 % quantiles on 4096 fixed points and clamped (the clamp is 1-Lipschitz, so
+//!   Hölder smoothness up to 1 is kept; above 1 it is kept away from the clamped set).
+//! - [`TeacherMlp`]: the simpler smooth preset, a random d → 32 → 32 → k tanh network with a
+//!   sigmoid output.
+
+use crate::rng::Rng;
+
+// Transcendentals come from `libm` so that native and wasm agree bit for bit.
+
+/// Highest frequency level J_φ of the ridge extractor (resolution 2^−8 ≈ what m ≤ 10^6
+/// samples resolve in d ≥ 2).
+pub const RIDGE_LEVELS: usize = 8;
+/// Most ridges per level.
+pub const MAX_RIDGES: usize = 128;
+/// Points on which the rescaling quantiles are taken.
+pub const QUANTILE_POINTS: usize = 4096;
+
+/// A map [0,1]^d → [0,1]^k.
+pub trait Extractor {
+    /// Input dimension d.
+    fn d(&self) -> usize;
+    /// Output dimension k.
+    fn k(&self) -> usize;
+    /// φ(x) for one point `x` (length d), written to `out` (length k).
+    fn eval(&self, x: &[f64], out: &mut [f64]);
+}
+
+/// One ridge cosine c·cos(f·⟨ω, x⟩ + θ) with the level weight folded into c.
+#[derive(Clone, Debug, PartialEq)]
+struct Ridge {
+    omega: Vec<f64>,
+    freq: f64,
+    coef: f64,
+    theta: f64,
+}
+
+/// One output coordinate: ridges and the affine rescaling to [0, 1].
+#[derive(Clone, Debug, PartialEq)]
+struct RidgeCoordinate {
+    ridges: Vec<Ridge>,
+    lo: f64,
+    hi: f64,
+}
+
+impl RidgeCoordinate {
+    fn raw(&self, x: &[f64]) -> f64 {
+        self.ridges
+            .iter()
+            .map(|r| {
+                let dot: f64 = r.omega.iter().zip(x).map(|(a, b)| a * b).sum();
+                r.coef * libm::cos(r.freq * dot + r.theta)
+            })
+            .sum()
+    }
+}
+
+/// The s_φ-smooth ridge-cosine extractor.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RidgeExtractor {
+    d: usize,
+    coords: Vec<RidgeCoordinate>,
+}
+
+/// A direction uniform on the unit sphere of ℝ^d.
+fn unit_vector(d: usize, rng: &mut Rng) -> Vec<f64> {
+    loop {
+        let v: Vec<f64> = (0..d).map(|_| rng.normal()).collect();
+        let norm = v.iter().map(|a| a * a).sum::<f64>().sqrt();
+        if norm > 1e-12 {
+            return v.into_iter().map(|a| a / norm).collect();
+        }
+    }
+}
+
+/// The q-quantile (0 ≤ q ≤ 1) of `v` by sorting a copy.
+fn quantile(v: &[f64], q: f64) -> f64 {
+    let mut s = v.to_vec();
+    s.sort_by(f64::total_cmp);
+    s[((s.len() - 1) as f64 * q).round() as usize]
+}
+
+impl RidgeExtractor {
+    /// A random extractor of smoothness `s_phi` from `rng`.
+    pub fn new(d: usize, k: usize, s_phi: f64, rng: &mut Rng) -> Self {
+        let mut coords = Vec::with_capacity(k);
+        for _ in 0..k {
+            let mut ridges = Vec::new();
+            for j in 0..=RIDGE_LEVELS {
+                let count = 2usize
+                    .saturating_mul(1usize << (j * (d - 1)).min(30))
+                    .min(MAX_RIDGES);
+                let level = libm::pow(2.0, -(j as f64) * s_phi) / (count as f64).sqrt();
+                for _ in 0..count {
+                    ridges.push(Ridge {
+                        omega: unit_vector(d, rng),
+                        freq: std::f64::consts::PI * (1u64 << j) as f64,
+                        coef: level * rng.normal(),
+                        theta: rng.uniform_in(0.0, 2.0 * std::f64::consts::PI),
+                    });
+                }
+            }
+            let mut coord = RidgeCoordinate {
+                ridges,
+                lo: 0.0,
+                hi: 1.0,
+            };
+            let values: Vec<f64> = (0..QUANTILE_POINTS)
+                .map(|_| {
+                    let x: Vec<f64> = (0..d).map(|_| rng.uniform()).collect();
+                    coord.raw(&x)
+                })
+                .collect();
+            coord.lo = quantile(&values, 0.01);
+            coord.hi = quantile(&values, 0.99).max(coord.lo + 1e-12);
+            coords.push(coord);
+        }
+        RidgeExtractor { d, coords }
+    }
+}
+
+impl Extractor for RidgeExtractor {
+    fn d(&self) -> usize {
+        self.d
+    }
+    fn k(&self) -> usize {
+        self.coords.len()
+    }
+    fn eval(&self, x: &[f64], out: &mut [f64]) {
+        for (o, c) in out.iter_mut().zip(&self.coords) {
+            *o = ((c.raw(x) - c.lo) / (c.hi - c.lo)).clamp(0.0, 1.0);
+        }
+    }
+}
+
+/// Hidden width of the teacher network.
+pub const TEACHER_WIDTH: usize = 32;
+
+/// A random smooth teacher d → 32 → 32 → k, tanh hidden units, sigmoid output.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TeacherMlp {
+    d: usize,
+    k: usize,
+    /// (weights row-major out×in, bias) per layer.
+    layers: Vec<(Vec<f64>, Vec<f64>)>,
+}
+
+impl TeacherMlp {
+    /// Weights N(0, 2/fan_in) (a scale that makes the map vary across [0,1]^d), biases N(0, 1).
+    pub fn new(d: usize, k: usize, rng: &mut Rng) -> Self {
+        let dims = [d, TEACHER_WIDTH, TEACHER_WIDTH, k];
+        let layers = dims
+            .windows(2)
+            .map(|w| {
+                let scale = (2.0 / w[0] as f64).sqrt() * 2.0;
+                let weights = (0..w[0] * w[1]).map(|_| scale * rng.normal()).collect();
+                let bias = (0..w[1]).map(|_| rng.normal()).collect();
+                (weights, bias)
+            })
+            .collect();
+        TeacherMlp { d, k, layers }
+    }
+}
+
+impl Extractor for TeacherMlp {
+    fn d(&self) -> usize {
+        self.d
+    }
+    fn k(&self) -> usize {
+        self.k
+    }
+    fn eval(&self, x: &[f64], out: &mut [f64]) {
+        let mut h = x.to_vec();
+        let last = self.layers.len() - 1;
+        for (i, (w, b)) in self.layers.iter().enumerate() {
+            let n_in = h.len();
+            h = b
+                .iter()
+                .enumerate()
+                .map(|(o, bias)| {
+                    let z = bias + (0..n_in).map(|j| w[o * n_in + j] * h[j]).sum::<f64>();
+                    if i == last {
+                        1.0 / (1.0 + libm::exp(-z))
+                    } else {
+                        libm::tanh(z)
+                    }
+                })
+                .collect();
+        }
+        out.copy_from_slice(&h[..self.k]);
+    }
+}

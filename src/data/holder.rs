@@ -1,0 +1,60 @@
+//! The Hölder building block (SCIENCE.md §3): a truncated Weierstrass function
+//!
+//!   W_s(z) = ½ Σ_{j=0}^{J} 2^(−js) cos(2^j π z + θ_j),   J = 13,
+//!
+//! s-Hölder on [0, 1] and no smoother (down to the resolution 2^−J), so the minimax rate at
+//! smoothness s is attained. The phases θ_j come from the seed. [`Weierstrass::unit`] maps it
+//! into [0, 1] with its exact bound A = ½ Σ 2^(−js): g(z) = (W_s(z) + A) / (2A).
+
+use crate::rng::Rng;
+
+// Transcendentals come from `libm` so that native and wasm agree bit for bit.
+
+/// Highest frequency level J of W_s.
+pub const LEVELS: usize = 13;
+
+/// W_s with fixed phases.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Weierstrass {
+    /// Hölder exponent s ∈ (0, 1].
+    pub s: f64,
+    /// Phases θ_0..θ_J.
+    pub theta: Vec<f64>,
+    /// Weights ½·2^(−js).
+    weights: Vec<f64>,
+}
+
+impl Weierstrass {
+    /// W_s with phases drawn uniformly in [0, 2π) from `rng`.
+    pub fn new(s: f64, rng: &mut Rng) -> Self {
+        let theta = (0..=LEVELS)
+            .map(|_| rng.uniform_in(0.0, 2.0 * std::f64::consts::PI))
+            .collect();
+        let weights = (0..=LEVELS)
+            .map(|j| 0.5 * libm::pow(2.0, -(j as f64) * s))
+            .collect();
+        Weierstrass { s, theta, weights }
+    }
+
+    /// W_s(z).
+    pub fn eval(&self, z: f64) -> f64 {
+        let mut freq = std::f64::consts::PI;
+        let mut sum = 0.0;
+        for (w, t) in self.weights.iter().zip(&self.theta) {
+            sum += w * libm::cos(freq * z + t);
+            freq *= 2.0;
+        }
+        sum
+    }
+
+    /// The bound A = ½ Σ 2^(−js) ≥ |W_s|.
+    pub fn bound(&self) -> f64 {
+        self.weights.iter().sum()
+    }
+
+    /// (W_s(z) + A) / (2A) ∈ [0, 1].
+    pub fn unit(&self, z: f64) -> f64 {
+        let a = self.bound();
+        (self.eval(z) + a) / (2.0 * a)
+    }
+}
