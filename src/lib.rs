@@ -35,6 +35,7 @@ pub mod error;
 pub mod model;
 pub mod rng;
 pub mod theory;
+pub mod train;
 
 #[cfg(target_arch = "wasm32")]
 mod wasm;

@@ -4,7 +4,9 @@
 //!
 //! s-Hölder on [0, 1] and no smoother (down to the resolution 2^−J), so the minimax rate at
 //! smoothness s is attained. The phases θ_j come from the seed. [`Weierstrass::unit`] maps it
-//! into [0, 1] with its exact bound A = ½ Σ 2^(−js): g(z) = (W_s(z) + A) / (2A).
+//! into [0, 1] by its range on a grid of 2^14 + 1 points (finer than its 2^−13 resolution):
+//! g(z) = clamp((W_s(z) − min) / (max − min), 0, 1). (Dividing by the worst-case bound
+//! 2·½Σ2^(−js) instead would shrink the signal about twofold against the label noise.)
 
 use crate::rng::Rng;
 
@@ -22,7 +24,12 @@ pub struct Weierstrass {
     pub theta: Vec<f64>,
     /// Weights ½·2^(−js).
     weights: Vec<f64>,
+    /// Range of W_s on the grid: (min, max).
+    range: (f64, f64),
 }
+
+/// Grid points (minus one) on which the range of W_s is taken.
+pub const RANGE_GRID: usize = 1 << 14;
 
 impl Weierstrass {
     /// W_s with phases drawn uniformly in [0, 2π) from `rng`.
@@ -33,7 +40,19 @@ impl Weierstrass {
         let weights = (0..=LEVELS)
             .map(|j| 0.5 * libm::pow(2.0, -(j as f64) * s))
             .collect();
-        Weierstrass { s, theta, weights }
+        let mut w = Weierstrass {
+            s,
+            theta,
+            weights,
+            range: (0.0, 1.0),
+        };
+        let (lo, hi) = (0..=RANGE_GRID)
+            .map(|i| w.eval(i as f64 / RANGE_GRID as f64))
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
+                (a.min(v), b.max(v))
+            });
+        w.range = (lo, hi.max(lo + 1e-12));
+        w
     }
 
     /// W_s(z).
@@ -52,9 +71,9 @@ impl Weierstrass {
         self.weights.iter().sum()
     }
 
-    /// (W_s(z) + A) / (2A) ∈ [0, 1].
+    /// W_s(z) rescaled into [0, 1] by its range on the grid.
     pub fn unit(&self, z: f64) -> f64 {
-        let a = self.bound();
-        (self.eval(z) + a) / (2.0 * a)
+        let (lo, hi) = self.range;
+        ((self.eval(z) - lo) / (hi - lo)).clamp(0.0, 1.0)
     }
 }

@@ -109,6 +109,7 @@ enum Part {
     Source = 3,
     Target = 4,
     Test = 5,
+    SourceTest = 6,
 }
 
 impl Task {
@@ -193,6 +194,11 @@ impl Task {
     /// The fixed test set of [`TEST_POINTS`] target points (labels noise-free: y = f).
     pub fn test(&self) -> Sample {
         self.sample(TEST_POINTS, Part::Test, |z| self.target_head(z), 0.0)
+    }
+
+    /// A test set of `n` source points (noise-free), for judging pre-training.
+    pub fn source_test(&self, n: usize) -> Sample {
+        self.sample(n, Part::SourceTest, |z| self.source_head(z), 0.0)
     }
 }
 

@@ -1,0 +1,246 @@
+//! The downstream methods of SCIENCE.md §4 on one target sample, and pre-training.
+//!
+//! | method | trainable | fitted by |
+//! |---|---|---|
+//! | `caulk-adapter` | adapter V, c, U between extractor and head | Adam, best validation weights |
+//! | `caulk-spline` | a 1-D spline in z = φ̂(x) (k = 1) | closed form, knots by exact LOO |
+//! | `lora` | A, B of every extractor layer | Adam |
+//! | `partial` | the last L extractor layers and the head | Adam |
+//! | `linear-probe` | the head's output layer | ridge on the head's hidden features, λ by validation |
+//! | `full` | every base parameter, from the pre-trained ones | Adam |
+//! | `scratch` | every base parameter, from a random initialisation | Adam |
+//!
+//! Gradient methods hold out a fifth of the target sample (at least one point) to pick the
+//! step whose weights they keep; closed forms use all of it.
+
+use serde::Serialize;
+
+use super::{mse, train, TrainOpts, TrainReport};
+use crate::closed_form::{KnotRule, Ridge, Spline};
+use crate::config::{ConfigError, Method};
+use crate::data::{excess_risk, Sample};
+use crate::error::{Error, Result};
+use crate::model::{Arch, Role};
+use crate::rng::{Rng, Stream};
+
+/// A pre-trained network.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Pretrained {
+    /// Its architecture (no adapter, no LoRA).
+    pub arch: Arch,
+    /// Its parameters.
+    pub params: Vec<f64>,
+    /// How pre-training went.
+    pub report: TrainReport,
+}
+
+/// Per-method settings.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct MethodOpts {
+    /// Adapter bottleneck width.
+    pub adapter_width: usize,
+    /// LoRA rank.
+    pub rank: usize,
+    /// Extractor layers fitted by `partial`.
+    pub layers: usize,
+    /// Gradient training.
+    pub train: TrainOpts,
+}
+
+/// The outcome of one method on one target sample.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Fit {
+    /// The method.
+    pub method: Method,
+    /// Parameters it fitted.
+    pub trainable: usize,
+    /// Excess risk E(f̂ − f°)² on the test set.
+    pub risk: f64,
+    /// Gradient training's report (None for closed forms).
+    pub report: Option<TrainReport>,
+}
+
+/// Pre-train extractor and head on the source sample `(x, y)` (training all parameters).
+pub fn pretrain(arch: &Arch, source: &Sample, opts: &TrainOpts, seed: u64) -> Result<Pretrained> {
+    arch.validate()?;
+    let mut params = arch.init(&mut Rng::with_index(seed, Stream::Init, 0));
+    let mask = vec![true; params.len()];
+    let (tx, ty, val) = split(source, arch.d);
+    let report = train(
+        arch,
+        &mut params,
+        &mask,
+        tx,
+        ty,
+        val,
+        opts,
+        &mut Rng::with_index(seed, Stream::Batch, 0),
+    )?;
+    Ok(Pretrained {
+        arch: arch.clone(),
+        params,
+        report,
+    })
+}
+
+/// The first four fifths for training, the rest (≥ 1 point) for validation, when n ≥ 5.
+#[allow(clippy::type_complexity)]
+fn split(s: &Sample, d: usize) -> (&[f64], &[f64], Option<(&[f64], &[f64])>) {
+    let n = s.len();
+    if n < 5 {
+        return (&s.x, &s.y, None);
+    }
+    let cut = n - (n / 5).max(1);
+    (
+        &s.x[..cut * d],
+        &s.y[..cut],
+        Some((&s.x[cut * d..], &s.y[cut..])),
+    )
+}
+
+/// Which parameters `method` trains in `arch`.
+pub fn trainable_mask(arch: &Arch, method: Method, layers: usize) -> Vec<bool> {
+    let mut mask = vec![false; arch.param_count()];
+    for s in arch.segments() {
+        let on = match (method, s.role) {
+            (Method::CaulkAdapter, Role::AdapterV | Role::AdapterC | Role::AdapterU) => true,
+            (Method::Lora, Role::LoraA(_) | Role::LoraB(_)) => true,
+            (Method::Partial, Role::ExtractorWeight(l) | Role::ExtractorBias(l)) => {
+                l + layers > arch.depth
+            }
+            (Method::Partial, Role::HeadWeight(_) | Role::HeadBias(_)) => true,
+            (
+                Method::Full | Method::Scratch,
+                Role::ExtractorWeight(_)
+                | Role::ExtractorBias(_)
+                | Role::HeadWeight(_)
+                | Role::HeadBias(_),
+            ) => true,
+            _ => false,
+        };
+        if on {
+            mask[s.range()].iter_mut().for_each(|m| *m = true);
+        }
+    }
+    mask
+}
+
+/// Fit `method` on the target sample and score it on `test`. `pre` is the pre-trained network
+/// (ignored by `scratch`, which only borrows its architecture). `seed` picks the init and
+/// batch streams of this run.
+pub fn fit(
+    method: Method,
+    pre: &Pretrained,
+    target: &Sample,
+    test: &Sample,
+    opts: &MethodOpts,
+    seed: u64,
+) -> Result<Fit> {
+    let arch = &pre.arch;
+    if target.is_empty() {
+        return Err(Error::Config(ConfigError::new(
+            "n",
+            "the target sample is empty",
+        )));
+    }
+    if method == Method::Partial && (opts.layers == 0 || opts.layers > arch.depth) {
+        return Err(Error::Config(ConfigError::new(
+            "layers",
+            format!(
+                "{} is out of range [1, depth = {}]",
+                opts.layers, arch.depth
+            ),
+        )));
+    }
+    let mut init = Rng::with_index(seed, Stream::Init, 1);
+    match method {
+        Method::CaulkSpline => {
+            if arch.k != 1 {
+                return Err(Error::Config(ConfigError::new(
+                    "k",
+                    "caulk-spline needs k = 1 (a 1-D feature)",
+                )));
+            }
+            let z = arch.forward(&pre.params, &target.x).z;
+            let spline = Spline::fit(&z, &target.y, KnotRule::LeaveOneOut)?;
+            let zt = arch.forward(&pre.params, &test.x).z;
+            let pred: Vec<f64> = zt.iter().map(|&v| spline.eval(v)).collect();
+            Ok(Fit {
+                method,
+                trainable: spline.params(),
+                risk: excess_risk(&pred, &test.f),
+                report: None,
+            })
+        }
+        Method::LinearProbe => linear_probe(pre, target, test),
+        _ => {
+            let (arch2, mut params) = match method {
+                Method::CaulkAdapter => {
+                    arch.extend(&pre.params, opts.adapter_width.max(1), 0, &mut init)
+                }
+                Method::Lora => arch.extend(&pre.params, 0, opts.rank.max(1), &mut init),
+                Method::Scratch => (arch.clone(), arch.init(&mut init)),
+                _ => (arch.clone(), pre.params.clone()),
+            };
+            arch2.validate()?;
+            let mask = trainable_mask(&arch2, method, opts.layers);
+            let (tx, ty, val) = split(target, arch.d);
+            let report = train(
+                &arch2,
+                &mut params,
+                &mask,
+                tx,
+                ty,
+                val,
+                &opts.train,
+                &mut Rng::with_index(seed, Stream::Batch, 1),
+            )?;
+            let pred = arch2.predict(&params, &test.x);
+            Ok(Fit {
+                method,
+                trainable: mask.iter().filter(|m| **m).count(),
+                risk: excess_risk(&pred, &test.f),
+                report: Some(report),
+            })
+        }
+    }
+}
+
+/// Ridge on the head's hidden features, λ from {10^-4 … 10^2} by the validation split, then
+/// refit on the whole sample.
+fn linear_probe(pre: &Pretrained, target: &Sample, test: &Sample) -> Result<Fit> {
+    let arch = &pre.arch;
+    let wh = arch.head_width;
+    let feats = arch.forward(&pre.params, &target.x).head_hidden;
+    let n = target.len();
+    let cut = if n >= 5 { n - (n / 5).max(1) } else { n };
+    let mut best = (f64::INFINITY, 1.0);
+    if cut < n {
+        for e in -4..=2 {
+            let lambda = 10f64.powi(e);
+            let fit = Ridge::fit(&feats[..cut * wh], &target.y[..cut], wh, lambda)?;
+            let err: f64 = (cut..n)
+                .map(|i| (fit.predict(&feats[i * wh..(i + 1) * wh]) - target.y[i]).powi(2))
+                .sum();
+            if err < best.0 {
+                best = (err, lambda);
+            }
+        }
+    }
+    let fit = Ridge::fit(&feats, &target.y, wh, best.1)?;
+    let test_feats = arch.forward(&pre.params, &test.x).head_hidden;
+    let pred: Vec<f64> = (0..test.len())
+        .map(|i| fit.predict(&test_feats[i * wh..(i + 1) * wh]))
+        .collect();
+    Ok(Fit {
+        method: Method::LinearProbe,
+        trainable: wh + 1,
+        risk: excess_risk(&pred, &test.f),
+        report: None,
+    })
+}
+
+/// The mean squared error of the pre-trained network on a sample (e.g. a source test set).
+pub fn pretrained_mse(pre: &Pretrained, sample: &Sample) -> f64 {
+    mse(&pre.arch, &pre.params, &sample.x, &sample.f)
+}

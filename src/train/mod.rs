@@ -1,0 +1,214 @@
+//! Training: one loop for pre-training and fine-tuning, which differ only in the trainable
+//! mask. Mini-batch gradient steps on the MSE with Adam or SGD (momentum 0.9), decoupled
+//! weight decay, a cosine learning-rate schedule over a fixed step budget, evaluation on a
+//! validation split keeping the best weights, and divergence detection.
+//!
+//! Adam (Kingma & Ba 2015), per trainable parameter θ with gradient g at step t ≥ 1:
+//!   m ← β1 m + (1−β1) g,  v ← β2 v + (1−β2) g²,
+//!   θ ← θ − η_t (m/(1−β1^t)) / (√(v/(1−β2^t)) + ε) − η_t λ θ,
+//! with β1 = 0.9, β2 = 0.999, ε = 1e-8 and η_t = η · ½(1 + cos(π t/T)).
+//! SGD: u ← 0.9 u + g, θ ← θ − η_t u − η_t λ θ.
+//! Frozen parameters are never written, so they stay bit-identical.
+//!
+//! [`methods`] maps the downstream methods onto this loop and onto the closed forms.
+
+pub mod methods;
+
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::model::Arch;
+use crate::rng::Rng;
+
+/// The optimiser.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum Optimizer {
+    /// Adam with bias correction.
+    Adam,
+    /// SGD with momentum 0.9.
+    Sgd,
+}
+
+/// How to train.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct TrainOpts {
+    /// Gradient steps (the budget).
+    pub steps: usize,
+    /// Peak learning rate η.
+    pub lr: f64,
+    /// Mini-batch size (capped at the sample size).
+    pub batch: usize,
+    /// Decoupled weight decay λ.
+    pub weight_decay: f64,
+    /// The optimiser.
+    pub optimizer: Optimizer,
+    /// Steps between validation evaluations.
+    pub eval_every: usize,
+}
+
+impl Default for TrainOpts {
+    fn default() -> Self {
+        TrainOpts {
+            steps: 2000,
+            lr: 0.01,
+            batch: 64,
+            weight_decay: 0.0,
+            optimizer: Optimizer::Adam,
+            eval_every: 50,
+        }
+    }
+}
+
+/// What happened during training.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct TrainReport {
+    /// Steps taken.
+    pub steps: usize,
+    /// Step of the kept weights (0: the starting weights).
+    pub best_step: usize,
+    /// Validation loss of the kept weights (training loss when there is no validation set).
+    pub best_loss: f64,
+    /// The step at which the loss or a gradient became NaN or infinite; the kept weights are
+    /// then the best finite ones seen before.
+    pub diverged_at: Option<usize>,
+}
+
+/// Mean squared error of the network on (x, y).
+pub fn mse(arch: &Arch, p: &[f64], x: &[f64], y: &[f64]) -> f64 {
+    let out = arch.predict(p, x);
+    out.iter().zip(y).map(|(o, t)| (o - t).powi(2)).sum::<f64>() / y.len().max(1) as f64
+}
+
+/// Train `params` in place where `trainable` is true, on `(x, y)` (rows of d inputs), keeping
+/// the weights with the lowest loss on `val` (or on the training set without one), checked
+/// every `eval_every` steps and at the end. Batch order comes from `rng`.
+#[allow(clippy::too_many_arguments)]
+pub fn train(
+    arch: &Arch,
+    params: &mut [f64],
+    trainable: &[bool],
+    x: &[f64],
+    y: &[f64],
+    val: Option<(&[f64], &[f64])>,
+    opts: &TrainOpts,
+    rng: &mut Rng,
+) -> Result<TrainReport> {
+    let n = y.len();
+    if n == 0 || x.len() != n * arch.d || trainable.len() != params.len() {
+        return Err(Error::Shape(format!(
+            "train: {} labels, {} inputs for d = {}, {} mask entries for {} parameters",
+            n,
+            x.len(),
+            arch.d,
+            trainable.len(),
+            params.len()
+        )));
+    }
+    if !(opts.lr.is_finite() && opts.lr > 0.0) || opts.steps == 0 {
+        return Err(Error::Config(crate::config::ConfigError::new(
+            "lr",
+            format!(
+                "training needs a positive learning rate and steps ≥ 1, got lr = {}, steps = {}",
+                opts.lr, opts.steps
+            ),
+        )));
+    }
+    let score = |p: &[f64]| match val {
+        Some((vx, vy)) => mse(arch, p, vx, vy),
+        None => mse(arch, p, x, y),
+    };
+    let batch = opts.batch.clamp(1, n);
+    let (mut m, mut v) = (vec![0.0; params.len()], vec![0.0; params.len()]);
+    let mut best = params.to_vec();
+    let mut report = TrainReport {
+        steps: 0,
+        best_step: 0,
+        best_loss: score(params),
+        diverged_at: None,
+    };
+    let mut order: Vec<usize> = (0..n).collect();
+    let mut cursor = n; // forces a shuffle before the first batch
+    let (mut bx, mut by) = (
+        Vec::with_capacity(batch * arch.d),
+        Vec::with_capacity(batch),
+    );
+    for t in 1..=opts.steps {
+        bx.clear();
+        by.clear();
+        for _ in 0..batch {
+            if cursor == n {
+                shuffle(&mut order, rng);
+                cursor = 0;
+            }
+            let i = order[cursor];
+            cursor += 1;
+            bx.extend_from_slice(&x[i * arch.d..(i + 1) * arch.d]);
+            by.push(y[i]);
+        }
+        let cache = arch.forward(params, &bx);
+        let (loss, grad) = arch.loss_and_grad(params, &cache, &by);
+        if !loss.is_finite() || grad.iter().any(|g| !g.is_finite()) {
+            report.diverged_at = Some(t);
+            break;
+        }
+        let eta =
+            opts.lr * 0.5 * (1.0 + (std::f64::consts::PI * t as f64 / opts.steps as f64).cos());
+        step(params, trainable, &grad, &mut m, &mut v, t, eta, opts);
+        report.steps = t;
+        if t % opts.eval_every.max(1) == 0 || t == opts.steps {
+            let s = score(params);
+            if !s.is_finite() || params.iter().any(|p| !p.is_finite()) {
+                report.diverged_at = Some(t);
+                break;
+            }
+            if s < report.best_loss {
+                report.best_loss = s;
+                report.best_step = t;
+                best.copy_from_slice(params);
+            }
+        }
+    }
+    params.copy_from_slice(&best);
+    Ok(report)
+}
+
+/// One optimiser update of the trainable entries.
+#[allow(clippy::too_many_arguments)]
+fn step(
+    p: &mut [f64],
+    mask: &[bool],
+    g: &[f64],
+    m: &mut [f64],
+    v: &mut [f64],
+    t: usize,
+    eta: f64,
+    opts: &TrainOpts,
+) {
+    let (b1, b2, eps) = (0.9f64, 0.999f64, 1e-8);
+    let (c1, c2) = (1.0 - b1.powi(t as i32), 1.0 - b2.powi(t as i32));
+    for i in 0..p.len() {
+        if !mask[i] {
+            continue;
+        }
+        let update = match opts.optimizer {
+            Optimizer::Adam => {
+                m[i] = b1 * m[i] + (1.0 - b1) * g[i];
+                v[i] = b2 * v[i] + (1.0 - b2) * g[i] * g[i];
+                (m[i] / c1) / ((v[i] / c2).sqrt() + eps)
+            }
+            Optimizer::Sgd => {
+                m[i] = 0.9 * m[i] + g[i];
+                m[i]
+            }
+        };
+        p[i] -= eta * update + eta * opts.weight_decay * p[i];
+    }
+}
+
+/// Fisher-Yates shuffle from `rng`.
+fn shuffle(v: &mut [usize], rng: &mut Rng) {
+    for i in (1..v.len()).rev() {
+        let j = (rng.next_u64() % (i as u64 + 1)) as usize;
+        v.swap(i, j);
+    }
+}

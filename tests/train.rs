@@ -1,0 +1,274 @@
+//! Training: pre-training learns the source task, frozen parameters stay bit-identical,
+//! every method runs and reports its trainable count, the oracle spline caulk beats training
+//! from scratch, runs are reproducible, divergence is reported, bad sizes are refused.
+#![cfg(not(target_arch = "wasm32"))]
+
+use caulk::closed_form::{KnotRule, Spline};
+use caulk::config::Method;
+use caulk::data::{excess_risk, ExtractorKind, Task, TaskSpec};
+use caulk::model::Arch;
+use caulk::rng::{Rng, Stream};
+use caulk::train::methods::{
+    fit, pretrain, pretrained_mse, trainable_mask, MethodOpts, Pretrained,
+};
+use caulk::train::{train, Optimizer, TrainOpts};
+
+fn task(seed: u64) -> Task {
+    Task::new(
+        TaskSpec {
+            d: 3,
+            k: 1,
+            s: 0.64,
+            s_phi: 1.0,
+            sigma: 0.5,
+            extractor: ExtractorKind::Ridge,
+        },
+        seed,
+    )
+}
+
+fn arch() -> Arch {
+    Arch {
+        d: 3,
+        width: 64,
+        depth: 2,
+        k: 1,
+        head_width: 16,
+        adapter_width: 0,
+        lora_rank: 0,
+    }
+}
+
+fn opts(steps: usize) -> TrainOpts {
+    TrainOpts {
+        steps,
+        lr: 3e-3,
+        batch: 128,
+        ..TrainOpts::default()
+    }
+}
+
+fn pretrained(seed: u64, m: usize, steps: usize) -> Pretrained {
+    pretrain(&arch(), &task(seed).source(m), &opts(steps), seed).unwrap()
+}
+
+#[test]
+fn pretraining_on_4096_samples_beats_the_zero_predictor_tenfold() {
+    let t = task(1);
+    let pre = pretrained(1, 4096, 3000);
+    let test = t.source_test(4096);
+    let zero = test.f.iter().map(|f| f * f).sum::<f64>() / test.len() as f64;
+    let risk = pretrained_mse(&pre, &test);
+    assert!(pre.report.diverged_at.is_none());
+    assert!(
+        risk * 10.0 <= zero,
+        "pre-trained risk {risk:.4}, zero predictor {zero:.4}"
+    );
+}
+
+#[test]
+fn frozen_parameters_are_bit_identical_after_fine_tuning() {
+    let t = task(2);
+    let pre = pretrained(2, 1024, 300);
+    let target = t.target(200);
+    let mut rng = Rng::new(5, Stream::Init);
+    for (method, aw, r) in [
+        (Method::CaulkAdapter, 8, 0),
+        (Method::Lora, 0, 4),
+        (Method::Partial, 0, 0),
+    ] {
+        let (a, mut p) = pre.arch.extend(&pre.params, aw, r, &mut rng);
+        let before = p.clone();
+        let mask = trainable_mask(&a, method, 1);
+        assert!(mask.iter().any(|m| *m) && mask.iter().any(|m| !*m));
+        let report = train(
+            &a,
+            &mut p,
+            &mask,
+            &target.x,
+            &target.y,
+            None,
+            &opts(200),
+            &mut Rng::new(6, Stream::Batch),
+        )
+        .unwrap();
+        assert!(report.best_step > 0, "{method:?} never improved");
+        for (i, (new, old)) in p.iter().zip(&before).enumerate() {
+            if mask[i] {
+                continue;
+            }
+            assert_eq!(
+                new.to_bits(),
+                old.to_bits(),
+                "{method:?}: frozen parameter {i} moved"
+            );
+        }
+        assert!(
+            p.iter().zip(&before).any(|(a, b)| a != b),
+            "{method:?}: nothing trained"
+        );
+    }
+}
+
+#[test]
+fn every_method_fits_and_reports_its_trainable_parameters() {
+    let t = task(3);
+    let pre = pretrained(3, 1024, 300);
+    let (target, test) = (t.target(128), t.test());
+    let mo = MethodOpts {
+        adapter_width: 8,
+        rank: 2,
+        layers: 1,
+        train: opts(150),
+    };
+    let a = &pre.arch;
+    let base = a.param_count();
+    for (method, want) in [
+        (Method::CaulkAdapter, 3 * 8),
+        (Method::Lora, 2 * (3 + 64 + 64) + 2 * (64 + 64 + 1)),
+        (Method::Partial, 64 + 1 + 16 * 2 + 16 + 1),
+        (Method::LinearProbe, 17),
+        (Method::Full, base),
+        (Method::Scratch, base),
+    ] {
+        let f = fit(method, &pre, &target, &test, &mo, 9).unwrap();
+        assert_eq!(f.trainable, want, "{method:?}");
+        assert!(f.risk.is_finite() && f.risk > 0.0, "{method:?}: {}", f.risk);
+    }
+    let spline = fit(Method::CaulkSpline, &pre, &target, &test, &mo, 9).unwrap();
+    assert!(spline.trainable >= 2 && spline.risk.is_finite());
+    // A layer count beyond the depth names its key.
+    let bad = MethodOpts { layers: 3, ..mo };
+    assert!(fit(Method::Partial, &pre, &target, &test, &bad, 9)
+        .unwrap_err()
+        .to_string()
+        .starts_with("layers:"));
+}
+
+#[test]
+fn oracle_spline_caulk_beats_scratch_at_n_256() {
+    let mut spline_risk = 0.0;
+    let mut scratch_risk = 0.0;
+    for seed in 0..2 {
+        let t = task(10 + seed);
+        let (target, test) = (t.target(256), t.test());
+        let oracle = Spline::fit(&target.z, &target.y, KnotRule::LeaveOneOut).unwrap();
+        let pred: Vec<f64> = test.z.iter().map(|&z| oracle.eval(z)).collect();
+        spline_risk += excess_risk(&pred, &test.f);
+        let pre = Pretrained {
+            arch: arch(),
+            params: arch().init(&mut Rng::new(seed, Stream::Init)),
+            report: pretrained(0, 10, 1).report,
+        };
+        let mo = MethodOpts {
+            adapter_width: 8,
+            rank: 2,
+            layers: 1,
+            train: opts(1000),
+        };
+        scratch_risk += fit(Method::Scratch, &pre, &target, &test, &mo, seed)
+            .unwrap()
+            .risk;
+    }
+    assert!(
+        spline_risk < scratch_risk,
+        "oracle spline {spline_risk:.4} vs scratch {scratch_risk:.4}"
+    );
+}
+
+#[test]
+fn the_same_seed_gives_bit_identical_results() {
+    let t = task(4);
+    let (target, test) = (t.target(100), t.test());
+    let run = || {
+        let pre = pretrained(4, 512, 100);
+        let mo = MethodOpts {
+            adapter_width: 4,
+            rank: 2,
+            layers: 1,
+            train: opts(100),
+        };
+        (
+            pre.params.clone(),
+            fit(Method::Lora, &pre, &target, &test, &mo, 7).unwrap(),
+        )
+    };
+    let (pa, fa) = run();
+    let (pb, fb) = run();
+    assert_eq!(
+        pa.iter().map(|v| v.to_bits()).collect::<Vec<_>>(),
+        pb.iter().map(|v| v.to_bits()).collect::<Vec<_>>()
+    );
+    assert_eq!(fa.risk.to_bits(), fb.risk.to_bits());
+    assert_eq!(fa, fb);
+}
+
+#[test]
+fn a_diverging_run_is_reported_not_crashed() {
+    let t = task(5);
+    let s = t.target(64);
+    let a = arch();
+    let mut p = a.init(&mut Rng::new(1, Stream::Init));
+    let start = p.clone();
+    let mask = vec![true; p.len()];
+    let wild = TrainOpts {
+        steps: 200,
+        lr: 1e6,
+        optimizer: Optimizer::Sgd,
+        eval_every: 1,
+        ..TrainOpts::default()
+    };
+    let report = train(
+        &a,
+        &mut p,
+        &mask,
+        &s.x,
+        &s.y,
+        None,
+        &wild,
+        &mut Rng::new(2, Stream::Batch),
+    )
+    .unwrap();
+    assert!(report.diverged_at.is_some(), "{report:?}");
+    assert!(p.iter().all(|v| v.is_finite()));
+    // Nothing better than the start was seen, so the start is kept.
+    if report.best_step == 0 {
+        assert_eq!(p, start);
+    }
+}
+
+#[test]
+fn out_of_range_sizes_are_refused_with_the_key() {
+    let t = task(6);
+    for (a, key) in [
+        (Arch { width: 0, ..arch() }, "width"),
+        (Arch { depth: 9, ..arch() }, "depth"),
+        (
+            Arch {
+                lora_rank: 500,
+                ..arch()
+            },
+            "rank",
+        ),
+        (
+            Arch {
+                adapter_width: 1000,
+                ..arch()
+            },
+            "adapter_width",
+        ),
+    ] {
+        let err = pretrain(&a, &t.source(10), &opts(1), 0)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains(key), "{err}");
+    }
+    let bad_lr = TrainOpts {
+        lr: f64::NAN,
+        ..opts(1)
+    };
+    let err = pretrain(&arch(), &t.source(10), &bad_lr, 0)
+        .unwrap_err()
+        .to_string();
+    assert!(err.starts_with("lr:"), "{err}");
+}
