@@ -32,6 +32,7 @@ pub mod closed_form;
 pub mod config;
 pub mod data;
 pub mod error;
+pub mod experiment;
 pub mod model;
 pub mod rng;
 pub mod theory;

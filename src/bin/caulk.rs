@@ -4,6 +4,8 @@
 //! caulk config --fragment 'v=1&...'          validated config as JSON
 //! caulk bounds [--fragment '...'] [--json]   theory bounds (JSON: the contract schema)
 //! caulk device [--json]                      the GPU wgpu finds here, after a self-check
+//! caulk run [--fragment '...'] [--json] [--out DIR]   run a preset's sweep
+//! caulk bench [--json]                        each preset's default wall time (CPU)
 //! ```
 //!
 //! Every error is one line on stderr and a non-zero exit (2: bad input, 1: failure).
@@ -13,10 +15,12 @@ use std::process::ExitCode;
 
 use caulk::backend::probe_device;
 use caulk::config::keys::BOUND_IDS;
-use caulk::config::{parse_fragment, BackendChoice, Config};
+use caulk::config::{parse_fragment, BackendChoice, Config, Preset};
+use caulk::experiment::{self, plan::device_rate, run_sweep, Cancel, Results};
 use caulk::theory;
 
-const USAGE: &str = "usage: caulk <config|bounds|device> [--fragment 'v=1&key=value&...'] [--json]";
+const USAGE: &str =
+    "usage: caulk <config|bounds|run|bench|device> [--fragment 'v=1&key=value&...'] [--json] [--out DIR]";
 
 const HELP: &str = "caulk: Caulk Lab, headless
 
@@ -26,6 +30,10 @@ commands:
                              those the fragment's bounds= key names; one curve per m
                              for bounds with a source-size term)
          [--json]            as one JSON object {params, bounds: [...], n_eps_vs_m, phase}
+  run [--fragment F]         run the preset's sweep (seeds × n × m × method) and print
+         [--json]            the curves as one JSON object {config, backend, curves, ...}
+         [--out DIR]         or write DIR/results.json and DIR/results.csv
+  bench [--json]             wall time of each preset's default sweep on this CPU
   device [--json]            the native GPU (Vulkan/Metal/DX12) after a self-check,
                              or why the CPU is used
 
@@ -47,12 +55,14 @@ struct Args {
     command: String,
     fragment: Option<String>,
     json: bool,
+    out: Option<String>,
 }
 
 fn parse_args(mut raw: impl Iterator<Item = String>) -> Result<Option<Args>, Fail> {
     let mut command = None;
     let mut fragment = None;
     let mut json = false;
+    let mut out = None;
     while let Some(arg) = raw.next() {
         match arg.as_str() {
             "-h" | "--help" | "help" => return Ok(None),
@@ -65,6 +75,9 @@ fn parse_args(mut raw: impl Iterator<Item = String>) -> Result<Option<Args>, Fai
                     .next()
                     .ok_or_else(|| usage("--fragment needs a value, e.g. --fragment 'v=1&d=3'"))?;
                 fragment = Some(v);
+            }
+            "--out" => {
+                out = Some(raw.next().ok_or_else(|| usage("--out needs a directory"))?);
             }
             s if s.starts_with("--fragment=") => {
                 fragment = Some(s["--fragment=".len()..].to_string());
@@ -81,6 +94,7 @@ fn parse_args(mut raw: impl Iterator<Item = String>) -> Result<Option<Args>, Fai
         command,
         fragment,
         json,
+        out,
     }))
 }
 
@@ -153,6 +167,11 @@ fn run(args: Args) -> Result<(), Fail> {
             }
             emit(&bounds_table(&report))
         }
+        "run" => {
+            let (c, _) = load_config(args.fragment.as_deref())?;
+            run_command(&c, args.json, args.out.as_deref())
+        }
+        "bench" => bench_command(args.json),
         "device" => {
             let report = pollster::block_on(probe_device(BackendChoice::Auto));
             if args.json {
@@ -163,6 +182,191 @@ fn run(args: Args) -> Result<(), Fail> {
         }
         other => Err(usage(format!("unknown command {other:?}; {USAGE}"))),
     }
+}
+
+/// Seconds since the first call.
+fn clock() -> f64 {
+    use std::sync::OnceLock;
+    static START: OnceLock<std::time::Instant> = OnceLock::new();
+    START
+        .get_or_init(std::time::Instant::now)
+        .elapsed()
+        .as_secs_f64()
+}
+
+/// Run a sweep with a progress bar on stderr when it is a terminal.
+fn sweep(c: &Config, quiet: bool) -> Result<Results, Fail> {
+    use std::io::IsTerminal;
+    if c.backend == BackendChoice::Gpu {
+        return Err(usage(
+            "backend: gpu training is not available yet (the wgpu backend has only matmul); use backend=cpu or auto",
+        ));
+    }
+    let plan = experiment::plan(c).map_err(|e| usage(format!("bad config: {e}")))?;
+    let rate = device_rate();
+    let est = experiment::estimate(&plan, c, rate);
+    if !quiet {
+        eprintln!(
+            "caulk: {} runs, about {:.0} s on this CPU (estimate: {:.2e} FLOP at {:.2e} FLOP/s)",
+            est.units, est.seconds, est.flops, rate
+        );
+    }
+    let bar = std::io::stderr().is_terminal() && !quiet;
+    let mut on_progress = |p: &experiment::Progress| {
+        if bar {
+            let width = 30;
+            let filled = width * p.done / p.total.max(1);
+            eprint!(
+                "\r[{}{}] {:>3}% {}/{}  {:.0} s left  {:<40.40}",
+                "#".repeat(filled),
+                " ".repeat(width - filled),
+                100 * p.done / p.total.max(1),
+                p.done,
+                p.total,
+                p.eta_s,
+                p.point
+            );
+        }
+    };
+    let results = run_sweep(c, rate, &clock, &mut on_progress, &Cancel::new())
+        .map_err(|e| Fail(format!("run failed: {e}"), 1))?;
+    if bar {
+        eprintln!();
+    }
+    Ok(results)
+}
+
+fn csv(results: &Results) -> String {
+    let num = |v: Option<f64>| v.map_or(String::new(), |x| format!("{x}"));
+    let mut out = String::from(
+        "label,method,m,width,n,risk_mean,risk_lo,risk_hi,seeds_done,slope,slope_lo,slope_hi,predicted_slope\n",
+    );
+    for c in &results.curves {
+        let method = serde_json::to_value(c.method)
+            .ok()
+            .and_then(|v| v.as_str().map(String::from))
+            .unwrap_or_default();
+        for (j, n) in c.n.iter().enumerate() {
+            out.push_str(&format!(
+                "\"{}\",{},{},{},{},{},{},{},{},{},{},{},{}\n",
+                c.label.replace('"', "'"),
+                method,
+                c.m.map_or(String::new(), |m| m.to_string()),
+                c.width,
+                n,
+                num(c.risk_mean[j]),
+                num(c.risk_lo[j]),
+                num(c.risk_hi[j]),
+                c.seeds_done[j],
+                num(c.slope),
+                num(c.slope_lo),
+                num(c.slope_hi),
+                num(c.predicted_slope),
+            ));
+        }
+    }
+    out
+}
+
+fn run_command(c: &Config, json: bool, out: Option<&str>) -> Result<(), Fail> {
+    let results = sweep(c, false)?;
+    if let Some(dir) = out {
+        let dir = std::path::Path::new(dir);
+        std::fs::create_dir_all(dir)
+            .map_err(|e| Fail(format!("cannot create {}: {e}", dir.display()), 1))?;
+        for (name, text) in [
+            ("results.json", to_json(&results)?),
+            ("results.csv", csv(&results)),
+        ] {
+            let path = dir.join(name);
+            std::fs::write(&path, text)
+                .map_err(|e| Fail(format!("cannot write {}: {e}", path.display()), 1))?;
+        }
+        eprintln!(
+            "caulk: wrote {}/results.json and results.csv",
+            dir.display()
+        );
+    }
+    if json {
+        return emit(&to_json(&results)?);
+    }
+    if out.is_some() {
+        return Ok(());
+    }
+    let mut text = format!(
+        "{}\n{:<40} {:>8} {:>18} {:>9}  risk at n = {:?}",
+        results.prediction, "curve", "slope", "95 % CI", "theory", results.config.n
+    );
+    for cv in &results.curves {
+        let f = |v: Option<f64>| v.map_or("-".to_string(), |x| format!("{x:.3}"));
+        let risks: Vec<String> = cv
+            .risk_mean
+            .iter()
+            .map(|r| r.map_or("-".into(), |x| format!("{x:.2e}")))
+            .collect();
+        text.push_str(&format!(
+            "\n{:<40} {:>8} {:>18} {:>9}  {}",
+            cv.label,
+            f(cv.slope),
+            format!("[{}, {}]", f(cv.slope_lo), f(cv.slope_hi)),
+            f(cv.predicted_slope),
+            risks.join(" ")
+        ));
+        for flag in cv.flags.iter().chain(&cv.notes) {
+            text.push_str(&format!("\n    note: {flag}"));
+        }
+    }
+    if let Some(r) = results.constant_risk {
+        text.push_str(&format!("\nconstant predictor: {r:.2e}"));
+    }
+    text.push_str(&format!("\n{:.1} s", results.elapsed_ms / 1000.0));
+    emit(&text)
+}
+
+fn bench_command(json: bool) -> Result<(), Fail> {
+    let mut rows = Vec::new();
+    for preset in [
+        Preset::Limit,
+        Preset::Scratch,
+        Preset::Headline,
+        Preset::Peft,
+    ] {
+        let c = Config::for_preset(preset);
+        let r = sweep(&c, true)?;
+        rows.push(serde_json::json!({
+            "preset": c.preset,
+            "runs": r.estimate.units,
+            "wall_s": r.elapsed_ms / 1000.0,
+            "estimated_s": r.estimate.seconds,
+            "estimate_ratio": r.estimate.seconds / (r.elapsed_ms / 1000.0).max(1e-9),
+        }));
+        if !json {
+            eprintln!(
+                "caulk bench: {:?} done in {:.1} s",
+                preset,
+                r.elapsed_ms / 1000.0
+            );
+        }
+    }
+    let report = serde_json::json!({ "bench": "preset-defaults-cpu", "presets": rows });
+    if json {
+        return emit(&to_json(&report)?);
+    }
+    let mut text = format!(
+        "{:<10} {:>6} {:>9} {:>12} {:>9}",
+        "preset", "runs", "wall s", "estimated s", "est/wall"
+    );
+    for r in &rows {
+        text.push_str(&format!(
+            "\n{:<10} {:>6} {:>9.1} {:>12.1} {:>9.2}",
+            r["preset"].as_str().unwrap_or("?"),
+            r["runs"],
+            r["wall_s"].as_f64().unwrap_or(0.0),
+            r["estimated_s"].as_f64().unwrap_or(0.0),
+            r["estimate_ratio"].as_f64().unwrap_or(0.0)
+        ));
+    }
+    emit(&text)
 }
 
 fn main() -> ExitCode {

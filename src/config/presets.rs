@@ -23,7 +23,8 @@ pub fn defaults(preset: Preset) -> Config {
         s_phi: 1.0,
         sigma: 0.5,
         m: vec![100_000],
-        width: vec![64],
+        // Width 32 keeps the browser's CPU path near a minute for `headline`.
+        width: vec![32],
         depth: 2,
         n: pow2(7, 12),
         seeds: 16,
@@ -31,7 +32,7 @@ pub fn defaults(preset: Preset) -> Config {
         rank: 4,
         adapter_width: 8,
         layers: 1,
-        steps: 2000,
+        steps: 500,
         lr: 0.01,
         backend: BackendChoice::Auto,
         eps: 0.02,

@@ -43,7 +43,7 @@ pub fn source_link_inverse(y: f64) -> f64 {
 }
 
 /// Which ground-truth extractor a task uses.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 pub enum ExtractorKind {
     /// Random ridge cosines of smoothness s_φ.
     Ridge,
@@ -52,7 +52,7 @@ pub enum ExtractorKind {
 }
 
 /// What defines a synthetic task.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize)]
 pub struct TaskSpec {
     /// Input dimension d.
     pub d: usize,
@@ -89,6 +89,19 @@ impl Sample {
     /// Whether it has no rows.
     pub fn is_empty(&self) -> bool {
         self.y.is_empty()
+    }
+
+    /// The first `n` rows (all of them when n exceeds the length).
+    pub fn prefix(&self, n: usize) -> Sample {
+        let n = n.min(self.len());
+        let d = self.x.len() / self.len().max(1);
+        let k = self.z.len() / self.len().max(1);
+        Sample {
+            x: self.x[..n * d].to_vec(),
+            z: self.z[..n * k].to_vec(),
+            y: self.y[..n].to_vec(),
+            f: self.f[..n].to_vec(),
+        }
     }
 }
 

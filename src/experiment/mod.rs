@@ -1,0 +1,52 @@
+//! Experiments (SCIENCE.md §5): the presets as sweeps over seeds × n (× m × width ×
+//! method), run on the CPU path, summarised into curves with bootstrap intervals and fitted
+//! slopes next to the theory's prediction.
+//!
+//! - [`plan`]: what a preset runs, its prediction, and the cost estimate before it starts;
+//! - [`stats`]: curve statistics (mean, intervals, slopes, flags, n_ε from data);
+//! - [`run`]: the sweep, with progress events and a cancellation token; finished points
+//!   survive cancellation and failed runs.
+
+pub mod plan;
+pub mod run;
+pub mod stats;
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+pub use plan::{estimate, plan, Estimate, Plan};
+pub use run::{run_sweep, CurveResult, Results};
+
+/// A cancellation token, checked between training steps and between runs.
+#[derive(Clone, Debug, Default)]
+pub struct Cancel(Arc<AtomicBool>);
+
+impl Cancel {
+    /// A token that is not cancelled.
+    pub fn new() -> Self {
+        Cancel::default()
+    }
+    /// Ask the sweep to stop.
+    pub fn cancel(&self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
+    /// Whether a stop was asked for.
+    pub fn is_cancelled(&self) -> bool {
+        self.0.load(Ordering::Relaxed)
+    }
+}
+
+/// A progress event of a sweep.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct Progress {
+    /// Work units finished (a pre-training or one fit).
+    pub done: usize,
+    /// Work units in the sweep.
+    pub total: usize,
+    /// What was just finished, e.g. `caulk-spline m=3000 n=256 seed 2`.
+    pub point: String,
+    /// Seconds since the start.
+    pub elapsed_s: f64,
+    /// Estimated seconds left (from the cost model and the pace so far).
+    pub eta_s: f64,
+}

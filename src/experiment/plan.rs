@@ -1,0 +1,274 @@
+//! What a preset runs and what it costs, decided before any work starts.
+//!
+//! | preset | groups | per seed | prediction |
+//! |---|---|---|---|
+//! | `limit` | one | oracle features φ*, `caulk-spline` at each n | slope −2s/(2s+1), free of d |
+//! | `scratch` | per width | `scratch` MLP at each n | slope −2s*/(2s*+d) (flatter with d) |
+//! | `headline` | per (m, width) | pre-train on m, then each method at each n | slopes steepen toward −2s/(2s+1) and risk falls as m grows |
+//! | `peft` | per (m, width) | pre-train, then each method at each n | caulks and LoRA beat `full` and `scratch` at small n |
+//!
+//! Cost model: a gradient step on a batch of b rows costs 6·b·MACs FLOPs (forward 2, backward
+//! 4), a forward pass 2·MACs per row; generating a row costs about 200 FLOP-equivalents per
+//! ridge of the extractor (a libm cosine); closed forms are O(n) per knot candidate. Seconds = FLOPs / the rate of
+//! this device, measured by a 256³ matrix product (`device_rate`).
+
+use serde::Serialize;
+
+use crate::config::{Config, ConfigError, Method, Preset};
+use crate::data::extractor::{MAX_RIDGES, RIDGE_LEVELS};
+use crate::data::tasks::TEST_POINTS;
+use crate::data::{ExtractorKind, TaskSpec};
+use crate::model::Arch;
+use crate::theory::bounds::{caulk_limit_rate, scratch_rate, TheoryParams};
+use crate::train::TrainOpts;
+
+/// Hidden width of the head (SCIENCE.md §5: 1 → 16 → 1).
+pub const HEAD_WIDTH: usize = 16;
+/// Pre-training batch size and learning rate.
+pub const PRETRAIN_BATCH: usize = 128;
+/// Pre-training learning rate (peak of the cosine schedule).
+pub const PRETRAIN_LR: f64 = 3e-3;
+/// Fine-tuning batch size.
+pub const FINETUNE_BATCH: usize = 64;
+
+/// Pre-training steps for m source samples: a budget that grows with m (a plateau rule made
+/// m = 30 000 worse than m = 3000 in the NumPy check), m/8 clamped to [500, 4000].
+pub fn pretrain_steps(m: u64) -> usize {
+    (m / 8).clamp(500, 4000) as usize
+}
+
+/// The methods a preset accepts.
+pub fn allowed(preset: Preset) -> &'static [Method] {
+    match preset {
+        Preset::Limit => &[Method::CaulkSpline],
+        Preset::Scratch => &[Method::Scratch],
+        Preset::Headline | Preset::Peft => &[
+            Method::CaulkAdapter,
+            Method::CaulkSpline,
+            Method::Lora,
+            Method::Partial,
+            Method::LinearProbe,
+            Method::Full,
+            Method::Scratch,
+        ],
+    }
+}
+
+/// A validated sweep.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Plan {
+    /// The task of every seed (the seed changes the instance).
+    pub task: TaskSpec,
+    /// Groups: (m, width); m is None when nothing is pre-trained.
+    pub groups: Vec<(Option<u64>, usize)>,
+    /// Target sizes.
+    pub n: Vec<u64>,
+    /// Methods.
+    pub methods: Vec<Method>,
+    /// Seeds per point.
+    pub seeds: usize,
+    /// Whether each group pre-trains a backbone.
+    pub pretrain: bool,
+    /// Fine-tuning settings.
+    pub finetune: TrainOpts,
+    /// The theory's slope for the curves, if it states one.
+    pub predicted_slope: Option<f64>,
+    /// The theory's prediction in words.
+    pub prediction: String,
+}
+
+/// The backbone of a group.
+pub fn arch(c: &Config, width: usize) -> Arch {
+    Arch {
+        d: c.d as usize,
+        width,
+        depth: c.depth as usize,
+        k: c.k as usize,
+        head_width: HEAD_WIDTH,
+        adapter_width: 0,
+        lora_rank: 0,
+    }
+}
+
+/// The sweep of a valid config, or an error naming the key that does not fit the preset.
+pub fn plan(c: &Config) -> Result<Plan, ConfigError> {
+    let ok = allowed(c.preset);
+    if let Some(bad) = c.methods.iter().find(|m| !ok.contains(m)) {
+        let name = serde_json::to_value(bad)
+            .ok()
+            .and_then(|v| v.as_str().map(String::from))
+            .unwrap_or_default();
+        return Err(ConfigError::new(
+            "methods",
+            format!(
+                "{name} does not belong to preset {:?} (allowed: {})",
+                c.preset,
+                names(ok)
+            ),
+        ));
+    }
+    if c.methods.contains(&Method::CaulkSpline) && c.k != 1 {
+        return Err(ConfigError::new(
+            "k",
+            "caulk-spline needs k = 1 (a one-dimensional feature)",
+        ));
+    }
+    let p = TheoryParams::from_config(c);
+    let widths: Vec<usize> = c.width.iter().map(|w| *w as usize).collect();
+    let (groups, pretrain, predicted_slope, prediction) = match c.preset {
+        Preset::Limit => (
+            vec![(None, widths[0])],
+            false,
+            Some(-caulk_limit_rate(&p)),
+            "log-log slope ≈ −2s/(2s+1), whatever d (oracle extractor)".to_string(),
+        ),
+        Preset::Scratch => (
+            widths.iter().map(|w| (None, *w)).collect(),
+            false,
+            Some(-scratch_rate(&p)),
+            "slope ≈ −2s*/(2s*+d): flatter as d grows".to_string(),
+        ),
+        Preset::Headline => (
+            c.m.iter().flat_map(|m| widths.iter().map(move |w| (Some(*m), *w))).collect(),
+            true,
+            Some(-caulk_limit_rate(&p)),
+            "as m (or W) grows the risk falls and local slopes steepen toward −2s/(2s+1); n_ε falls with m".to_string(),
+        ),
+        Preset::Peft => (
+            c.m.iter().flat_map(|m| widths.iter().map(move |w| (Some(*m), *w))).collect(),
+            true,
+            None,
+            "at small n the caulks and LoRA beat full fine-tuning and training from scratch".to_string(),
+        ),
+    };
+    Ok(Plan {
+        task: TaskSpec {
+            d: c.d as usize,
+            k: c.k as usize,
+            s: c.alpha * c.beta,
+            s_phi: c.s_phi,
+            sigma: c.sigma,
+            extractor: ExtractorKind::Ridge,
+        },
+        groups,
+        n: c.n.clone(),
+        methods: c.methods.clone(),
+        seeds: c.seeds as usize,
+        pretrain,
+        finetune: TrainOpts {
+            steps: c.steps as usize,
+            lr: c.lr,
+            batch: FINETUNE_BATCH,
+            ..TrainOpts::default()
+        },
+        predicted_slope,
+        prediction,
+    })
+}
+
+fn names(methods: &[Method]) -> String {
+    methods
+        .iter()
+        .filter_map(|m| serde_json::to_value(m).ok()?.as_str().map(String::from))
+        .collect::<Vec<_>>()
+        .join("|")
+}
+
+/// Multiply-accumulates of one forward pass of a row.
+pub fn macs(a: &Arch) -> f64 {
+    a.segments()
+        .iter()
+        .filter(|s| s.cols > 1 || s.rows == 1)
+        .map(|s| s.len() as f64)
+        .sum()
+}
+
+/// FLOP-equivalents to generate one row of data with the ridge extractor in d dimensions:
+/// a ridge is a d-term dot product and a libm cosine (about 200 FLOP-equivalents at the
+/// training rate; measured 29 ns per ridge natively).
+fn row_cost(d: usize) -> f64 {
+    let ridges: usize = (0..=RIDGE_LEVELS)
+        .map(|j| {
+            2usize
+                .saturating_mul(1usize << (j * (d - 1)).min(30))
+                .min(MAX_RIDGES)
+        })
+        .sum();
+    ridges as f64 * (2.0 * d as f64 + 200.0)
+}
+
+/// The cost of a sweep before it runs.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Estimate {
+    /// Work units (pre-trainings and fits).
+    pub units: usize,
+    /// Floating-point operations.
+    pub flops: f64,
+    /// Expected seconds on this device.
+    pub seconds: f64,
+    /// The device rate used, FLOP/s.
+    pub rate: f64,
+}
+
+/// Cost of `plan` at `rate` FLOP/s.
+pub fn estimate(plan: &Plan, c: &Config, rate: f64) -> Estimate {
+    let mut flops = 0.0;
+    let mut units = 0;
+    let max_n = *plan.n.last().unwrap_or(&1) as f64;
+    let gen = row_cost(plan.task.d);
+    for &(m, width) in &plan.groups {
+        let a = arch(c, width);
+        let fwd = 2.0 * macs(&a);
+        for _ in 0..plan.seeds {
+            flops += (TEST_POINTS as f64 + max_n) * gen;
+            if let Some(m) = m.filter(|_| plan.pretrain) {
+                units += 1;
+                flops +=
+                    m as f64 * gen + pretrain_steps(m) as f64 * PRETRAIN_BATCH as f64 * 3.0 * fwd;
+            }
+            for &n in &plan.n {
+                for method in &plan.methods {
+                    units += 1;
+                    flops += match method {
+                        Method::CaulkSpline | Method::LinearProbe => {
+                            (n as f64 + TEST_POINTS as f64) * fwd + n as f64 * 40.0 * 10.0
+                        }
+                        _ => {
+                            let rows = (n as usize).min(FINETUNE_BATCH) as f64;
+                            plan.finetune.steps as f64 * rows * 3.0 * fwd + TEST_POINTS as f64 * fwd
+                        }
+                    };
+                }
+            }
+        }
+    }
+    Estimate {
+        units,
+        flops,
+        seconds: flops / rate,
+        rate,
+    }
+}
+
+/// The fraction of a 128³ product's rate that training reaches (small matrices, data
+/// generation, bookkeeping): calibrated with `caulk bench` so that estimate/wall ≈ 1 for the
+/// presets (measured 0.66-0.70 with 1/4, 2026-11-27).
+pub const RATE_FRACTION: f64 = 0.17;
+
+/// This device's rate for the model's arithmetic: [`RATE_FRACTION`] of the FLOP/s of a 128³
+/// f64 matrix product repeated for about 20 ms (the estimate aims at 2×, not at exactness).
+/// Native only: the browser measures its own rate.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn device_rate() -> f64 {
+    let n = 128;
+    let a = vec![1.0f64; n * n];
+    let b = vec![0.5f64; n * n];
+    let mut c = vec![0.0f64; n * n];
+    let start = std::time::Instant::now();
+    let mut reps = 0u32;
+    while start.elapsed().as_secs_f64() < 0.02 {
+        crate::model::net::gemm(n, n, n, &a, false, &b, false, &mut c, 0.0);
+        reps += 1;
+    }
+    RATE_FRACTION * 2.0 * (n * n * n) as f64 * reps as f64 / start.elapsed().as_secs_f64()
+}

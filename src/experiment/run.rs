@@ -1,0 +1,325 @@
+//! The sweep: for each group (m, width) pre-train one backbone per seed, then for each n,
+//! seed and method fit and score; summarise each (method, m, width) curve.
+//!
+//! Seeds: seed i of a sweep uses the task, initialisation and batch streams of
+//! `run_seed(config.seed, i)`, so a point's numbers do not depend on which other points run.
+//! A failed or diverged run is left out of its point's mean and listed in the curve's notes;
+//! a cancelled sweep returns every point that had finished.
+
+use serde::Serialize;
+
+use super::plan::{
+    arch, estimate, plan, pretrain_steps, Estimate, Plan, PRETRAIN_BATCH, PRETRAIN_LR,
+};
+use super::stats::{n_eps_from_data, summarise};
+use super::{Cancel, Progress};
+use crate::closed_form::{KnotRule, Spline};
+use crate::config::{Config, Method, Preset};
+use crate::data::{excess_risk, Task};
+use crate::error::Result;
+use crate::rng::{Rng, Stream};
+use crate::theory::calibrate_scale;
+use crate::train::methods::{fit, pretrain, MethodOpts, Pretrained};
+use crate::train::TrainOpts;
+
+/// One curve of the contract (`caulk run --json`), plus its diagnostics.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CurveResult {
+    /// Legend text.
+    pub label: String,
+    /// Method id.
+    pub method: Method,
+    /// Source size (null without pre-training).
+    pub m: Option<u64>,
+    /// Backbone width.
+    pub width: usize,
+    /// Target sizes.
+    pub n: Vec<u64>,
+    /// Mean excess risk over the finished seeds (null where none finished).
+    pub risk_mean: Vec<Option<f64>>,
+    /// 95 % bootstrap interval of the mean, lower end.
+    pub risk_lo: Vec<Option<f64>>,
+    /// Upper end.
+    pub risk_hi: Vec<Option<f64>>,
+    /// Seeds that finished at each n.
+    pub seeds_done: Vec<usize>,
+    /// Fitted log-log slope over the n-window.
+    pub slope: Option<f64>,
+    /// 95 % bootstrap interval of the slope, lower end.
+    pub slope_lo: Option<f64>,
+    /// Upper end.
+    pub slope_hi: Option<f64>,
+    /// The theory's slope for this curve.
+    pub predicted_slope: Option<f64>,
+    /// Slopes between neighbouring n.
+    pub local_slopes: Vec<Option<f64>>,
+    /// n_ε read off the data (ε from the config).
+    pub n_eps: Option<f64>,
+    /// The caulking bound's constant C calibrated to this curve (exponent fixed).
+    pub calibrated_c: Option<f64>,
+    /// Trainable parameters of the method (at the largest n).
+    pub trainable: Option<usize>,
+    /// Reasons not to trust the slope.
+    pub flags: Vec<String>,
+    /// Diverged or failed runs, one line each.
+    pub notes: Vec<String>,
+}
+
+/// The result of a sweep: the contract of `caulk run --json`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Results {
+    /// The config that ran.
+    pub config: Config,
+    /// The compute device.
+    pub backend: String,
+    /// One curve per (method, m, width).
+    pub curves: Vec<CurveResult>,
+    /// Mean risk of the best constant predictor (the variance of f° on the test set): a
+    /// reference line no method should sit above.
+    pub constant_risk: Option<f64>,
+    /// The theory's prediction for this preset.
+    pub prediction: String,
+    /// The cost estimate made before the sweep.
+    pub estimate: Estimate,
+    /// Wall time.
+    pub elapsed_ms: f64,
+    /// Whether the sweep was cancelled (the curves hold what had finished).
+    pub cancelled: bool,
+}
+
+/// The seed of sweep seed `i`.
+pub fn run_seed(seed: u64, i: usize) -> u64 {
+    Rng::with_index(seed, Stream::Init, 10_000 + i as u64).next_u64() >> 11
+}
+
+fn method_name(m: Method) -> String {
+    serde_json::to_value(m)
+        .ok()
+        .and_then(|v| v.as_str().map(String::from))
+        .unwrap_or_default()
+}
+
+/// Raw outcomes of one curve: per n, the finished seeds' risks.
+struct Acc {
+    method: Method,
+    m: Option<u64>,
+    width: usize,
+    risks: Vec<Vec<f64>>,
+    trainable: Option<usize>,
+    notes: Vec<String>,
+}
+
+/// Run the sweep of `c` on the CPU. `rate` is the device's FLOP/s for the estimate, `clock`
+/// gives seconds (monotonic), `on_progress` is called after every work unit, `cancel` is
+/// checked between units and training steps.
+pub fn run_sweep(
+    c: &Config,
+    rate: f64,
+    clock: &dyn Fn() -> f64,
+    on_progress: &mut dyn FnMut(&Progress),
+    cancel: &Cancel,
+) -> Result<Results> {
+    c.validate()?;
+    let plan: Plan = plan(c)?;
+    let est = estimate(&plan, c, rate);
+    let start = clock();
+    let mut done = 0;
+    let mut tick = |point: String, done: &mut usize| {
+        *done += 1;
+        let elapsed = clock() - start;
+        // Pace so far scales the model's estimate of the rest.
+        let pace = if *done > 0 {
+            elapsed / (*done as f64 / est.units as f64).max(1e-9)
+        } else {
+            est.seconds
+        };
+        on_progress(&Progress {
+            done: *done,
+            total: est.units,
+            point,
+            elapsed_s: elapsed,
+            eta_s: (pace - elapsed).max(0.0),
+        });
+    };
+    let mut accs: Vec<Acc> = Vec::new();
+    let mut constant = Vec::new();
+    let max_n = *plan.n.last().unwrap_or(&1) as usize;
+    let mo = MethodOpts {
+        adapter_width: c.adapter_width as usize,
+        rank: c.rank as usize,
+        layers: c.layers as usize,
+        train: plan.finetune,
+    };
+    'groups: for &(m, width) in &plan.groups {
+        let first = accs.len();
+        for &method in &plan.methods {
+            accs.push(Acc {
+                method,
+                m,
+                width,
+                risks: vec![Vec::new(); plan.n.len()],
+                trainable: None,
+                notes: Vec::new(),
+            });
+        }
+        let a = arch(c, width);
+        // Per seed: the task, its test set and target pool, and the pre-trained backbone.
+        let mut seeds = Vec::new();
+        for i in 0..plan.seeds {
+            if cancel.is_cancelled() {
+                break 'groups;
+            }
+            let seed = run_seed(c.seed, i);
+            let task = Task::new(plan.task, seed);
+            let test = task.test();
+            let pool = task.target(max_n);
+            let pre = match m.filter(|_| plan.pretrain) {
+                Some(m) => {
+                    let opts = TrainOpts {
+                        steps: pretrain_steps(m),
+                        lr: PRETRAIN_LR,
+                        batch: PRETRAIN_BATCH,
+                        ..TrainOpts::default()
+                    };
+                    let pre = pretrain(&a, &task.source(m as usize), &opts, seed);
+                    tick(
+                        format!("pre-training m={m} width={width} seed {i}"),
+                        &mut done,
+                    );
+                    match pre {
+                        Ok(p) => Some(p),
+                        Err(e) => {
+                            for acc in &mut accs[first..] {
+                                acc.notes
+                                    .push(format!("seed {i}: pre-training failed: {e}"));
+                            }
+                            continue;
+                        }
+                    }
+                }
+                None => None,
+            };
+            if m.is_none() || i == 0 {
+                let mean = test.f.iter().sum::<f64>() / test.len() as f64;
+                constant.push(
+                    test.f.iter().map(|f| (f - mean).powi(2)).sum::<f64>() / test.len() as f64,
+                );
+            }
+            seeds.push((i, seed, test, pool, pre));
+        }
+        for (j, &n) in plan.n.iter().enumerate() {
+            for (i, seed, test, pool, pre) in &seeds {
+                let target = pool.prefix(n as usize);
+                for (slot, &method) in accs[first..].iter_mut().zip(&plan.methods) {
+                    if cancel.is_cancelled() {
+                        break 'groups;
+                    }
+                    let label = format!(
+                        "{} m={} n={n} seed {i}",
+                        method_name(method),
+                        m.map_or("-".into(), |m| m.to_string())
+                    );
+                    let outcome = match (c.preset, pre) {
+                        (Preset::Limit, _) => {
+                            Spline::fit(&target.z, &target.y, KnotRule::LeaveOneOut).map(|s| {
+                                let pred: Vec<f64> = test.z.iter().map(|&z| s.eval(z)).collect();
+                                (excess_risk(&pred, &test.f), s.params(), None)
+                            })
+                        }
+                        (_, Some(pre)) => fit(method, pre, &target, test, &mo, *seed)
+                            .map(|f| (f.risk, f.trainable, f.report)),
+                        (_, None) => {
+                            let scratch = Pretrained {
+                                arch: a.clone(),
+                                params: a.init(&mut Rng::with_index(*seed, Stream::Init, 2)),
+                                report: empty_report(),
+                            };
+                            fit(method, &scratch, &target, test, &mo, *seed)
+                                .map(|f| (f.risk, f.trainable, f.report))
+                        }
+                    };
+                    match outcome {
+                        Ok((risk, trainable, report)) => match report.and_then(|r| r.diverged_at) {
+                            Some(t) => slot.notes.push(format!(
+                                "seed {i}, n={n}: diverged at step {t}; left out of the mean"
+                            )),
+                            None if risk.is_finite() => {
+                                slot.risks[j].push(risk);
+                                slot.trainable = Some(trainable);
+                            }
+                            None => slot
+                                .notes
+                                .push(format!("seed {i}, n={n}: non-finite risk; left out")),
+                        },
+                        Err(e) => slot.notes.push(format!("seed {i}, n={n}: {e}")),
+                    }
+                    tick(label, &mut done);
+                }
+            }
+        }
+    }
+    let curves = accs
+        .into_iter()
+        .map(|acc| summarise_curve(acc, &plan, c))
+        .collect();
+    Ok(Results {
+        config: c.clone(),
+        backend: "CPU (f64, matrixmultiply)".to_string(),
+        curves,
+        constant_risk: (!constant.is_empty())
+            .then(|| constant.iter().sum::<f64>() / constant.len() as f64),
+        prediction: plan.prediction.clone(),
+        estimate: est,
+        elapsed_ms: (clock() - start) * 1000.0,
+        cancelled: cancel.is_cancelled(),
+    })
+}
+
+fn empty_report() -> crate::train::TrainReport {
+    crate::train::TrainReport {
+        steps: 0,
+        best_step: 0,
+        best_loss: f64::NAN,
+        diverged_at: None,
+    }
+}
+
+fn summarise_curve(acc: Acc, plan: &Plan, c: &Config) -> CurveResult {
+    let n: Vec<f64> = plan.n.iter().map(|v| *v as f64).collect();
+    let stats = summarise(&n, &acc.risks, c.seed);
+    let label = match acc.m {
+        Some(m) => format!("{} (m = {m}, W = {})", method_name(acc.method), acc.width),
+        None if plan.groups.len() > 1 => format!("{} (W = {})", method_name(acc.method), acc.width),
+        None => method_name(acc.method),
+    };
+    // C of C·n^(predicted slope) fitted to the measured means.
+    let calibrated_c = plan.predicted_slope.and_then(|slope| {
+        let (model, data): (Vec<f64>, Vec<f64>) = n
+            .iter()
+            .zip(&stats.risk_mean)
+            .filter_map(|(x, r)| r.map(|r| (x.powf(slope), r)))
+            .unzip();
+        calibrate_scale(&model, &data)
+    });
+    CurveResult {
+        label,
+        method: acc.method,
+        m: acc.m,
+        width: acc.width,
+        n: plan.n.clone(),
+        seeds_done: acc.risks.iter().map(Vec::len).collect(),
+        n_eps: n_eps_from_data(&n, &stats.risk_mean, c.eps),
+        risk_mean: stats.risk_mean,
+        risk_lo: stats.risk_lo,
+        risk_hi: stats.risk_hi,
+        slope: stats.slope,
+        slope_lo: stats.slope_lo,
+        slope_hi: stats.slope_hi,
+        predicted_slope: plan.predicted_slope,
+        local_slopes: stats.local_slopes,
+        calibrated_c,
+        trainable: acc.trainable,
+        flags: stats.flags,
+        notes: acc.notes,
+    }
+}
