@@ -134,3 +134,63 @@ fn device_reports_the_gpu_path() {
         "{v}"
     );
 }
+
+#[test]
+fn run_prints_the_contract_json_and_writes_json_and_csv() {
+    let frag = "v=1&preset=limit&seeds=2&n=64,128,256,512";
+    let v = json(&caulk(&["run", "--fragment", frag, "--json"]));
+    for key in ["config", "backend", "curves", "elapsed_ms"] {
+        assert!(v.get(key).is_some(), "{key} missing");
+    }
+    let curve = &v["curves"][0];
+    for key in [
+        "label",
+        "method",
+        "m",
+        "width",
+        "n",
+        "risk_mean",
+        "risk_lo",
+        "risk_hi",
+        "slope",
+        "slope_lo",
+        "slope_hi",
+        "predicted_slope",
+    ] {
+        assert!(curve.get(key).is_some(), "{key} missing");
+    }
+    assert_eq!(curve["method"], "caulk-spline");
+    assert_eq!(curve["risk_mean"].as_array().unwrap().len(), 4);
+    assert!((curve["predicted_slope"].as_f64().unwrap() + 0.5).abs() < 1e-12);
+
+    let dir = std::env::temp_dir().join(format!("caulk-cli-{}", std::process::id()));
+    let out = caulk(&["run", "--fragment", frag, "--out", dir.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let written: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("results.json")).unwrap()).unwrap();
+    // Same seeds, same numbers.
+    assert_eq!(written["curves"][0]["risk_mean"], curve["risk_mean"]);
+    let csv = std::fs::read_to_string(dir.join("results.csv")).unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert!(lines[0].starts_with("label,method,m,width,n,risk_mean"));
+    assert_eq!(lines.len(), 1 + 4);
+    std::fs::remove_dir_all(dir).ok();
+}
+
+#[test]
+fn run_refuses_mismatches_and_gpu_training_with_one_line() {
+    for (frag, key) in [
+        ("v=1&preset=limit&methods=full", "methods"),
+        ("v=1&backend=gpu", "backend"),
+    ] {
+        let out = caulk(&["run", "--fragment", frag]);
+        assert_eq!(out.status.code(), Some(2), "{frag}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+        assert!(err.contains(key), "{err}");
+    }
+}

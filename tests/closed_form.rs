@@ -1,15 +1,12 @@
 //! Closed forms: the tridiagonal solver against dense algebra, the spline's exact
 //! leave-one-out against refitting, constants reproduced, ridge against the normal
-//! equations, and the `limit` check: the spline caulk on the oracle extractor reaches the
-//! paper's rate.
+//! equations. (The `limit`-rate check of the spline caulk is in tests/experiment.rs.)
 #![cfg(not(target_arch = "wasm32"))]
 
 use caulk::closed_form::spline::{fit_k, knot_grid};
 use caulk::closed_form::tridiagonal::Ldl;
 use caulk::closed_form::{KnotRule, Ridge, Spline};
-use caulk::data::{excess_risk, ExtractorKind, Task, TaskSpec};
 use caulk::rng::{Rng, Stream};
-use caulk::theory::power_law;
 use nalgebra::{DMatrix, DVector};
 
 #[test]
@@ -118,48 +115,4 @@ fn ridge_matches_the_normal_equations_and_recovers_a_linear_map() {
     let shrunk = Ridge::fit(&x, &y, p, 1e4).unwrap();
     assert!(shrunk.w.iter().zip(&fit.w).all(|(a, b)| a.abs() < b.abs()));
     assert!(Ridge::fit(&x, &y[..10], p, 1.0).is_err());
-}
-
-/// Mean test risk of the spline caulk on the oracle features over `seeds`, per n.
-fn oracle_curve(s: f64, d: usize, ns: &[usize], seeds: u64) -> Vec<f64> {
-    let mut mean = vec![0.0; ns.len()];
-    for seed in 0..seeds {
-        let task = Task::new(
-            TaskSpec {
-                d,
-                k: 1,
-                s,
-                s_phi: 1.0,
-                sigma: 0.5,
-                extractor: ExtractorKind::Ridge,
-            },
-            seed,
-        );
-        let test = task.test();
-        let pool = task.target(*ns.last().unwrap());
-        for (slot, &n) in mean.iter_mut().zip(ns) {
-            let fit = Spline::fit(&pool.z[..n], &pool.y[..n], KnotRule::LeaveOneOut).unwrap();
-            let pred: Vec<f64> = test.z.iter().map(|&z| fit.eval(z)).collect();
-            *slot += excess_risk(&pred, &test.f) / seeds as f64;
-        }
-    }
-    mean
-}
-
-#[test]
-fn spline_caulk_on_the_oracle_extractor_reaches_the_limit_rate() {
-    // SCIENCE.md §5 `limit`: slope ≈ −2s/(2s+1), d = 3, σ = 0.5, n = 2^7…2^12, 16 seeds;
-    // tolerance 0.08 (the issue's).
-    let ns: Vec<usize> = (7..=12).map(|e| 1usize << e).collect();
-    let x: Vec<f64> = ns.iter().map(|&n| n as f64).collect();
-    for s in [0.5, 0.75] {
-        let risk = oracle_curve(s, 3, &ns, 16);
-        let slope = power_law(&x, &risk).unwrap().slope;
-        let want = -2.0 * s / (2.0 * s + 1.0);
-        println!("limit, s = {s}: slope {slope:.3} (theory {want:.3}), risks {risk:.3?}");
-        assert!(
-            (slope - want).abs() < 0.08,
-            "s = {s}: slope {slope:.3}, theory {want:.3}, risks {risk:?}"
-        );
-    }
 }

@@ -8,7 +8,7 @@
 //! | `partial` | the last L extractor layers and the head | Adam |
 //! | `linear-probe` | the head's output layer | ridge on the head's hidden features, λ by validation |
 //! | `full` | every base parameter, from the pre-trained ones | Adam |
-//! | `scratch` | every base parameter, from a random initialisation | Adam |
+//! | `scratch` | every base parameter, from a random initialisation starting at the constant ȳ | Adam |
 //!
 //! Gradient methods hold out a fifth of the target sample (at least one point) to pick the
 //! step whose weights they keep; closed forms use all of it.
@@ -179,7 +179,7 @@ pub fn fit(
                     arch.extend(&pre.params, opts.adapter_width.max(1), 0, &mut init)
                 }
                 Method::Lora => arch.extend(&pre.params, 0, opts.rank.max(1), &mut init),
-                Method::Scratch => (arch.clone(), arch.init(&mut init)),
+                Method::Scratch => (arch.clone(), scratch_init(arch, &mut init, &target.y)),
                 _ => (arch.clone(), pre.params.clone()),
             };
             arch2.validate()?;
@@ -204,6 +204,21 @@ pub fn fit(
             })
         }
     }
+}
+
+/// A random initialisation that starts at the best constant: the output layer's weights 0 and
+/// its bias the mean label, so early stopping can never do worse than the constant predictor
+/// on the validation split (from a plain random start, small n ends far above it).
+pub fn scratch_init(arch: &Arch, rng: &mut Rng, y: &[f64]) -> Vec<f64> {
+    let mut p = arch.init(rng);
+    if let (Some(w), Some(b)) = (
+        arch.segment(Role::HeadWeight(1)),
+        arch.segment(Role::HeadBias(1)),
+    ) {
+        p[w.range()].iter_mut().for_each(|v| *v = 0.0);
+        p[b.offset] = y.iter().sum::<f64>() / y.len().max(1) as f64;
+    }
+    p
 }
 
 /// Ridge on the head's hidden features, λ from {10^-4 … 10^2} by the validation split, then
