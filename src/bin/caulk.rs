@@ -203,7 +203,7 @@ fn sweep(c: &Config, quiet: bool) -> Result<Results, Fail> {
         ));
     }
     let plan = experiment::plan(c).map_err(|e| usage(format!("bad config: {e}")))?;
-    let rate = device_rate();
+    let rate = device_rate(&clock);
     let est = experiment::estimate(&plan, c, rate);
     if !quiet {
         eprintln!(

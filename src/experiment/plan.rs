@@ -256,19 +256,20 @@ pub fn estimate(plan: &Plan, c: &Config, rate: f64) -> Estimate {
 pub const RATE_FRACTION: f64 = 0.17;
 
 /// This device's rate for the model's arithmetic: [`RATE_FRACTION`] of the FLOP/s of a 128³
-/// f64 matrix product repeated for about 20 ms (the estimate aims at 2×, not at exactness).
-/// Native only: the browser measures its own rate.
-#[cfg(not(target_arch = "wasm32"))]
-pub fn device_rate() -> f64 {
+/// f64 matrix product repeated for about 20 ms of `clock` (seconds, monotonic: `Instant`
+/// natively, `performance.now()` in the browser). The estimate aims at 2×, not exactness.
+pub fn device_rate(clock: &dyn Fn() -> f64) -> f64 {
     let n = 128;
     let a = vec![1.0f64; n * n];
     let b = vec![0.5f64; n * n];
     let mut c = vec![0.0f64; n * n];
-    let start = std::time::Instant::now();
+    let start = clock();
     let mut reps = 0u32;
-    while start.elapsed().as_secs_f64() < 0.02 {
+    // A clock that does not advance must not hang the probe: at most 1000 products.
+    while clock() - start < 0.02 && reps < 1000 {
         crate::model::net::gemm(n, n, n, &a, false, &b, false, &mut c, 0.0);
         reps += 1;
     }
-    RATE_FRACTION * 2.0 * (n * n * n) as f64 * reps as f64 / start.elapsed().as_secs_f64()
+    let elapsed = (clock() - start).max(1e-3);
+    RATE_FRACTION * 2.0 * (n * n * n) as f64 * reps as f64 / elapsed
 }
