@@ -11,7 +11,7 @@ use caulk::rng::{Rng, Stream};
 use caulk::train::methods::{
     fit, pretrain, pretrained_mse, trainable_mask, MethodOpts, Pretrained,
 };
-use caulk::train::{train, Optimizer, TrainOpts};
+use caulk::train::{train, Cancel, Optimizer, TrainOpts};
 
 fn task(seed: u64) -> Task {
     Task::new(
@@ -49,7 +49,14 @@ fn opts(steps: usize) -> TrainOpts {
 }
 
 fn pretrained(seed: u64, m: usize, steps: usize) -> Pretrained {
-    pretrain(&arch(), &task(seed).source(m), &opts(steps), seed).unwrap()
+    pretrain(
+        &arch(),
+        &task(seed).source(m),
+        &opts(steps),
+        seed,
+        &Cancel::new(),
+    )
+    .unwrap()
 }
 
 #[test]
@@ -90,6 +97,7 @@ fn frozen_parameters_are_bit_identical_after_fine_tuning() {
             None,
             &opts(200),
             &mut Rng::new(6, Stream::Batch),
+            &Cancel::new(),
         )
         .unwrap();
         assert!(report.best_step > 0, "{method:?} never improved");
@@ -131,18 +139,35 @@ fn every_method_fits_and_reports_its_trainable_parameters() {
         (Method::Full, base),
         (Method::Scratch, base),
     ] {
-        let f = fit(method, &pre, &target, &test, &mo, 9).unwrap();
+        let f = fit(method, &pre, &target, &test, &mo, 9, &Cancel::new()).unwrap();
         assert_eq!(f.trainable, want, "{method:?}");
         assert!(f.risk.is_finite() && f.risk > 0.0, "{method:?}: {}", f.risk);
     }
-    let spline = fit(Method::CaulkSpline, &pre, &target, &test, &mo, 9).unwrap();
+    let spline = fit(
+        Method::CaulkSpline,
+        &pre,
+        &target,
+        &test,
+        &mo,
+        9,
+        &Cancel::new(),
+    )
+    .unwrap();
     assert!(spline.trainable >= 2 && spline.risk.is_finite());
     // A layer count beyond the depth names its key.
     let bad = MethodOpts { layers: 3, ..mo };
-    assert!(fit(Method::Partial, &pre, &target, &test, &bad, 9)
-        .unwrap_err()
-        .to_string()
-        .starts_with("layers:"));
+    assert!(fit(
+        Method::Partial,
+        &pre,
+        &target,
+        &test,
+        &bad,
+        9,
+        &Cancel::new()
+    )
+    .unwrap_err()
+    .to_string()
+    .starts_with("layers:"));
 }
 
 #[test]
@@ -166,9 +191,17 @@ fn oracle_spline_caulk_beats_scratch_at_n_256() {
             layers: 1,
             train: opts(1000),
         };
-        scratch_risk += fit(Method::Scratch, &pre, &target, &test, &mo, seed)
-            .unwrap()
-            .risk;
+        scratch_risk += fit(
+            Method::Scratch,
+            &pre,
+            &target,
+            &test,
+            &mo,
+            seed,
+            &Cancel::new(),
+        )
+        .unwrap()
+        .risk;
     }
     assert!(
         spline_risk < scratch_risk,
@@ -190,7 +223,7 @@ fn the_same_seed_gives_bit_identical_results() {
         };
         (
             pre.params.clone(),
-            fit(Method::Lora, &pre, &target, &test, &mo, 7).unwrap(),
+            fit(Method::Lora, &pre, &target, &test, &mo, 7, &Cancel::new()).unwrap(),
         )
     };
     let (pa, fa) = run();
@@ -227,6 +260,7 @@ fn a_diverging_run_is_reported_not_crashed() {
         None,
         &wild,
         &mut Rng::new(2, Stream::Batch),
+        &Cancel::new(),
     )
     .unwrap();
     assert!(report.diverged_at.is_some(), "{report:?}");
@@ -258,7 +292,7 @@ fn out_of_range_sizes_are_refused_with_the_key() {
             "adapter_width",
         ),
     ] {
-        let err = pretrain(&a, &t.source(10), &opts(1), 0)
+        let err = pretrain(&a, &t.source(10), &opts(1), 0, &Cancel::new())
             .unwrap_err()
             .to_string();
         assert!(err.contains(key), "{err}");
@@ -267,8 +301,35 @@ fn out_of_range_sizes_are_refused_with_the_key() {
         lr: f64::NAN,
         ..opts(1)
     };
-    let err = pretrain(&arch(), &t.source(10), &bad_lr, 0)
+    let err = pretrain(&arch(), &t.source(10), &bad_lr, 0, &Cancel::new())
         .unwrap_err()
         .to_string();
     assert!(err.starts_with("lr:"), "{err}");
+}
+
+#[test]
+fn a_cancelled_token_stops_training_before_the_next_step() {
+    let t = task(7);
+    let s = t.target(64);
+    let a = arch();
+    let mut p = a.init(&mut Rng::new(1, Stream::Init));
+    let start = p.clone();
+    let cancel = Cancel::new();
+    cancel.cancel();
+    let mask = vec![true; p.len()];
+    let report = train(
+        &a,
+        &mut p,
+        &mask,
+        &s.x,
+        &s.y,
+        None,
+        &opts(100),
+        &mut Rng::new(2, Stream::Batch),
+        &cancel,
+    )
+    .unwrap();
+    assert!(report.cancelled);
+    assert_eq!(report.steps, 0);
+    assert_eq!(p, start);
 }

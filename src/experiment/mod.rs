@@ -11,30 +11,9 @@ pub mod plan;
 pub mod run;
 pub mod stats;
 
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
-
+pub use crate::train::Cancel;
 pub use plan::{estimate, plan, Estimate, Plan};
 pub use run::{run_sweep, CurveResult, Results};
-
-/// A cancellation token, checked between training steps and between runs.
-#[derive(Clone, Debug, Default)]
-pub struct Cancel(Arc<AtomicBool>);
-
-impl Cancel {
-    /// A token that is not cancelled.
-    pub fn new() -> Self {
-        Cancel::default()
-    }
-    /// Ask the sweep to stop.
-    pub fn cancel(&self) {
-        self.0.store(true, Ordering::Relaxed);
-    }
-    /// Whether a stop was asked for.
-    pub fn is_cancelled(&self) -> bool {
-        self.0.load(Ordering::Relaxed)
-    }
-}
 
 /// A progress event of a sweep.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]

@@ -181,7 +181,7 @@ pub fn run_sweep(
                         batch: PRETRAIN_BATCH,
                         ..TrainOpts::default()
                     };
-                    let pre = pretrain(&a, &task.source(m as usize), &opts, seed);
+                    let pre = pretrain(&a, &task.source(m as usize), &opts, seed, cancel);
                     tick(
                         format!("pre-training m={m} width={width} seed {i}"),
                         &mut done,
@@ -226,7 +226,7 @@ pub fn run_sweep(
                                 (excess_risk(&pred, &test.f), s.params(), None)
                             })
                         }
-                        (_, Some(pre)) => fit(method, pre, &target, test, &mo, *seed)
+                        (_, Some(pre)) => fit(method, pre, &target, test, &mo, *seed, cancel)
                             .map(|f| (f.risk, f.trainable, f.report)),
                         (_, None) => {
                             let scratch = Pretrained {
@@ -234,11 +234,13 @@ pub fn run_sweep(
                                 params: a.init(&mut Rng::with_index(*seed, Stream::Init, 2)),
                                 report: empty_report(),
                             };
-                            fit(method, &scratch, &target, test, &mo, *seed)
+                            fit(method, &scratch, &target, test, &mo, *seed, cancel)
                                 .map(|f| (f.risk, f.trainable, f.report))
                         }
                     };
                     match outcome {
+                        // A fit cut short by cancellation is not a finished point.
+                        Ok((_, _, Some(r))) if r.cancelled => break 'groups,
                         Ok((risk, trainable, report)) => match report.and_then(|r| r.diverged_at) {
                             Some(t) => slot.notes.push(format!(
                                 "seed {i}, n={n}: diverged at step {t}; left out of the mean"
@@ -281,6 +283,7 @@ fn empty_report() -> crate::train::TrainReport {
         best_step: 0,
         best_loss: f64::NAN,
         diverged_at: None,
+        cancelled: false,
     }
 }
 

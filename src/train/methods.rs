@@ -15,7 +15,7 @@
 
 use serde::Serialize;
 
-use super::{mse, train, TrainOpts, TrainReport};
+use super::{mse, train, Cancel, TrainOpts, TrainReport};
 use crate::closed_form::{KnotRule, Ridge, Spline};
 use crate::config::{ConfigError, Method};
 use crate::data::{excess_risk, Sample};
@@ -61,7 +61,13 @@ pub struct Fit {
 }
 
 /// Pre-train extractor and head on the source sample `(x, y)` (training all parameters).
-pub fn pretrain(arch: &Arch, source: &Sample, opts: &TrainOpts, seed: u64) -> Result<Pretrained> {
+pub fn pretrain(
+    arch: &Arch,
+    source: &Sample,
+    opts: &TrainOpts,
+    seed: u64,
+    cancel: &Cancel,
+) -> Result<Pretrained> {
     arch.validate()?;
     let mut params = arch.init(&mut Rng::with_index(seed, Stream::Init, 0));
     let mask = vec![true; params.len()];
@@ -75,6 +81,7 @@ pub fn pretrain(arch: &Arch, source: &Sample, opts: &TrainOpts, seed: u64) -> Re
         val,
         opts,
         &mut Rng::with_index(seed, Stream::Batch, 0),
+        cancel,
     )?;
     Ok(Pretrained {
         arch: arch.clone(),
@@ -127,7 +134,7 @@ pub fn trainable_mask(arch: &Arch, method: Method, layers: usize) -> Vec<bool> {
 
 /// Fit `method` on the target sample and score it on `test`. `pre` is the pre-trained network
 /// (ignored by `scratch`, which only borrows its architecture). `seed` picks the init and
-/// batch streams of this run.
+/// batch streams of this run; `cancel` stops gradient training between steps.
 pub fn fit(
     method: Method,
     pre: &Pretrained,
@@ -135,6 +142,7 @@ pub fn fit(
     test: &Sample,
     opts: &MethodOpts,
     seed: u64,
+    cancel: &Cancel,
 ) -> Result<Fit> {
     let arch = &pre.arch;
     if target.is_empty() {
@@ -194,6 +202,7 @@ pub fn fit(
                 val,
                 &opts.train,
                 &mut Rng::with_index(seed, Stream::Batch, 1),
+                cancel,
             )?;
             let pred = arch2.predict(&params, &test.x);
             Ok(Fit {

@@ -14,11 +14,33 @@
 
 pub mod methods;
 
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
 use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::model::Arch;
 use crate::rng::Rng;
+
+/// A cancellation token, checked between training steps and between runs.
+#[derive(Clone, Debug, Default)]
+pub struct Cancel(Arc<AtomicBool>);
+
+impl Cancel {
+    /// A token that is not cancelled.
+    pub fn new() -> Self {
+        Cancel::default()
+    }
+    /// Ask the sweep to stop.
+    pub fn cancel(&self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
+    /// Whether a stop was asked for.
+    pub fn is_cancelled(&self) -> bool {
+        self.0.load(Ordering::Relaxed)
+    }
+}
 
 /// The optimiser.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -71,6 +93,8 @@ pub struct TrainReport {
     /// The step at which the loss or a gradient became NaN or infinite; the kept weights are
     /// then the best finite ones seen before.
     pub diverged_at: Option<usize>,
+    /// Whether training stopped early because the token was cancelled.
+    pub cancelled: bool,
 }
 
 /// Mean squared error of the network on (x, y).
@@ -81,7 +105,8 @@ pub fn mse(arch: &Arch, p: &[f64], x: &[f64], y: &[f64]) -> f64 {
 
 /// Train `params` in place where `trainable` is true, on `(x, y)` (rows of d inputs), keeping
 /// the weights with the lowest loss on `val` (or on the training set without one), checked
-/// every `eval_every` steps and at the end. Batch order comes from `rng`.
+/// every `eval_every` steps and at the end. Batch order comes from `rng`; `cancel` is checked
+/// before every step (a cancelled run keeps its best weights and says so).
 #[allow(clippy::too_many_arguments)]
 pub fn train(
     arch: &Arch,
@@ -92,6 +117,7 @@ pub fn train(
     val: Option<(&[f64], &[f64])>,
     opts: &TrainOpts,
     rng: &mut Rng,
+    cancel: &Cancel,
 ) -> Result<TrainReport> {
     let n = y.len();
     if n == 0 || x.len() != n * arch.d || trainable.len() != params.len() {
@@ -125,6 +151,7 @@ pub fn train(
         best_step: 0,
         best_loss: score(params),
         diverged_at: None,
+        cancelled: false,
     };
     let mut order: Vec<usize> = (0..n).collect();
     let mut cursor = n; // forces a shuffle before the first batch
@@ -133,6 +160,10 @@ pub fn train(
         Vec::with_capacity(batch),
     );
     for t in 1..=opts.steps {
+        if cancel.is_cancelled() {
+            report.cancelled = true;
+            break;
+        }
         bx.clear();
         by.clear();
         for _ in 0..batch {
