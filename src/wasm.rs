@@ -9,7 +9,22 @@ use wasm_bindgen::prelude::*;
 
 use crate::backend::probe_device;
 use crate::config::{self, BackendChoice, Config, KEYS};
+use crate::experiment::{self, plan::device_rates, run_sweep, Cancel, Progress};
 use crate::theory;
+
+/// Seconds from the JS clock (milliseconds since the epoch; fine for durations here).
+fn clock() -> f64 {
+    js_sys::Date::now() / 1000.0
+}
+
+/// The strict config of a fragment, or its first error.
+fn strict(fragment: &str) -> Result<Config, JsError> {
+    let parsed = config::parse_fragment(fragment);
+    match parsed.errors.first() {
+        Some(e) => Err(JsError::new(&e.to_string())),
+        None => Ok(parsed.config),
+    }
+}
 
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
     value
@@ -66,4 +81,30 @@ pub async fn probe(backend: &str) -> Result<JsValue, JsError> {
         _ => BackendChoice::Auto,
     };
     to_js(&probe_device(choice).await)
+}
+
+/// The cost of a fragment's sweep before it runs: `{units, flops, seconds, rate}` for this
+/// device (its rate measured now, about 20 ms).
+#[wasm_bindgen]
+pub fn estimate_experiment(fragment: &str) -> Result<JsValue, JsError> {
+    let c = strict(fragment)?;
+    let plan = experiment::plan(&c).map_err(|e| JsError::new(&e.to_string()))?;
+    to_js(&experiment::estimate(&plan, &c, device_rates(&clock)))
+}
+
+/// Run a fragment's sweep on the CPU path, blocking (call it from a Web Worker), calling
+/// `on_progress(event)` after every unit; returns the `caulk run --json` object.
+#[wasm_bindgen]
+pub fn run_experiment(fragment: &str, on_progress: &js_sys::Function) -> Result<JsValue, JsError> {
+    let c = strict(fragment)?;
+    let rates = device_rates(&clock);
+    let mut report = |p: &Progress| {
+        if let Ok(event) = to_js(p) {
+            // A throwing callback must not abort the sweep; its error is dropped.
+            let _ = on_progress.call1(&JsValue::NULL, &event);
+        }
+    };
+    let results = run_sweep(&c, rates, &clock, &mut report, &Cancel::new())
+        .map_err(|e| JsError::new(&e.to_string()))?;
+    to_js(&results)
 }

@@ -4,7 +4,12 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use caulk::config::{Config, Method};
-use caulk::experiment::{run_sweep, Cancel, Progress, Results};
+use caulk::experiment::{run_sweep, Cancel, Progress, Rates, Results};
+
+const RATES: Rates = Rates {
+    flops: 1e9,
+    ridges: 1e8,
+};
 
 fn clock() -> f64 {
     use std::sync::OnceLock;
@@ -17,7 +22,7 @@ fn clock() -> f64 {
 
 fn run(fragment: &str) -> Results {
     let (c, _) = Config::from_fragment(fragment).unwrap();
-    run_sweep(&c, 1e9, &clock, &mut |_: &Progress| {}, &Cancel::new()).unwrap()
+    run_sweep(&c, RATES, &clock, &mut |_: &Progress| {}, &Cancel::new()).unwrap()
 }
 
 fn last_local_slope(r: &Results, curve: usize) -> f64 {
@@ -110,11 +115,11 @@ fn cancelling_keeps_the_finished_points() {
     let mut seen = 0;
     let r = run_sweep(
         &c,
-        1e9,
+        RATES,
         &clock,
         &mut |p: &Progress| {
             seen = p.done;
-            if p.done == 5 {
+            if p.done == 7 {
                 stopper.cancel();
             }
         },
@@ -122,7 +127,8 @@ fn cancelling_keeps_the_finished_points() {
     )
     .unwrap();
     assert!(r.cancelled);
-    assert_eq!(seen, 5);
+    // 2 data units, then 2 seeds at each of n = 64 and 128 and one at 256: 7 units.
+    assert_eq!(seen, 7);
     let done = &r.curves[0].seeds_done;
     assert_eq!(done[..2], [2, 2], "{done:?}");
     assert!(done[3] < 2, "{done:?}");
@@ -132,7 +138,7 @@ fn cancelling_keeps_the_finished_points() {
 #[test]
 fn a_method_outside_the_preset_is_an_error_naming_methods() {
     let (c, _) = Config::from_fragment("v=1&preset=limit&methods=lora").unwrap();
-    let err = run_sweep(&c, 1e9, &clock, &mut |_: &Progress| {}, &Cancel::new())
+    let err = run_sweep(&c, RATES, &clock, &mut |_: &Progress| {}, &Cancel::new())
         .unwrap_err()
         .to_string();
     assert!(err.starts_with("methods:"), "{err}");

@@ -16,7 +16,7 @@ use std::process::ExitCode;
 use caulk::backend::probe_device;
 use caulk::config::keys::BOUND_IDS;
 use caulk::config::{parse_fragment, BackendChoice, Config, Preset};
-use caulk::experiment::{self, plan::device_rate, run_sweep, Cancel, Results};
+use caulk::experiment::{self, plan::device_rates, run_sweep, Cancel, Results};
 use caulk::theory;
 
 const USAGE: &str =
@@ -203,12 +203,12 @@ fn sweep(c: &Config, quiet: bool) -> Result<Results, Fail> {
         ));
     }
     let plan = experiment::plan(c).map_err(|e| usage(format!("bad config: {e}")))?;
-    let rate = device_rate(&clock);
-    let est = experiment::estimate(&plan, c, rate);
+    let rates = device_rates(&clock);
+    let est = experiment::estimate(&plan, c, rates);
     if !quiet {
         eprintln!(
-            "caulk: {} runs, about {:.0} s on this CPU (estimate: {:.2e} FLOP at {:.2e} FLOP/s)",
-            est.units, est.seconds, est.flops, rate
+            "caulk: {} units, about {:.0} s on this CPU ({:.2e} FLOP at {:.2e} FLOP/s, {:.2e} ridge cosines at {:.2e}/s)",
+            est.units, est.seconds, est.flops, rates.flops, est.ridges, rates.ridges
         );
     }
     let bar = std::io::stderr().is_terminal() && !quiet;
@@ -228,7 +228,7 @@ fn sweep(c: &Config, quiet: bool) -> Result<Results, Fail> {
             );
         }
     };
-    let results = run_sweep(c, rate, &clock, &mut on_progress, &Cancel::new())
+    let results = run_sweep(c, rates, &clock, &mut on_progress, &Cancel::new())
         .map_err(|e| Fail(format!("run failed: {e}"), 1))?;
     if bar {
         eprintln!();

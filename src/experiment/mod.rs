@@ -12,7 +12,7 @@ pub mod run;
 pub mod stats;
 
 pub use crate::train::Cancel;
-pub use plan::{estimate, plan, Estimate, Plan};
+pub use plan::{device_rates, estimate, plan, Estimate, Plan, Rates};
 pub use run::{run_sweep, CurveResult, Results};
 
 /// A progress event of a sweep.

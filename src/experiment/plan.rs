@@ -8,9 +8,9 @@
 //! | `peft` | per (m, width) | pre-train, then each method at each n | caulks and LoRA beat `full` and `scratch` at small n |
 //!
 //! Cost model: a gradient step on a batch of b rows costs 6·b·MACs FLOPs (forward 2, backward
-//! 4), a forward pass 2·MACs per row; generating a row costs about 200 FLOP-equivalents per
-//! ridge of the extractor (a libm cosine); closed forms are O(n) per knot candidate. Seconds = FLOPs / the rate of
-//! this device, measured by a 256³ matrix product (`device_rate`).
+//! 4), a forward pass 2·MACs per row, closed forms O(n) per knot candidate; generating a row
+//! evaluates every ridge cosine of the extractor. Seconds = FLOPs / FLOP rate + ridges /
+//! ridge rate, both rates measured on this device before the sweep ([`device_rates`]).
 
 use serde::Serialize;
 
@@ -183,48 +183,57 @@ pub fn macs(a: &Arch) -> f64 {
         .sum()
 }
 
-/// FLOP-equivalents to generate one row of data with the ridge extractor in d dimensions:
-/// a ridge is a d-term dot product and a libm cosine (about 200 FLOP-equivalents at the
-/// training rate; measured 29 ns per ridge natively).
-fn row_cost(d: usize) -> f64 {
-    let ridges: usize = (0..=RIDGE_LEVELS)
+/// Ridge cosines evaluated to generate one row with the ridge extractor in d dimensions.
+fn ridges_per_row(d: usize) -> f64 {
+    (0..=RIDGE_LEVELS)
         .map(|j| {
             2usize
                 .saturating_mul(1usize << (j * (d - 1)).min(30))
                 .min(MAX_RIDGES)
         })
-        .sum();
-    ridges as f64 * (2.0 * d as f64 + 200.0)
+        .sum::<usize>() as f64
+}
+
+/// How fast this device does the two kinds of work a sweep is made of.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct Rates {
+    /// FLOP/s of the training arithmetic.
+    pub flops: f64,
+    /// Ridge cosines per second of data generation (a d-term dot product and a libm cosine).
+    pub ridges: f64,
 }
 
 /// The cost of a sweep before it runs.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Estimate {
-    /// Work units (pre-trainings and fits).
+    /// Work units (data tables, pre-trainings and fits).
     pub units: usize,
-    /// Floating-point operations.
+    /// Floating-point operations of training and fitting.
     pub flops: f64,
-    /// Expected seconds on this device.
+    /// Ridge cosines of data generation.
+    pub ridges: f64,
+    /// Expected seconds on this device: OVERHEAD · (flops / rates.flops + ridges / rates.ridges).
     pub seconds: f64,
-    /// The device rate used, FLOP/s.
-    pub rate: f64,
+    /// The rates used.
+    pub rates: Rates,
 }
 
-/// Cost of `plan` at `rate` FLOP/s.
-pub fn estimate(plan: &Plan, c: &Config, rate: f64) -> Estimate {
-    let mut flops = 0.0;
+/// Cost of `plan` at `rates`.
+pub fn estimate(plan: &Plan, c: &Config, rates: Rates) -> Estimate {
+    let (mut flops, mut ridges) = (0.0, 0.0);
     let mut units = 0;
     let max_n = *plan.n.last().unwrap_or(&1) as f64;
-    let gen = row_cost(plan.task.d);
+    let per_row = ridges_per_row(plan.task.d);
     for &(m, width) in &plan.groups {
         let a = arch(c, width);
         let fwd = 2.0 * macs(&a);
         for _ in 0..plan.seeds {
-            flops += (TEST_POINTS as f64 + max_n) * gen;
+            units += 1;
+            ridges += (TEST_POINTS as f64 + max_n) * per_row;
             if let Some(m) = m.filter(|_| plan.pretrain) {
                 units += 1;
-                flops +=
-                    m as f64 * gen + pretrain_steps(m) as f64 * PRETRAIN_BATCH as f64 * 3.0 * fwd;
+                ridges += m as f64 * per_row;
+                flops += pretrain_steps(m) as f64 * PRETRAIN_BATCH as f64 * 3.0 * fwd;
             }
             for &n in &plan.n {
                 for method in &plan.methods {
@@ -245,31 +254,57 @@ pub fn estimate(plan: &Plan, c: &Config, rate: f64) -> Estimate {
     Estimate {
         units,
         flops,
-        seconds: flops / rate,
-        rate,
+        ridges,
+        seconds: OVERHEAD * (flops / rates.flops + ridges / rates.ridges),
+        rates,
     }
 }
 
-/// The fraction of a 128³ product's rate that training reaches (small matrices, data
-/// generation, bookkeeping): calibrated with `caulk bench` so that estimate/wall ≈ 1 for the
-/// presets (measured 0.66-0.70 with 1/4, 2026-11-27).
-pub const RATE_FRACTION: f64 = 0.17;
+/// What the model leaves out (allocation, the target function, test-set bookkeeping), as a
+/// factor on the modelled time: `caulk bench` measured estimate/wall = 0.62 for all four
+/// presets without it (2026-11-27, native).
+pub const OVERHEAD: f64 = 1.6;
 
-/// This device's rate for the model's arithmetic: [`RATE_FRACTION`] of the FLOP/s of a 128³
-/// f64 matrix product repeated for about 20 ms of `clock` (seconds, monotonic: `Instant`
-/// natively, `performance.now()` in the browser). The estimate aims at 2×, not exactness.
-pub fn device_rate(clock: &dyn Fn() -> f64) -> f64 {
+/// The fraction of a 128³ product's rate that training reaches (small matrices,
+/// bookkeeping): calibrated with `caulk bench` and www/bench/presets.mjs so that the
+/// estimate lands within 2× of the wall time natively and in the browser.
+pub const RATE_FRACTION: f64 = 0.25;
+
+/// Measure this device's [`Rates`] in about 180 ms of `clock` (seconds, monotonic: `Instant`
+/// natively, `Date.now()` in the browser): a 128³ f64 matrix product repeated for 20 ms
+/// (times [`RATE_FRACTION`]) and a d = 3 ridge extractor evaluated for 10 ms, each after a
+/// warm-up.
+pub fn device_rates(clock: &dyn Fn() -> f64) -> Rates {
+    use crate::data::extractor::{Extractor, RidgeExtractor};
+    // Repetitions of `work` per second over `window` seconds of `clock`, bounded so that a
+    // clock that does not advance cannot hang it.
+    let per_second = |window: f64, work: &mut dyn FnMut()| {
+        let start = clock();
+        let mut reps = 0u32;
+        while clock() - start < window && reps < 100_000 {
+            work();
+            reps += 1;
+        }
+        reps as f64 / (clock() - start).max(1e-3)
+    };
     let n = 128;
     let a = vec![1.0f64; n * n];
     let b = vec![0.5f64; n * n];
     let mut c = vec![0.0f64; n * n];
-    let start = clock();
-    let mut reps = 0u32;
-    // A clock that does not advance must not hang the probe: at most 1000 products.
-    while clock() - start < 0.02 && reps < 1000 {
-        crate::model::net::gemm(n, n, n, &a, false, &b, false, &mut c, 0.0);
-        reps += 1;
-    }
-    let elapsed = (clock() - start).max(1e-3);
-    RATE_FRACTION * 2.0 * (n * n * n) as f64 * reps as f64 / elapsed
+    let mut product = || crate::model::net::gemm(n, n, n, &a, false, &b, false, &mut c, 0.0);
+    let ext = RidgeExtractor::new(
+        3,
+        1,
+        1.0,
+        &mut crate::rng::Rng::new(0, crate::rng::Stream::Test),
+    );
+    let mut out = [0.0];
+    let mut row = || ext.eval(&[0.3, 0.6, 0.9], &mut out);
+    // Warm up first: a browser runs fresh wasm in a baseline tier and optimises hot code
+    // later, and a sweep runs long enough to be optimised.
+    per_second(0.1, &mut product);
+    per_second(0.05, &mut row);
+    let flops = RATE_FRACTION * 2.0 * (n * n * n) as f64 * per_second(0.02, &mut product);
+    let ridges = ridges_per_row(3) * per_second(0.01, &mut row);
+    Rates { flops, ridges }
 }

@@ -9,7 +9,7 @@
 use serde::Serialize;
 
 use super::plan::{
-    arch, estimate, plan, pretrain_steps, Estimate, Plan, PRETRAIN_BATCH, PRETRAIN_LR,
+    arch, estimate, plan, pretrain_steps, Estimate, Plan, Rates, PRETRAIN_BATCH, PRETRAIN_LR,
 };
 use super::stats::{n_eps_from_data, summarise};
 use super::{Cancel, Progress};
@@ -109,19 +109,19 @@ struct Acc {
     notes: Vec<String>,
 }
 
-/// Run the sweep of `c` on the CPU. `rate` is the device's FLOP/s for the estimate, `clock`
+/// Run the sweep of `c` on the CPU. `rates` are the device's rates for the estimate, `clock`
 /// gives seconds (monotonic), `on_progress` is called after every work unit, `cancel` is
 /// checked between units and training steps.
 pub fn run_sweep(
     c: &Config,
-    rate: f64,
+    rates: Rates,
     clock: &dyn Fn() -> f64,
     on_progress: &mut dyn FnMut(&Progress),
     cancel: &Cancel,
 ) -> Result<Results> {
     c.validate()?;
     let plan: Plan = plan(c)?;
-    let est = estimate(&plan, c, rate);
+    let est = estimate(&plan, c, rates);
     let start = clock();
     let mut done = 0;
     let mut tick = |point: String, done: &mut usize| {
@@ -173,6 +173,13 @@ pub fn run_sweep(
             let task = Task::new(plan.task, seed);
             let test = task.test();
             let pool = task.target(max_n);
+            tick(
+                format!(
+                    "data m={} width={width} seed {i}",
+                    m.map_or("-".into(), |m| m.to_string())
+                ),
+                &mut done,
+            );
             let pre = match m.filter(|_| plan.pretrain) {
                 Some(m) => {
                     let opts = TrainOpts {

@@ -1,0 +1,33 @@
+// Benchmark (not a test): wall time of each preset's default sweep on the browser's CPU path
+// (the wasm module in a Web Worker), next to the cost estimate made before it started.
+// Usage: node www/bench/presets.mjs [preset ...]   (default: all four). Prints JSON.
+
+import { serveDist, launch } from '../e2e/harness.mjs';
+
+const presets = process.argv.slice(2).length ? process.argv.slice(2) : ['limit', 'scratch', 'headline', 'peft'];
+const server = await serveDist();
+const browser = await launch({ webgpu: false });
+try {
+  const page = await browser.context.newPage();
+  await page.goto(`${server.url}bench.html`);
+  await page.waitForSelector('body[data-ready="true"]');
+  const rows = [];
+  for (const preset of presets) {
+    const fragment = `v=1&preset=${preset}`;
+    const est = await page.evaluate((f) => window.caulkBench.estimate(f), fragment);
+    const run = await page.evaluate((f) => window.caulkBench.run(f), fragment);
+    rows.push({
+      preset,
+      runs: est.estimate.units,
+      wall_s: +(run.wall_ms / 1000).toFixed(2),
+      estimated_s: +est.estimate.seconds.toFixed(2),
+      estimate_over_wall: +(est.estimate.seconds / (run.wall_ms / 1000)).toFixed(2),
+      first_progress_s: +(run.first_progress_ms / 1000).toFixed(2),
+    });
+    console.error(`${preset}: ${rows.at(-1).wall_s} s`);
+  }
+  console.log(JSON.stringify({ bench: 'preset-defaults-wasm-cpu', chromium: browser.context.browser()?.version(), presets: rows }, null, 2));
+} finally {
+  await browser.close();
+  await server.close();
+}

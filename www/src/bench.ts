@@ -1,0 +1,44 @@
+// The benchmark page (www/bench.html): runs sweeps in the experiment worker and exposes
+// `window.caulkBench` for www/bench/*.mjs (headless Chromium).
+
+interface Reply {
+  type: string;
+  id: number;
+  results?: unknown;
+  wall_ms?: number;
+  estimate?: unknown;
+  message?: string;
+  event?: unknown;
+}
+
+const worker = new Worker(new URL('worker.js', import.meta.url), { type: 'module' });
+let next = 0;
+
+function ask(type: 'run' | 'estimate', fragment: string): Promise<Reply> {
+  const id = ++next;
+  const firstProgressAt: number[] = [];
+  const start = performance.now();
+  return new Promise((resolve, reject) => {
+    const onMessage = (e: MessageEvent<Reply>) => {
+      if (e.data.id !== id) return;
+      if (e.data.type === 'progress') {
+        if (firstProgressAt.length === 0) firstProgressAt.push(performance.now() - start);
+        return;
+      }
+      worker.removeEventListener('message', onMessage);
+      if (e.data.type === 'error') reject(new Error(e.data.message));
+      else resolve({ ...e.data, first_progress_ms: firstProgressAt[0] } as Reply);
+    };
+    worker.addEventListener('message', onMessage);
+    worker.postMessage({ type, id, fragment });
+  });
+}
+
+declare global {
+  interface Window {
+    caulkBench: { run: (f: string) => Promise<Reply>; estimate: (f: string) => Promise<Reply> };
+  }
+}
+
+window.caulkBench = { run: (f) => ask('run', f), estimate: (f) => ask('estimate', f) };
+document.body.dataset.ready = 'true';

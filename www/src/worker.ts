@@ -1,0 +1,26 @@
+// The experiment worker: loads the wasm module and runs sweeps off the main thread.
+// Messages in:  { type: 'run', id, fragment } | { type: 'estimate', id, fragment }
+// Messages out: { type: 'progress', id, event } | { type: 'done', id, results, wall_ms }
+//               | { type: 'estimate', id, estimate } | { type: 'error', id, message }
+
+import init, { estimate_experiment, run_experiment } from '../pkg/caulk.js';
+
+const ready = init({ module_or_path: new URL('caulk_bg.wasm', import.meta.url) });
+
+type Request = { type: 'run' | 'estimate'; id: number; fragment: string };
+
+self.onmessage = async (e: MessageEvent<Request>) => {
+  const { type, id, fragment } = e.data;
+  try {
+    await ready;
+    if (type === 'estimate') {
+      postMessage({ type: 'estimate', id, estimate: estimate_experiment(fragment) });
+      return;
+    }
+    const start = performance.now();
+    const results = run_experiment(fragment, (event: unknown) => postMessage({ type: 'progress', id, event }));
+    postMessage({ type: 'done', id, results, wall_ms: performance.now() - start });
+  } catch (err) {
+    postMessage({ type: 'error', id, message: err instanceof Error ? err.message : String(err) });
+  }
+};
