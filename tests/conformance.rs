@@ -3,7 +3,7 @@
 //! installs Mesa's lavapipe driver so that every machine has one.
 #![cfg(not(target_arch = "wasm32"))]
 
-use caulk::backend::conformance::matmul_suite;
+use caulk::backend::conformance::{matmul_suite, ops_suite};
 use caulk::backend::cpu::CpuBackend;
 use caulk::backend::wgpu::GpuBackend;
 use caulk::backend::{self_check, Backend, MatmulSpec};
@@ -32,17 +32,19 @@ fn gpu_backend_matches_reference() {
 fn gpu_refuses_a_dispatch_beyond_its_limits_before_running() {
     let gpu = pollster::block_on(GpuBackend::new()).expect("GPU adapter (lavapipe)");
     // 70 000 batch entries exceed the 65 535 workgroups allowed per dimension.
-    let spec = MatmulSpec {
-        batch: 70_000,
-        m: 1,
-        k: 1,
-        n: 1,
-        trans_a: false,
-        trans_b: false,
-    };
+    let spec = MatmulSpec::new(70_000, 1, 1, 1);
     let a = gpu.zeros(70_000).unwrap();
     let b = gpu.zeros(70_000).unwrap();
     let mut c = gpu.zeros(70_000).unwrap();
     let err = gpu.matmul(&spec, &a, &b, &mut c).unwrap_err().to_string();
     assert!(err.starts_with("limit:"), "{err}");
+}
+
+#[test]
+fn training_primitives_match_reference_on_cpu_and_gpu() {
+    let cpu = pollster::block_on(ops_suite(&CpuBackend)).expect("CPU primitives");
+    assert_eq!(cpu.cases.len(), 14);
+    let gpu = pollster::block_on(GpuBackend::new()).expect("GPU adapter (lavapipe)");
+    let report = pollster::block_on(ops_suite(&gpu)).expect("GPU primitives");
+    assert_eq!(report.cases, cpu.cases);
 }

@@ -5,7 +5,7 @@
 //! `--enable-unsafe-webgpu`, so one must exist.
 #![cfg(target_arch = "wasm32")]
 
-use caulk::backend::conformance::matmul_suite;
+use caulk::backend::conformance::{matmul_suite, ops_suite};
 use caulk::backend::cpu::CpuBackend;
 use caulk::backend::wgpu::GpuBackend;
 use caulk::backend::{probe_device, Backend};
@@ -74,4 +74,14 @@ fn data_generators_match_native_bit_for_bit() {
         fingerprint(&Task::new(spec, 2026).target(64)),
         1_386_253_471_589_125_981
     );
+}
+
+#[wasm_bindgen_test]
+async fn training_primitives_match_reference_on_cpu_and_webgpu() {
+    let cpu = ops_suite(&CpuBackend)
+        .await
+        .expect("CPU primitives in wasm");
+    let gpu = GpuBackend::new().await.expect("WebGPU adapter");
+    let report = ops_suite(&gpu).await.expect("WebGPU primitives");
+    assert_eq!(report.cases, cpu.cases);
 }

@@ -1,6 +1,7 @@
 //! The CPU backend: buffers are `Vec<f32>`; matmul is `matrixmultiply::sgemm` (a blocked,
 //! SIMD GEMM) called once per batch entry with strides that express the transposes.
 
+use super::ops::{self, check, AdamStep, Gather, Rows};
 use super::{Backend, MatmulSpec};
 use crate::error::Result;
 
@@ -38,7 +39,9 @@ impl Backend for CpuBackend {
             n,
             trans_a,
             trans_b,
+            accumulate,
         } = *spec;
+        let beta = if accumulate { 1.0 } else { 0.0 };
         // Row/column strides of op(A) (m×k) and op(B) (k×n) in their row-major storage.
         let (rsa, csa) = if trans_a { (1, m) } else { (k, 1) };
         let (rsb, csb) = if trans_b { (1, k) } else { (n, 1) };
@@ -61,7 +64,7 @@ impl Backend for CpuBackend {
                     b_b.as_ptr(),
                     rsb as isize,
                     csb as isize,
-                    0.0,
+                    beta,
                     c_b.as_mut_ptr(),
                     n as isize,
                     1,
@@ -73,5 +76,69 @@ impl Backend for CpuBackend {
 
     async fn read(&self, buf: &Vec<f32>) -> Result<Vec<f32>> {
         Ok(buf.clone())
+    }
+
+    fn bias_act(
+        &self,
+        s: &Rows,
+        x: &mut Vec<f32>,
+        bias: &Vec<f32>,
+        out: &mut Vec<f32>,
+        relu: bool,
+    ) -> Result<()> {
+        check::bias_act(s, x.len(), bias.len(), out.len())?;
+        ops::cpu::bias_act(s, x, bias, out, relu);
+        Ok(())
+    }
+
+    fn relu_backward(&self, s: &Rows, delta: &mut Vec<f32>, pre: &Vec<f32>) -> Result<()> {
+        check::relu_backward(s, delta.len(), pre.len())?;
+        ops::cpu::relu_backward(delta, pre);
+        Ok(())
+    }
+
+    fn col_sums(&self, s: &Rows, x: &Vec<f32>, out: &mut Vec<f32>) -> Result<()> {
+        check::col_sums(s, x.len(), out.len())?;
+        ops::cpu::col_sums(s, x, out);
+        Ok(())
+    }
+
+    fn mse_grad(
+        &self,
+        s: &Rows,
+        out: &Vec<f32>,
+        y: &Vec<f32>,
+        counts: &Vec<f32>,
+        dout: &mut Vec<f32>,
+        loss: &mut Vec<f32>,
+    ) -> Result<()> {
+        check::mse_grad(s, out.len(), y.len(), counts.len(), dout.len(), loss.len())?;
+        ops::cpu::mse_grad(s, out, y, counts, dout, loss);
+        Ok(())
+    }
+
+    fn adam(
+        &self,
+        step: &AdamStep,
+        p: &mut Vec<f32>,
+        g: &Vec<f32>,
+        m: &mut Vec<f32>,
+        v: &mut Vec<f32>,
+    ) -> Result<()> {
+        check::adam(p.len(), g.len(), m.len(), v.len())?;
+        ops::cpu::adam(step, p, g, m, v);
+        Ok(())
+    }
+
+    fn gather_rows(
+        &self,
+        s: &Gather,
+        src: &Vec<f32>,
+        idx: &Vec<f32>,
+        dst: &mut Vec<f32>,
+    ) -> Result<()> {
+        check::gather_rows(s, src.len(), idx.len(), dst.len())?;
+        ops::cpu::gather_rows(s, src, idx, dst);
+        Ok(())
     }
 }

@@ -5,21 +5,25 @@
 //! Backends work on batches of K same-shaped small models at once, so every primitive is
 //! batched. Primitives so far:
 //!
-//! - **batched matmul** ([`MatmulSpec`]): for b in 0..batch, C_b = op(A_b) · op(B_b), where
-//!   op(X) = X or Xᵀ. Row-major storage: A_b is m×k (k×m when `trans_a`), B_b is k×n (n×k when
-//!   `trans_b`), C_b is m×n; the batch index is the slowest.
+//! - **batched matmul** ([`MatmulSpec`]): for b in 0..batch, C_b = op(A_b) · op(B_b) (+ C_b
+//!   when `accumulate`), where op(X) = X or Xᵀ. Row-major storage: A_b is m×k (k×m when
+//!   `trans_a`), B_b is k×n (n×k when `trans_b`), C_b is m×n; the batch index is the slowest.
+//! - the training primitives of [`ops`], on batches of K row-major tables: bias + activation,
+//!   ReLU backward, column sums, MSE gradient with per-model row counts, Adam, row gather.
 //!
 //! Readback is async (`read`): the browser can only map GPU buffers from its event loop.
 //! Natively the futures are driven by `pollster`.
 
 pub mod conformance;
 pub mod cpu;
+pub mod ops;
 pub mod reference;
 pub mod wgpu;
 
 use serde::Serialize;
 
 use crate::error::{Error, Result};
+pub use ops::{AdamStep, Gather, Rows};
 
 /// Shape of a batched matmul C_b = op(A_b) · op(B_b), b = 0..batch.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -36,9 +40,41 @@ pub struct MatmulSpec {
     pub trans_a: bool,
     /// B_b is stored n×k and used transposed.
     pub trans_b: bool,
+    /// Add the product to C instead of overwriting it.
+    pub accumulate: bool,
 }
 
 impl MatmulSpec {
+    /// C = A·B for `batch` products of m×k by k×n, no transposes, overwriting C.
+    pub fn new(batch: usize, m: usize, k: usize, n: usize) -> Self {
+        MatmulSpec {
+            batch,
+            m,
+            k,
+            n,
+            trans_a: false,
+            trans_b: false,
+            accumulate: false,
+        }
+    }
+
+    /// The same with op(A) = Aᵀ and/or op(B) = Bᵀ.
+    pub fn transposed(self, trans_a: bool, trans_b: bool) -> Self {
+        MatmulSpec {
+            trans_a,
+            trans_b,
+            ..self
+        }
+    }
+
+    /// The same, adding to C.
+    pub fn accumulating(self) -> Self {
+        MatmulSpec {
+            accumulate: true,
+            ..self
+        }
+    }
+
     /// Elements of A (all batches).
     pub fn a_len(&self) -> usize {
         self.batch * self.m * self.k
@@ -122,6 +158,52 @@ pub trait Backend {
 
     /// Copy a device buffer back to the host, waiting for queued work.
     async fn read(&self, buf: &Self::Buffer) -> Result<Vec<f32>>;
+
+    /// x ← x + bias (per model, broadcast over rows); out ← relu(x) or x. See [`ops`].
+    fn bias_act(
+        &self,
+        s: &Rows,
+        x: &mut Self::Buffer,
+        bias: &Self::Buffer,
+        out: &mut Self::Buffer,
+        relu: bool,
+    ) -> Result<()>;
+
+    /// δ ← δ · [pre > 0].
+    fn relu_backward(&self, s: &Rows, delta: &mut Self::Buffer, pre: &Self::Buffer) -> Result<()>;
+
+    /// out_b,c ← Σ_r x_b,r,c.
+    fn col_sums(&self, s: &Rows, x: &Self::Buffer, out: &mut Self::Buffer) -> Result<()>;
+
+    /// Per-model MSE over the first counts_b rows: gradient δ (K×rows) and loss (K).
+    fn mse_grad(
+        &self,
+        s: &Rows,
+        out: &Self::Buffer,
+        y: &Self::Buffer,
+        counts: &Self::Buffer,
+        dout: &mut Self::Buffer,
+        loss: &mut Self::Buffer,
+    ) -> Result<()>;
+
+    /// One Adam step over every element of p (with its gradient and moments).
+    fn adam(
+        &self,
+        step: &AdamStep,
+        p: &mut Self::Buffer,
+        g: &Self::Buffer,
+        m: &mut Self::Buffer,
+        v: &mut Self::Buffer,
+    ) -> Result<()>;
+
+    /// dst_b,r,: ← src_b,idx_b,r,: (indices stored as f32, exact below 2^24).
+    fn gather_rows(
+        &self,
+        s: &Gather,
+        src: &Self::Buffer,
+        idx: &Self::Buffer,
+        dst: &mut Self::Buffer,
+    ) -> Result<()>;
 }
 
 /// Which device a page or CLI run computes on, and why.
@@ -160,14 +242,7 @@ pub async fn probe_device(choice: crate::config::BackendChoice) -> DeviceReport 
 /// A 2×3 · 3×2 product with a known answer: [[1,2,3],[4,5,6]]·[[1,0],[0,1],[1,1]] =
 /// [[4,5],[10,11]].
 pub async fn self_check<B: Backend>(backend: &B) -> Result<()> {
-    let spec = MatmulSpec {
-        batch: 1,
-        m: 2,
-        k: 3,
-        n: 2,
-        trans_a: false,
-        trans_b: false,
-    };
+    let spec = MatmulSpec::new(1, 2, 3, 2);
     let a = backend.upload(&[1.0, 2.0, 3.0, 4.0, 5.0, 6.0])?;
     let b = backend.upload(&[1.0, 0.0, 0.0, 1.0, 1.0, 1.0])?;
     let mut c = backend.zeros(4)?;

@@ -12,11 +12,35 @@ use std::sync::{Arc, Mutex};
 
 use ::wgpu::util::DeviceExt;
 
+use super::ops::{check, AdamStep, Gather, Rows};
 use super::{Backend, MatmulSpec};
 use crate::error::{Error, Result};
 
 /// Every shader, by file name, for the backend and the naga validation test.
-pub const SHADERS: &[(&str, &str)] = &[("matmul.wgsl", include_str!("shaders/matmul.wgsl"))];
+pub const SHADERS: &[(&str, &str)] = &[
+    ("matmul.wgsl", include_str!("shaders/matmul.wgsl")),
+    ("bias_act.wgsl", include_str!("shaders/bias_act.wgsl")),
+    (
+        "relu_backward.wgsl",
+        include_str!("shaders/relu_backward.wgsl"),
+    ),
+    ("col_sums.wgsl", include_str!("shaders/col_sums.wgsl")),
+    ("mse_grad.wgsl", include_str!("shaders/mse_grad.wgsl")),
+    ("adam.wgsl", include_str!("shaders/adam.wgsl")),
+    ("gather_rows.wgsl", include_str!("shaders/gather_rows.wgsl")),
+];
+
+/// The source of shader `name` (a file of [`SHADERS`]).
+fn shader(name: &str) -> &'static str {
+    SHADERS
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, s)| *s)
+        .unwrap_or("")
+}
+
+/// Threads per workgroup of the elementwise kernels (must match their `@workgroup_size`).
+const THREADS: usize = 256;
 
 /// Side of the square matmul workgroup tile (must match `matmul.wgsl`).
 const TILE: usize = 16;
@@ -45,12 +69,30 @@ impl GpuBuffer {
     }
 }
 
+/// An elementwise kernel: its pipeline and bind group layout (binding 0 a 32-byte uniform,
+/// then storage buffers in order).
+struct Kernel {
+    pipeline: ::wgpu::ComputePipeline,
+    layout: ::wgpu::BindGroupLayout,
+}
+
+/// The training kernels, one per shader file.
+struct Kernels {
+    bias_act: Kernel,
+    relu_backward: Kernel,
+    col_sums: Kernel,
+    mse_grad: Kernel,
+    adam: Kernel,
+    gather_rows: Kernel,
+}
+
 /// A wgpu device with the compiled kernels.
 pub struct GpuBackend {
     device: ::wgpu::Device,
     queue: ::wgpu::Queue,
     matmul: ::wgpu::ComputePipeline,
     matmul_layout: ::wgpu::BindGroupLayout,
+    kernels: Kernels,
     info: String,
     limits: ::wgpu::Limits,
     errors: Arc<Mutex<Vec<String>>>,
@@ -135,11 +177,21 @@ impl GpuBackend {
         };
 
         let (matmul, matmul_layout) = matmul_pipeline(&device);
+        // read_only flags of each kernel's storage bindings 1, 2, ….
+        let kernels = Kernels {
+            bias_act: kernel(&device, "bias_act.wgsl", &[false, true, false]),
+            relu_backward: kernel(&device, "relu_backward.wgsl", &[false, true]),
+            col_sums: kernel(&device, "col_sums.wgsl", &[true, false]),
+            mse_grad: kernel(&device, "mse_grad.wgsl", &[true, true, true, false, false]),
+            adam: kernel(&device, "adam.wgsl", &[false, true, false, false]),
+            gather_rows: kernel(&device, "gather_rows.wgsl", &[true, true, false]),
+        };
         Ok(GpuBackend {
             device,
             queue,
             matmul,
             matmul_layout,
+            kernels,
             info: format!("{}: {name}", api_name(info.backend)),
             limits,
             errors,
@@ -169,6 +221,114 @@ impl GpuBackend {
                 "{what} needs {bytes} bytes, the device binds at most {max}"
             )));
         }
+        Ok(())
+    }
+}
+
+/// Binding `binding` of a compute shader: a uniform or a storage buffer.
+fn entry(binding: u32, ty: ::wgpu::BufferBindingType) -> ::wgpu::BindGroupLayoutEntry {
+    ::wgpu::BindGroupLayoutEntry {
+        binding,
+        visibility: ::wgpu::ShaderStages::COMPUTE,
+        ty: ::wgpu::BindingType::Buffer {
+            ty,
+            has_dynamic_offset: false,
+            min_binding_size: None,
+        },
+        count: None,
+    }
+}
+
+/// The pipeline of shader `name` with entry point `main`, binding 0 a uniform and bindings
+/// 1… storage buffers (`read_only` per binding).
+fn kernel(device: &::wgpu::Device, name: &str, read_only: &[bool]) -> Kernel {
+    let mut entries = vec![entry(0, ::wgpu::BufferBindingType::Uniform)];
+    for (i, ro) in read_only.iter().enumerate() {
+        entries.push(entry(
+            i as u32 + 1,
+            ::wgpu::BufferBindingType::Storage { read_only: *ro },
+        ));
+    }
+    let layout = device.create_bind_group_layout(&::wgpu::BindGroupLayoutDescriptor {
+        label: Some(name),
+        entries: &entries,
+    });
+    let pipeline_layout = device.create_pipeline_layout(&::wgpu::PipelineLayoutDescriptor {
+        label: Some(name),
+        bind_group_layouts: &[Some(&layout)],
+        immediate_size: 0,
+    });
+    let module = device.create_shader_module(::wgpu::ShaderModuleDescriptor {
+        label: Some(name),
+        source: ::wgpu::ShaderSource::Wgsl(shader(name).into()),
+    });
+    let pipeline = device.create_compute_pipeline(&::wgpu::ComputePipelineDescriptor {
+        label: Some(name),
+        layout: Some(&pipeline_layout),
+        module: &module,
+        entry_point: Some("main"),
+        compilation_options: Default::default(),
+        cache: None,
+    });
+    Kernel { pipeline, layout }
+}
+
+impl GpuBackend {
+    /// Run `k` with the 8-word uniform `params` over `threads` threads (2-D grid of 256-thread
+    /// workgroups) with `buffers` bound at 1, 2, ….
+    fn launch(
+        &self,
+        k: &Kernel,
+        params: [u32; 8],
+        buffers: &[&::wgpu::Buffer],
+        threads: usize,
+    ) -> Result<()> {
+        if threads == 0 {
+            return Ok(());
+        }
+        let max = self.limits.max_compute_workgroups_per_dimension as usize;
+        let groups = threads.div_ceil(THREADS);
+        let (gx, gy) = (groups.min(max), groups.div_ceil(max));
+        if gy > max {
+            return Err(Error::Limit(format!(
+                "{threads} threads exceed the device's {max}×{max} workgroups"
+            )));
+        }
+        let uniform = self
+            .device
+            .create_buffer_init(&::wgpu::util::BufferInitDescriptor {
+                label: Some("params"),
+                contents: bytemuck::cast_slice(&params),
+                usage: ::wgpu::BufferUsages::UNIFORM,
+            });
+        let mut entries = vec![::wgpu::BindGroupEntry {
+            binding: 0,
+            resource: uniform.as_entire_binding(),
+        }];
+        for (i, b) in buffers.iter().enumerate() {
+            entries.push(::wgpu::BindGroupEntry {
+                binding: i as u32 + 1,
+                resource: b.as_entire_binding(),
+            });
+        }
+        let bind = self.device.create_bind_group(&::wgpu::BindGroupDescriptor {
+            label: None,
+            layout: &k.layout,
+            entries: &entries,
+        });
+        let mut encoder = self
+            .device
+            .create_command_encoder(&::wgpu::CommandEncoderDescriptor { label: None });
+        {
+            let mut pass = encoder.begin_compute_pass(&::wgpu::ComputePassDescriptor {
+                label: None,
+                timestamp_writes: None,
+            });
+            pass.set_pipeline(&k.pipeline);
+            pass.set_bind_group(0, &bind, &[]);
+            pass.dispatch_workgroups(gx as u32, gy as u32, 1);
+        }
+        self.queue.submit([encoder.finish()]);
         Ok(())
     }
 }
@@ -232,7 +392,8 @@ struct MatmulParams {
     n: u32,
     trans_a: u32,
     trans_b: u32,
-    pad: [u32; 2],
+    accumulate: u32,
+    pad: u32,
 }
 
 const STORAGE: ::wgpu::BufferUsages = ::wgpu::BufferUsages::STORAGE
@@ -298,7 +459,8 @@ impl Backend for GpuBackend {
             n: spec.n as u32,
             trans_a: spec.trans_a as u32,
             trans_b: spec.trans_b as u32,
-            pad: [0; 2],
+            accumulate: spec.accumulate as u32,
+            pad: 0,
         };
         let uniform = self
             .device
@@ -345,6 +507,128 @@ impl Backend for GpuBackend {
         }
         self.queue.submit([encoder.finish()]);
         Ok(())
+    }
+
+    fn bias_act(
+        &self,
+        s: &Rows,
+        x: &mut GpuBuffer,
+        bias: &GpuBuffer,
+        out: &mut GpuBuffer,
+        relu: bool,
+    ) -> Result<()> {
+        check::bias_act(s, x.len, bias.len, out.len)?;
+        let p = [
+            s.batch as u32,
+            s.rows as u32,
+            s.cols as u32,
+            relu as u32,
+            0,
+            0,
+            0,
+            0,
+        ];
+        self.launch(
+            &self.kernels.bias_act,
+            p,
+            &[&x.buf, &bias.buf, &out.buf],
+            s.len(),
+        )
+    }
+
+    fn relu_backward(&self, s: &Rows, delta: &mut GpuBuffer, pre: &GpuBuffer) -> Result<()> {
+        check::relu_backward(s, delta.len, pre.len)?;
+        let p = [s.len() as u32, 0, 0, 0, 0, 0, 0, 0];
+        self.launch(
+            &self.kernels.relu_backward,
+            p,
+            &[&delta.buf, &pre.buf],
+            s.len(),
+        )
+    }
+
+    fn col_sums(&self, s: &Rows, x: &GpuBuffer, out: &mut GpuBuffer) -> Result<()> {
+        check::col_sums(s, x.len, out.len)?;
+        let p = [s.batch as u32, s.rows as u32, s.cols as u32, 0, 0, 0, 0, 0];
+        self.launch(
+            &self.kernels.col_sums,
+            p,
+            &[&x.buf, &out.buf],
+            s.batch * s.cols,
+        )
+    }
+
+    fn mse_grad(
+        &self,
+        s: &Rows,
+        out: &GpuBuffer,
+        y: &GpuBuffer,
+        counts: &GpuBuffer,
+        dout: &mut GpuBuffer,
+        loss: &mut GpuBuffer,
+    ) -> Result<()> {
+        check::mse_grad(s, out.len, y.len, counts.len, dout.len, loss.len)?;
+        let p = [s.batch as u32, s.rows as u32, 0, 0, 0, 0, 0, 0];
+        self.launch(
+            &self.kernels.mse_grad,
+            p,
+            &[&out.buf, &y.buf, &counts.buf, &dout.buf, &loss.buf],
+            s.batch,
+        )
+    }
+
+    fn adam(
+        &self,
+        step: &AdamStep,
+        p: &mut GpuBuffer,
+        g: &GpuBuffer,
+        m: &mut GpuBuffer,
+        v: &mut GpuBuffer,
+    ) -> Result<()> {
+        check::adam(p.len, g.len, m.len, v.len)?;
+        let (c1, c2) = step.corrections();
+        let params = [
+            p.len as u32,
+            0,
+            0,
+            0,
+            step.lr.to_bits(),
+            step.weight_decay.to_bits(),
+            c1.to_bits(),
+            c2.to_bits(),
+        ];
+        self.launch(
+            &self.kernels.adam,
+            params,
+            &[&p.buf, &g.buf, &m.buf, &v.buf],
+            p.len,
+        )
+    }
+
+    fn gather_rows(
+        &self,
+        s: &Gather,
+        src: &GpuBuffer,
+        idx: &GpuBuffer,
+        dst: &mut GpuBuffer,
+    ) -> Result<()> {
+        check::gather_rows(s, src.len, idx.len, dst.len)?;
+        let p = [
+            s.batch as u32,
+            s.src_rows as u32,
+            s.rows as u32,
+            s.cols as u32,
+            0,
+            0,
+            0,
+            0,
+        ];
+        self.launch(
+            &self.kernels.gather_rows,
+            p,
+            &[&src.buf, &idx.buf, &dst.buf],
+            s.batch * s.rows * s.cols,
+        )
     }
 
     async fn read(&self, src: &GpuBuffer) -> Result<Vec<f32>> {

@@ -1,10 +1,11 @@
-// Batched matmul: for b in 0..batch, C_b = op(A_b) · op(B_b), op(X) = X or Xᵀ.
+// Batched matmul: for b in 0..batch, C_b = op(A_b) · op(B_b) (+ C_b when accumulate = 1),
+// op(X) = X or Xᵀ.
 //
 // Bindings (group 0):
 //   0: uniform      p: Params
 //   1: storage read a: array<f32>  batch × (m×k row-major; k×m when trans_a = 1)
 //   2: storage read b: array<f32>  batch × (k×n row-major; n×k when trans_b = 1)
-//   3: storage rw   c: array<f32>  batch × (m×n row-major), overwritten
+//   3: storage rw   c: array<f32>  batch × (m×n row-major), overwritten or added to
 //
 // Dispatch: (ceil(n/16), ceil(m/16), batch) workgroups of 16×16 threads; each thread owns
 // one element of C_b and accumulates over k in 16-wide tiles staged in workgroup memory.
@@ -16,8 +17,8 @@ struct Params {
     n: u32,
     trans_a: u32,
     trans_b: u32,
+    accumulate: u32,
     pad0: u32,
-    pad1: u32,
 }
 
 @group(0) @binding(0) var<uniform> p: Params;
@@ -74,6 +75,11 @@ fn main(
         workgroupBarrier();
     }
     if (row < p.m && col < p.n) {
-        c[bi * p.m * p.n + row * p.n + col] = acc;
+        let at = bi * p.m * p.n + row * p.n + col;
+        if (p.accumulate == 1u) {
+            c[at] = c[at] + acc;
+        } else {
+            c[at] = acc;
+        }
     }
 }
