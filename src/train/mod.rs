@@ -10,8 +10,10 @@
 //! SGD: u ← 0.9 u + g, θ ← θ − η_t u − η_t λ θ.
 //! Frozen parameters are never written, so they stay bit-identical.
 //!
-//! [`methods`] maps the downstream methods onto this loop and onto the closed forms.
+//! [`methods`] maps the downstream methods onto this loop and onto the closed forms;
+//! [`batched`] runs the same algebra for K networks at once through a compute backend.
 
+pub mod batched;
 pub mod methods;
 
 use std::sync::atomic::{AtomicBool, Ordering};

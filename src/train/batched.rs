@@ -1,0 +1,441 @@
+//! Training K same-shaped networks at once through a [`Backend`] (the CPU kernels or the
+//! wgpu/WebGPU kernels), in f32. Each parameter segment of [`Arch`] is one device buffer of
+//! K stacked copies (K × rows × cols), with its gradient and Adam moments beside it; a
+//! mini-batch is K × b rows gathered on the device from each model's own training table by
+//! per-model index lists. Forward and backward are the same algebra as [`crate::model::net`]
+//! (the f64 reference), written with the backend's batched primitives:
+//!
+//! - layer: pre = h·Wᵀ (+ (h·Aᵀ)·Bᵀ with LoRA), then bias_act (x + b, ReLU or identity);
+//! - adapter: z' = z + relu(z·Vᵀ + c)·Uᵀ (the copy of z by bias_act with a zero bias);
+//! - backward: δ_W = δᵀ·h, δ_b = col_sums(δ), δ_h = δ·W, ReLU masks by relu_backward;
+//! - Adam on the trainable segments only (frozen buffers are never written).
+//!
+//! Nothing is read back during training except at evaluation points (the per-model losses).
+
+use crate::backend::{AdamStep, Backend, Gather, MatmulSpec, Rows};
+use crate::error::{Error, Result};
+use crate::model::{Arch, Role, Segment};
+
+/// One parameter segment on the device, for all K models.
+pub struct SegmentBuffers<B: Backend> {
+    /// Where it sits in a model's flat parameter vector.
+    pub segment: Segment,
+    /// K × len parameters.
+    pub param: B::Buffer,
+    grad: B::Buffer,
+    m: B::Buffer,
+    v: B::Buffer,
+    /// Whether Adam updates it.
+    pub trainable: bool,
+}
+
+/// K networks of one architecture on a backend.
+pub struct BatchedNet<'a, B: Backend> {
+    backend: &'a B,
+    /// The shared architecture.
+    pub arch: Arch,
+    /// Models K.
+    pub k: usize,
+    /// Segments in [`Arch::segments`] order.
+    pub segs: Vec<SegmentBuffers<B>>,
+}
+
+/// Activations of one forward pass (K × rows each), kept for the backward pass.
+pub struct Forward<B: Backend> {
+    rows: usize,
+    inputs: Vec<B::Buffer>,
+    pres: Vec<B::Buffer>,
+    lora_mid: Vec<B::Buffer>,
+    z: Option<B::Buffer>,
+    adapter_pre: Option<B::Buffer>,
+    adapter_act: Option<B::Buffer>,
+    z_adapted: B::Buffer,
+    head_pre: B::Buffer,
+    head_hidden: B::Buffer,
+    /// Outputs, K × rows.
+    pub out: B::Buffer,
+}
+
+impl<'a, B: Backend> BatchedNet<'a, B> {
+    /// Upload K flat parameter vectors (each `arch.param_count()` long) with a trainable mask
+    /// per segment role.
+    pub fn new(
+        backend: &'a B,
+        arch: &Arch,
+        params: &[Vec<f64>],
+        trainable: &dyn Fn(Role) -> bool,
+    ) -> Result<Self> {
+        let k = params.len();
+        if k == 0 || params.iter().any(|p| p.len() != arch.param_count()) {
+            return Err(Error::Shape(format!(
+                "batched net needs K ≥ 1 parameter vectors of {} values",
+                arch.param_count()
+            )));
+        }
+        let mut segs = Vec::new();
+        for s in arch.segments() {
+            let stacked: Vec<f32> = params
+                .iter()
+                .flat_map(|p| p[s.range()].iter().map(|v| *v as f32))
+                .collect();
+            segs.push(SegmentBuffers {
+                segment: s,
+                param: backend.upload(&stacked)?,
+                grad: backend.zeros(stacked.len())?,
+                m: backend.zeros(stacked.len())?,
+                v: backend.zeros(stacked.len())?,
+                trainable: trainable(s.role),
+            });
+        }
+        Ok(BatchedNet {
+            backend,
+            arch: arch.clone(),
+            k,
+            segs,
+        })
+    }
+
+    fn seg(&self, role: Role) -> Result<&SegmentBuffers<B>> {
+        self.segs
+            .iter()
+            .find(|s| s.segment.role == role)
+            .ok_or_else(|| Error::Shape(format!("no segment {role:?}")))
+    }
+
+    /// h (K×rows×inp) · Wᵀ (W: K×out×inp) → K×rows×out, added to `into` when given.
+    fn linear(
+        &self,
+        h: &B::Buffer,
+        role: Role,
+        rows: usize,
+        out: usize,
+        inp: usize,
+    ) -> Result<B::Buffer> {
+        let mut y = self.backend.zeros(self.k * rows * out)?;
+        let spec = MatmulSpec::new(self.k, rows, inp, out).transposed(false, true);
+        self.backend
+            .matmul(&spec, h, &self.seg(role)?.param, &mut y)?;
+        Ok(y)
+    }
+
+    /// pre ← pre + bias(role); returns act(pre).
+    fn bias_act(
+        &self,
+        pre: &mut B::Buffer,
+        role: Role,
+        rows: usize,
+        cols: usize,
+        relu: bool,
+    ) -> Result<B::Buffer> {
+        let mut out = self.backend.zeros(self.k * rows * cols)?;
+        let s = Rows {
+            batch: self.k,
+            rows,
+            cols,
+        };
+        self.backend
+            .bias_act(&s, pre, &self.seg(role)?.param, &mut out, relu)?;
+        Ok(out)
+    }
+
+    /// Forward pass on x (K × rows × d).
+    pub fn forward(&self, x: B::Buffer, rows: usize) -> Result<Forward<B>> {
+        let a = &self.arch;
+        let mut inputs = vec![x];
+        let mut pres = Vec::new();
+        let mut lora_mid = Vec::new();
+        for l in 0..=a.depth {
+            let (o, i) = a.extractor_shape(l);
+            let mut pre = self.linear(&inputs[l], Role::ExtractorWeight(l), rows, o, i)?;
+            if a.lora_rank > 0 {
+                let r = a.lora_rank;
+                let mid = self.linear(&inputs[l], Role::LoraA(l), rows, r, i)?;
+                let spec = MatmulSpec::new(self.k, rows, r, o)
+                    .transposed(false, true)
+                    .accumulating();
+                self.backend
+                    .matmul(&spec, &mid, &self.seg(Role::LoraB(l))?.param, &mut pre)?;
+                lora_mid.push(mid);
+            }
+            let next = self.bias_act(&mut pre, Role::ExtractorBias(l), rows, o, l < a.depth)?;
+            pres.push(pre);
+            inputs.push(next);
+        }
+        let mut z = inputs
+            .pop()
+            .ok_or_else(|| Error::Shape("empty extractor".into()))?;
+        let (z, adapter_pre, adapter_act, z_adapted) = if a.adapter_width > 0 {
+            let r = a.adapter_width;
+            let mut pre = self.linear(&z, Role::AdapterV, rows, r, a.k)?;
+            let act = self.bias_act(&mut pre, Role::AdapterC, rows, r, true)?;
+            // z' = copy of z (plus a zero bias), then += act·Uᵀ.
+            let zero = self.backend.zeros(self.k * a.k)?;
+            let mut za = self.backend.zeros(self.k * rows * a.k)?;
+            self.backend.bias_act(
+                &Rows {
+                    batch: self.k,
+                    rows,
+                    cols: a.k,
+                },
+                &mut z,
+                &zero,
+                &mut za,
+                false,
+            )?;
+            let spec = MatmulSpec::new(self.k, rows, r, a.k)
+                .transposed(false, true)
+                .accumulating();
+            self.backend
+                .matmul(&spec, &act, &self.seg(Role::AdapterU)?.param, &mut za)?;
+            (Some(z), Some(pre), Some(act), za)
+        } else {
+            (None, None, None, z)
+        };
+        let wh = a.head_width;
+        let mut head_pre = self.linear(&z_adapted, Role::HeadWeight(0), rows, wh, a.k)?;
+        let head_hidden = self.bias_act(&mut head_pre, Role::HeadBias(0), rows, wh, true)?;
+        let mut out_pre = self.linear(&head_hidden, Role::HeadWeight(1), rows, 1, wh)?;
+        let out = self.bias_act(&mut out_pre, Role::HeadBias(1), rows, 1, false)?;
+        Ok(Forward {
+            rows,
+            inputs,
+            pres,
+            lora_mid,
+            z,
+            adapter_pre,
+            adapter_act,
+            z_adapted,
+            head_pre,
+            head_hidden,
+            out,
+        })
+    }
+
+    /// Write ∂L/∂W = δᵀ·h (K × out × inp) into the gradient of `role`.
+    fn weight_grad(
+        &mut self,
+        delta: &B::Buffer,
+        h: &B::Buffer,
+        role: Role,
+        rows: usize,
+        out: usize,
+        inp: usize,
+    ) -> Result<()> {
+        let spec = MatmulSpec::new(self.k, out, rows, inp).transposed(true, false);
+        let i = self.index(role)?;
+        let seg = &mut self.segs[i];
+        self.backend.matmul(&spec, delta, h, &mut seg.grad)
+    }
+
+    fn bias_grad(&mut self, delta: &B::Buffer, role: Role, rows: usize, cols: usize) -> Result<()> {
+        let i = self.index(role)?;
+        let s = Rows {
+            batch: self.k,
+            rows,
+            cols,
+        };
+        self.backend.col_sums(&s, delta, &mut self.segs[i].grad)
+    }
+
+    fn index(&self, role: Role) -> Result<usize> {
+        self.segs
+            .iter()
+            .position(|s| s.segment.role == role)
+            .ok_or_else(|| Error::Shape(format!("no segment {role:?}")))
+    }
+
+    /// δ·W (δ: K×rows×out, W: K×out×inp) → K×rows×inp, added to `into` when given.
+    fn back_linear(
+        &self,
+        delta: &B::Buffer,
+        role: Role,
+        rows: usize,
+        out: usize,
+        inp: usize,
+        into: Option<&mut B::Buffer>,
+    ) -> Result<Option<B::Buffer>> {
+        let w = &self.seg(role)?.param;
+        match into {
+            Some(acc) => {
+                let spec = MatmulSpec::new(self.k, rows, out, inp).accumulating();
+                self.backend.matmul(&spec, delta, w, acc)?;
+                Ok(None)
+            }
+            None => {
+                let mut d = self.backend.zeros(self.k * rows * inp)?;
+                self.backend
+                    .matmul(&MatmulSpec::new(self.k, rows, out, inp), delta, w, &mut d)?;
+                Ok(Some(d))
+            }
+        }
+    }
+
+    /// Backward pass from the output gradient `dout` (K × rows): fills every segment's gradient.
+    pub fn backward(&mut self, f: &Forward<B>, dout: &B::Buffer) -> Result<()> {
+        let a = self.arch.clone();
+        let (rows, wh, k) = (f.rows, a.head_width, a.k);
+        let be = self.backend;
+        self.weight_grad(dout, &f.head_hidden, Role::HeadWeight(1), rows, 1, wh)?;
+        self.bias_grad(dout, Role::HeadBias(1), rows, 1)?;
+        let mut d_hidden = self
+            .back_linear(dout, Role::HeadWeight(1), rows, 1, wh, None)?
+            .ok_or_else(|| Error::Shape("head".into()))?;
+        be.relu_backward(
+            &Rows {
+                batch: self.k,
+                rows,
+                cols: wh,
+            },
+            &mut d_hidden,
+            &f.head_pre,
+        )?;
+        self.weight_grad(&d_hidden, &f.z_adapted, Role::HeadWeight(0), rows, wh, k)?;
+        self.bias_grad(&d_hidden, Role::HeadBias(0), rows, wh)?;
+        let mut d_z = self
+            .back_linear(&d_hidden, Role::HeadWeight(0), rows, wh, k, None)?
+            .ok_or_else(|| Error::Shape("head".into()))?;
+        if let (Some(z), Some(pre), Some(act)) = (&f.z, &f.adapter_pre, &f.adapter_act) {
+            let r = a.adapter_width;
+            self.weight_grad(&d_z, act, Role::AdapterU, rows, k, r)?;
+            let mut d_act = self
+                .back_linear(&d_z, Role::AdapterU, rows, k, r, None)?
+                .ok_or_else(|| Error::Shape("adapter".into()))?;
+            be.relu_backward(
+                &Rows {
+                    batch: self.k,
+                    rows,
+                    cols: r,
+                },
+                &mut d_act,
+                pre,
+            )?;
+            self.weight_grad(&d_act, z, Role::AdapterV, rows, r, k)?;
+            self.bias_grad(&d_act, Role::AdapterC, rows, r)?;
+            // The skip connection: δ_z = δ_z' + δ_act·V.
+            self.back_linear(&d_act, Role::AdapterV, rows, r, k, Some(&mut d_z))?;
+        }
+        let mut delta = d_z;
+        for l in (0..=a.depth).rev() {
+            let (o, i) = a.extractor_shape(l);
+            if l < a.depth {
+                be.relu_backward(
+                    &Rows {
+                        batch: self.k,
+                        rows,
+                        cols: o,
+                    },
+                    &mut delta,
+                    &f.pres[l],
+                )?;
+            }
+            let h = &f.inputs[l];
+            self.weight_grad(&delta, h, Role::ExtractorWeight(l), rows, o, i)?;
+            self.bias_grad(&delta, Role::ExtractorBias(l), rows, o)?;
+            let mut d_in = if l > 0 {
+                self.back_linear(&delta, Role::ExtractorWeight(l), rows, o, i, None)?
+            } else {
+                None
+            };
+            if a.lora_rank > 0 {
+                let r = a.lora_rank;
+                self.weight_grad(&delta, &f.lora_mid[l], Role::LoraB(l), rows, o, r)?;
+                let d_mid = self
+                    .back_linear(&delta, Role::LoraB(l), rows, o, r, None)?
+                    .ok_or_else(|| Error::Shape("lora".into()))?;
+                self.weight_grad(&d_mid, h, Role::LoraA(l), rows, r, i)?;
+                if let Some(acc) = d_in.as_mut() {
+                    self.back_linear(&d_mid, Role::LoraA(l), rows, r, i, Some(acc))?;
+                }
+            }
+            match d_in {
+                Some(d) => delta = d,
+                None => break,
+            }
+        }
+        Ok(())
+    }
+
+    /// Per-model MSE loss and output gradient over the first counts_b of `rows` rows.
+    pub fn loss(
+        &self,
+        f: &Forward<B>,
+        y: &B::Buffer,
+        counts: &B::Buffer,
+    ) -> Result<(B::Buffer, B::Buffer)> {
+        let s = Rows {
+            batch: self.k,
+            rows: f.rows,
+            cols: 1,
+        };
+        let mut dout = self.backend.zeros(self.k * f.rows)?;
+        let mut loss = self.backend.zeros(self.k)?;
+        self.backend
+            .mse_grad(&s, &f.out, y, counts, &mut dout, &mut loss)?;
+        Ok((dout, loss))
+    }
+
+    /// One Adam step on every trainable segment.
+    pub fn step(&mut self, step: &AdamStep) -> Result<()> {
+        let be = self.backend;
+        for s in self.segs.iter_mut().filter(|s| s.trainable) {
+            be.adam(step, &mut s.param, &s.grad, &mut s.m, &mut s.v)?;
+        }
+        Ok(())
+    }
+
+    /// Gather a mini-batch: rows `idx` (K × b, as f32) of each model's table `x` (K × n × d).
+    pub fn gather(
+        &self,
+        table: &B::Buffer,
+        idx: &B::Buffer,
+        n: usize,
+        b: usize,
+        cols: usize,
+    ) -> Result<B::Buffer> {
+        let mut dst = self.backend.zeros(self.k * b * cols)?;
+        let s = Gather {
+            batch: self.k,
+            src_rows: n,
+            rows: b,
+            cols,
+        };
+        self.backend.gather_rows(&s, table, idx, &mut dst)?;
+        Ok(dst)
+    }
+
+    /// The K flat parameter vectors (a readback).
+    pub async fn params(&self) -> Result<Vec<Vec<f64>>> {
+        let mut out = vec![vec![0.0; self.arch.param_count()]; self.k];
+        for s in &self.segs {
+            let stacked = self.backend.read(&s.param).await?;
+            let len = s.segment.len();
+            for (b, p) in out.iter_mut().enumerate() {
+                for (dst, v) in p[s.segment.range()]
+                    .iter_mut()
+                    .zip(&stacked[b * len..(b + 1) * len])
+                {
+                    *dst = *v as f64;
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// The K gradient vectors of the last backward pass (a readback, for tests).
+    pub async fn grads(&self) -> Result<Vec<Vec<f64>>> {
+        let mut out = vec![vec![0.0; self.arch.param_count()]; self.k];
+        for s in &self.segs {
+            let stacked = self.backend.read(&s.grad).await?;
+            let len = s.segment.len();
+            for (b, g) in out.iter_mut().enumerate() {
+                for (dst, v) in g[s.segment.range()]
+                    .iter_mut()
+                    .zip(&stacked[b * len..(b + 1) * len])
+                {
+                    *dst = *v as f64;
+                }
+            }
+        }
+        Ok(out)
+    }
+}
