@@ -92,10 +92,17 @@ pub fn estimate_experiment(fragment: &str) -> Result<JsValue, JsError> {
     to_js(&experiment::estimate(&plan, &c, device_rates(&clock)))
 }
 
-/// Run a fragment's sweep on the CPU path, blocking (call it from a Web Worker), calling
-/// `on_progress(event)` after every unit; returns the `caulk run --json` object.
+/// Run a fragment's sweep (call it from a Web Worker: the CPU path blocks between awaits),
+/// calling `on_progress(event)` after every unit; resolves to the `caulk run --json` object.
+/// backend=gpu trains on WebGPU; auto and cpu on the CPU kernels (the CPU beats a software
+/// WebGPU adapter, and auto does not yet tell hardware from software in the browser).
 #[wasm_bindgen]
-pub fn run_experiment(fragment: &str, on_progress: &js_sys::Function) -> Result<JsValue, JsError> {
+pub async fn run_experiment(
+    fragment: String,
+    on_progress: js_sys::Function,
+) -> Result<JsValue, JsError> {
+    let fragment = fragment.as_str();
+    let on_progress = &on_progress;
     let c = strict(fragment)?;
     let rates = device_rates(&clock);
     let mut report = |p: &Progress| {
@@ -104,7 +111,23 @@ pub fn run_experiment(fragment: &str, on_progress: &js_sys::Function) -> Result<
             let _ = on_progress.call1(&JsValue::NULL, &event);
         }
     };
-    let results = run_sweep(&c, rates, &clock, &mut report, &Cancel::new())
-        .map_err(|e| JsError::new(&e.to_string()))?;
+    let cancel = Cancel::new();
+    let results = if c.backend == BackendChoice::Gpu {
+        let gpu = crate::backend::wgpu::GpuBackend::new()
+            .await
+            .map_err(|e| JsError::new(&format!("backend: {e}")))?;
+        run_sweep(&c, &gpu, rates, &clock, &mut report, &cancel).await
+    } else {
+        run_sweep(
+            &c,
+            &crate::backend::cpu::CpuBackend,
+            rates,
+            &clock,
+            &mut report,
+            &cancel,
+        )
+        .await
+    }
+    .map_err(|e| JsError::new(&e.to_string()))?;
     to_js(&results)
 }

@@ -182,15 +182,52 @@ fn run_prints_the_contract_json_and_writes_json_and_csv() {
 }
 
 #[test]
-fn run_refuses_mismatches_and_gpu_training_with_one_line() {
+fn run_refuses_preset_method_mismatches_with_one_line() {
     for (frag, key) in [
         ("v=1&preset=limit&methods=full", "methods"),
-        ("v=1&backend=gpu", "backend"),
+        ("v=1&preset=scratch&methods=caulk-spline", "methods"),
     ] {
         let out = caulk(&["run", "--fragment", frag]);
         assert_eq!(out.status.code(), Some(2), "{frag}");
         let err = String::from_utf8_lossy(&out.stderr);
         assert_eq!(err.trim_end().lines().count(), 1, "{err}");
         assert!(err.contains(key), "{err}");
+    }
+}
+
+#[test]
+fn run_on_the_gpu_matches_the_cpu_kernels() {
+    // A tiny scratch sweep: all seeds train together on the backend.
+    let frag = "v=1&preset=scratch&n=16,32,64,128&seeds=2&steps=20&width=8";
+    let cpu = json(&caulk(&[
+        "run",
+        "--fragment",
+        &format!("{frag}&backend=cpu"),
+        "--json",
+    ]));
+    let gpu = json(&caulk(&[
+        "run",
+        "--fragment",
+        &format!("{frag}&backend=gpu"),
+        "--json",
+    ]));
+    assert!(
+        gpu["backend"].as_str().unwrap().starts_with("Vulkan: "),
+        "{}",
+        gpu["backend"]
+    );
+    assert!(
+        cpu["backend"].as_str().unwrap().starts_with("CPU"),
+        "{}",
+        cpu["backend"]
+    );
+    let (a, b) = (
+        &cpu["curves"][0]["risk_mean"],
+        &gpu["curves"][0]["risk_mean"],
+    );
+    for (x, y) in a.as_array().unwrap().iter().zip(b.as_array().unwrap()) {
+        let (x, y) = (x.as_f64().unwrap(), y.as_f64().unwrap());
+        // Both are f32 kernels running the same algebra; only summation orders differ.
+        assert!((x - y).abs() <= 0.01 * x.abs(), "CPU {x} vs GPU {y}");
     }
 }

@@ -13,7 +13,9 @@
 use std::io::Write;
 use std::process::ExitCode;
 
+use caulk::backend::cpu::CpuBackend;
 use caulk::backend::probe_device;
+use caulk::backend::wgpu::GpuBackend;
 use caulk::config::keys::BOUND_IDS;
 use caulk::config::{parse_fragment, BackendChoice, Config, Preset};
 use caulk::experiment::{self, plan::device_rates, run_sweep, Cancel, Results};
@@ -197,11 +199,6 @@ fn clock() -> f64 {
 /// Run a sweep with a progress bar on stderr when it is a terminal.
 fn sweep(c: &Config, quiet: bool) -> Result<Results, Fail> {
     use std::io::IsTerminal;
-    if c.backend == BackendChoice::Gpu {
-        return Err(usage(
-            "backend: gpu training is not available yet (the wgpu backend has only matmul); use backend=cpu or auto",
-        ));
-    }
     let plan = experiment::plan(c).map_err(|e| usage(format!("bad config: {e}")))?;
     let rates = device_rates(&clock);
     let est = experiment::estimate(&plan, c, rates);
@@ -228,8 +225,31 @@ fn sweep(c: &Config, quiet: bool) -> Result<Results, Fail> {
             );
         }
     };
-    let results = run_sweep(c, rates, &clock, &mut on_progress, &Cancel::new())
-        .map_err(|e| Fail(format!("run failed: {e}"), 1))?;
+    let cancel = Cancel::new();
+    // backend=gpu insists on the GPU; auto takes it only when it is hardware (a software
+    // adapter such as lavapipe is slower than the CPU kernels).
+    let gpu = match c.backend {
+        BackendChoice::Cpu => None,
+        BackendChoice::Gpu => Some(
+            pollster::block_on(GpuBackend::new())
+                .map_err(|e| usage(format!("backend: gpu was requested but {e}")))?,
+        ),
+        BackendChoice::Auto => pollster::block_on(GpuBackend::new())
+            .ok()
+            .filter(|g| !g.is_software()),
+    };
+    let results = match &gpu {
+        Some(g) => pollster::block_on(run_sweep(c, g, rates, &clock, &mut on_progress, &cancel)),
+        None => pollster::block_on(run_sweep(
+            c,
+            &CpuBackend,
+            rates,
+            &clock,
+            &mut on_progress,
+            &cancel,
+        )),
+    }
+    .map_err(|e| Fail(format!("run failed: {e}"), 1))?;
     if bar {
         eprintln!();
     }

@@ -13,13 +13,14 @@ use super::plan::{
 };
 use super::stats::{n_eps_from_data, summarise};
 use super::{Cancel, Progress};
+use crate::backend::Backend;
 use crate::closed_form::{KnotRule, Spline};
 use crate::config::{Config, Method, Preset};
-use crate::data::{excess_risk, Task};
+use crate::data::{excess_risk, Sample, Task};
 use crate::error::Result;
 use crate::rng::{Rng, Stream};
 use crate::theory::calibrate_scale;
-use crate::train::methods::{fit, pretrain, MethodOpts, Pretrained};
+use crate::train::methods::{fit, fit_batched, pretrain, MethodOpts, Pretrained};
 use crate::train::TrainOpts;
 
 /// One curve of the contract (`caulk run --json`), plus its diagnostics.
@@ -109,11 +110,21 @@ struct Acc {
     notes: Vec<String>,
 }
 
-/// Run the sweep of `c` on the CPU. `rates` are the device's rates for the estimate, `clock`
-/// gives seconds (monotonic), `on_progress` is called after every work unit, `cancel` is
-/// checked between units and training steps.
-pub fn run_sweep(
+/// What a fit gave: risk, trainable parameters, the training report of gradient methods.
+type Outcome = (f64, usize, Option<crate::train::TrainReport>);
+
+/// Gradient methods train K seeds at once on the backend; the others are closed forms.
+fn is_gradient(m: Method) -> bool {
+    !matches!(m, Method::CaulkSpline | Method::LinearProbe)
+}
+
+/// Run the sweep of `c`: gradient fine-tuning of all seeds at once on `backend` (the CPU
+/// kernels or the GPU), closed forms and pre-training on the host. `rates` are the device's
+/// rates for the estimate, `clock` gives seconds (monotonic), `on_progress` is called after
+/// every work unit, `cancel` is checked between units and training steps.
+pub async fn run_sweep<B: Backend>(
     c: &Config,
+    backend: &B,
     rates: Rates,
     clock: &dyn Fn() -> f64,
     on_progress: &mut dyn FnMut(&Progress),
@@ -214,37 +225,65 @@ pub fn run_sweep(
             }
             seeds.push((i, seed, test, pool, pre));
         }
+        // Without pre-training (`scratch`), a placeholder backbone carries the architecture.
+        let placeholder = Pretrained {
+            arch: a.clone(),
+            params: Vec::new(),
+            report: empty_report(),
+        };
         for (j, &n) in plan.n.iter().enumerate() {
-            for (i, seed, test, pool, pre) in &seeds {
-                let target = pool.prefix(n as usize);
-                for (slot, &method) in accs[first..].iter_mut().zip(&plan.methods) {
-                    if cancel.is_cancelled() {
-                        break 'groups;
+            let targets: Vec<Sample> = seeds.iter().map(|s| s.3.prefix(n as usize)).collect();
+            for (slot, &method) in accs[first..].iter_mut().zip(&plan.methods) {
+                if cancel.is_cancelled() {
+                    break 'groups;
+                }
+                let outcomes: Vec<std::result::Result<Outcome, String>> = if is_gradient(method) {
+                    let pres: Vec<&Pretrained> = seeds
+                        .iter()
+                        .map(|s| s.4.as_ref().unwrap_or(&placeholder))
+                        .collect();
+                    let tests: Vec<&Sample> = seeds.iter().map(|s| &s.2).collect();
+                    let ids: Vec<u64> = seeds.iter().map(|s| s.1).collect();
+                    match fit_batched(backend, method, &pres, &targets, &tests, &mo, &ids, cancel)
+                        .await
+                    {
+                        Ok(fits) => fits
+                            .into_iter()
+                            .map(|f| Ok((f.risk, f.trainable, f.report)))
+                            .collect(),
+                        Err(e) => seeds.iter().map(|_| Err(e.to_string())).collect(),
                     }
-                    let label = format!(
-                        "{} m={} n={n} seed {i}",
-                        method_name(method),
-                        m.map_or("-".into(), |m| m.to_string())
-                    );
-                    let outcome = match (c.preset, pre) {
-                        (Preset::Limit, _) => {
-                            Spline::fit(&target.z, &target.y, KnotRule::LeaveOneOut).map(|s| {
-                                let pred: Vec<f64> = test.z.iter().map(|&z| s.eval(z)).collect();
-                                (excess_risk(&pred, &test.f), s.params(), None)
-                            })
-                        }
-                        (_, Some(pre)) => fit(method, pre, &target, test, &mo, *seed, cancel)
-                            .map(|f| (f.risk, f.trainable, f.report)),
-                        (_, None) => {
-                            let scratch = Pretrained {
-                                arch: a.clone(),
-                                params: a.init(&mut Rng::with_index(*seed, Stream::Init, 2)),
-                                report: empty_report(),
+                } else {
+                    seeds
+                        .iter()
+                        .zip(&targets)
+                        .map(|((_, seed, test, _, pre), target)| {
+                            let fitted = match (c.preset, pre) {
+                                (Preset::Limit, _) => {
+                                    Spline::fit(&target.z, &target.y, KnotRule::LeaveOneOut).map(
+                                        |s| {
+                                            let pred: Vec<f64> =
+                                                test.z.iter().map(|&z| s.eval(z)).collect();
+                                            (excess_risk(&pred, &test.f), s.params(), None)
+                                        },
+                                    )
+                                }
+                                (_, pre) => fit(
+                                    method,
+                                    pre.as_ref().unwrap_or(&placeholder),
+                                    target,
+                                    test,
+                                    &mo,
+                                    *seed,
+                                    cancel,
+                                )
+                                .map(|f| (f.risk, f.trainable, f.report)),
                             };
-                            fit(method, &scratch, &target, test, &mo, *seed, cancel)
-                                .map(|f| (f.risk, f.trainable, f.report))
-                        }
-                    };
+                            fitted.map_err(|e| e.to_string())
+                        })
+                        .collect()
+                };
+                for ((i, ..), outcome) in seeds.iter().zip(outcomes) {
                     match outcome {
                         // A fit cut short by cancellation is not a finished point.
                         Ok((_, _, Some(r))) if r.cancelled => break 'groups,
@@ -262,6 +301,11 @@ pub fn run_sweep(
                         },
                         Err(e) => slot.notes.push(format!("seed {i}, n={n}: {e}")),
                     }
+                    let label = format!(
+                        "{} m={} n={n} seed {i}",
+                        method_name(method),
+                        m.map_or("-".into(), |m| m.to_string())
+                    );
                     tick(label, &mut done);
                 }
             }
@@ -273,7 +317,7 @@ pub fn run_sweep(
         .collect();
     Ok(Results {
         config: c.clone(),
-        backend: "CPU (f64, matrixmultiply)".to_string(),
+        backend: backend.describe(),
         curves,
         constant_risk: (!constant.is_empty())
             .then(|| constant.iter().sum::<f64>() / constant.len() as f64),

@@ -439,3 +439,179 @@ impl<'a, B: Backend> BatchedNet<'a, B> {
         Ok(out)
     }
 }
+
+/// One model's training data for [`train_batched`]: inputs (rows × d) and labels, and an
+/// optional validation split.
+pub struct ModelData<'d> {
+    /// Training inputs, rows × d.
+    pub x: &'d [f64],
+    /// Training labels.
+    pub y: &'d [f64],
+    /// Validation inputs and labels.
+    pub val: Option<(&'d [f64], &'d [f64])>,
+    /// Seed of this model's batch order.
+    pub seed: u64,
+}
+
+/// K tables of different row counts stacked into K × max_rows × cols (zero padded), with the
+/// row counts as f32.
+fn stack<B: Backend>(
+    backend: &B,
+    tables: &[&[f64]],
+    cols: usize,
+) -> Result<(B::Buffer, B::Buffer, usize)> {
+    let rows: Vec<usize> = tables.iter().map(|t| t.len() / cols).collect();
+    let max = rows.iter().copied().max().unwrap_or(0).max(1);
+    let mut flat = vec![0.0f32; tables.len() * max * cols];
+    for (b, t) in tables.iter().enumerate() {
+        for (dst, v) in flat[b * max * cols..].iter_mut().zip(t.iter()) {
+            *dst = *v as f32;
+        }
+    }
+    let counts: Vec<f32> = rows.iter().map(|r| *r as f32).collect();
+    Ok((backend.upload(&flat)?, backend.upload(&counts)?, max))
+}
+
+/// Train K networks at once: the loop of [`super::train`] (mini-batches, Adam with the cosine
+/// schedule, decoupled weight decay, best validation weights per model, divergence per model,
+/// cancellation) on a backend. `params` holds the K starting vectors and receives the kept
+/// ones. Reads back only at evaluation points: K losses, and the parameters when a model
+/// improved.
+pub async fn train_batched<B: Backend>(
+    backend: &B,
+    arch: &Arch,
+    params: &mut [Vec<f64>],
+    trainable: &dyn Fn(Role) -> bool,
+    data: &[ModelData<'_>],
+    opts: &super::TrainOpts,
+    cancel: &super::Cancel,
+) -> Result<Vec<super::TrainReport>> {
+    use crate::rng::{Rng, Stream};
+    let k = params.len();
+    let d = arch.d;
+    if data.len() != k
+        || data
+            .iter()
+            .any(|m| m.y.is_empty() || m.x.len() != m.y.len() * d)
+    {
+        return Err(Error::Shape(format!(
+            "train_batched: {k} models need {k} non-empty tables of rows × {d}"
+        )));
+    }
+    if !(opts.lr.is_finite() && opts.lr > 0.0) || opts.steps == 0 {
+        return Err(Error::Config(crate::config::ConfigError::new(
+            "lr",
+            format!(
+                "training needs a positive learning rate and steps ≥ 1, got lr = {}, steps = {}",
+                opts.lr, opts.steps
+            ),
+        )));
+    }
+    let mut net = BatchedNet::new(backend, arch, params, trainable)?;
+    let xs: Vec<&[f64]> = data.iter().map(|m| m.x).collect();
+    let ys: Vec<&[f64]> = data.iter().map(|m| m.y).collect();
+    let (x, _, n_max) = stack(backend, &xs, d)?;
+    let (y, _, _) = stack(backend, &ys, 1)?;
+    // Validation tables (the training tables where a model has none).
+    let vxs: Vec<&[f64]> = data.iter().map(|m| m.val.map_or(m.x, |v| v.0)).collect();
+    let vys: Vec<&[f64]> = data.iter().map(|m| m.val.map_or(m.y, |v| v.1)).collect();
+    let (vx_table, vcounts, v_max) = stack(backend, &vxs, d)?;
+    let (vy, _, _) = stack(backend, &vys, 1)?;
+    let vx_flat = backend.read(&vx_table).await?;
+
+    let counts: Vec<usize> = data.iter().map(|m| m.y.len()).collect();
+    let batch = opts
+        .batch
+        .clamp(1, counts.iter().copied().min().unwrap_or(1));
+    let batch_counts = backend.upload(&vec![batch as f32; k])?;
+    let mut rngs: Vec<Rng> = data
+        .iter()
+        .map(|m| Rng::with_index(m.seed, Stream::Batch, 2))
+        .collect();
+    let mut orders: Vec<Vec<usize>> = counts.iter().map(|n| (0..*n).collect()).collect();
+    let mut cursors: Vec<usize> = counts.clone();
+
+    let evaluate = |net: &BatchedNet<B>| -> Result<B::Buffer> {
+        let f = net.forward(backend.upload(&vx_flat)?, v_max)?;
+        Ok(net.loss(&f, &vy, &vcounts)?.1)
+    };
+    let first = backend.read(&evaluate(&net)?).await?;
+    let mut reports: Vec<super::TrainReport> = first
+        .iter()
+        .map(|l| super::TrainReport {
+            steps: 0,
+            best_step: 0,
+            best_loss: *l as f64,
+            diverged_at: None,
+            cancelled: false,
+        })
+        .collect();
+    let mut best: Vec<Vec<f64>> = params.to_vec();
+    let mut idx = vec![0.0f32; k * batch];
+    for t in 1..=opts.steps {
+        if cancel.is_cancelled() {
+            reports.iter_mut().for_each(|r| r.cancelled = true);
+            break;
+        }
+        for b in 0..k {
+            for r in 0..batch {
+                if cursors[b] == counts[b] {
+                    super::shuffle(&mut orders[b], &mut rngs[b]);
+                    cursors[b] = 0;
+                }
+                idx[b * batch + r] = orders[b][cursors[b]] as f32;
+                cursors[b] += 1;
+            }
+        }
+        let idx_buf = backend.upload(&idx)?;
+        let bx = net.gather(&x, &idx_buf, n_max, batch, d)?;
+        let by = net.gather(&y, &idx_buf, n_max, batch, 1)?;
+        let f = net.forward(bx, batch)?;
+        let (dout, _) = net.loss(&f, &by, &batch_counts)?;
+        net.backward(&f, &dout)?;
+        let eta =
+            opts.lr * 0.5 * (1.0 + (std::f64::consts::PI * t as f64 / opts.steps as f64).cos());
+        net.step(&crate::backend::AdamStep {
+            t: t as u32,
+            lr: eta as f32,
+            weight_decay: opts.weight_decay as f32,
+        })?;
+        reports
+            .iter_mut()
+            .filter(|r| r.diverged_at.is_none())
+            .for_each(|r| r.steps = t);
+        if t % opts.eval_every.max(1) == 0 || t == opts.steps {
+            let losses = backend.read(&evaluate(&net)?).await?;
+            let mut improved = false;
+            for (r, l) in reports.iter_mut().zip(&losses) {
+                let l = *l as f64;
+                if r.diverged_at.is_some() {
+                    continue;
+                }
+                if !l.is_finite() {
+                    r.diverged_at = Some(t);
+                } else if l < r.best_loss {
+                    improved = true;
+                }
+            }
+            if improved {
+                let now = net.params().await?;
+                for ((r, l), (keep, p)) in reports
+                    .iter_mut()
+                    .zip(&losses)
+                    .zip(best.iter_mut().zip(now))
+                {
+                    let l = *l as f64;
+                    if r.diverged_at.is_none() && l < r.best_loss && p.iter().all(|v| v.is_finite())
+                    {
+                        r.best_loss = l;
+                        r.best_step = t;
+                        *keep = p;
+                    }
+                }
+            }
+        }
+    }
+    params.clone_from_slice(&best);
+    Ok(reports)
+}

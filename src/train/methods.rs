@@ -109,27 +109,31 @@ fn split(s: &Sample, d: usize) -> (&[f64], &[f64], Option<(&[f64], &[f64])>) {
 pub fn trainable_mask(arch: &Arch, method: Method, layers: usize) -> Vec<bool> {
     let mut mask = vec![false; arch.param_count()];
     for s in arch.segments() {
-        let on = match (method, s.role) {
-            (Method::CaulkAdapter, Role::AdapterV | Role::AdapterC | Role::AdapterU) => true,
-            (Method::Lora, Role::LoraA(_) | Role::LoraB(_)) => true,
-            (Method::Partial, Role::ExtractorWeight(l) | Role::ExtractorBias(l)) => {
-                l + layers > arch.depth
-            }
-            (Method::Partial, Role::HeadWeight(_) | Role::HeadBias(_)) => true,
-            (
-                Method::Full | Method::Scratch,
-                Role::ExtractorWeight(_)
-                | Role::ExtractorBias(_)
-                | Role::HeadWeight(_)
-                | Role::HeadBias(_),
-            ) => true,
-            _ => false,
-        };
-        if on {
+        if trains(arch, method, layers, s.role) {
             mask[s.range()].iter_mut().for_each(|m| *m = true);
         }
     }
     mask
+}
+
+/// Whether `method` trains the segment with `role` of `arch` (`layers`: for `partial`).
+pub fn trains(arch: &Arch, method: Method, layers: usize, role: Role) -> bool {
+    match (method, role) {
+        (Method::CaulkAdapter, Role::AdapterV | Role::AdapterC | Role::AdapterU) => true,
+        (Method::Lora, Role::LoraA(_) | Role::LoraB(_)) => true,
+        (Method::Partial, Role::ExtractorWeight(l) | Role::ExtractorBias(l)) => {
+            l + layers > arch.depth
+        }
+        (Method::Partial, Role::HeadWeight(_) | Role::HeadBias(_)) => true,
+        (
+            Method::Full | Method::Scratch,
+            Role::ExtractorWeight(_)
+            | Role::ExtractorBias(_)
+            | Role::HeadWeight(_)
+            | Role::HeadBias(_),
+        ) => true,
+        _ => false,
+    }
 }
 
 /// Fit `method` on the target sample and score it on `test`. `pre` is the pre-trained network
@@ -182,15 +186,7 @@ pub fn fit(
         }
         Method::LinearProbe => linear_probe(pre, target, test),
         _ => {
-            let (arch2, mut params) = match method {
-                Method::CaulkAdapter => {
-                    arch.extend(&pre.params, opts.adapter_width.max(1), 0, &mut init)
-                }
-                Method::Lora => arch.extend(&pre.params, 0, opts.rank.max(1), &mut init),
-                Method::Scratch => (arch.clone(), scratch_init(arch, &mut init, &target.y)),
-                _ => (arch.clone(), pre.params.clone()),
-            };
-            arch2.validate()?;
+            let (arch2, mut params) = start(method, pre, target, opts, &mut init)?;
             let mask = trainable_mask(&arch2, method, opts.layers);
             let (tx, ty, val) = split(target, arch.d);
             let report = train(
@@ -213,6 +209,121 @@ pub fn fit(
             })
         }
     }
+}
+
+/// The network a gradient method trains and its starting parameters: the pre-trained ones,
+/// extended by an adapter or LoRA, or a fresh initialisation for `scratch`.
+fn start(
+    method: Method,
+    pre: &Pretrained,
+    target: &Sample,
+    opts: &MethodOpts,
+    init: &mut Rng,
+) -> Result<(Arch, Vec<f64>)> {
+    let arch = &pre.arch;
+    let (arch2, params) = match method {
+        Method::CaulkAdapter => arch.extend(&pre.params, opts.adapter_width.max(1), 0, init),
+        Method::Lora => arch.extend(&pre.params, 0, opts.rank.max(1), init),
+        Method::Scratch => (arch.clone(), scratch_init(arch, init, &target.y)),
+        _ => (arch.clone(), pre.params.clone()),
+    };
+    arch2.validate()?;
+    Ok((arch2, params))
+}
+
+/// [`fit`] for a gradient method on K seeds at once, through `backend` (K networks trained
+/// together by [`super::batched::train_batched`]); one result per seed, in order.
+#[allow(clippy::too_many_arguments)]
+pub async fn fit_batched<B: crate::backend::Backend>(
+    backend: &B,
+    method: Method,
+    pres: &[&Pretrained],
+    targets: &[Sample],
+    tests: &[&Sample],
+    opts: &MethodOpts,
+    seeds: &[u64],
+    cancel: &Cancel,
+) -> Result<Vec<Fit>> {
+    use super::batched::{train_batched, ModelData};
+    if matches!(method, Method::CaulkSpline | Method::LinearProbe) {
+        return Err(Error::Config(ConfigError::new(
+            "methods",
+            "closed-form methods are not trained in batches",
+        )));
+    }
+    let k = pres.len();
+    if k == 0 || targets.len() != k || tests.len() != k || seeds.len() != k {
+        return Err(Error::Shape(format!(
+            "fit_batched: {k} backbones need as many targets, tests and seeds"
+        )));
+    }
+    let mut arch2 = None;
+    let mut params = Vec::with_capacity(k);
+    for i in 0..k {
+        if targets[i].is_empty() {
+            return Err(Error::Config(ConfigError::new(
+                "n",
+                "the target sample is empty",
+            )));
+        }
+        let (a, p) = start(
+            method,
+            pres[i],
+            &targets[i],
+            opts,
+            &mut Rng::with_index(seeds[i], Stream::Init, 1),
+        )?;
+        arch2 = Some(a);
+        params.push(p);
+    }
+    let arch2 = arch2.ok_or_else(|| Error::Shape("no models".into()))?;
+    if method == Method::Partial && (opts.layers == 0 || opts.layers > arch2.depth) {
+        return Err(Error::Config(ConfigError::new(
+            "layers",
+            format!(
+                "{} is out of range [1, depth = {}]",
+                opts.layers, arch2.depth
+            ),
+        )));
+    }
+    let data: Vec<ModelData> = targets
+        .iter()
+        .zip(seeds)
+        .map(|(t, seed)| {
+            let (x, y, val) = split(t, arch2.d);
+            ModelData {
+                x,
+                y,
+                val,
+                seed: *seed,
+            }
+        })
+        .collect();
+    let trainable = |role: Role| trains(&arch2, method, opts.layers, role);
+    let reports = train_batched(
+        backend,
+        &arch2,
+        &mut params,
+        &trainable,
+        &data,
+        &opts.train,
+        cancel,
+    )
+    .await?;
+    let count = trainable_mask(&arch2, method, opts.layers)
+        .iter()
+        .filter(|m| **m)
+        .count();
+    Ok(reports
+        .into_iter()
+        .zip(params.iter().zip(tests))
+        .map(|(report, (p, test))| Fit {
+            method,
+            trainable: count,
+            risk: excess_risk(&arch2.predict(p, &test.x), &test.f),
+            report: Some(report),
+        })
+        .collect())
 }
 
 /// A random initialisation that starts at the best constant: the output layer's weights 0 and

@@ -239,7 +239,7 @@ fn step(
 }
 
 /// Fisher-Yates shuffle from `rng`.
-fn shuffle(v: &mut [usize], rng: &mut Rng) {
+pub(crate) fn shuffle(v: &mut [usize], rng: &mut Rng) {
     for i in (1..v.len()).rev() {
         let j = (rng.next_u64() % (i as u64 + 1)) as usize;
         v.swap(i, j);

@@ -18,7 +18,7 @@ self.onmessage = async (e: MessageEvent<Request>) => {
       return;
     }
     const start = performance.now();
-    const results = run_experiment(fragment, (event: unknown) => postMessage({ type: 'progress', id, event }));
+    const results = await run_experiment(fragment, (event: unknown) => postMessage({ type: "progress", id, event }));
     postMessage({ type: 'done', id, results, wall_ms: performance.now() - start });
   } catch (err) {
     postMessage({ type: 'error', id, message: err instanceof Error ? err.message : String(err) });

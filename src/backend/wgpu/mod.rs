@@ -94,6 +94,7 @@ pub struct GpuBackend {
     matmul_layout: ::wgpu::BindGroupLayout,
     kernels: Kernels,
     info: String,
+    software: bool,
     limits: ::wgpu::Limits,
     errors: Arc<Mutex<Vec<String>>>,
 }
@@ -193,9 +194,15 @@ impl GpuBackend {
             matmul_layout,
             kernels,
             info: format!("{}: {name}", api_name(info.backend)),
+            software: info.device_type == ::wgpu::DeviceType::Cpu,
             limits,
             errors,
         })
+    }
+
+    /// Whether the adapter is a software rasteriser (lavapipe, SwiftShader, WARP).
+    pub fn is_software(&self) -> bool {
+        self.software
     }
 
     /// Errors recorded since the last call, as one `Error::Gpu`.
