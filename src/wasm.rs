@@ -53,6 +53,20 @@ pub fn set_key(fragment: &str, key: &str, value: &str) -> Result<JsValue, JsErro
     to_js(&parsed)
 }
 
+/// Switch a fragment's preset: experiment keys take the new preset's defaults, theory keys
+/// and the seed stay (same result shape as [`parse_fragment`]).
+#[wasm_bindgen]
+pub fn switch_preset(fragment: &str, preset: &str) -> Result<JsValue, JsError> {
+    let mut parsed = config::parse_fragment(fragment);
+    let mut probe = parsed.config.clone();
+    match probe.set("preset", preset) {
+        Ok(()) => parsed.config = parsed.config.with_preset(probe.preset),
+        Err(e) => parsed.errors.push(e),
+    }
+    parsed.fragment = parsed.config.to_fragment();
+    to_js(&parsed)
+}
+
 /// The key table (kinds, bounds, choices, help) for building controls.
 #[wasm_bindgen]
 pub fn key_specs() -> Result<JsValue, JsError> {

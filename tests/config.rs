@@ -212,3 +212,16 @@ fn parse_of_write_is_identity_for_random_valid_configs() {
         assert_eq!(serde_json::from_str::<Config>(&json).unwrap(), c);
     }
 }
+
+#[test]
+fn switching_preset_resets_experiment_keys_and_keeps_theory_keys() {
+    let (c, _) = Config::from_fragment("v=1&preset=limit&alpha=0.3&d=7&seed=42&seeds=2").unwrap();
+    let h = c.with_preset(Preset::Headline);
+    h.validate().unwrap();
+    let want = Config::for_preset(Preset::Headline);
+    assert_eq!((h.alpha, h.d, h.seed), (0.3, 7, 42));
+    assert_eq!(
+        (h.m, h.methods, h.seeds),
+        (want.m, want.methods, want.seeds)
+    );
+}

@@ -185,6 +185,28 @@ impl Config {
         keys::set(self, key, value)
     }
 
+    /// The same config under another preset: the experiment keys (m, width, depth, n, seeds,
+    /// methods, rank, adapter_width, layers, steps, lr) take the new preset's defaults, the
+    /// theory keys and the seed stay.
+    pub fn with_preset(&self, preset: Preset) -> Config {
+        let d = Config::for_preset(preset);
+        Config {
+            preset,
+            m: d.m,
+            width: d.width,
+            depth: d.depth,
+            n: d.n,
+            seeds: d.seeds,
+            methods: d.methods,
+            rank: d.rank,
+            adapter_width: d.adapter_width,
+            layers: d.layers,
+            steps: d.steps,
+            lr: d.lr,
+            ..self.clone()
+        }
+    }
+
     /// Check every key's bounds and the cross-key rules. A config built in code or
     /// deserialised from JSON goes through the same checks as one parsed from a fragment.
     pub fn validate(&self) -> Result<(), ConfigError> {

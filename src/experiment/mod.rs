@@ -28,4 +28,30 @@ pub struct Progress {
     pub elapsed_s: f64,
     /// Estimated seconds left (from the cost model and the pace so far).
     pub eta_s: f64,
+    /// A point of a curve whose seeds have all finished with this unit, if one did.
+    pub finished: Option<FinishedPoint>,
+}
+
+/// One finished point of a curve, sent with the progress event that completes it so a page
+/// can draw curves point by point (and keep them if the sweep is cancelled).
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct FinishedPoint {
+    /// The curve's label (as in the final results).
+    pub label: String,
+    /// Method id.
+    pub method: crate::config::Method,
+    /// Source size, if pre-trained.
+    pub m: Option<u64>,
+    /// Backbone width.
+    pub width: usize,
+    /// Target size of the point.
+    pub n: u64,
+    /// Mean excess risk over the seeds that finished (null when none did).
+    pub risk_mean: Option<f64>,
+    /// 95 % bootstrap interval, lower end.
+    pub risk_lo: Option<f64>,
+    /// Upper end.
+    pub risk_hi: Option<f64>,
+    /// Seeds that finished.
+    pub seeds: usize,
 }

@@ -12,7 +12,7 @@ use super::plan::{
     arch, estimate, plan, pretrain_steps, Estimate, Plan, Rates, PRETRAIN_BATCH, PRETRAIN_LR,
 };
 use super::stats::{n_eps_from_data, summarise};
-use super::{Cancel, Progress};
+use super::{Cancel, FinishedPoint, Progress};
 use crate::backend::Backend;
 use crate::closed_form::{KnotRule, Spline};
 use crate::config::{Config, Method, Preset};
@@ -135,7 +135,7 @@ pub async fn run_sweep<B: Backend>(
     let est = estimate(&plan, c, rates);
     let start = clock();
     let mut done = 0;
-    let mut tick = |point: String, done: &mut usize| {
+    let mut tick = |point: String, done: &mut usize, finished: Option<FinishedPoint>| {
         *done += 1;
         let elapsed = clock() - start;
         // Pace so far scales the model's estimate of the rest.
@@ -150,6 +150,7 @@ pub async fn run_sweep<B: Backend>(
             point,
             elapsed_s: elapsed,
             eta_s: (pace - elapsed).max(0.0),
+            finished,
         });
     };
     let mut accs: Vec<Acc> = Vec::new();
@@ -190,6 +191,7 @@ pub async fn run_sweep<B: Backend>(
                     m.map_or("-".into(), |m| m.to_string())
                 ),
                 &mut done,
+                None,
             );
             let pre = match m.filter(|_| plan.pretrain) {
                 Some(m) => {
@@ -203,6 +205,7 @@ pub async fn run_sweep<B: Backend>(
                     tick(
                         format!("pre-training m={m} width={width} seed {i}"),
                         &mut done,
+                        None,
                     );
                     match pre {
                         Ok(p) => Some(p),
@@ -283,7 +286,8 @@ pub async fn run_sweep<B: Backend>(
                         })
                         .collect()
                 };
-                for ((i, ..), outcome) in seeds.iter().zip(outcomes) {
+                let last = seeds.len().saturating_sub(1);
+                for (at, ((i, ..), outcome)) in seeds.iter().zip(outcomes).enumerate() {
                     match outcome {
                         // A fit cut short by cancellation is not a finished point.
                         Ok((_, _, Some(r))) if r.cancelled => break 'groups,
@@ -306,7 +310,21 @@ pub async fn run_sweep<B: Backend>(
                         method_name(method),
                         m.map_or("-".into(), |m| m.to_string())
                     );
-                    tick(label, &mut done);
+                    let finished = (at == last).then(|| {
+                        let stats = summarise(&[n as f64], &slot.risks[j..=j], c.seed);
+                        FinishedPoint {
+                            label: curve_label(method, m, width, plan.groups.len()),
+                            method,
+                            m,
+                            width,
+                            n,
+                            risk_mean: stats.risk_mean[0],
+                            risk_lo: stats.risk_lo[0],
+                            risk_hi: stats.risk_hi[0],
+                            seeds: slot.risks[j].len(),
+                        }
+                    });
+                    tick(label, &mut done, finished);
                 }
             }
         }
@@ -338,14 +356,19 @@ fn empty_report() -> crate::train::TrainReport {
     }
 }
 
+/// A curve's legend text.
+fn curve_label(method: Method, m: Option<u64>, width: usize, groups: usize) -> String {
+    match m {
+        Some(m) => format!("{} (m = {m}, W = {width})", method_name(method)),
+        None if groups > 1 => format!("{} (W = {width})", method_name(method)),
+        None => method_name(method),
+    }
+}
+
 fn summarise_curve(acc: Acc, plan: &Plan, c: &Config) -> CurveResult {
     let n: Vec<f64> = plan.n.iter().map(|v| *v as f64).collect();
     let stats = summarise(&n, &acc.risks, c.seed);
-    let label = match acc.m {
-        Some(m) => format!("{} (m = {m}, W = {})", method_name(acc.method), acc.width),
-        None if plan.groups.len() > 1 => format!("{} (W = {})", method_name(acc.method), acc.width),
-        None => method_name(acc.method),
-    };
+    let label = curve_label(acc.method, acc.m, acc.width, plan.groups.len());
     // C of C·n^(predicted slope) fitted to the measured means.
     let calibrated_c = plan.predicted_slope.and_then(|slope| {
         let (model, data): (Vec<f64>, Vec<f64>) = n

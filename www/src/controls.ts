@@ -38,8 +38,23 @@ function valueText(config: Config, key: string): string {
   return Array.isArray(v) ? v.join(',') : String(v);
 }
 
-export function buildControls(host: HTMLElement, specs: KeySpec[], onChange: OnChange): void {
-  for (const [key, widget] of THEORY_CONTROLS) {
+/** The experiment panel's controls. */
+export const EXPERIMENT_CONTROLS: [string, Widget][] = [
+  ['seeds', 'number'],
+  ['methods', 'list'],
+  ['width', 'list'],
+  ['depth', 'number'],
+  ['steps', 'number'],
+  ['lr', 'number'],
+  ['sigma', 'number'],
+  ['seed', 'number'],
+  ['backend', 'select'],
+];
+
+const ALL_CONTROLS = () => [...THEORY_CONTROLS, ...EXPERIMENT_CONTROLS];
+
+export function buildControls(host: HTMLElement, specs: KeySpec[], onChange: OnChange, controls: [string, Widget][] = THEORY_CONTROLS): void {
+  for (const [key, widget] of controls) {
     const spec = specs.find((s) => s.key === key);
     if (!spec) throw new Error(`no key spec for ${key}`);
     const row = document.createElement('div');
@@ -50,7 +65,11 @@ export function buildControls(host: HTMLElement, specs: KeySpec[], onChange: OnC
     let input: HTMLInputElement | HTMLSelectElement;
     if (widget === 'select') {
       const select = document.createElement('select');
-      for (let v = spec.min; v <= spec.max; v++) select.append(new Option(String(v), String(v)));
+      if (spec.choices.length > 0) {
+        for (const c of spec.choices) select.append(new Option(c, c));
+      } else {
+        for (let v = spec.min; v <= spec.max; v++) select.append(new Option(String(v), String(v)));
+      }
       input = select;
     } else {
       const box = document.createElement('input');
@@ -61,7 +80,7 @@ export function buildControls(host: HTMLElement, specs: KeySpec[], onChange: OnC
         box.min = String(spec.min_open && typeof step === 'number' ? spec.min + step : spec.min);
         box.max = String(spec.max);
       } else {
-        box.inputMode = 'numeric';
+        box.inputMode = spec.kind === 'enum-list' ? 'text' : 'numeric';
         box.spellcheck = false;
         box.setAttribute('aria-describedby', `help-${key}`);
       }
@@ -80,7 +99,8 @@ export function buildControls(host: HTMLElement, specs: KeySpec[], onChange: OnC
     if (widget === 'list') {
       const help = document.createElement('small');
       help.id = `help-${key}`;
-      help.textContent = `comma list, increasing, ${spec.min}–${spec.max}`;
+      help.textContent =
+        spec.kind === 'enum-list' ? `comma list of ${spec.choices.join(', ')}` : `comma list, increasing, ${spec.min}–${spec.max}`;
       row.append(help);
     }
     host.append(row);
@@ -88,7 +108,7 @@ export function buildControls(host: HTMLElement, specs: KeySpec[], onChange: OnC
 }
 
 export function syncControls(config: Config): void {
-  for (const [key] of THEORY_CONTROLS) {
+  for (const [key] of ALL_CONTROLS()) {
     const input = document.getElementById(`ctl-${key}`) as HTMLInputElement | null;
     if (!input) continue;
     const value = valueText(config, key);

@@ -2,12 +2,14 @@
 // rewrites it, and computes everything drawn. This file wires state, controls and panels.
 // Every string that may come from a URL reaches the DOM through textContent, never as HTML.
 
-import init, { bound_registry, bounds, key_specs, parse_fragment, probe, set_key } from '../pkg/caulk.js';
-import { buildControls, buildToggles, syncControls, syncToggles, type BoundInfo } from './controls';
+import init, { bound_registry, bounds, key_specs, parse_fragment, probe, set_key, switch_preset } from '../pkg/caulk.js';
+import { buildControls, buildToggles, EXPERIMENT_CONTROLS, syncControls, syncToggles, type BoundInfo } from './controls';
+import { ExperimentPanel } from './experiment-panel';
 import { drawTheory, timed } from './theory-panel';
 import type { BoundsReport, DeviceReport, KeySpec, Parsed } from './types';
 
 let fragment = '';
+let experiment: ExperimentPanel | null = null;
 
 function byId(id: string): HTMLElement {
   const node = document.getElementById(id);
@@ -41,7 +43,10 @@ function update(p: Parsed): void {
     syncControls(p.config);
     syncToggles(p.config);
     drawTheory(timed('bounds', () => bounds(fragment) as BoundsReport));
+    const preset = document.getElementById('ctl-preset') as HTMLSelectElement | null;
+    if (preset) preset.value = String(p.config.preset);
   });
+  experiment?.estimate();
 }
 
 const change = (key: string, value: string) => update(timed('set_key', () => set_key(fragment, key, value) as Parsed));
@@ -73,6 +78,12 @@ async function main(): Promise<void> {
   }
   buildControls(byId('controls'), key_specs() as KeySpec[], change);
   buildToggles(byId('toggles'), bound_registry() as BoundInfo[], (ids) => change('bounds', ids.join(',')));
+  const specs = key_specs() as KeySpec[];
+  buildControls(byId('exp-controls'), specs, change, EXPERIMENT_CONTROLS);
+  const presetSelect = byId('ctl-preset') as HTMLSelectElement;
+  for (const name of specs.find((s) => s.key === 'preset')?.choices ?? []) presetSelect.append(new Option(name, name));
+  presetSelect.addEventListener('change', () => update(switch_preset(fragment, presetSelect.value) as Parsed));
+  experiment = new ExperimentPanel(() => fragment);
   const first = parse_fragment(location.hash) as Parsed;
   update(first);
   window.addEventListener('hashchange', () => {

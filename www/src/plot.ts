@@ -12,6 +12,10 @@ export interface Series {
   y: (number | null)[];
   /** Extra CSS class, e.g. a shade for one of several m. */
   variant?: string;
+  /** A confidence band drawn under the line: lower and upper values at each x. */
+  band?: { lo: (number | null)[]; hi: (number | null)[] };
+  /** Draw the points as dots too (measured curves). */
+  dots?: boolean;
 }
 
 export interface PlotOptions {
@@ -70,7 +74,7 @@ const ok = (v: number | null | undefined): v is number => typeof v === 'number' 
 export function renderLogLog(host: Element, series: Series[], opt: PlotOptions): SVGSVGElement {
   const [W, H] = opt.size ?? [640, 400];
   const xs = series.flatMap((s) => s.x.filter((x, i) => ok(x) && ok(s.y[i])));
-  const ys = series.flatMap((s) => s.y.filter(ok));
+  const ys = series.flatMap((s) => [...s.y, ...(s.band?.lo ?? []), ...(s.band?.hi ?? [])].filter(ok));
   const svg = el('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', class: 'plot' });
   el('title', {}, svg).textContent = opt.title;
   host.replaceChildren(svg);
@@ -105,6 +109,16 @@ export function renderLogLog(host: Element, series: Series[], opt: PlotOptions):
   el('text', { x: -(M.top + H - M.bottom) / 2, y: 16, transform: 'rotate(-90)', 'text-anchor': 'middle', class: 'axis-label' }, axes).textContent =
     opt.yLabel;
 
+  const bands = el('g', { class: 'bands' }, svg);
+  for (const s of series.filter((t) => t.band)) {
+    const pts = s.x
+      .map((x, i) => [x, s.band!.lo[i], s.band!.hi[i]] as const)
+      .filter(([x, lo, hi]) => ok(x) && ok(lo) && ok(hi)) as [number, number, number][];
+    if (pts.length < 2) continue;
+    const upper = pts.map(([x, , hi], i) => `${i ? 'L' : 'M'}${px(x).toFixed(2)},${py(hi).toFixed(2)}`).join('');
+    const lower = [...pts].reverse().map(([x, lo]) => `L${px(x).toFixed(2)},${py(lo).toFixed(2)}`).join('');
+    el('path', { d: `${upper}${lower}Z`, class: `band series-${s.id} ${s.variant ?? ''}`.trim(), 'data-id': s.id }, bands);
+  }
   const lines = el('g', { class: 'lines' }, svg);
   for (const s of series) {
     let d = '';
@@ -120,6 +134,12 @@ export function renderLogLog(host: Element, series: Series[], opt: PlotOptions):
     });
     const path = el('path', { d, class: `series series-${s.id} ${s.variant ?? ''}`.trim(), 'data-id': s.id }, lines);
     el('title', {}, path).textContent = s.label;
+    if (s.dots) {
+      s.x.forEach((x, i) => {
+        const y = s.y[i];
+        if (ok(x) && ok(y)) el('circle', { cx: px(x).toFixed(2), cy: py(y).toFixed(2), r: 3, class: `dot series-${s.id} ${s.variant ?? ''}`.trim() }, lines);
+      });
+    }
   }
 
   const legend = el('g', { class: 'legend' }, svg);

@@ -1,0 +1,66 @@
+// End-to-end: the experiment panel runs a sweep in the worker, draws curves point by point,
+// reports fitted against predicted slopes, cancels keeping finished points, and runs again.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { useApp, openApp, screenshotPath } from './harness.mjs';
+
+const app = useApp();
+
+const state = (page) => page.getAttribute('#experiment', 'data-state');
+
+test('a small limit sweep runs to the end with curves, slopes, theory overlay and table', async () => {
+  const { page, problems } = await openApp(app.context, `${app.url}#v=1&preset=limit&seeds=2&n=64,128,256,512`);
+  await page.waitForFunction(() => /About .* runs\)\./.test(document.getElementById('exp-estimate')?.textContent ?? ''));
+  await page.click('#exp-run');
+  assert.equal(await state(page), 'running');
+  await page.waitForFunction(() => document.getElementById('experiment')?.dataset.state === 'done', null, { timeout: 120_000 });
+  assert.match(await page.textContent('#exp-status'), /^Done in .* on CPU/);
+  assert.equal(await page.locator('#exp-plot path.series[data-id="m-caulk-spline"]').count(), 1);
+  assert.equal(await page.locator('#exp-plot circle.dot').count(), 4);
+  assert.equal(await page.locator('#exp-plot path.band').count(), 1);
+  assert.equal(await page.locator('#exp-plot path[data-id="theory"]').count(), 1);
+  const summary = await page.textContent('#exp-summary');
+  assert.match(summary, /caulk-spline: fitted slope −0\.\d{3} \(95 % CI −?\d\.\d{3} to −?\d\.\d{3}\); theory −0\.500/);
+  assert.match(summary, /Theory predicts: log-log slope/);
+  assert.equal(await page.locator('#exp-table tbody tr').count(), 4);
+  await page.screenshot({ path: screenshotPath('experiment-limit-1280.png'), fullPage: true });
+  assert.deepEqual(await page.evaluate(() => window.__csp), []);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('cancel keeps the finished points, and the panel runs again afterwards', async () => {
+  // headline: points appear group by group after pre-training; the whole sweep takes tens of
+  // seconds, so the cancel lands in the middle.
+  const { page, problems } = await openApp(app.context, `${app.url}#v=1&preset=headline&seeds=4`);
+  await page.click('#exp-run');
+  await page.waitForFunction(() => document.querySelectorAll('#exp-plot circle.dot').length >= 1, null, { timeout: 60_000 });
+  await page.click('#exp-cancel');
+  assert.equal(await state(page), 'cancelled');
+  assert.match(await page.textContent('#exp-status'), /^Cancelled: [1-9]\d* finished points? kept\./);
+  assert.ok((await page.locator('#exp-plot circle.dot').count()) >= 1);
+  // A new run after the cancel works (a fresh worker).
+  await page.selectOption('#ctl-preset', 'limit');
+  await page.fill('#ctl-seeds', '2');
+  await page.press('#ctl-seeds', 'Enter');
+  await page.fill('#ctl-n', '64,128,256');
+  await page.press('#ctl-n', 'Enter');
+  await page.click('#exp-run');
+  await page.waitForFunction(() => document.getElementById('experiment')?.dataset.state === 'done', null, { timeout: 120_000 });
+  assert.equal(await page.locator('#exp-table tbody tr').count(), 3);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('switching preset resets the experiment keys and keeps the theory keys', async () => {
+  const { page } = await openApp(app.context, `${app.url}#v=1&preset=limit&alpha=0.3&d=7`);
+  await page.selectOption('#ctl-preset', 'headline');
+  await page.waitForFunction(() => location.hash.includes('preset=headline'));
+  const hash = await page.evaluate(() => location.hash);
+  assert.match(hash, /&alpha=0\.3&/);
+  assert.match(hash, /&d=7&/);
+  assert.match(hash, /&m=300,3000,30000&/);
+  assert.match(hash, /&methods=caulk-spline,caulk-adapter&/);
+  await page.close();
+});

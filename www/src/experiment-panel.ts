@@ -1,0 +1,296 @@
+// The experiment panel: estimate before running, Run / Cancel, progress with time left,
+// curves drawn point by point as the worker finishes them (mean line and 95 % band), then
+// the fitted slopes next to the theory's prediction, a calibrated bound overlay and a table.
+// The sweep runs in a Web Worker (worker.ts); Cancel terminates it and keeps every point
+// that had finished.
+
+import { renderLogLog, type Series } from './plot';
+import { signed } from './theory-panel';
+
+interface FinishedPoint {
+  label: string;
+  method: string;
+  m: number | null;
+  width: number;
+  n: number;
+  risk_mean: number | null;
+  risk_lo: number | null;
+  risk_hi: number | null;
+  seeds: number;
+}
+
+interface Progress {
+  done: number;
+  total: number;
+  point: string;
+  elapsed_s: number;
+  eta_s: number;
+  finished: FinishedPoint | null;
+}
+
+interface Curve {
+  label: string;
+  method: string;
+  m: number | null;
+  n: number[];
+  risk_mean: (number | null)[];
+  risk_lo: (number | null)[];
+  risk_hi: (number | null)[];
+  seeds_done: number[];
+  slope: number | null;
+  slope_lo: number | null;
+  slope_hi: number | null;
+  predicted_slope: number | null;
+  calibrated_c: number | null;
+  trainable: number | null;
+  flags: string[];
+  notes: string[];
+}
+
+interface Results {
+  backend: string;
+  curves: Curve[];
+  constant_risk: number | null;
+  prediction: string;
+  elapsed_ms: number;
+  cancelled: boolean;
+}
+
+interface Estimate {
+  units: number;
+  seconds: number;
+}
+
+type Reply =
+  | { type: 'progress'; id: number; event: Progress }
+  | { type: 'done'; id: number; results: Results; wall_ms: number }
+  | { type: 'estimate'; id: number; estimate: Estimate }
+  | { type: 'error'; id: number; message: string };
+
+const $ = (id: string) => {
+  const node = document.getElementById(id);
+  if (!node) throw new Error(`page is missing #${id}`);
+  return node;
+};
+
+function seconds(s: number): string {
+  return s < 60 ? `${Math.max(1, Math.round(s))} s` : `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
+}
+
+/** Shades for several m: lighter for smaller m. */
+function shades(labels: string[]): Map<string, string | undefined> {
+  const out = new Map<string, string | undefined>();
+  const byMethod = new Map<string, string[]>();
+  for (const l of labels) {
+    const method = l.split(' ')[0];
+    byMethod.set(method, [...(byMethod.get(method) ?? []), l]);
+  }
+  for (const group of byMethod.values()) {
+    group.forEach((l, i) => out.set(l, group.length > 1 ? `shade-${Math.min(3, 3 - (group.length - 1 - i))}` : undefined));
+  }
+  return out;
+}
+
+export class ExperimentPanel {
+  private worker: Worker | null = null;
+  private id = 0;
+  private points = new Map<string, FinishedPoint[]>();
+  private estimateTimer = 0;
+
+  constructor(private fragment: () => string) {
+    $('exp-run').addEventListener('click', () => this.run());
+    $('exp-cancel').addEventListener('click', () => this.cancel('Cancelled'));
+  }
+
+  private ensureWorker(): Worker {
+    if (!this.worker) {
+      this.worker = new Worker(new URL('worker.js', import.meta.url), { type: 'module' });
+      this.worker.onmessage = (e: MessageEvent<Reply>) => this.onReply(e.data);
+      this.worker.onerror = (e) => this.fail(`the worker stopped (${e.message || 'unknown error'})`);
+    }
+    return this.worker;
+  }
+
+  /** Ask for the cost of the current config (debounced). */
+  estimate(): void {
+    clearTimeout(this.estimateTimer);
+    this.estimateTimer = window.setTimeout(() => {
+      if (this.running()) return;
+      this.ensureWorker().postMessage({ type: 'estimate', id: ++this.id, fragment: this.fragment() });
+    }, 150);
+  }
+
+  private running(): boolean {
+    return $('exp-run').hasAttribute('disabled');
+  }
+
+  private setRunning(on: boolean): void {
+    $('exp-run').toggleAttribute('disabled', on);
+    $('exp-cancel').toggleAttribute('disabled', !on);
+    $('experiment').dataset.state = on ? 'running' : 'idle';
+  }
+
+  run(): void {
+    this.points.clear();
+    $('exp-summary').replaceChildren();
+    $('exp-table').replaceChildren();
+    this.draw(null);
+    this.setRunning(true);
+    $('exp-status').textContent = 'Starting…';
+    this.ensureWorker().postMessage({ type: 'run', id: ++this.id, fragment: this.fragment() });
+  }
+
+  cancel(why: string): void {
+    if (!this.running()) return;
+    this.worker?.terminate();
+    this.worker = null;
+    this.id++;
+    this.setRunning(false);
+    const kept = [...this.points.values()].reduce((a, p) => a + p.length, 0);
+    $('exp-status').textContent = `${why}: ${kept} finished point${kept === 1 ? '' : 's'} kept.`;
+    $('experiment').dataset.state = 'cancelled';
+    this.draw(null);
+  }
+
+  private fail(message: string): void {
+    this.setRunning(false);
+    this.worker?.terminate();
+    this.worker = null;
+    $('exp-status').textContent = `The run stopped: ${message}`;
+    $('experiment').dataset.state = 'error';
+  }
+
+  private onReply(r: Reply): void {
+    if (r.id !== this.id) return;
+    switch (r.type) {
+      case 'estimate':
+        $('exp-estimate').textContent = `About ${seconds(r.estimate.seconds)} on this device (${r.estimate.units} runs).`;
+        break;
+      case 'progress': {
+        const p = r.event;
+        const bar = $('exp-progress') as HTMLProgressElement;
+        bar.max = p.total;
+        bar.value = p.done;
+        $('exp-status').textContent = `${p.done} of ${p.total} runs · about ${seconds(p.eta_s)} left · ${p.point}`;
+        if (p.finished && p.finished.risk_mean !== null) {
+          const list = this.points.get(p.finished.label) ?? [];
+          list.push(p.finished);
+          this.points.set(p.finished.label, list);
+          this.draw(null);
+        }
+        break;
+      }
+      case 'done':
+        this.setRunning(false);
+        $('experiment').dataset.state = 'done';
+        $('exp-status').textContent = `Done in ${seconds(r.wall_ms / 1000)} on ${r.results.backend}.`;
+        this.draw(r.results);
+        this.summarise(r.results);
+        break;
+      case 'error':
+        if (this.running()) this.fail(r.message);
+        else $('exp-estimate').textContent = r.message;
+        break;
+    }
+  }
+
+  /** Curves from the finished points, or from the final results with the theory overlay. */
+  private draw(results: Results | null): void {
+    const series: Series[] = [];
+    const labels = results ? results.curves.map((c) => c.label) : [...this.points.keys()];
+    const shade = shades(labels);
+    const id = (method: string) => `m-${method}`;
+    if (results) {
+      for (const c of results.curves) {
+        series.push({
+          id: id(c.method),
+          label: `${c.label}  ${c.slope === null ? '' : signed(c.slope)}`,
+          x: c.n,
+          y: c.risk_mean,
+          band: { lo: c.risk_lo, hi: c.risk_hi },
+          dots: true,
+          variant: shade.get(c.label),
+        });
+      }
+      const first = results.curves.find((c) => c.calibrated_c !== null && c.predicted_slope !== null);
+      if (first) {
+        const slope = first.predicted_slope!;
+        series.push({
+          id: 'theory',
+          label: `theory ${signed(slope)}, C calibrated`,
+          x: first.n,
+          y: first.n.map((n) => first.calibrated_c! * n ** slope),
+        });
+      }
+      if (results.constant_risk !== null && first) {
+        series.push({ id: 'constant', label: 'best constant', x: [first.n[0], first.n[first.n.length - 1]], y: [results.constant_risk, results.constant_risk] });
+      }
+    } else {
+      for (const [label, pts] of this.points) {
+        const sorted = [...pts].sort((a, b) => a.n - b.n);
+        series.push({
+          id: id(sorted[0].method),
+          label,
+          x: sorted.map((p) => p.n),
+          y: sorted.map((p) => p.risk_mean),
+          band: { lo: sorted.map((p) => p.risk_lo), hi: sorted.map((p) => p.risk_hi) },
+          dots: true,
+          variant: shade.get(label),
+        });
+      }
+    }
+    const svg = renderLogLog($('exp-plot'), series, {
+      title: 'Measured excess risk against target sample size n, log-log',
+      xLabel: 'target samples n',
+      yLabel: 'excess risk on the test set',
+    });
+    svg.setAttribute('aria-describedby', 'exp-summary');
+  }
+
+  private summarise(r: Results): void {
+    const lines: string[] = [`Theory predicts: ${r.prediction}.`];
+    for (const c of r.curves) {
+      const fitted =
+        c.slope === null
+          ? 'no slope (too few points)'
+          : `fitted slope ${signed(c.slope)} (95 % CI ${c.slope_lo === null ? '?' : signed(c.slope_lo)} to ${c.slope_hi === null ? '?' : signed(c.slope_hi)})`;
+      const theory = c.predicted_slope === null ? '' : `; theory ${signed(c.predicted_slope)}`;
+      const params = c.trainable === null ? '' : `; ${c.trainable} trainable parameters`;
+      lines.push(`${c.label}: ${fitted}${theory}${params}.`);
+      for (const note of [...c.flags, ...c.notes]) lines.push(`  Note (${c.label}): ${note}.`);
+    }
+    if (r.constant_risk !== null) lines.push(`The best constant predictor has risk ${r.constant_risk.toExponential(2)} (dotted line).`);
+    $('exp-summary').replaceChildren(
+      ...lines.map((t) => {
+        const li = document.createElement('li');
+        li.textContent = t;
+        return li;
+      }),
+    );
+    const table = $('exp-table');
+    const head = document.createElement('tr');
+    for (const h of ['curve', 'n', 'mean risk', '95 % interval', 'seeds']) {
+      const th = document.createElement('th');
+      th.scope = 'col';
+      th.textContent = h;
+      head.append(th);
+    }
+    const rows = r.curves.flatMap((c) =>
+      c.n.map((n, j) => {
+        const tr = document.createElement('tr');
+        const fmt = (v: number | null) => (v === null ? '–' : v.toExponential(3));
+        for (const v of [c.label, String(n), fmt(c.risk_mean[j]), `${fmt(c.risk_lo[j])} – ${fmt(c.risk_hi[j])}`, String(c.seeds_done[j])]) {
+          const td = document.createElement('td');
+          td.textContent = v;
+          tr.append(td);
+        }
+        return tr;
+      }),
+    );
+    const thead = document.createElement('thead');
+    thead.append(head);
+    const tbody = document.createElement('tbody');
+    tbody.append(...rows);
+    table.replaceChildren(thead, tbody);
+  }
+}
