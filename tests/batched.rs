@@ -174,3 +174,43 @@ fn adam_through_the_primitives_trains_every_model_on_cpu_and_gpu() {
     let gpu = pollster::block_on(GpuBackend::new()).expect("GPU adapter (lavapipe)");
     adam_lowers_every_loss_and_keeps_frozen_segments(&gpu);
 }
+
+#[test]
+fn a_diverging_model_is_reported_and_the_others_keep_training() {
+    use caulk::train::batched::{train_batched, ModelData};
+    use caulk::train::{Cancel, TrainOpts};
+    let mut rng = Rng::new(5, Stream::Test);
+    let a = arch(1, 0, 0);
+    let (mut params, xs, mut ys) = problem(&a, &mut rng);
+    // Model 1's labels are huge: with this learning rate its loss overflows f32.
+    ys[1] = ys[1].iter().map(|v| v * 1e30).collect();
+    let data: Vec<ModelData> = (0..MODELS)
+        .map(|i| ModelData {
+            x: &xs[i],
+            y: &ys[i],
+            val: None,
+            seed: i as u64,
+        })
+        .collect();
+    let opts = TrainOpts {
+        steps: 60,
+        lr: 0.01,
+        batch: 8,
+        eval_every: 10,
+        ..TrainOpts::default()
+    };
+    let reports = pollster::block_on(train_batched(
+        &CpuBackend,
+        &a,
+        &mut params,
+        &|_| true,
+        &data,
+        &opts,
+        &Cancel::new(),
+    ))
+    .unwrap();
+    assert!(reports[1].diverged_at.is_some(), "{:?}", reports[1]);
+    assert!(reports[0].diverged_at.is_none() && reports[2].diverged_at.is_none());
+    assert!(reports[0].best_step > 0 && reports[2].best_step > 0);
+    assert!(params.iter().flatten().all(|v| v.is_finite()));
+}
