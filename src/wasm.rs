@@ -145,3 +145,11 @@ pub async fn run_experiment(
     .map_err(|e| JsError::new(&e.to_string()))?;
     to_js(&results)
 }
+
+/// The CSV of a `run_experiment` result (the same columns as `caulk run --out`).
+#[wasm_bindgen]
+pub fn results_csv(results: JsValue) -> Result<String, JsError> {
+    let r: experiment::Results = serde_wasm_bindgen::from_value(results)
+        .map_err(|e| JsError::new(&format!("results: {e}")))?;
+    Ok(r.to_csv())
+}

@@ -256,38 +256,6 @@ fn sweep(c: &Config, quiet: bool) -> Result<Results, Fail> {
     Ok(results)
 }
 
-fn csv(results: &Results) -> String {
-    let num = |v: Option<f64>| v.map_or(String::new(), |x| format!("{x}"));
-    let mut out = String::from(
-        "label,method,m,width,n,risk_mean,risk_lo,risk_hi,seeds_done,slope,slope_lo,slope_hi,predicted_slope\n",
-    );
-    for c in &results.curves {
-        let method = serde_json::to_value(c.method)
-            .ok()
-            .and_then(|v| v.as_str().map(String::from))
-            .unwrap_or_default();
-        for (j, n) in c.n.iter().enumerate() {
-            out.push_str(&format!(
-                "\"{}\",{},{},{},{},{},{},{},{},{},{},{},{}\n",
-                c.label.replace('"', "'"),
-                method,
-                c.m.map_or(String::new(), |m| m.to_string()),
-                c.width,
-                n,
-                num(c.risk_mean[j]),
-                num(c.risk_lo[j]),
-                num(c.risk_hi[j]),
-                c.seeds_done[j],
-                num(c.slope),
-                num(c.slope_lo),
-                num(c.slope_hi),
-                num(c.predicted_slope),
-            ));
-        }
-    }
-    out
-}
-
 fn run_command(c: &Config, json: bool, out: Option<&str>) -> Result<(), Fail> {
     let results = sweep(c, false)?;
     if let Some(dir) = out {
@@ -296,7 +264,7 @@ fn run_command(c: &Config, json: bool, out: Option<&str>) -> Result<(), Fail> {
             .map_err(|e| Fail(format!("cannot create {}: {e}", dir.display()), 1))?;
         for (name, text) in [
             ("results.json", to_json(&results)?),
-            ("results.csv", csv(&results)),
+            ("results.csv", results.to_csv()),
         ] {
             let path = dir.join(name);
             std::fs::write(&path, text)

@@ -195,7 +195,7 @@ fn ridges_per_row(d: usize) -> f64 {
 }
 
 /// How fast this device does the two kinds of work a sweep is made of.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, serde::Deserialize)]
 pub struct Rates {
     /// FLOP/s of the training arithmetic.
     pub flops: f64,
@@ -204,7 +204,7 @@ pub struct Rates {
 }
 
 /// The cost of a sweep before it runs.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, serde::Deserialize)]
 pub struct Estimate {
     /// Work units (data tables, pre-trainings and fits).
     pub units: usize,

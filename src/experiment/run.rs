@@ -24,7 +24,7 @@ use crate::train::methods::{fit, fit_batched, pretrain, MethodOpts, Pretrained};
 use crate::train::TrainOpts;
 
 /// One curve of the contract (`caulk run --json`), plus its diagnostics.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, serde::Deserialize)]
 pub struct CurveResult {
     /// Legend text.
     pub label: String,
@@ -67,7 +67,7 @@ pub struct CurveResult {
 }
 
 /// The result of a sweep: the contract of `caulk run --json`.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, serde::Deserialize)]
 pub struct Results {
     /// The config that ran.
     pub config: Config,
@@ -86,6 +86,43 @@ pub struct Results {
     pub elapsed_ms: f64,
     /// Whether the sweep was cancelled (the curves hold what had finished).
     pub cancelled: bool,
+}
+
+impl Results {
+    /// One CSV row per (curve, n): label, method, m, width, n, risk_mean, risk_lo, risk_hi,
+    /// seeds_done, slope, slope_lo, slope_hi, predicted_slope (empty cells for nulls).
+    pub fn to_csv(&self) -> String {
+        let results = self;
+        let num = |v: Option<f64>| v.map_or(String::new(), |x| format!("{x}"));
+        let mut out = String::from(
+        "label,method,m,width,n,risk_mean,risk_lo,risk_hi,seeds_done,slope,slope_lo,slope_hi,predicted_slope\n",
+    );
+        for c in &results.curves {
+            let method = serde_json::to_value(c.method)
+                .ok()
+                .and_then(|v| v.as_str().map(String::from))
+                .unwrap_or_default();
+            for (j, n) in c.n.iter().enumerate() {
+                out.push_str(&format!(
+                    "\"{}\",{},{},{},{},{},{},{},{},{},{},{},{}\n",
+                    c.label.replace('"', "'"),
+                    method,
+                    c.m.map_or(String::new(), |m| m.to_string()),
+                    c.width,
+                    n,
+                    num(c.risk_mean[j]),
+                    num(c.risk_lo[j]),
+                    num(c.risk_hi[j]),
+                    c.seeds_done[j],
+                    num(c.slope),
+                    num(c.slope_lo),
+                    num(c.slope_hi),
+                    num(c.predicted_slope),
+                ));
+            }
+        }
+        out
+    }
 }
 
 /// The seed of sweep seed `i`.

@@ -3,6 +3,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import { useApp, openApp, screenshotPath } from './harness.mjs';
 
 const app = useApp();
@@ -25,6 +26,26 @@ test('a small limit sweep runs to the end with curves, slopes, theory overlay an
   assert.match(summary, /Theory predicts: log-log slope/);
   assert.equal(await page.locator('#exp-table tbody tr').count(), 4);
   await page.screenshot({ path: screenshotPath('experiment-limit-1280.png'), fullPage: true });
+
+  // Exports: each produces a valid file.
+  const save = async (button) => {
+    const [dl] = await Promise.all([page.waitForEvent('download'), page.click(button)]);
+    const path = screenshotPath(dl.suggestedFilename());
+    await dl.saveAs(path);
+    return fs.readFileSync(path);
+  };
+  const json = JSON.parse((await save('#export-json')).toString());
+  assert.equal(json.curves[0].method, 'caulk-spline');
+  assert.equal(json.curves[0].risk_mean.length, 4);
+  const csv = (await save('#export-csv')).toString().trim().split('\n');
+  assert.match(csv[0], /^label,method,m,width,n,risk_mean,risk_lo,risk_hi/);
+  assert.equal(csv.length, 5);
+  const svg = (await save('#export-svg')).toString();
+  assert.match(svg, /^<svg[^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+  assert.match(svg, /stroke="rgb\(0, 114, 178\)"/);
+  const png = await save('#export-png');
+  assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  assert.ok(png.length > 5000);
   assert.deepEqual(await page.evaluate(() => window.__csp), []);
   assert.deepEqual(problems, []);
   await page.close();

@@ -6,6 +6,8 @@
 
 import { renderLogLog, type Series } from './plot';
 import { signed } from './theory-panel';
+import { copyText, download, standaloneSvg, svgToPng } from './export';
+import { results_csv } from '../pkg/caulk.js';
 
 interface FinishedPoint {
   label: string;
@@ -96,10 +98,43 @@ export class ExperimentPanel {
   private id = 0;
   private points = new Map<string, FinishedPoint[]>();
   private estimateTimer = 0;
+  private results: Results | null = null;
 
   constructor(private fragment: () => string) {
     $('exp-run').addEventListener('click', () => this.run());
     $('exp-cancel').addEventListener('click', () => this.cancel('Cancelled'));
+    const status = (t: string) => ($('export-status').textContent = t);
+    const stamp = () => `caulk-${new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-')}`;
+    const figure = () => $('exp-plot').querySelector('svg') as SVGSVGElement | null;
+    $('export-link').addEventListener('click', async () => {
+      const ok = await copyText(location.href, $('export-link-text') as HTMLInputElement);
+      status(ok ? 'Link copied.' : 'Copy the selected link.');
+    });
+    $('export-svg').addEventListener('click', () => {
+      const svg = figure();
+      if (svg) download(`${stamp()}.svg`, new Blob([standaloneSvg(svg)], { type: 'image/svg+xml' }));
+    });
+    $('export-png').addEventListener('click', async () => {
+      const svg = figure();
+      if (!svg) return;
+      try {
+        download(`${stamp()}.png`, await svgToPng(standaloneSvg(svg)));
+      } catch (e) {
+        status(`PNG export failed: ${String(e)}`);
+      }
+    });
+    $('export-json').addEventListener('click', () => {
+      if (this.results) download(`${stamp()}.json`, new Blob([JSON.stringify(this.results, null, 2)], { type: 'application/json' }));
+    });
+    $('export-csv').addEventListener('click', () => {
+      if (this.results) download(`${stamp()}.csv`, new Blob([results_csv(this.results)], { type: 'text/csv' }));
+    });
+  }
+
+  private setResults(r: Results | null): void {
+    this.results = r;
+    $('export-json').toggleAttribute('disabled', r === null);
+    $('export-csv').toggleAttribute('disabled', r === null);
   }
 
   private ensureWorker(): Worker {
@@ -131,6 +166,7 @@ export class ExperimentPanel {
   }
 
   run(): void {
+    this.setResults(null);
     this.points.clear();
     $('exp-summary').replaceChildren();
     $('exp-table').replaceChildren();
@@ -186,6 +222,7 @@ export class ExperimentPanel {
         $('exp-status').textContent = `Done in ${seconds(r.wall_ms / 1000)} on ${r.results.backend}.`;
         this.draw(r.results);
         this.summarise(r.results);
+        this.setResults(r.results);
         break;
       case 'error':
         if (this.running()) this.fail(r.message);
