@@ -2,6 +2,11 @@
 //! lavapipe driver in CI). One compute pipeline per `.wgsl` file in `shaders/`, created once
 //! when the backend is made.
 //!
+//! Submission: every dispatch is recorded into one pending command encoder; a readback
+//! submits everything before it in one go (and a submit is forced every 512 dispatches), so a
+//! training step costs no submit of its own. [`GpuBackend::counters`] counts dispatches,
+//! submits and readbacks.
+//!
 //! Errors: wgpu reports validation failures and device loss through callbacks; both are
 //! recorded and turned into `Error::Gpu` at the next `read`, never a panic.
 
@@ -69,6 +74,23 @@ impl GpuBuffer {
     }
 }
 
+/// Dispatches recorded before a submit is forced (bounds the memory held by pending work).
+const MAX_PENDING: u64 = 512;
+
+/// Work counted since the backend was made (for benchmarks: dispatches, submits and readbacks
+/// per training step).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Counters {
+    /// Compute dispatches.
+    pub dispatches: u64,
+    /// Queue submits.
+    pub submits: u64,
+    /// Buffer readbacks.
+    pub readbacks: u64,
+    /// Dispatches recorded since the last submit.
+    pending: u64,
+}
+
 /// An elementwise kernel: its pipeline and bind group layout (binding 0 a 32-byte uniform,
 /// then storage buffers in order).
 struct Kernel {
@@ -93,6 +115,10 @@ pub struct GpuBackend {
     matmul: ::wgpu::ComputePipeline,
     matmul_layout: ::wgpu::BindGroupLayout,
     kernels: Kernels,
+    /// Commands recorded since the last submit: every dispatch goes here, and one submit per
+    /// readback (or per [`MAX_PENDING`] dispatches) sends them all.
+    pending: std::cell::RefCell<Option<::wgpu::CommandEncoder>>,
+    counters: std::cell::Cell<Counters>,
     info: String,
     software: bool,
     limits: ::wgpu::Limits,
@@ -193,11 +219,69 @@ impl GpuBackend {
             matmul,
             matmul_layout,
             kernels,
+            pending: std::cell::RefCell::new(None),
+            counters: std::cell::Cell::new(Counters::default()),
             info: format!("{}: {name}", api_name(info.backend)),
             software: info.device_type == ::wgpu::DeviceType::Cpu,
             limits,
             errors,
         })
+    }
+
+    /// Work done so far.
+    pub fn counters(&self) -> Counters {
+        self.counters.get()
+    }
+
+    /// Record one dispatch of `pipeline` with `bind` into the pending encoder.
+    fn record(
+        &self,
+        label: &str,
+        pipeline: &::wgpu::ComputePipeline,
+        bind: &::wgpu::BindGroup,
+        groups: (u32, u32, u32),
+    ) {
+        {
+            let mut pending = self.pending.borrow_mut();
+            let encoder = pending.get_or_insert_with(|| {
+                self.device
+                    .create_command_encoder(&::wgpu::CommandEncoderDescriptor {
+                        label: Some("caulk"),
+                    })
+            });
+            let mut pass = encoder.begin_compute_pass(&::wgpu::ComputePassDescriptor {
+                label: Some(label),
+                timestamp_writes: None,
+            });
+            pass.set_pipeline(pipeline);
+            pass.set_bind_group(0, bind, &[]);
+            pass.dispatch_workgroups(groups.0, groups.1, groups.2);
+        }
+        let mut c = self.counters.get();
+        c.dispatches += 1;
+        c.pending += 1;
+        self.counters.set(c);
+        if c.pending >= MAX_PENDING {
+            self.submit(None);
+        }
+    }
+
+    /// Submit the pending commands, with a final copy `src` → `dst` of `size` bytes if given.
+    fn submit(&self, copy: Option<(&::wgpu::Buffer, &::wgpu::Buffer, u64)>) {
+        let mut encoder = self.pending.borrow_mut().take().unwrap_or_else(|| {
+            self.device
+                .create_command_encoder(&::wgpu::CommandEncoderDescriptor {
+                    label: Some("caulk"),
+                })
+        });
+        if let Some((src, dst, size)) = copy {
+            encoder.copy_buffer_to_buffer(src, 0, dst, 0, size);
+        }
+        self.queue.submit([encoder.finish()]);
+        let mut c = self.counters.get();
+        c.submits += 1;
+        c.pending = 0;
+        self.counters.set(c);
     }
 
     /// Whether the adapter is a software rasteriser (lavapipe, SwiftShader, WARP).
@@ -323,19 +407,7 @@ impl GpuBackend {
             layout: &k.layout,
             entries: &entries,
         });
-        let mut encoder = self
-            .device
-            .create_command_encoder(&::wgpu::CommandEncoderDescriptor { label: None });
-        {
-            let mut pass = encoder.begin_compute_pass(&::wgpu::ComputePassDescriptor {
-                label: None,
-                timestamp_writes: None,
-            });
-            pass.set_pipeline(&k.pipeline);
-            pass.set_bind_group(0, &bind, &[]);
-            pass.dispatch_workgroups(gx as u32, gy as u32, 1);
-        }
-        self.queue.submit([encoder.finish()]);
+        self.record("kernel", &k.pipeline, &bind, (gx as u32, gy as u32, 1));
         Ok(())
     }
 }
@@ -498,21 +570,12 @@ impl Backend for GpuBackend {
                 },
             ],
         });
-        let mut encoder = self
-            .device
-            .create_command_encoder(&::wgpu::CommandEncoderDescriptor {
-                label: Some("matmul"),
-            });
-        {
-            let mut pass = encoder.begin_compute_pass(&::wgpu::ComputePassDescriptor {
-                label: Some("matmul"),
-                timestamp_writes: None,
-            });
-            pass.set_pipeline(&self.matmul);
-            pass.set_bind_group(0, &bind, &[]);
-            pass.dispatch_workgroups(groups.0 as u32, groups.1 as u32, groups.2 as u32);
-        }
-        self.queue.submit([encoder.finish()]);
+        self.record(
+            "matmul",
+            &self.matmul,
+            &bind,
+            (groups.0 as u32, groups.1 as u32, groups.2 as u32),
+        );
         Ok(())
     }
 
@@ -650,13 +713,10 @@ impl Backend for GpuBackend {
             usage: ::wgpu::BufferUsages::MAP_READ | ::wgpu::BufferUsages::COPY_DST,
             mapped_at_creation: false,
         });
-        let mut encoder = self
-            .device
-            .create_command_encoder(&::wgpu::CommandEncoderDescriptor {
-                label: Some("readback"),
-            });
-        encoder.copy_buffer_to_buffer(&src.buf, 0, &staging, 0, size);
-        self.queue.submit([encoder.finish()]);
+        self.submit(Some((&src.buf, &staging, size)));
+        let mut c = self.counters.get();
+        c.readbacks += 1;
+        self.counters.set(c);
 
         let (tx, rx) = futures_channel::oneshot::channel();
         staging.map_async(::wgpu::MapMode::Read, .., move |r| {
