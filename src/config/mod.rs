@@ -76,6 +76,19 @@ pub enum Method {
     Scratch,
 }
 
+impl Method {
+    /// Every method, in SCIENCE.md order.
+    pub const ALL: [Method; 7] = [
+        Method::CaulkAdapter,
+        Method::CaulkSpline,
+        Method::Lora,
+        Method::Partial,
+        Method::LinearProbe,
+        Method::Full,
+        Method::Scratch,
+    ];
+}
+
 /// Where training runs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

@@ -71,15 +71,7 @@ pub fn defaults(preset: Preset) -> Config {
             m: vec![30_000],
             n: vec![64, 256, 1024],
             seeds: 4,
-            methods: vec![
-                Method::CaulkAdapter,
-                Method::CaulkSpline,
-                Method::Lora,
-                Method::Partial,
-                Method::LinearProbe,
-                Method::Full,
-                Method::Scratch,
-            ],
+            methods: Method::ALL.to_vec(),
             ..base
         },
     }

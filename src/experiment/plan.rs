@@ -42,15 +42,7 @@ pub fn allowed(preset: Preset) -> &'static [Method] {
     match preset {
         Preset::Limit => &[Method::CaulkSpline],
         Preset::Scratch => &[Method::Scratch],
-        Preset::Headline | Preset::Peft => &[
-            Method::CaulkAdapter,
-            Method::CaulkSpline,
-            Method::Lora,
-            Method::Partial,
-            Method::LinearProbe,
-            Method::Full,
-            Method::Scratch,
-        ],
+        Preset::Headline | Preset::Peft => &Method::ALL,
     }
 }
 

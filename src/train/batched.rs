@@ -405,30 +405,22 @@ impl<'a, B: Backend> BatchedNet<'a, B> {
 
     /// The K flat parameter vectors (a readback).
     pub async fn params(&self) -> Result<Vec<Vec<f64>>> {
-        let mut out = vec![vec![0.0; self.arch.param_count()]; self.k];
-        for s in &self.segs {
-            let stacked = self.backend.read(&s.param).await?;
-            let len = s.segment.len();
-            for (b, p) in out.iter_mut().enumerate() {
-                for (dst, v) in p[s.segment.range()]
-                    .iter_mut()
-                    .zip(&stacked[b * len..(b + 1) * len])
-                {
-                    *dst = *v as f64;
-                }
-            }
-        }
-        Ok(out)
+        self.unstack(|s| &s.param).await
     }
 
     /// The K gradient vectors of the last backward pass (a readback, for tests).
     pub async fn grads(&self) -> Result<Vec<Vec<f64>>> {
+        self.unstack(|s| &s.grad).await
+    }
+
+    /// Read one buffer of every segment and split it into K flat vectors.
+    async fn unstack(&self, pick: fn(&SegmentBuffers<B>) -> &B::Buffer) -> Result<Vec<Vec<f64>>> {
         let mut out = vec![vec![0.0; self.arch.param_count()]; self.k];
         for s in &self.segs {
-            let stacked = self.backend.read(&s.grad).await?;
+            let stacked = self.backend.read(pick(s)).await?;
             let len = s.segment.len();
-            for (b, g) in out.iter_mut().enumerate() {
-                for (dst, v) in g[s.segment.range()]
+            for (b, p) in out.iter_mut().enumerate() {
+                for (dst, v) in p[s.segment.range()]
                     .iter_mut()
                     .zip(&stacked[b * len..(b + 1) * len])
                 {
@@ -498,15 +490,7 @@ pub async fn train_batched<B: Backend>(
             "train_batched: {k} models need {k} non-empty tables of rows × {d}"
         )));
     }
-    if !(opts.lr.is_finite() && opts.lr > 0.0) || opts.steps == 0 {
-        return Err(Error::Config(crate::config::ConfigError::new(
-            "lr",
-            format!(
-                "training needs a positive learning rate and steps ≥ 1, got lr = {}, steps = {}",
-                opts.lr, opts.steps
-            ),
-        )));
-    }
+    super::check_opts(opts)?;
     let mut net = BatchedNet::new(backend, arch, params, trainable)?;
     let xs: Vec<&[f64]> = data.iter().map(|m| m.x).collect();
     let ys: Vec<&[f64]> = data.iter().map(|m| m.y).collect();

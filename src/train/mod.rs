@@ -132,15 +132,7 @@ pub fn train(
             params.len()
         )));
     }
-    if !(opts.lr.is_finite() && opts.lr > 0.0) || opts.steps == 0 {
-        return Err(Error::Config(crate::config::ConfigError::new(
-            "lr",
-            format!(
-                "training needs a positive learning rate and steps ≥ 1, got lr = {}, steps = {}",
-                opts.lr, opts.steps
-            ),
-        )));
-    }
+    check_opts(opts)?;
     let score = |p: &[f64]| match val {
         Some((vx, vy)) => mse(arch, p, vx, vy),
         None => mse(arch, p, x, y),
@@ -203,6 +195,20 @@ pub fn train(
     }
     params.copy_from_slice(&best);
     Ok(report)
+}
+
+/// A positive finite learning rate and at least one step, or an error naming `lr`.
+pub(crate) fn check_opts(opts: &TrainOpts) -> Result<()> {
+    if opts.lr.is_finite() && opts.lr > 0.0 && opts.steps > 0 {
+        return Ok(());
+    }
+    Err(Error::Config(crate::config::ConfigError::new(
+        "lr",
+        format!(
+            "training needs a positive learning rate and steps ≥ 1, got lr = {}, steps = {}",
+            opts.lr, opts.steps
+        ),
+    )))
 }
 
 /// One optimiser update of the trainable entries.
