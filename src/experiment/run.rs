@@ -257,7 +257,8 @@ pub async fn run_sweep<B: Backend>(
                 }
                 None => None,
             };
-            if m.is_none() || i == 0 {
+            // The constant predictor's risk depends on the task only: count each seed once.
+            if first == 0 {
                 let mean = test.f.iter().sum::<f64>() / test.len() as f64;
                 constant.push(
                     test.f.iter().map(|f| (f - mean).powi(2)).sum::<f64>() / test.len() as f64,
