@@ -72,7 +72,9 @@ const ok = (v: number | null | undefined): v is number => typeof v === 'number' 
 
 /** Draw `series` on log-log axes into `host`, replacing what was there. */
 export function renderLogLog(host: Element, series: Series[], opt: PlotOptions): SVGSVGElement {
-  const [W, H] = opt.size ?? [640, 400];
+  // On a narrow screen a smaller box keeps the text readable (the SVG scales to the width).
+  const narrow = host.clientWidth > 0 && host.clientWidth < 520;
+  const [W, H] = opt.size ?? (narrow ? [440, 340] : [640, 400]);
   const xs = series.flatMap((s) => s.x.filter((x, i) => ok(x) && ok(s.y[i])));
   const ys = series.flatMap((s) => [...s.y, ...(s.band?.lo ?? []), ...(s.band?.hi ?? [])].filter(ok));
   const svg = el('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', class: 'plot' });
