@@ -203,7 +203,10 @@ impl GpuBackend {
             false => name,
         };
 
-        let (matmul, matmul_layout) = matmul_pipeline(&device);
+        let Kernel {
+            pipeline: matmul,
+            layout: matmul_layout,
+        } = kernel(&device, "matmul.wgsl", &[true, true, false]);
         // read_only flags of each kernel's storage bindings 1, 2, ….
         let kernels = Kernels {
             bias_act: kernel(&device, "bias_act.wgsl", &[false, true, false]),
@@ -410,55 +413,6 @@ impl GpuBackend {
         self.record("kernel", &k.pipeline, &bind, (gx as u32, gy as u32, 1));
         Ok(())
     }
-}
-
-fn matmul_pipeline(device: &::wgpu::Device) -> (::wgpu::ComputePipeline, ::wgpu::BindGroupLayout) {
-    let storage = |binding, read_only| ::wgpu::BindGroupLayoutEntry {
-        binding,
-        visibility: ::wgpu::ShaderStages::COMPUTE,
-        ty: ::wgpu::BindingType::Buffer {
-            ty: ::wgpu::BufferBindingType::Storage { read_only },
-            has_dynamic_offset: false,
-            min_binding_size: None,
-        },
-        count: None,
-    };
-    let layout = device.create_bind_group_layout(&::wgpu::BindGroupLayoutDescriptor {
-        label: Some("matmul"),
-        entries: &[
-            ::wgpu::BindGroupLayoutEntry {
-                binding: 0,
-                visibility: ::wgpu::ShaderStages::COMPUTE,
-                ty: ::wgpu::BindingType::Buffer {
-                    ty: ::wgpu::BufferBindingType::Uniform,
-                    has_dynamic_offset: false,
-                    min_binding_size: None,
-                },
-                count: None,
-            },
-            storage(1, true),
-            storage(2, true),
-            storage(3, false),
-        ],
-    });
-    let pipeline_layout = device.create_pipeline_layout(&::wgpu::PipelineLayoutDescriptor {
-        label: Some("matmul"),
-        bind_group_layouts: &[Some(&layout)],
-        immediate_size: 0,
-    });
-    let module = device.create_shader_module(::wgpu::ShaderModuleDescriptor {
-        label: Some("matmul.wgsl"),
-        source: ::wgpu::ShaderSource::Wgsl(SHADERS[0].1.into()),
-    });
-    let pipeline = device.create_compute_pipeline(&::wgpu::ComputePipelineDescriptor {
-        label: Some("matmul"),
-        layout: Some(&pipeline_layout),
-        module: &module,
-        entry_point: Some("main"),
-        compilation_options: Default::default(),
-        cache: None,
-    });
-    (pipeline, layout)
 }
 
 /// Uniform block of `matmul.wgsl` (8 × u32 = 32 bytes).
