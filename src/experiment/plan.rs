@@ -198,7 +198,7 @@ pub struct Rates {
 /// The cost of a sweep before it runs.
 #[derive(Clone, Debug, PartialEq, Serialize, serde::Deserialize)]
 pub struct Estimate {
-    /// Work units (data tables, pre-trainings and fits).
+    /// Work units (one data table per seed, pre-trainings and fits).
     pub units: usize,
     /// Floating-point operations of training and fitting.
     pub flops: f64,
@@ -216,12 +216,13 @@ pub fn estimate(plan: &Plan, c: &Config, rates: Rates) -> Estimate {
     let mut units = 0;
     let max_n = *plan.n.last().unwrap_or(&1) as f64;
     let per_row = ridges_per_row(plan.task.d);
+    // Each seed's test set and target pool are generated once for all groups.
+    units += plan.seeds;
+    ridges += plan.seeds as f64 * (TEST_POINTS as f64 + max_n) * per_row;
     for &(m, width) in &plan.groups {
         let a = arch(c, width);
         let fwd = 2.0 * macs(&a);
         for _ in 0..plan.seeds {
-            units += 1;
-            ridges += (TEST_POINTS as f64 + max_n) * per_row;
             if let Some(m) = m.filter(|_| plan.pretrain) {
                 units += 1;
                 ridges += m as f64 * per_row;

@@ -147,6 +147,15 @@ struct Acc {
     notes: Vec<String>,
 }
 
+/// One seed's data, shared by every group of the sweep.
+struct SeedData {
+    i: usize,
+    seed: u64,
+    task: Task,
+    test: Sample,
+    pool: Sample,
+}
+
 /// What a fit gave: risk, trainable parameters, the training report of gradient methods.
 type Outcome = (f64, usize, Option<crate::train::TrainReport>);
 
@@ -199,6 +208,29 @@ pub async fn run_sweep<B: Backend>(
         layers: c.layers as usize,
         train: plan.finetune,
     };
+    // Each seed's task, test set and target pool, generated once: every group (m, width)
+    // works on the same tasks, so only pre-training differs between groups.
+    let mut data = Vec::new();
+    for i in 0..plan.seeds {
+        if cancel.is_cancelled() {
+            break;
+        }
+        let seed = run_seed(c.seed, i);
+        let task = Task::new(plan.task, seed);
+        let test = task.test();
+        let pool = task.target(max_n);
+        // The best constant predictor's risk: the variance of f° on the test set.
+        let mean = test.f.iter().sum::<f64>() / test.len() as f64;
+        constant.push(test.f.iter().map(|f| (f - mean).powi(2)).sum::<f64>() / test.len() as f64);
+        tick(format!("data seed {i}"), &mut done, None);
+        data.push(SeedData {
+            i,
+            seed,
+            task,
+            test,
+            pool,
+        });
+    }
     'groups: for &(m, width) in &plan.groups {
         let first = accs.len();
         for &method in &plan.methods {
@@ -212,33 +244,22 @@ pub async fn run_sweep<B: Backend>(
             });
         }
         let a = arch(c, width);
-        // Per seed: the task, its test set and target pool, and the pre-trained backbone.
+        // Per seed: its data and, where the preset asks for one, the pre-trained backbone.
         let mut seeds = Vec::new();
-        for i in 0..plan.seeds {
-            if cancel.is_cancelled() {
-                break 'groups;
-            }
-            let seed = run_seed(c.seed, i);
-            let task = Task::new(plan.task, seed);
-            let test = task.test();
-            let pool = task.target(max_n);
-            tick(
-                format!(
-                    "data m={} width={width} seed {i}",
-                    m.map_or("-".into(), |m| m.to_string())
-                ),
-                &mut done,
-                None,
-            );
+        for sd in &data {
+            let i = sd.i;
             let pre = match m.filter(|_| plan.pretrain) {
                 Some(m) => {
+                    if cancel.is_cancelled() {
+                        break 'groups;
+                    }
                     let opts = TrainOpts {
                         steps: pretrain_steps(m),
                         lr: PRETRAIN_LR,
                         batch: PRETRAIN_BATCH,
                         ..TrainOpts::default()
                     };
-                    let pre = pretrain(&a, &task.source(m as usize), &opts, seed, cancel);
+                    let pre = pretrain(&a, &sd.task.source(m as usize), &opts, sd.seed, cancel);
                     tick(
                         format!("pre-training m={m} width={width} seed {i}"),
                         &mut done,
@@ -257,14 +278,7 @@ pub async fn run_sweep<B: Backend>(
                 }
                 None => None,
             };
-            // The constant predictor's risk depends on the task only: count each seed once.
-            if first == 0 {
-                let mean = test.f.iter().sum::<f64>() / test.len() as f64;
-                constant.push(
-                    test.f.iter().map(|f| (f - mean).powi(2)).sum::<f64>() / test.len() as f64,
-                );
-            }
-            seeds.push((i, seed, test, pool, pre));
+            seeds.push((i, sd.seed, &sd.test, &sd.pool, pre));
         }
         // Without pre-training (`scratch`), a placeholder backbone carries the architecture.
         let placeholder = Pretrained {
@@ -283,7 +297,7 @@ pub async fn run_sweep<B: Backend>(
                         .iter()
                         .map(|s| s.4.as_ref().unwrap_or(&placeholder))
                         .collect();
-                    let tests: Vec<&Sample> = seeds.iter().map(|s| &s.2).collect();
+                    let tests: Vec<&Sample> = seeds.iter().map(|s| s.2).collect();
                     let ids: Vec<u64> = seeds.iter().map(|s| s.1).collect();
                     match fit_batched(backend, method, &pres, &targets, &tests, &mo, &ids, cancel)
                         .await
