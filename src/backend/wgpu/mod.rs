@@ -231,6 +231,16 @@ impl GpuBackend {
         })
     }
 
+    /// A uniform buffer holding `bytes` (a kernel's parameter block).
+    fn uniform(&self, bytes: &[u8]) -> ::wgpu::Buffer {
+        self.device
+            .create_buffer_init(&::wgpu::util::BufferInitDescriptor {
+                label: Some("params"),
+                contents: bytes,
+                usage: ::wgpu::BufferUsages::UNIFORM,
+            })
+    }
+
     /// Work done so far.
     pub fn counters(&self) -> Counters {
         self.counters.get()
@@ -388,13 +398,7 @@ impl GpuBackend {
                 "{threads} threads exceed the device's {max}×{max} workgroups"
             )));
         }
-        let uniform = self
-            .device
-            .create_buffer_init(&::wgpu::util::BufferInitDescriptor {
-                label: Some("params"),
-                contents: bytemuck::cast_slice(&params),
-                usage: ::wgpu::BufferUsages::UNIFORM,
-            });
+        let uniform = self.uniform(bytemuck::cast_slice(&params));
         let mut entries = vec![::wgpu::BindGroupEntry {
             binding: 0,
             resource: uniform.as_entire_binding(),
@@ -495,13 +499,7 @@ impl Backend for GpuBackend {
             accumulate: spec.accumulate as u32,
             pad: 0,
         };
-        let uniform = self
-            .device
-            .create_buffer_init(&::wgpu::util::BufferInitDescriptor {
-                label: Some("matmul params"),
-                contents: bytemuck::bytes_of(&params),
-                usage: ::wgpu::BufferUsages::UNIFORM,
-            });
+        let uniform = self.uniform(bytemuck::bytes_of(&params));
         let bind = self.device.create_bind_group(&::wgpu::BindGroupDescriptor {
             label: Some("matmul"),
             layout: &self.matmul_layout,
