@@ -107,16 +107,19 @@ pub fn estimate_experiment(fragment: &str) -> Result<JsValue, JsError> {
 }
 
 /// Run a fragment's sweep (call it from a Web Worker: the CPU path blocks between awaits),
-/// calling `on_progress(event)` after every unit; resolves to the `caulk run --json` object.
+/// calling `on_progress(event)` after every unit and `on_device(message)` if the GPU fails
+/// and the CPU takes over; resolves to the `caulk run --json` object.
 /// backend=gpu trains on WebGPU; auto and cpu on the CPU kernels (the CPU beats a software
 /// WebGPU adapter, and auto does not yet tell hardware from software in the browser).
 #[wasm_bindgen]
 pub async fn run_experiment(
     fragment: String,
     on_progress: js_sys::Function,
+    on_device: js_sys::Function,
 ) -> Result<JsValue, JsError> {
     let fragment = fragment.as_str();
     let on_progress = &on_progress;
+    let on_device = &on_device;
     let c = strict(fragment)?;
     let rates = device_rates(&clock);
     let mut report = |p: &Progress| {
@@ -125,12 +128,15 @@ pub async fn run_experiment(
             let _ = on_progress.call1(&JsValue::NULL, &event);
         }
     };
+    let mut device = |note: &str| {
+        let _ = on_device.call1(&JsValue::NULL, &JsValue::from_str(note));
+    };
     let cancel = Cancel::new();
     let results = if c.backend == BackendChoice::Gpu {
         let gpu = crate::backend::wgpu::GpuBackend::new()
             .await
             .map_err(|e| JsError::new(&format!("backend: {e}")))?;
-        run_sweep(&c, &gpu, rates, &clock, &mut report, &cancel).await
+        run_sweep(&c, &gpu, rates, &clock, &mut report, &mut device, &cancel).await
     } else {
         run_sweep(
             &c,
@@ -138,6 +144,7 @@ pub async fn run_experiment(
             rates,
             &clock,
             &mut report,
+            &mut device,
             &cancel,
         )
         .await

@@ -105,6 +105,7 @@ fn bad_input_is_one_line_naming_the_key_and_a_nonzero_exit() {
         (vec!["bounds", "--fragment"], "--fragment"),
         (vec!["bogus"], "bogus"),
         (vec!["bounds", "--nope"], "--nope"),
+        (vec!["bench", "nope"], "nope"),
         (vec![], "usage"),
     ] {
         let out = caulk(&args);

@@ -29,6 +29,7 @@ fn run(fragment: &str) -> Results {
         RATES,
         &clock,
         &mut |_: &Progress| {},
+        &mut |_: &str| {},
         &Cancel::new(),
     ))
     .unwrap()
@@ -133,6 +134,7 @@ fn cancelling_keeps_the_finished_points() {
                 stopper.cancel();
             }
         },
+        &mut |_: &str| {},
         &cancel,
     ))
     .unwrap();
@@ -154,6 +156,7 @@ fn a_method_outside_the_preset_is_an_error_naming_methods() {
         RATES,
         &clock,
         &mut |_: &Progress| {},
+        &mut |_: &str| {},
         &Cancel::new(),
     ))
     .unwrap_err()

@@ -85,3 +85,67 @@ async fn training_primitives_match_reference_on_cpu_and_webgpu() {
     let report = ops_suite(&gpu).await.expect("WebGPU primitives");
     assert_eq!(report.cases, cpu.cases);
 }
+
+/// K models trained through the fused WebGPU kernel agree with the composed CPU path on the
+/// same mini-batches (the shader compiles under the browser's WGSL rules, too).
+#[wasm_bindgen_test]
+async fn fused_webgpu_training_matches_the_cpu_path() {
+    use caulk::experiment::batching::{max_rel_diff, train_k, BatchingSetup};
+    let gpu = GpuBackend::new().await.expect("WebGPU adapter");
+    let setup = BatchingSetup {
+        steps: 40,
+        eval_every: 10,
+        n: 64,
+        val: 16,
+        ..BatchingSetup::default()
+    };
+    let clock = || 0.0;
+    let (cpu, _) = train_k(&CpuBackend, &setup, 3, &clock).await.unwrap();
+    let before = gpu.counters();
+    let (web, _) = train_k(&gpu, &setup, 3, &clock).await.unwrap();
+    let after = gpu.counters();
+    // Two f32 Adam trajectories (different summation orders) drift apart slowly; 5 % on
+    // the best loss of a 16-row validation set is far inside what a wrong gradient gives.
+    let diff = max_rel_diff(&cpu, &web);
+    assert!(diff < 5e-2, "best losses differ by {diff}");
+    for (c, w) in cpu.iter().zip(&web) {
+        // Both improved on their starting weights.
+        assert!(c.best_step > 0 && w.best_step > 0, "{c:?} vs {w:?}");
+        assert!(w.diverged_at.is_none(), "{w:?}");
+    }
+    // 40 steps in 4 train dispatches, 5 evaluations.
+    assert_eq!(after.dispatches - before.dispatches, 9);
+}
+
+/// `GPUDevice.destroy()` mid-sweep: the sweep finishes on the CPU with every point.
+#[wasm_bindgen_test]
+async fn a_destroyed_webgpu_device_mid_sweep_hands_over_to_the_cpu() {
+    use caulk::experiment::{run_sweep, Cancel, Progress, Rates};
+    let (c, _) = Config::from_fragment(
+        "v=1&preset=headline&seeds=2&m=300&n=64,128&methods=caulk-adapter&steps=40",
+    )
+    .unwrap();
+    let rates = Rates {
+        flops: 1e9,
+        ridges: 1e7,
+    };
+    let gpu = GpuBackend::new().await.expect("WebGPU adapter");
+    gpu.lose_device_after(6);
+    let mut notes = Vec::new();
+    let r = run_sweep(
+        &c,
+        &gpu,
+        rates,
+        &|| 0.0,
+        &mut |_: &Progress| {},
+        &mut |n: &str| notes.push(n.to_string()),
+        &Cancel::new(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(notes.len(), 1, "{notes:?}");
+    assert!(r.device_lost.is_some());
+    for curve in &r.curves {
+        assert_eq!(curve.seeds_done, vec![2, 2], "{}", curve.label);
+    }
+}

@@ -141,4 +141,17 @@ impl Backend for CpuBackend {
         ops::cpu::gather_rows(s, src, idx, dst);
         Ok(())
     }
+
+    fn copy(
+        &self,
+        src: &Vec<f32>,
+        src_at: usize,
+        dst: &mut Vec<f32>,
+        dst_at: usize,
+        len: usize,
+    ) -> Result<()> {
+        check::copy(src.len(), src_at, dst.len(), dst_at, len)?;
+        dst[dst_at..dst_at + len].copy_from_slice(&src[src_at..src_at + len]);
+        Ok(())
+    }
 }

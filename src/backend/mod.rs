@@ -16,6 +16,7 @@
 
 pub mod conformance;
 pub mod cpu;
+pub mod fused;
 pub mod ops;
 pub mod reference;
 pub mod wgpu;
@@ -23,6 +24,7 @@ pub mod wgpu;
 use serde::Serialize;
 
 use crate::error::{Error, Result};
+pub use fused::{FusedBuffers, FusedPlan, FusedShape};
 pub use ops::{AdamStep, Gather, Rows};
 
 /// Shape of a batched matmul C_b = op(A_b) · op(B_b), b = 0..batch.
@@ -204,6 +206,60 @@ pub trait Backend {
         idx: &Self::Buffer,
         dst: &mut Self::Buffer,
     ) -> Result<()>;
+
+    /// dst[dst_at..dst_at + len] ← src[src_at..src_at + len].
+    fn copy(
+        &self,
+        src: &Self::Buffer,
+        src_at: usize,
+        dst: &mut Self::Buffer,
+        dst_at: usize,
+        len: usize,
+    ) -> Result<()>;
+
+    /// Start the work recorded so far without waiting for it (a no-op where work runs at
+    /// once).
+    fn flush(&self) {}
+
+    /// Largest buffer, in f32 elements, that one kernel can bind.
+    fn max_buffer_len(&self) -> usize {
+        usize::MAX
+    }
+
+    /// Whether this backend runs the fused training program of [`fused`] (one kernel for
+    /// whole training steps); the others train by composing the primitives above.
+    fn has_fused(&self) -> bool {
+        false
+    }
+
+    /// Run `steps` fused training steps numbered t0 + 1 … t0 + steps; `idx` holds each
+    /// model's mini-batch rows for every step (K × steps × b, as f32).
+    fn fused_train(
+        &self,
+        plan: &FusedPlan,
+        bufs: &mut FusedBuffers<Self::Buffer>,
+        t0: usize,
+        steps: usize,
+        idx: &[f32],
+    ) -> Result<()> {
+        let _ = (plan, bufs, t0, steps, idx);
+        Err(Error::Gpu(format!(
+            "{} has no fused trainer",
+            self.describe()
+        )))
+    }
+
+    /// Drop what the backend keeps for the fused run that just ended.
+    fn fused_finish(&self) {}
+
+    /// Write each model's validation loss into `bufs.loss`.
+    fn fused_eval(&self, plan: &FusedPlan, bufs: &mut FusedBuffers<Self::Buffer>) -> Result<()> {
+        let _ = (plan, bufs);
+        Err(Error::Gpu(format!(
+            "{} has no fused trainer",
+            self.describe()
+        )))
+    }
 }
 
 /// Which device a page or CLI run computes on, and why.

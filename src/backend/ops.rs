@@ -10,6 +10,7 @@
 //! | `mse_grad` | for r < count_b: δ_b,r ← 2(o − y)/count_b, else 0; loss_b ← Σ(o − y)²/count_b |
 //! | `adam` | m ← β1 m + (1−β1) g; v ← β2 v + (1−β2) g²; p ← p − η (m/c1)/(√(v/c2) + ε) − η λ p |
 //! | `gather_rows` | dst_b,r,: ← src_b,idx_b,r,: (an index outside the source gives zeros) |
+//! | `copy` | dst[j..j+len] ← src[i..i+len] |
 
 use serde::Serialize;
 
@@ -152,6 +153,17 @@ pub mod check {
             cols: p,
         };
         s.check("adam", &[("g", g, p), ("m", m, p), ("v", v, p)])
+    }
+    /// src[src_at..+len] and dst[dst_at..+len] inside their buffers.
+    pub fn copy(src: usize, src_at: usize, dst: usize, dst_at: usize, len: usize) -> Result<()> {
+        let fits = |at: usize, have: usize| at.checked_add(len).is_some_and(|end| end <= have);
+        if fits(src_at, src) && fits(dst_at, dst) {
+            Ok(())
+        } else {
+            Err(Error::Shape(format!(
+                "copy of {len} elements from {src_at} of {src} to {dst_at} of {dst} is out of bounds"
+            )))
+        }
     }
     /// src K×src_rows×cols, idx K×rows, dst K×rows×cols.
     pub fn gather_rows(s: &Gather, src: usize, idx: usize, dst: usize) -> Result<()> {

@@ -5,7 +5,7 @@
 //! caulk bounds [--fragment '...'] [--json]   theory bounds (JSON: the contract schema)
 //! caulk device [--json]                      the GPU wgpu finds here, after a self-check
 //! caulk run [--fragment '...'] [--json] [--out DIR]   run a preset's sweep
-//! caulk bench [--json]                        each preset's default wall time (CPU)
+//! caulk bench [presets|batching] [--json]     preset wall times (CPU); the K-model table
 //! ```
 //!
 //! Every error is one line on stderr and a non-zero exit (2: bad input, 1: failure).
@@ -14,15 +14,15 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use caulk::backend::cpu::CpuBackend;
-use caulk::backend::probe_device;
 use caulk::backend::wgpu::GpuBackend;
+use caulk::backend::{probe_device, Backend};
 use caulk::config::keys::BOUND_IDS;
 use caulk::config::{parse_fragment, BackendChoice, Config, Preset};
 use caulk::experiment::{self, plan::device_rates, run_sweep, Cancel, Results};
 use caulk::theory;
 
 const USAGE: &str =
-    "usage: caulk <config|bounds|run|bench|device> [--fragment 'v=1&key=value&...'] [--json] [--out DIR]";
+    "usage: caulk <config|bounds|run|bench [presets|batching]|device> [--fragment 'v=1&key=value&...'] [--json] [--out DIR]";
 
 const HELP: &str = "caulk: Caulk Lab, headless
 
@@ -35,7 +35,12 @@ commands:
   run [--fragment F]         run the preset's sweep (seeds × n × m × method) and print
          [--json]            the curves as one JSON object {config, backend, curves, ...}
          [--out DIR]         or write DIR/results.json and DIR/results.csv
-  bench [--json]             wall time of each preset's default sweep on this CPU
+  bench [presets|batching]   presets (the default): wall time of each preset's default
+                             sweep on this CPU, next to its estimate; batching: K models
+                             trained at once, K = 1 … 256, on the GPU and the CPU side
+                             by side (model-steps/s, scaling, dispatches, submits and
+                             readbacks per step; a correctness check against the CPU)
+         [--json]            as one JSON object
   device [--json]            the native GPU (Vulkan/Metal/DX12) after a self-check,
                              or why the CPU is used
 
@@ -55,6 +60,8 @@ fn usage(msg: impl Into<String>) -> Fail {
 
 struct Args {
     command: String,
+    /// A second word (`caulk bench batching`).
+    what: Option<String>,
     fragment: Option<String>,
     json: bool,
     out: Option<String>,
@@ -62,6 +69,7 @@ struct Args {
 
 fn parse_args(mut raw: impl Iterator<Item = String>) -> Result<Option<Args>, Fail> {
     let mut command = None;
+    let mut what = None;
     let mut fragment = None;
     let mut json = false;
     let mut out = None;
@@ -88,12 +96,16 @@ fn parse_args(mut raw: impl Iterator<Item = String>) -> Result<Option<Args>, Fai
                 return Err(usage(format!("unknown option {s:?}; {USAGE}")));
             }
             s if command.is_none() => command = Some(s.to_string()),
+            s if command.as_deref() == Some("bench") && what.is_none() => {
+                what = Some(s.to_string())
+            }
             s => return Err(usage(format!("unexpected argument {s:?}; {USAGE}"))),
         }
     }
     let command = command.ok_or_else(|| usage(USAGE))?;
     Ok(Some(Args {
         command,
+        what,
         fragment,
         json,
         out,
@@ -173,7 +185,13 @@ fn run(args: Args) -> Result<(), Fail> {
             let (c, _) = load_config(args.fragment.as_deref())?;
             run_command(&c, args.json, args.out.as_deref())
         }
-        "bench" => bench_command(args.json),
+        "bench" => match args.what.as_deref() {
+            None | Some("presets") => bench_command(args.json),
+            Some("batching") => batching_command(args.json),
+            Some(other) => Err(usage(format!(
+                "unknown benchmark {other:?}; caulk bench [presets|batching]"
+            ))),
+        },
         "device" => {
             let report = pollster::block_on(probe_device(BackendChoice::Auto));
             if args.json {
@@ -238,14 +256,24 @@ fn sweep(c: &Config, quiet: bool) -> Result<Results, Fail> {
             .ok()
             .filter(|g| !g.is_software()),
     };
+    let mut on_device = |note: &str| eprintln!("\ncaulk: {note}");
     let results = match &gpu {
-        Some(g) => pollster::block_on(run_sweep(c, g, rates, &clock, &mut on_progress, &cancel)),
+        Some(g) => pollster::block_on(run_sweep(
+            c,
+            g,
+            rates,
+            &clock,
+            &mut on_progress,
+            &mut on_device,
+            &cancel,
+        )),
         None => pollster::block_on(run_sweep(
             c,
             &CpuBackend,
             rates,
             &clock,
             &mut on_progress,
+            &mut on_device,
             &cancel,
         )),
     }
@@ -352,6 +380,95 @@ fn bench_command(json: bool) -> Result<(), Fail> {
             r["wall_s"].as_f64().unwrap_or(0.0),
             r["estimated_s"].as_f64().unwrap_or(0.0),
             r["estimate_ratio"].as_f64().unwrap_or(0.0)
+        ));
+    }
+    emit(&text)
+}
+
+/// `caulk bench batching`: the K-model table on the GPU (when one opens) and the CPU.
+fn batching_command(json: bool) -> Result<(), Fail> {
+    use caulk::experiment::batching::{batching_table, max_rel_diff, train_k, Work, KS};
+    let setup = experiment::batching::BatchingSetup::default();
+    let fail = |e: caulk::Error| Fail(format!("bench failed: {e}"), 1);
+    let no_work = || Work::default();
+    let cpu = pollster::block_on(batching_table(&CpuBackend, &setup, &KS, &no_work, &clock))
+        .map_err(fail)?;
+    let gpu = pollster::block_on(GpuBackend::new()).ok();
+    let (gpu_rows, device, check) = match &gpu {
+        Some(g) => {
+            let work = || {
+                let c = g.counters();
+                Work {
+                    dispatches: c.dispatches,
+                    submits: c.submits,
+                    readbacks: c.readbacks,
+                }
+            };
+            let rows =
+                pollster::block_on(batching_table(g, &setup, &KS, &work, &clock)).map_err(fail)?;
+            let (a, _) =
+                pollster::block_on(train_k(&CpuBackend, &setup, 4, &clock)).map_err(fail)?;
+            let (b, _) = pollster::block_on(train_k(g, &setup, 4, &clock)).map_err(fail)?;
+            (
+                Some(rows),
+                g.describe(),
+                Some((max_rel_diff(&a, &b), g.is_software())),
+            )
+        }
+        None => (None, "no GPU".to_string(), None),
+    };
+    let report = serde_json::json!({
+        "bench": "batching",
+        "setup": setup,
+        "gpu": device,
+        "gpu_software": check.map(|c| c.1),
+        "gpu_vs_cpu_best_loss_max_rel_diff": check.map(|c| c.0),
+        "gpu_rows": gpu_rows,
+        "cpu_rows": cpu,
+    });
+    if json {
+        return emit(&to_json(&report)?);
+    }
+    let mut text = format!(
+        "K models trained together, {} steps each (full fine-tuning, width {}, depth {}, batch {})\nGPU: {device}\n{:>4} {:>14} {:>8} {:>14} {:>8} {:>9} {:>11} {:>9} {:>11}",
+        setup.steps,
+        setup.arch.width,
+        setup.arch.depth,
+        setup.batch,
+        "K",
+        "GPU steps/s",
+        "scaling",
+        "CPU steps/s",
+        "scaling",
+        "GPU/CPU",
+        "dispatch/st",
+        "submit/st",
+        "readback/st"
+    );
+    for (i, c) in cpu.iter().enumerate() {
+        let g = gpu_rows.as_ref().and_then(|r| r.get(i));
+        let f = |v: Option<f64>, p: usize| v.map_or("-".to_string(), |x| format!("{x:.p$}"));
+        text.push_str(&format!(
+            "\n{:>4} {:>14} {:>8} {:>14.0} {:>8.2} {:>9} {:>11} {:>9} {:>11}",
+            c.k,
+            f(g.map(|g| g.model_steps_per_s), 0),
+            f(g.map(|g| g.scaling), 2),
+            c.model_steps_per_s,
+            c.scaling,
+            f(g.map(|g| g.model_steps_per_s / c.model_steps_per_s), 2),
+            f(g.map(|g| g.dispatches_per_step), 2),
+            f(g.map(|g| g.submits_per_step), 2),
+            f(g.map(|g| g.readbacks_per_step), 2),
+        ));
+    }
+    if let Some((diff, software)) = check {
+        text.push_str(&format!(
+            "\ncheck: best validation losses of 4 models, GPU vs CPU: max relative difference {diff:.1e}{}",
+            if software {
+                " (software adapter: the rates above check correctness, not speed)"
+            } else {
+                ""
+            }
         ));
     }
     emit(&text)

@@ -5,8 +5,10 @@
 //! - [`plan`]: what a preset runs, its prediction, and the cost estimate before it starts;
 //! - [`stats`]: curve statistics (mean, intervals, slopes, flags, n_ε from data);
 //! - [`run`]: the sweep, with progress events and a cancellation token; finished points
-//!   survive cancellation and failed runs.
+//!   survive cancellation and failed runs;
+//! - [`batching`]: the K-model batching benchmark (model-steps/s, dispatches per step).
 
+pub mod batching;
 pub mod plan;
 pub mod run;
 pub mod stats;

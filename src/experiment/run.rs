@@ -13,11 +13,12 @@ use super::plan::{
 };
 use super::stats::{n_eps_from_data, summarise};
 use super::{Cancel, FinishedPoint, Progress};
+use crate::backend::cpu::CpuBackend;
 use crate::backend::Backend;
 use crate::closed_form::{KnotRule, Spline};
 use crate::config::{Config, Method, Preset};
 use crate::data::{excess_risk, Sample, Task};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::rng::{Rng, Stream};
 use crate::theory::calibrate_scale;
 use crate::train::methods::{fit, fit_batched, pretrain, MethodOpts, Pretrained};
@@ -86,6 +87,9 @@ pub struct Results {
     pub elapsed_ms: f64,
     /// Whether the sweep was cancelled (the curves hold what had finished).
     pub cancelled: bool,
+    /// What happened when the GPU failed mid-sweep and the CPU took over (null otherwise).
+    #[serde(default)]
+    pub device_lost: Option<String>,
 }
 
 impl Results {
@@ -167,13 +171,16 @@ fn is_gradient(m: Method) -> bool {
 /// Run the sweep of `c`: gradient fine-tuning of all seeds at once on `backend` (the CPU
 /// kernels or the GPU), closed forms and pre-training on the host. `rates` are the device's
 /// rates for the estimate, `clock` gives seconds (monotonic), `on_progress` is called after
-/// every work unit, `cancel` is checked between units and training steps.
+/// every work unit, `cancel` is checked between units and training steps. When the backend
+/// fails with a GPU error (a lost device), the sweep goes on on the CPU from the point that
+/// failed, calls `on_device` with a one-line explanation, and says so in the results.
 pub async fn run_sweep<B: Backend>(
     c: &Config,
     backend: &B,
     rates: Rates,
     clock: &dyn Fn() -> f64,
     on_progress: &mut dyn FnMut(&Progress),
+    on_device: &mut dyn FnMut(&str),
     cancel: &Cancel,
 ) -> Result<Results> {
     c.validate()?;
@@ -231,6 +238,8 @@ pub async fn run_sweep<B: Backend>(
             pool,
         });
     }
+    // Why the sweep left the GPU, once it has.
+    let mut lost: Option<String> = None;
     'groups: for &(m, width) in &plan.groups {
         let first = accs.len();
         for &method in &plan.methods {
@@ -299,9 +308,48 @@ pub async fn run_sweep<B: Backend>(
                         .collect();
                     let tests: Vec<&Sample> = seeds.iter().map(|s| s.2).collect();
                     let ids: Vec<u64> = seeds.iter().map(|s| s.1).collect();
-                    match fit_batched(backend, method, &pres, &targets, &tests, &mo, &ids, cancel)
-                        .await
-                    {
+                    let mut fits = match lost {
+                        None => {
+                            fit_batched(backend, method, &pres, &targets, &tests, &mo, &ids, cancel)
+                                .await
+                        }
+                        Some(_) => {
+                            fit_batched(
+                                &CpuBackend,
+                                method,
+                                &pres,
+                                &targets,
+                                &tests,
+                                &mo,
+                                &ids,
+                                cancel,
+                            )
+                            .await
+                        }
+                    };
+                    // The GPU failed (device lost, out of memory): every later fit runs on
+                    // the CPU, starting again with this point; finished points are kept.
+                    if let (None, Err(Error::Gpu(why))) = (&lost, &fits) {
+                        let note = format!(
+                            "The GPU failed at {} m={} n={n} ({why}); continuing on the CPU, finished points kept.",
+                            method_name(method),
+                            m.map_or("-".into(), |m| m.to_string())
+                        );
+                        lost = Some(note.clone());
+                        on_device(&note);
+                        fits = fit_batched(
+                            &CpuBackend,
+                            method,
+                            &pres,
+                            &targets,
+                            &tests,
+                            &mo,
+                            &ids,
+                            cancel,
+                        )
+                        .await;
+                    }
+                    match fits {
                         Ok(fits) => fits
                             .into_iter()
                             .map(|f| Ok((f.risk, f.trainable, f.report)))
@@ -387,7 +435,11 @@ pub async fn run_sweep<B: Backend>(
         .collect();
     Ok(Results {
         config: c.clone(),
-        backend: backend.describe(),
+        backend: match &lost {
+            None => backend.describe(),
+            Some(_) => format!("{} → {}", backend.describe(), CpuBackend.describe()),
+        },
+        device_lost: lost,
         curves,
         constant_risk: (!constant.is_empty())
             .then(|| constant.iter().sum::<f64>() / constant.len() as f64),

@@ -432,6 +432,93 @@ impl<'a, B: Backend> BatchedNet<'a, B> {
     }
 }
 
+/// Each model's mini-batch order: epochs reshuffled from the model's own batch stream (the
+/// same order on every backend, so the CPU and GPU paths see the same batches).
+pub(crate) struct BatchOrder {
+    rngs: Vec<crate::rng::Rng>,
+    orders: Vec<Vec<usize>>,
+    cursors: Vec<usize>,
+    /// Rows per mini-batch: the requested size capped at the smallest table.
+    pub batch: usize,
+}
+
+impl BatchOrder {
+    /// The orders of `data`'s models for mini-batches of `batch` rows.
+    pub fn new(data: &[ModelData<'_>], batch: usize) -> Self {
+        use crate::rng::{Rng, Stream};
+        let counts: Vec<usize> = data.iter().map(|m| m.y.len()).collect();
+        BatchOrder {
+            rngs: data
+                .iter()
+                .map(|m| Rng::with_index(m.seed, Stream::Batch, 2))
+                .collect(),
+            orders: counts.iter().map(|n| (0..*n).collect()).collect(),
+            batch: batch.clamp(1, counts.iter().copied().min().unwrap_or(1)),
+            cursors: counts,
+        }
+    }
+
+    /// Fill `idx` (K × batch, as f32) with every model's next mini-batch rows.
+    pub fn next(&mut self, idx: &mut [f32]) {
+        let batch = self.batch;
+        for (b, ((order, cursor), rng)) in self
+            .orders
+            .iter_mut()
+            .zip(self.cursors.iter_mut())
+            .zip(self.rngs.iter_mut())
+            .enumerate()
+        {
+            for slot in &mut idx[b * batch..(b + 1) * batch] {
+                if *cursor == order.len() {
+                    super::shuffle(order, rng);
+                    *cursor = 0;
+                }
+                *slot = order[*cursor] as f32;
+                *cursor += 1;
+            }
+        }
+    }
+}
+
+/// Record the validation losses of an evaluation at step t: a non-finite loss marks its model
+/// diverged. Returns which models improved on their best loss (the caller keeps their weights
+/// and updates `best_loss` and `best_step`).
+pub(crate) fn improvements(
+    reports: &mut [super::TrainReport],
+    losses: &[f32],
+    t: usize,
+) -> Vec<bool> {
+    reports
+        .iter_mut()
+        .zip(losses)
+        .map(|(r, l)| {
+            let l = *l as f64;
+            if r.diverged_at.is_some() {
+                return false;
+            }
+            if !l.is_finite() {
+                r.diverged_at = Some(t);
+                return false;
+            }
+            l < r.best_loss
+        })
+        .collect()
+}
+
+/// The first evaluation's reports: nothing trained yet, the starting loss kept.
+pub(crate) fn starting_reports(losses: &[f32]) -> Vec<super::TrainReport> {
+    losses
+        .iter()
+        .map(|l| super::TrainReport {
+            steps: 0,
+            best_step: 0,
+            best_loss: *l as f64,
+            diverged_at: None,
+            cancelled: false,
+        })
+        .collect()
+}
+
 /// One model's training data for [`train_batched`]: inputs (rows × d) and labels, and an
 /// optional validation split.
 pub struct ModelData<'d> {
@@ -478,7 +565,6 @@ pub async fn train_batched<B: Backend>(
     opts: &super::TrainOpts,
     cancel: &super::Cancel,
 ) -> Result<Vec<super::TrainReport>> {
-    use crate::rng::{Rng, Stream};
     let k = params.len();
     let d = arch.d;
     if data.len() != k
@@ -491,6 +577,10 @@ pub async fn train_batched<B: Backend>(
         )));
     }
     super::check_opts(opts)?;
+    if backend.has_fused() {
+        return super::fused::train_fused(backend, arch, params, trainable, data, opts, cancel)
+            .await;
+    }
     let mut net = BatchedNet::new(backend, arch, params, trainable)?;
     let xs: Vec<&[f64]> = data.iter().map(|m| m.x).collect();
     let ys: Vec<&[f64]> = data.iter().map(|m| m.y).collect();
@@ -503,33 +593,15 @@ pub async fn train_batched<B: Backend>(
     let (vy, _, _) = stack(backend, &vys, 1)?;
     let vx_flat = backend.read(&vx_table).await?;
 
-    let counts: Vec<usize> = data.iter().map(|m| m.y.len()).collect();
-    let batch = opts
-        .batch
-        .clamp(1, counts.iter().copied().min().unwrap_or(1));
+    let mut order = BatchOrder::new(data, opts.batch);
+    let batch = order.batch;
     let batch_counts = backend.upload(&vec![batch as f32; k])?;
-    let mut rngs: Vec<Rng> = data
-        .iter()
-        .map(|m| Rng::with_index(m.seed, Stream::Batch, 2))
-        .collect();
-    let mut orders: Vec<Vec<usize>> = counts.iter().map(|n| (0..*n).collect()).collect();
-    let mut cursors: Vec<usize> = counts.clone();
 
     let evaluate = |net: &BatchedNet<B>| -> Result<B::Buffer> {
         let f = net.forward(backend.upload(&vx_flat)?, v_max)?;
         Ok(net.loss(&f, &vy, &vcounts)?.1)
     };
-    let first = backend.read(&evaluate(&net)?).await?;
-    let mut reports: Vec<super::TrainReport> = first
-        .iter()
-        .map(|l| super::TrainReport {
-            steps: 0,
-            best_step: 0,
-            best_loss: *l as f64,
-            diverged_at: None,
-            cancelled: false,
-        })
-        .collect();
+    let mut reports = starting_reports(&backend.read(&evaluate(&net)?).await?);
     let mut best: Vec<Vec<f64>> = params.to_vec();
     let mut idx = vec![0.0f32; k * batch];
     for t in 1..=opts.steps {
@@ -537,16 +609,7 @@ pub async fn train_batched<B: Backend>(
             reports.iter_mut().for_each(|r| r.cancelled = true);
             break;
         }
-        for b in 0..k {
-            for r in 0..batch {
-                if cursors[b] == counts[b] {
-                    super::shuffle(&mut orders[b], &mut rngs[b]);
-                    cursors[b] = 0;
-                }
-                idx[b * batch + r] = orders[b][cursors[b]] as f32;
-                cursors[b] += 1;
-            }
-        }
+        order.next(&mut idx);
         let idx_buf = backend.upload(&idx)?;
         let bx = net.gather(&x, &idx_buf, n_max, batch, d)?;
         let by = net.gather(&y, &idx_buf, n_max, batch, 1)?;
@@ -566,19 +629,7 @@ pub async fn train_batched<B: Backend>(
             .for_each(|r| r.steps = t);
         if t % opts.eval_every.max(1) == 0 || t == opts.steps {
             let losses = backend.read(&evaluate(&net)?).await?;
-            let mut improved = false;
-            for (r, l) in reports.iter_mut().zip(&losses) {
-                let l = *l as f64;
-                if r.diverged_at.is_some() {
-                    continue;
-                }
-                if !l.is_finite() {
-                    r.diverged_at = Some(t);
-                } else if l < r.best_loss {
-                    improved = true;
-                }
-            }
-            if improved {
+            if improvements(&mut reports, &losses, t).contains(&true) {
                 let now = net.params().await?;
                 for ((r, l), (keep, p)) in reports
                     .iter_mut()

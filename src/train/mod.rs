@@ -11,9 +11,11 @@
 //! Frozen parameters are never written, so they stay bit-identical.
 //!
 //! [`methods`] maps the downstream methods onto this loop and onto the closed forms;
-//! [`batched`] runs the same algebra for K networks at once through a compute backend.
+//! [`batched`] runs the same algebra for K networks at once through a compute backend, and
+//! [`fused`] through a backend's fused training kernel (whole steps per dispatch).
 
 pub mod batched;
+pub mod fused;
 pub mod methods;
 
 use std::sync::atomic::{AtomicBool, Ordering};

@@ -56,6 +56,7 @@ interface Results {
   prediction: string;
   elapsed_ms: number;
   cancelled: boolean;
+  device_lost: string | null;
 }
 
 interface Estimate {
@@ -67,6 +68,7 @@ type Reply =
   | { type: 'progress'; id: number; event: Progress }
   | { type: 'done'; id: number; results: Results; wall_ms: number }
   | { type: 'estimate'; id: number; estimate: Estimate }
+  | { type: 'device'; id: number; message: string }
   | { type: 'error'; id: number; message: string };
 
 const $ = (id: string) => {
@@ -172,6 +174,7 @@ export class ExperimentPanel {
     $('exp-table').replaceChildren();
     this.draw(null);
     this.setRunning(true);
+    $('exp-device').hidden = true;
     $('exp-status').textContent = 'Starting…';
     this.ensureWorker().postMessage({ type: 'run', id: ++this.id, fragment: this.fragment() });
   }
@@ -216,6 +219,10 @@ export class ExperimentPanel {
         }
         break;
       }
+      case 'device':
+        $('exp-device').hidden = false;
+        $('exp-device').textContent = r.message;
+        break;
       case 'done':
         this.setRunning(false);
         $('experiment').dataset.state = 'done';

@@ -1,6 +1,7 @@
 // The experiment worker: loads the wasm module and runs sweeps off the main thread.
 // Messages in:  { type: 'run', id, fragment } | { type: 'estimate', id, fragment }
 // Messages out: { type: 'progress', id, event } | { type: 'done', id, results, wall_ms }
+//               | { type: 'device', id, message } (the GPU failed; the CPU took over)
 //               | { type: 'estimate', id, estimate } | { type: 'error', id, message }
 
 import init, { estimate_experiment, run_experiment } from '../pkg/caulk.js';
@@ -18,7 +19,11 @@ self.onmessage = async (e: MessageEvent<Request>) => {
       return;
     }
     const start = performance.now();
-    const results = await run_experiment(fragment, (event: unknown) => postMessage({ type: "progress", id, event }));
+    const results = await run_experiment(
+      fragment,
+      (event: unknown) => postMessage({ type: 'progress', id, event }),
+      (message: string) => postMessage({ type: 'device', id, message }),
+    );
     postMessage({ type: 'done', id, results, wall_ms: performance.now() - start });
   } catch (err) {
     postMessage({ type: 'error', id, message: err instanceof Error ? err.message : String(err) });

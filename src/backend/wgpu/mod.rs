@@ -15,8 +15,7 @@ mod browser;
 
 use std::sync::{Arc, Mutex};
 
-use ::wgpu::util::DeviceExt;
-
+use super::fused::{FusedBuffers, FusedPlan};
 use super::ops::{check, AdamStep, Gather, Rows};
 use super::{Backend, MatmulSpec};
 use crate::error::{Error, Result};
@@ -33,6 +32,7 @@ pub const SHADERS: &[(&str, &str)] = &[
     ("mse_grad.wgsl", include_str!("shaders/mse_grad.wgsl")),
     ("adam.wgsl", include_str!("shaders/adam.wgsl")),
     ("gather_rows.wgsl", include_str!("shaders/gather_rows.wgsl")),
+    ("train_fused.wgsl", include_str!("shaders/train_fused.wgsl")),
 ];
 
 /// The source of shader `name` (a file of [`SHADERS`]).
@@ -108,6 +108,34 @@ struct Kernels {
     gather_rows: Kernel,
 }
 
+/// The fused training kernel: group 0 (the run's buffers, bound once per run) and group 1
+/// (each dispatch's step range and mini-batch indices).
+struct FusedKernel {
+    pipeline: ::wgpu::ComputePipeline,
+    layouts: [::wgpu::BindGroupLayout; 2],
+}
+
+/// Threads per workgroup of the fused kernel: 256, or natively `CAULK_FUSED_WG` (64, 128 or
+/// 256; a tuning knob for `caulk bench batching`).
+fn fused_threads() -> u32 {
+    #[cfg(not(target_arch = "wasm32"))]
+    if let Some(wg) = std::env::var("CAULK_FUSED_WG")
+        .ok()
+        .and_then(|v| v.parse::<u32>().ok())
+        .filter(|v| [64, 128, 256].contains(v))
+    {
+        return wg;
+    }
+    256
+}
+
+/// The bind group of the run in progress, kept while its buffers and plan stay the same.
+struct FusedBinding {
+    buffers: [::wgpu::Buffer; 4],
+    words: Vec<u32>,
+    group: ::wgpu::BindGroup,
+}
+
 /// A wgpu device with the compiled kernels.
 pub struct GpuBackend {
     device: ::wgpu::Device,
@@ -115,10 +143,15 @@ pub struct GpuBackend {
     matmul: ::wgpu::ComputePipeline,
     matmul_layout: ::wgpu::BindGroupLayout,
     kernels: Kernels,
+    /// Compiled on first use (it is large, and most backends never train).
+    fused: std::cell::OnceCell<FusedKernel>,
+    fused_binding: std::cell::RefCell<Option<FusedBinding>>,
     /// Commands recorded since the last submit: every dispatch goes here, and one submit per
     /// readback (or per [`MAX_PENDING`] dispatches) sends them all.
     pending: std::cell::RefCell<Option<::wgpu::CommandEncoder>>,
     counters: std::cell::Cell<Counters>,
+    /// Fault injection: destroy the device when the dispatch count reaches this.
+    lose_at: std::cell::Cell<Option<u64>>,
     info: String,
     software: bool,
     limits: ::wgpu::Limits,
@@ -222,8 +255,11 @@ impl GpuBackend {
             matmul,
             matmul_layout,
             kernels,
+            fused: std::cell::OnceCell::new(),
+            fused_binding: std::cell::RefCell::new(None),
             pending: std::cell::RefCell::new(None),
             counters: std::cell::Cell::new(Counters::default()),
+            lose_at: std::cell::Cell::new(None),
             info: format!("{}: {name}", api_name(info.backend)),
             software: info.device_type == ::wgpu::DeviceType::Cpu,
             limits,
@@ -233,12 +269,36 @@ impl GpuBackend {
 
     /// A uniform buffer holding `bytes` (a kernel's parameter block).
     fn uniform(&self, bytes: &[u8]) -> ::wgpu::Buffer {
-        self.device
-            .create_buffer_init(&::wgpu::util::BufferInitDescriptor {
-                label: Some("params"),
-                contents: bytes,
-                usage: ::wgpu::BufferUsages::UNIFORM,
-            })
+        self.filled(
+            "params",
+            bytes,
+            ::wgpu::BufferUsages::UNIFORM | ::wgpu::BufferUsages::COPY_DST,
+        )
+    }
+
+    /// A new buffer holding `bytes` (a multiple of 4 long). Written through the queue rather
+    /// than mapped at creation: on a lost device that records an error instead of panicking.
+    fn filled(&self, label: &str, bytes: &[u8], usage: ::wgpu::BufferUsages) -> ::wgpu::Buffer {
+        let buf = self.device.create_buffer(&::wgpu::BufferDescriptor {
+            label: Some(label),
+            size: bytes.len().max(4) as u64,
+            usage,
+            mapped_at_creation: false,
+        });
+        self.queue.write_buffer(&buf, 0, bytes);
+        buf
+    }
+
+    /// Fault injection for tests and the page's fault drill: destroy the device (as a driver
+    /// reset or `GPUDevice.destroy()` would) after `dispatches` more dispatches; 0 destroys
+    /// it now. Every later operation fails with `Error::Gpu`.
+    pub fn lose_device_after(&self, dispatches: u64) {
+        if dispatches == 0 {
+            self.device.destroy();
+        } else {
+            self.lose_at
+                .set(Some(self.counters.get().dispatches + dispatches));
+        }
     }
 
     /// Work done so far.
@@ -251,32 +311,42 @@ impl GpuBackend {
         &self,
         label: &str,
         pipeline: &::wgpu::ComputePipeline,
-        bind: &::wgpu::BindGroup,
+        binds: &[&::wgpu::BindGroup],
         groups: (u32, u32, u32),
     ) {
-        {
-            let mut pending = self.pending.borrow_mut();
-            let encoder = pending.get_or_insert_with(|| {
-                self.device
-                    .create_command_encoder(&::wgpu::CommandEncoderDescriptor {
-                        label: Some("caulk"),
-                    })
-            });
+        self.encode(|encoder| {
             let mut pass = encoder.begin_compute_pass(&::wgpu::ComputePassDescriptor {
                 label: Some(label),
                 timestamp_writes: None,
             });
             pass.set_pipeline(pipeline);
-            pass.set_bind_group(0, bind, &[]);
+            for (i, bind) in binds.iter().enumerate() {
+                pass.set_bind_group(i as u32, *bind, &[]);
+            }
             pass.dispatch_workgroups(groups.0, groups.1, groups.2);
-        }
+        });
         let mut c = self.counters.get();
         c.dispatches += 1;
         c.pending += 1;
         self.counters.set(c);
+        if self.lose_at.get() == Some(c.dispatches) {
+            self.device.destroy();
+        }
         if c.pending >= MAX_PENDING {
             self.submit(None);
         }
+    }
+
+    /// Record into the pending encoder (made when there is none).
+    fn encode(&self, f: impl FnOnce(&mut ::wgpu::CommandEncoder)) {
+        let mut pending = self.pending.borrow_mut();
+        let encoder = pending.get_or_insert_with(|| {
+            self.device
+                .create_command_encoder(&::wgpu::CommandEncoderDescriptor {
+                    label: Some("caulk"),
+                })
+        });
+        f(encoder);
     }
 
     /// Submit the pending commands, with a final copy `src` → `dst` of `size` bytes if given.
@@ -346,6 +416,17 @@ fn entry(binding: u32, ty: ::wgpu::BufferBindingType) -> ::wgpu::BindGroupLayout
 /// The pipeline of shader `name` with entry point `main`, binding 0 a uniform and bindings
 /// 1… storage buffers (`read_only` per binding).
 fn kernel(device: &::wgpu::Device, name: &str, read_only: &[bool]) -> Kernel {
+    let layout = group_layout(device, name, read_only);
+    let pipeline = pipeline(device, name, &[&layout], &[]);
+    Kernel { pipeline, layout }
+}
+
+/// A bind group layout: binding 0 a uniform, bindings 1… storage (`read_only` per binding).
+fn group_layout(
+    device: &::wgpu::Device,
+    name: &str,
+    read_only: &[bool],
+) -> ::wgpu::BindGroupLayout {
     let mut entries = vec![entry(0, ::wgpu::BufferBindingType::Uniform)];
     for (i, ro) in read_only.iter().enumerate() {
         entries.push(entry(
@@ -353,28 +434,40 @@ fn kernel(device: &::wgpu::Device, name: &str, read_only: &[bool]) -> Kernel {
             ::wgpu::BufferBindingType::Storage { read_only: *ro },
         ));
     }
-    let layout = device.create_bind_group_layout(&::wgpu::BindGroupLayoutDescriptor {
+    device.create_bind_group_layout(&::wgpu::BindGroupLayoutDescriptor {
         label: Some(name),
         entries: &entries,
-    });
+    })
+}
+
+/// The compute pipeline of shader `name` (entry point `main`) over bind groups `layouts`.
+fn pipeline(
+    device: &::wgpu::Device,
+    name: &str,
+    layouts: &[&::wgpu::BindGroupLayout],
+    constants: &[(&str, f64)],
+) -> ::wgpu::ComputePipeline {
+    let layouts: Vec<Option<&::wgpu::BindGroupLayout>> = layouts.iter().map(|l| Some(*l)).collect();
     let pipeline_layout = device.create_pipeline_layout(&::wgpu::PipelineLayoutDescriptor {
         label: Some(name),
-        bind_group_layouts: &[Some(&layout)],
+        bind_group_layouts: &layouts,
         immediate_size: 0,
     });
     let module = device.create_shader_module(::wgpu::ShaderModuleDescriptor {
         label: Some(name),
         source: ::wgpu::ShaderSource::Wgsl(shader(name).into()),
     });
-    let pipeline = device.create_compute_pipeline(&::wgpu::ComputePipelineDescriptor {
+    device.create_compute_pipeline(&::wgpu::ComputePipelineDescriptor {
         label: Some(name),
         layout: Some(&pipeline_layout),
         module: &module,
         entry_point: Some("main"),
-        compilation_options: Default::default(),
+        compilation_options: ::wgpu::PipelineCompilationOptions {
+            constants,
+            ..Default::default()
+        },
         cache: None,
-    });
-    Kernel { pipeline, layout }
+    })
 }
 
 impl GpuBackend {
@@ -414,7 +507,119 @@ impl GpuBackend {
             layout: &k.layout,
             entries: &entries,
         });
-        self.record("kernel", &k.pipeline, &bind, (gx as u32, gy as u32, 1));
+        self.record("kernel", &k.pipeline, &[&bind], (gx as u32, gy as u32, 1));
+        Ok(())
+    }
+}
+
+impl GpuBackend {
+    /// The fused training kernel, compiled on first use.
+    fn fused_kernel(&self) -> &FusedKernel {
+        self.fused.get_or_init(|| {
+            let layouts = [
+                group_layout(&self.device, "train_fused", &[false, true, false, false]),
+                group_layout(&self.device, "train_fused run", &[true]),
+            ];
+            let constants = [("WG", fused_threads() as f64)];
+            let pipeline = pipeline(
+                &self.device,
+                "train_fused.wgsl",
+                &[&layouts[0], &layouts[1]],
+                &constants,
+            );
+            FusedKernel { pipeline, layouts }
+        })
+    }
+
+    /// Record one dispatch of the fused kernel (`run` = mode, t0, steps, 0) with one
+    /// workgroup per model. The run's bind group is made once and reused while its buffers
+    /// and plan stay the same; each dispatch adds only its small `run` group.
+    fn fused_dispatch(
+        &self,
+        plan: &FusedPlan,
+        bufs: &FusedBuffers<GpuBuffer>,
+        run: [u32; 4],
+        idx: &[f32],
+    ) -> Result<()> {
+        let k = plan.shape.k;
+        for (name, have, want) in [
+            ("state", bufs.state.len, k * 4 * plan.params),
+            ("data", bufs.data.len, plan.data_len),
+            ("scratch", bufs.scratch.len, k * plan.scratch),
+            ("loss", bufs.loss.len, k),
+        ] {
+            if have != want {
+                return Err(Error::Shape(format!(
+                    "fused run: {name} has {have} elements, needs {want}"
+                )));
+            }
+        }
+        let max = self.limits.max_compute_workgroups_per_dimension as usize;
+        if k > max {
+            return Err(Error::Limit(format!(
+                "{k} models exceed the device's {max} workgroups per dispatch"
+            )));
+        }
+        let kernel = self.fused_kernel();
+        let mut cache = self.fused_binding.borrow_mut();
+        let buffers = [
+            bufs.state.buf.clone(),
+            bufs.data.buf.clone(),
+            bufs.scratch.buf.clone(),
+            bufs.loss.buf.clone(),
+        ];
+        let stale = match cache.as_ref() {
+            Some(b) => b.buffers != buffers || b.words != plan.words,
+            None => true,
+        };
+        if stale {
+            let uniform = self.uniform(bytemuck::cast_slice(&plan.words));
+            let mut entries = vec![::wgpu::BindGroupEntry {
+                binding: 0,
+                resource: uniform.as_entire_binding(),
+            }];
+            for (i, b) in buffers.iter().enumerate() {
+                entries.push(::wgpu::BindGroupEntry {
+                    binding: i as u32 + 1,
+                    resource: b.as_entire_binding(),
+                });
+            }
+            let group = self.device.create_bind_group(&::wgpu::BindGroupDescriptor {
+                label: Some("train_fused"),
+                layout: &kernel.layouts[0],
+                entries: &entries,
+            });
+            *cache = Some(FusedBinding {
+                buffers,
+                words: plan.words.clone(),
+                group,
+            });
+        }
+        let Some(binding) = cache.as_ref() else {
+            return Err(Error::Gpu("fused bind group missing".into()));
+        };
+        let run_uniform = self.uniform(bytemuck::cast_slice(&run));
+        let idx = self.upload(if idx.is_empty() { &[0.0] } else { idx })?;
+        let group = self.device.create_bind_group(&::wgpu::BindGroupDescriptor {
+            label: Some("train_fused run"),
+            layout: &kernel.layouts[1],
+            entries: &[
+                ::wgpu::BindGroupEntry {
+                    binding: 0,
+                    resource: run_uniform.as_entire_binding(),
+                },
+                ::wgpu::BindGroupEntry {
+                    binding: 1,
+                    resource: idx.buf.as_entire_binding(),
+                },
+            ],
+        });
+        self.record(
+            "train_fused",
+            &kernel.pipeline,
+            &[&binding.group, &group],
+            (k as u32, 1, 1),
+        );
         Ok(())
     }
 }
@@ -449,13 +654,7 @@ impl Backend for GpuBackend {
         if data.is_empty() {
             return self.zeros(0);
         }
-        let buf = self
-            .device
-            .create_buffer_init(&::wgpu::util::BufferInitDescriptor {
-                label: None,
-                contents: bytemuck::cast_slice(data),
-                usage: STORAGE,
-            });
+        let buf = self.filled("data", bytemuck::cast_slice(data), STORAGE);
         Ok(GpuBuffer {
             buf,
             len: data.len(),
@@ -525,7 +724,7 @@ impl Backend for GpuBackend {
         self.record(
             "matmul",
             &self.matmul,
-            &bind,
+            &[&bind],
             (groups.0 as u32, groups.1 as u32, groups.2 as u32),
         );
         Ok(())
@@ -651,6 +850,73 @@ impl Backend for GpuBackend {
             &[&src.buf, &idx.buf, &dst.buf],
             s.batch * s.rows * s.cols,
         )
+    }
+
+    fn copy(
+        &self,
+        src: &GpuBuffer,
+        src_at: usize,
+        dst: &mut GpuBuffer,
+        dst_at: usize,
+        len: usize,
+    ) -> Result<()> {
+        check::copy(src.len, src_at, dst.len, dst_at, len)?;
+        if len > 0 {
+            self.encode(|e| {
+                e.copy_buffer_to_buffer(
+                    &src.buf,
+                    (src_at * 4) as u64,
+                    &dst.buf,
+                    (dst_at * 4) as u64,
+                    (len * 4) as u64,
+                )
+            });
+        }
+        Ok(())
+    }
+
+    fn max_buffer_len(&self) -> usize {
+        (self
+            .limits
+            .max_storage_buffer_binding_size
+            .min(self.limits.max_buffer_size)
+            / 4) as usize
+    }
+
+    fn has_fused(&self) -> bool {
+        true
+    }
+
+    fn flush(&self) {
+        if self.pending.borrow().is_some() {
+            self.submit(None);
+        }
+    }
+
+    fn fused_train(
+        &self,
+        plan: &FusedPlan,
+        bufs: &mut FusedBuffers<GpuBuffer>,
+        t0: usize,
+        steps: usize,
+        idx: &[f32],
+    ) -> Result<()> {
+        let want = plan.shape.k * steps * plan.shape.batch;
+        if idx.len() != want || steps == 0 {
+            return Err(Error::Shape(format!(
+                "fused train: {steps} steps need {want} batch indices, got {}",
+                idx.len()
+            )));
+        }
+        self.fused_dispatch(plan, bufs, [0, t0 as u32, steps as u32, 0], idx)
+    }
+
+    fn fused_eval(&self, plan: &FusedPlan, bufs: &mut FusedBuffers<GpuBuffer>) -> Result<()> {
+        self.fused_dispatch(plan, bufs, [1, 0, 0, 0], &[])
+    }
+
+    fn fused_finish(&self) {
+        self.fused_binding.borrow_mut().take();
     }
 
     async fn read(&self, src: &GpuBuffer) -> Result<Vec<f32>> {

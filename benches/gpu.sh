@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# GPU checks for a machine with a real GPU (CI has none; lavapipe runs them too, slowly):
+# the K-model batching table and the GPU-vs-CPU agreement of the `headline` and `limit`
+# presets. Writes JSON files into OUT and prints a summary.
+#
+# usage: benches/gpu.sh [OUT]      (CAULK=path/to/caulk, default target/release/caulk)
+set -uo pipefail
+out=${1:-bench-out}
+bin=${CAULK:-target/release/caulk}
+mkdir -p "$out"
+"$bin" device --json | tee "$out/device.json"
+"$bin" bench batching --json > "$out/batching.json" || echo "batching bench failed"
+python3 - "$out/batching.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+print("GPU:", r["gpu"], "| GPU vs CPU best-loss max rel diff:", r["gpu_vs_cpu_best_loss_max_rel_diff"])
+print(f"{'K':>4} {'GPU model-steps/s':>18} {'scaling':>8} {'CPU model-steps/s':>18} {'GPU/CPU':>8} {'disp/step':>9} {'sub/step':>8} {'rb/step':>8}")
+for g, c in zip(r["gpu_rows"] or [], r["cpu_rows"]):
+    print(f"{g['k']:>4} {g['model_steps_per_s']:>18.0f} {g['scaling']:>8.2f} {c['model_steps_per_s']:>18.0f} "
+          f"{g['model_steps_per_s'] / c['model_steps_per_s']:>8.2f} {g['dispatches_per_step']:>9.2f} "
+          f"{g['submits_per_step']:>8.2f} {g['readbacks_per_step']:>8.2f}")
+PY
+for preset in headline limit; do
+  for backend in cpu gpu; do
+    "$bin" run --fragment "v=1&preset=$preset&backend=$backend" --json > "$out/$preset-$backend.json" \
+      || echo "$preset on $backend failed"
+  done
+  python3 "$(dirname "$0")/compare-runs.py" "$out/$preset-cpu.json" "$out/$preset-gpu.json" \
+    > "$out/$preset-agree.json"
+  python3 -c "import json,sys; r=json.load(open(sys.argv[1])); print(sys.argv[2], 'agree:', r['agree'], 'points:', r['points'], 'cpu ms:', r['a']['elapsed_ms'], 'gpu ms:', r['b']['elapsed_ms'], 'slopes:', [(s['curve'], round(s['a'],4), round(s['b'],4)) for s in r['slopes']], 'misses:', r['misses'][:5])" "$out/$preset-agree.json" "$preset"
+done

@@ -1,0 +1,366 @@
+//! The fused training kernel (one workgroup per model, whole steps per dispatch) on the GPU
+//! (Vulkan; lavapipe in CI): its gradients equal the f64 reference network's for every
+//! segment and architecture, frozen segments are skipped and never move, training through
+//! it matches the composed CPU path on the same mini-batches, and a run costs at most one
+//! dispatch per step and one readback per evaluation point.
+#![cfg(not(target_arch = "wasm32"))]
+
+use caulk::backend::cpu::CpuBackend;
+use caulk::backend::wgpu::GpuBackend;
+use caulk::backend::{Backend, FusedBuffers, FusedPlan, FusedShape};
+use caulk::model::{Arch, Role};
+use caulk::rng::{Rng, Stream};
+use caulk::train::batched::{train_batched, ModelData};
+use caulk::train::{Cancel, TrainOpts};
+
+const MODELS: usize = 3;
+const ROWS: usize = 11;
+
+fn gpu() -> GpuBackend {
+    pollster::block_on(GpuBackend::new()).expect("GPU adapter (lavapipe)")
+}
+
+fn arch(k: usize, adapter_width: usize, lora_rank: usize) -> Arch {
+    Arch {
+        d: 3,
+        width: 7,
+        depth: 2,
+        k,
+        head_width: 5,
+        adapter_width,
+        lora_rank,
+    }
+}
+
+/// Which segments train.
+type Trains = Box<dyn Fn(Role) -> bool>;
+
+/// Per model: parameters (zeros perturbed so every gradient is alive), inputs, labels.
+type Problem = (Vec<Vec<f64>>, Vec<Vec<f64>>, Vec<Vec<f64>>);
+
+fn problem(a: &Arch, rows: usize, rng: &mut Rng) -> Problem {
+    let params = (0..MODELS)
+        .map(|_| {
+            a.init(rng)
+                .into_iter()
+                .map(|v| if v == 0.0 { 0.3 * rng.normal() } else { v })
+                .collect()
+        })
+        .collect();
+    let xs = (0..MODELS)
+        .map(|_| (0..rows * a.d).map(|_| rng.uniform()).collect())
+        .collect();
+    let ys = (0..MODELS)
+        .map(|_| (0..rows).map(|_| rng.normal()).collect())
+        .collect();
+    (params, xs, ys)
+}
+
+/// One fused step with lr = 0 on all ROWS rows of each model: returns each model's
+/// parameters, gradients (from the state buffer) and validation loss.
+fn one_step(
+    gpu: &GpuBackend,
+    a: &Arch,
+    trains: &dyn Fn(Role) -> bool,
+    (params, xs, ys): &Problem,
+) -> (Vec<Vec<f32>>, Vec<Vec<f32>>, Vec<f32>) {
+    let plan = FusedPlan::new(
+        a,
+        trains,
+        FusedShape {
+            k: MODELS,
+            batch: ROWS,
+            n_max: ROWS,
+            v_max: ROWS,
+            lr: 0.0,
+            weight_decay: 0.0,
+            steps: 10,
+        },
+    )
+    .unwrap();
+    let tables: Vec<(&[f64], &[f64])> = xs
+        .iter()
+        .zip(ys)
+        .map(|(x, y)| (x.as_slice(), y.as_slice()))
+        .collect();
+    let mut bufs = FusedBuffers {
+        state: gpu.upload(&plan.state(params).unwrap()).unwrap(),
+        data: gpu.upload(&plan.data(&tables, &tables).unwrap()).unwrap(),
+        scratch: gpu.zeros(MODELS * plan.scratch).unwrap(),
+        loss: gpu.zeros(MODELS).unwrap(),
+    };
+    let idx: Vec<f32> = (0..MODELS)
+        .flat_map(|_| (0..ROWS).map(|r| r as f32))
+        .collect();
+    gpu.fused_train(&plan, &mut bufs, 0, 1, &idx).unwrap();
+    gpu.fused_eval(&plan, &mut bufs).unwrap();
+    let state = pollster::block_on(gpu.read(&bufs.state)).unwrap();
+    let loss = pollster::block_on(gpu.read(&bufs.loss)).unwrap();
+    let p = plan.params;
+    let part = |i: usize| {
+        (0..MODELS)
+            .map(|m| state[m * 4 * p + i * p..m * 4 * p + (i + 1) * p].to_vec())
+            .collect::<Vec<_>>()
+    };
+    (part(0), part(1), loss)
+}
+
+#[test]
+fn fused_gradients_and_losses_match_the_f64_network() {
+    let gpu = gpu();
+    let mut rng = Rng::new(3, Stream::Test);
+    for (aw, r) in [(0, 0), (3, 0), (0, 2), (3, 2)] {
+        for k in [1, 2] {
+            let a = arch(k, aw, r);
+            let pb = problem(&a, ROWS, &mut rng);
+            let (_, grads, losses) = one_step(&gpu, &a, &|_| true, &pb);
+            for m in 0..MODELS {
+                let cache = a.forward(&pb.0[m], &pb.1[m]);
+                let (want_loss, want) = a.loss_and_grad(&pb.0[m], &cache, &pb.2[m]);
+                let got = losses[m] as f64;
+                assert!(
+                    (got - want_loss).abs() < 1e-4 * want_loss.max(1.0),
+                    "loss of model {m} (adapter {aw}, rank {r}): {got} vs {want_loss}"
+                );
+                for s in a.segments() {
+                    for j in s.range() {
+                        let (g, w) = (grads[m][j] as f64, want[j]);
+                        assert!(
+                            (g - w).abs() <= 1e-4 + 2e-3 * w.abs(),
+                            "{:?}[{}] model {m} (adapter {aw}, rank {r}, k {k}): {g} vs {w}",
+                            s.role,
+                            j - s.offset
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn fused_steps_skip_frozen_segments_and_never_move_them() {
+    let gpu = gpu();
+    let mut rng = Rng::new(6, Stream::Test);
+    // Adapter-only (backward stops at the features); LoRA on the last layers only; the
+    // top extractor layer (partial fine-tuning).
+    let cases: Vec<(Arch, Trains)> = vec![
+        (
+            arch(1, 4, 0),
+            Box::new(|r| matches!(r, Role::AdapterV | Role::AdapterC | Role::AdapterU)),
+        ),
+        (
+            arch(1, 0, 2),
+            Box::new(|r| matches!(r, Role::LoraA(1) | Role::LoraB(1) | Role::LoraB(2))),
+        ),
+        (
+            arch(2, 0, 0),
+            Box::new(|r| {
+                matches!(
+                    r,
+                    Role::ExtractorWeight(2) | Role::ExtractorBias(2) | Role::HeadBias(1)
+                )
+            }),
+        ),
+    ];
+    for (a, trains) in &cases {
+        let pb = problem(a, ROWS, &mut rng);
+        let (params, grads, _) = one_step(&gpu, a, trains.as_ref(), &pb);
+        for m in 0..MODELS {
+            let cache = a.forward(&pb.0[m], &pb.1[m]);
+            let (_, want) = a.loss_and_grad(&pb.0[m], &cache, &pb.2[m]);
+            for s in a.segments() {
+                for j in s.range() {
+                    let g = grads[m][j] as f64;
+                    if trains(s.role) {
+                        assert!(
+                            (g - want[j]).abs() <= 1e-4 + 2e-3 * want[j].abs(),
+                            "{:?} model {m}: {g} vs {}",
+                            s.role,
+                            want[j]
+                        );
+                    } else {
+                        assert_eq!(g, 0.0, "{:?} of model {m} got a gradient", s.role);
+                        assert_eq!(params[m][j], pb.0[m][j] as f32, "{:?} moved", s.role);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// K models of different sizes with validation splits, trained by `backend`.
+fn train_on<B: Backend>(
+    backend: &B,
+    a: &Arch,
+    trains: &dyn Fn(Role) -> bool,
+    opts: &TrainOpts,
+) -> (Vec<Vec<f64>>, Vec<caulk::train::TrainReport>) {
+    let mut rng = Rng::new(8, Stream::Test);
+    let (mut params, xs, ys) = problem(a, 40, &mut rng);
+    let (vxs, vys) = {
+        let (_, x, y) = problem(a, 9, &mut rng);
+        (x, y)
+    };
+    // Model m uses the first 40 − 7m rows: different n, one padded batch.
+    let data: Vec<ModelData> = (0..MODELS)
+        .map(|m| {
+            let n = 40 - 7 * m;
+            ModelData {
+                x: &xs[m][..n * a.d],
+                y: &ys[m][..n],
+                val: Some((&vxs[m], &vys[m])),
+                seed: 100 + m as u64,
+            }
+        })
+        .collect();
+    let reports = pollster::block_on(train_batched(
+        backend,
+        a,
+        &mut params,
+        trains,
+        &data,
+        opts,
+        &Cancel::new(),
+    ))
+    .unwrap();
+    (params, reports)
+}
+
+#[test]
+fn fused_training_on_the_gpu_matches_the_composed_cpu_path() {
+    let gpu = gpu();
+    let opts = TrainOpts {
+        steps: 40,
+        lr: 0.01,
+        batch: 8,
+        weight_decay: 1e-3,
+        eval_every: 10,
+        ..TrainOpts::default()
+    };
+    for (a, trains) in [
+        (
+            arch(1, 4, 0),
+            Box::new(|r: Role| !matches!(r, Role::ExtractorWeight(_) | Role::ExtractorBias(_)))
+                as Trains,
+        ),
+        (arch(2, 0, 2), Box::new(|_| true)),
+    ] {
+        let (cpu_params, cpu_reports) = train_on(&CpuBackend, &a, trains.as_ref(), &opts);
+        let before = gpu.counters();
+        let (gpu_params, gpu_reports) = train_on(&gpu, &a, trains.as_ref(), &opts);
+        let after = gpu.counters();
+        for (c, g) in cpu_reports.iter().zip(&gpu_reports) {
+            assert_eq!(c.best_step, g.best_step, "{c:?} vs {g:?}");
+            assert_eq!(c.steps, g.steps);
+            assert!(
+                (c.best_loss - g.best_loss).abs() <= 1e-3 * c.best_loss.max(1e-3),
+                "{c:?} vs {g:?}"
+            );
+        }
+        for (c, g) in cpu_params.iter().flatten().zip(gpu_params.iter().flatten()) {
+            assert!((c - g).abs() <= 1e-3 + 1e-3 * c.abs(), "{c} vs {g}");
+        }
+        // 40 steps, evaluations at 0, 10, 20, 30, 40: one train and one eval dispatch per
+        // 10 steps, one readback per evaluation and one for the kept weights.
+        let dispatches = after.dispatches - before.dispatches;
+        let readbacks = after.readbacks - before.readbacks;
+        assert_eq!(dispatches, 4 + 5, "dispatches");
+        assert_eq!(readbacks, 5 + 1, "readbacks");
+        assert!(after.submits - before.submits <= dispatches + readbacks);
+    }
+}
+
+#[test]
+fn a_diverging_model_on_the_gpu_is_reported_and_the_others_keep_training() {
+    let gpu = gpu();
+    let mut rng = Rng::new(5, Stream::Test);
+    let a = arch(1, 0, 0);
+    let (mut params, xs, mut ys) = problem(&a, ROWS, &mut rng);
+    ys[1] = ys[1].iter().map(|v| v * 1e30).collect();
+    let data: Vec<ModelData> = (0..MODELS)
+        .map(|i| ModelData {
+            x: &xs[i],
+            y: &ys[i],
+            val: None,
+            seed: i as u64,
+        })
+        .collect();
+    let opts = TrainOpts {
+        steps: 60,
+        lr: 0.01,
+        batch: 8,
+        eval_every: 10,
+        ..TrainOpts::default()
+    };
+    let reports = pollster::block_on(train_batched(
+        &gpu,
+        &a,
+        &mut params,
+        &|_| true,
+        &data,
+        &opts,
+        &Cancel::new(),
+    ))
+    .unwrap();
+    assert!(reports[1].diverged_at.is_some(), "{:?}", reports[1]);
+    assert!(reports[0].diverged_at.is_none() && reports[2].diverged_at.is_none());
+    assert!(reports[0].best_step > 0 && reports[2].best_step > 0);
+    assert!(params.iter().flatten().all(|v| v.is_finite()));
+}
+
+#[test]
+fn a_lost_gpu_mid_sweep_hands_the_rest_to_the_cpu_and_keeps_every_point() {
+    use caulk::config::Config;
+    use caulk::experiment::{run_sweep, Progress, Rates};
+    let (c, _) = Config::from_fragment(
+        "v=1&preset=headline&seeds=2&m=300&n=64,128,256&methods=caulk-adapter&steps=60",
+    )
+    .unwrap();
+    let rates = Rates {
+        flops: 1e9,
+        ridges: 1e7,
+    };
+    let clock = || 0.0;
+    let cpu = pollster::block_on(run_sweep(
+        &c,
+        &CpuBackend,
+        rates,
+        &clock,
+        &mut |_: &Progress| {},
+        &mut |_: &str| {},
+        &Cancel::new(),
+    ))
+    .unwrap();
+    let gpu = gpu();
+    // Each point is one train and one eval dispatch per evaluation interval: the device goes
+    // during the second point.
+    gpu.lose_device_after(12);
+    let mut notes = Vec::new();
+    let r = pollster::block_on(run_sweep(
+        &c,
+        &gpu,
+        rates,
+        &clock,
+        &mut |_: &Progress| {},
+        &mut |n: &str| notes.push(n.to_string()),
+        &Cancel::new(),
+    ))
+    .unwrap();
+    assert_eq!(notes.len(), 1, "{notes:?}");
+    assert!(notes[0].contains("continuing on the CPU"), "{}", notes[0]);
+    assert_eq!(r.device_lost.as_deref(), Some(notes[0].as_str()));
+    assert!(r.backend.contains('→'), "{}", r.backend);
+    assert_eq!(r.curves.len(), cpu.curves.len());
+    for (g, c) in r.curves.iter().zip(&cpu.curves) {
+        assert_eq!(
+            g.seeds_done, c.seeds_done,
+            "{}: every seed of every point",
+            g.label
+        );
+        for (a, b) in g.risk_mean.iter().zip(&c.risk_mean) {
+            let (a, b) = (a.unwrap(), b.unwrap());
+            assert!((a - b).abs() <= 0.02 * b, "{}: {a} vs {b}", g.label);
+        }
+    }
+}
