@@ -109,8 +109,8 @@ pub fn estimate_experiment(fragment: &str) -> Result<JsValue, JsError> {
 /// Run a fragment's sweep (call it from a Web Worker: the CPU path blocks between awaits),
 /// calling `on_progress(event)` after every unit and `on_device(message)` if the GPU fails
 /// and the CPU takes over; resolves to the `caulk run --json` object.
-/// backend=gpu trains on WebGPU; auto and cpu on the CPU kernels (the CPU beats a software
-/// WebGPU adapter, and auto does not yet tell hardware from software in the browser).
+/// backend=gpu trains on WebGPU, auto on WebGPU when the adapter is hardware, otherwise on
+/// the CPU kernels.
 #[wasm_bindgen]
 pub async fn run_experiment(
     fragment: String,
@@ -132,11 +132,22 @@ pub async fn run_experiment(
         let _ = on_device.call1(&JsValue::NULL, &JsValue::from_str(note));
     };
     let cancel = Cancel::new();
-    let results = if c.backend == BackendChoice::Gpu {
-        let gpu = crate::backend::wgpu::GpuBackend::new()
+    // gpu insists on WebGPU; auto takes it when the adapter is hardware (a software fallback
+    // adapter such as SwiftShader is slower than the wasm CPU kernels).
+    let gpu = match c.backend {
+        BackendChoice::Gpu => Some(
+            crate::backend::wgpu::GpuBackend::new()
+                .await
+                .map_err(|e| JsError::new(&format!("backend: {e}")))?,
+        ),
+        BackendChoice::Auto => crate::backend::wgpu::GpuBackend::new()
             .await
-            .map_err(|e| JsError::new(&format!("backend: {e}")))?;
-        run_sweep(&c, &gpu, rates, &clock, &mut report, &mut device, &cancel).await
+            .ok()
+            .filter(|g| !g.is_software()),
+        BackendChoice::Cpu => None,
+    };
+    let results = if let Some(gpu) = &gpu {
+        run_sweep(&c, gpu, rates, &clock, &mut report, &mut device, &cancel).await
     } else {
         run_sweep(
             &c,
@@ -159,4 +170,46 @@ pub fn results_csv(results: JsValue) -> Result<String, JsError> {
     let r: experiment::Results = serde_wasm_bindgen::from_value(results)
         .map_err(|e| JsError::new(&format!("results: {e}")))?;
     Ok(r.to_csv())
+}
+
+/// The K-model batching table (`caulk bench batching`) in this browser: `backend` "gpu"
+/// (WebGPU) or "cpu", for each K of `ks`; resolves to `{device, rows, check}` where `check`
+/// is the largest relative difference of 4 models' best losses against the CPU path.
+#[wasm_bindgen]
+pub async fn batching_bench(backend: String, ks: Vec<u32>) -> Result<JsValue, JsError> {
+    use crate::backend::Backend;
+    use crate::experiment::batching::{batching_table, max_rel_diff, train_k, BatchingSetup, Work};
+    let err = |e: crate::Error| JsError::new(&e.to_string());
+    let setup = BatchingSetup::default();
+    let ks: Vec<usize> = ks.into_iter().map(|k| k.clamp(1, 1024) as usize).collect();
+    let cpu = crate::backend::cpu::CpuBackend;
+    if backend == "gpu" {
+        let gpu = crate::backend::wgpu::GpuBackend::new()
+            .await
+            .map_err(|e| JsError::new(&format!("backend: {e}")))?;
+        let work = || {
+            let c = gpu.counters();
+            Work {
+                dispatches: c.dispatches,
+                submits: c.submits,
+                readbacks: c.readbacks,
+            }
+        };
+        let rows = batching_table(&gpu, &setup, &ks, &work, &clock)
+            .await
+            .map_err(err)?;
+        let (a, _) = train_k(&cpu, &setup, 4, &clock).await.map_err(err)?;
+        let (b, _) = train_k(&gpu, &setup, 4, &clock).await.map_err(err)?;
+        to_js(&serde_json::json!({
+            "device": gpu.describe(),
+            "software": gpu.is_software(),
+            "rows": rows,
+            "check": max_rel_diff(&a, &b),
+        }))
+    } else {
+        let rows = batching_table(&cpu, &setup, &ks, &Work::default, &clock)
+            .await
+            .map_err(err)?;
+        to_js(&serde_json::json!({ "device": cpu.describe(), "rows": rows }))
+    }
 }

@@ -14,7 +14,7 @@ interface Reply {
 const worker = new Worker(new URL('worker.js', import.meta.url), { type: 'module' });
 let next = 0;
 
-function ask(type: 'run' | 'estimate', fragment: string): Promise<Reply> {
+function ask(type: 'run' | 'estimate' | 'batching', fragment: string, extra: object = {}): Promise<Reply> {
   const id = ++next;
   const firstProgressAt: number[] = [];
   const start = performance.now();
@@ -30,15 +30,23 @@ function ask(type: 'run' | 'estimate', fragment: string): Promise<Reply> {
       else resolve({ ...e.data, first_progress_ms: firstProgressAt[0] } as Reply);
     };
     worker.addEventListener('message', onMessage);
-    worker.postMessage({ type, id, fragment });
+    worker.postMessage({ type, id, fragment, ...extra });
   });
 }
 
 declare global {
   interface Window {
-    caulkBench: { run: (f: string) => Promise<Reply>; estimate: (f: string) => Promise<Reply> };
+    caulkBench: {
+      run: (f: string) => Promise<Reply>;
+      estimate: (f: string) => Promise<Reply>;
+      batching: (backend: string, ks: number[]) => Promise<Reply>;
+    };
   }
 }
 
-window.caulkBench = { run: (f) => ask('run', f), estimate: (f) => ask('estimate', f) };
+window.caulkBench = {
+  run: (f) => ask('run', f),
+  estimate: (f) => ask('estimate', f),
+  batching: (backend, ks) => ask('batching', '', { backend, ks }),
+};
 document.body.dataset.ready = 'true';

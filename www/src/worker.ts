@@ -1,20 +1,31 @@
 // The experiment worker: loads the wasm module and runs sweeps off the main thread.
 // Messages in:  { type: 'run', id, fragment } | { type: 'estimate', id, fragment }
+//               | { type: 'batching', id, backend, ks } (the K-model benchmark)
 // Messages out: { type: 'progress', id, event } | { type: 'done', id, results, wall_ms }
 //               | { type: 'device', id, message } (the GPU failed; the CPU took over)
 //               | { type: 'estimate', id, estimate } | { type: 'error', id, message }
 
-import init, { estimate_experiment, run_experiment } from '../pkg/caulk.js';
+import init, { batching_bench, estimate_experiment, run_experiment } from '../pkg/caulk.js';
 
 const ready = init({ module_or_path: new URL('caulk_bg.wasm', import.meta.url) });
 
-type Request = { type: 'run' | 'estimate'; id: number; fragment: string };
+type Request =
+  | { type: 'run' | 'estimate'; id: number; fragment: string }
+  | { type: 'batching'; id: number; backend: string; ks: number[] };
 
 self.onmessage = async (e: MessageEvent<Request>) => {
-  const { type, id, fragment } = e.data;
+  const req = e.data;
+  const id = req.id;
   try {
     await ready;
-    if (type === 'estimate') {
+    if (req.type === 'batching') {
+      const start = performance.now();
+      const results = await batching_bench(req.backend, Uint32Array.from(req.ks));
+      postMessage({ type: 'done', id, results, wall_ms: performance.now() - start });
+      return;
+    }
+    const fragment = req.fragment;
+    if (req.type === 'estimate') {
       postMessage({ type: 'estimate', id, estimate: estimate_experiment(fragment) });
       return;
     }

@@ -115,20 +115,6 @@ struct FusedKernel {
     layouts: [::wgpu::BindGroupLayout; 2],
 }
 
-/// Threads per workgroup of the fused kernel: 256, or natively `CAULK_FUSED_WG` (64, 128 or
-/// 256; a tuning knob for `caulk bench batching`).
-fn fused_threads() -> u32 {
-    #[cfg(not(target_arch = "wasm32"))]
-    if let Some(wg) = std::env::var("CAULK_FUSED_WG")
-        .ok()
-        .and_then(|v| v.parse::<u32>().ok())
-        .filter(|v| [64, 128, 256].contains(v))
-    {
-        return wg;
-    }
-    256
-}
-
 /// The bind group of the run in progress, kept while its buffers and plan stay the same.
 struct FusedBinding {
     buffers: [::wgpu::Buffer; 4],
@@ -260,8 +246,12 @@ impl GpuBackend {
             pending: std::cell::RefCell::new(None),
             counters: std::cell::Cell::new(Counters::default()),
             lose_at: std::cell::Cell::new(None),
+            // Browsers report no device type; their label says when the adapter is a
+            // fallback (SwiftShader).
+            software: info.device_type == ::wgpu::DeviceType::Cpu
+                || name.contains("software fallback")
+                || name.to_lowercase().contains("swiftshader"),
             info: format!("{}: {name}", api_name(info.backend)),
-            software: info.device_type == ::wgpu::DeviceType::Cpu,
             limits,
             errors,
         })
@@ -417,7 +407,7 @@ fn entry(binding: u32, ty: ::wgpu::BufferBindingType) -> ::wgpu::BindGroupLayout
 /// 1… storage buffers (`read_only` per binding).
 fn kernel(device: &::wgpu::Device, name: &str, read_only: &[bool]) -> Kernel {
     let layout = group_layout(device, name, read_only);
-    let pipeline = pipeline(device, name, &[&layout], &[]);
+    let pipeline = pipeline(device, name, &[&layout]);
     Kernel { pipeline, layout }
 }
 
@@ -445,7 +435,6 @@ fn pipeline(
     device: &::wgpu::Device,
     name: &str,
     layouts: &[&::wgpu::BindGroupLayout],
-    constants: &[(&str, f64)],
 ) -> ::wgpu::ComputePipeline {
     let layouts: Vec<Option<&::wgpu::BindGroupLayout>> = layouts.iter().map(|l| Some(*l)).collect();
     let pipeline_layout = device.create_pipeline_layout(&::wgpu::PipelineLayoutDescriptor {
@@ -462,10 +451,7 @@ fn pipeline(
         layout: Some(&pipeline_layout),
         module: &module,
         entry_point: Some("main"),
-        compilation_options: ::wgpu::PipelineCompilationOptions {
-            constants,
-            ..Default::default()
-        },
+        compilation_options: Default::default(),
         cache: None,
     })
 }
@@ -520,12 +506,10 @@ impl GpuBackend {
                 group_layout(&self.device, "train_fused", &[false, true, false, false]),
                 group_layout(&self.device, "train_fused run", &[true]),
             ];
-            let constants = [("WG", fused_threads() as f64)];
             let pipeline = pipeline(
                 &self.device,
                 "train_fused.wgsl",
                 &[&layouts[0], &layouts[1]],
-                &constants,
             );
             FusedKernel { pipeline, layouts }
         })

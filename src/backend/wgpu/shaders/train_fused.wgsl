@@ -24,10 +24,10 @@
 //     0: uniform      run: Run { mode (0 train, 1 eval), t0, steps }
 //     1: storage read idx: array<f32>    K × steps × b mini-batch row indices
 //
-// Dispatch: (K, 1, 1) workgroups of WG threads (a pipeline constant, default 256).
+// Dispatch: (K, 1, 1) workgroups of 256 threads.
 
-// Threads per workgroup (a power of two ≤ 256), set when the pipeline is made.
-override WG: u32 = 256u;
+// Threads per workgroup (`lin`'s tiling assumes 256).
+const WG: u32 = 256u;
 const NONE: u32 = 0xffffffffu;
 
 struct Net {
@@ -60,6 +60,12 @@ struct Run { mode: u32, t0: u32, steps: u32, pad: u32 }
 
 var<workgroup> partial: array<f32, 256>;
 
+// Tiles of `lin`: 32 rows × TC columns of h and of W, rows padded to TS floats.
+const TC: u32 = 16u;
+const TS: u32 = 17u;
+var<workgroup> th: array<f32, 544>;
+var<workgroup> tw: array<f32, 544>;
+
 var<private> lid: u32;    // this thread's index in the workgroup
 var<private> model: u32;  // this workgroup's model
 var<private> pb: u32;     // start of the model's params in `state`
@@ -74,23 +80,57 @@ fn trains(off: u32) -> bool {
 }
 
 // out[r, j] = (acc ? out[r, j] : 0) + Σ_c h[r, c]·W[j, c]   (W outw × inw)
+// A tiled product: 32 × 32 output tiles, the reduction in steps of TC columns staged in
+// workgroup memory (rows of 17 floats: conflict-free reads). Thread t computes output
+// column j = t mod 32 of rows 4⌊t/32⌋ … 4⌊t/32⌋ + 3 of the tile. Reading h and W row-wise
+// into the tiles keeps global loads contiguous (W[j, c] along j would not be).
 fn lin(o: u32, h: u32, w: u32, rows: u32, outw: u32, inw: u32, acc: bool) {
-    let total = rows * outw;
-    for (var base = 0u; base < total; base += WG) {
-        let e = base + lid;
-        if (e < total) {
-            let r = e / outw;
-            let j = e % outw;
-            var s = 0.0;
-            if (acc) {
-                s = scr[sb + o + e];
+    let lj = lid % 32u;
+    let lr = (lid / 32u) * 4u;
+    for (var r0 = 0u; r0 < rows; r0 += 32u) {
+        for (var j0 = 0u; j0 < outw; j0 += 32u) {
+            var s = vec4<f32>(0.0);
+            for (var c0 = 0u; c0 < inw; c0 += TC) {
+                for (var q = 0u; q < 2u; q++) {
+                    let e = lid + q * 256u;
+                    let rr = e / TC;
+                    let cc = e % TC;
+                    let c = c0 + cc;
+                    var hv = 0.0;
+                    if (r0 + rr < rows && c < inw) {
+                        hv = scr[sb + h + (r0 + rr) * inw + c];
+                    }
+                    th[rr * TS + cc] = hv;
+                    var wv = 0.0;
+                    if (j0 + rr < outw && c < inw) {
+                        wv = state[pb + w + (j0 + rr) * inw + c];
+                    }
+                    tw[rr * TS + cc] = wv;
+                }
+                workgroupBarrier();
+                for (var cc = 0u; cc < TC; cc++) {
+                    let wv = tw[lj * TS + cc];
+                    s += wv * vec4<f32>(
+                        th[lr * TS + cc],
+                        th[(lr + 1u) * TS + cc],
+                        th[(lr + 2u) * TS + cc],
+                        th[(lr + 3u) * TS + cc],
+                    );
+                }
+                workgroupBarrier();
             }
-            let hr = sb + h + r * inw;
-            let wr = pb + w + j * inw;
-            for (var c = 0u; c < inw; c++) {
-                s += scr[hr + c] * state[wr + c];
+            let j = j0 + lj;
+            for (var q = 0u; q < 4u; q++) {
+                let r = r0 + lr + q;
+                if (r < rows && j < outw) {
+                    let at = sb + o + r * outw + j;
+                    var v = s[q];
+                    if (acc) {
+                        v += scr[at];
+                    }
+                    scr[at] = v;
+                }
             }
-            scr[sb + o + e] = s;
         }
     }
 }
@@ -437,7 +477,7 @@ fn evaluate() {
     }
 }
 
-@compute @workgroup_size(WG)
+@compute @workgroup_size(256)
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) li: u32) {
     lid = li;
     model = wg.x;
