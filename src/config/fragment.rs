@@ -79,10 +79,17 @@ pub fn parse_fragment(fragment: &str) -> Parsed {
             continue;
         };
         let Some(value) = percent_decode(raw_value) else {
-            errors.push(ConfigError::new(
-                &quote(&key),
-                format!("{} has a malformed %-escape", quote(raw_value)),
-            ));
+            if key == "v" || keys::spec(&key).is_some() {
+                errors.push(ConfigError::new(
+                    &key,
+                    format!("{} has a malformed %-escape", quote(raw_value)),
+                ));
+            } else {
+                warnings.push(format!(
+                    "{}: unknown key ignored (its value has a bad escape)",
+                    quote(&key)
+                ));
+            }
             continue;
         };
         if let Some(old) = pairs.iter_mut().find(|(k, _)| *k == key) {
