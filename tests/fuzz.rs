@@ -74,7 +74,7 @@ fn pick<'a>(rng: &mut Rng, from: &[&'a str]) -> &'a str {
 /// A random fragment: known and unknown keys, hostile values, odd separators.
 fn hostile(rng: &mut Rng) -> String {
     let mut parts = Vec::new();
-    if rng.next_u64() % 4 != 0 {
+    if !rng.next_u64().is_multiple_of(4) {
         parts.push(pick(rng, &["v=1", "v=2", "v=", "v=1.0", "v=01", "v=-1"]).to_string());
     }
     for _ in 0..rng.next_u64() % 12 {
