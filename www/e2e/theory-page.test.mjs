@@ -93,6 +93,41 @@ test('a broken or hostile fragment shows plain messages and a working page', asy
   await page.close();
 });
 
+test('every hostile fragment of the suite gives a plain message and an intact, working page', async () => {
+  const list = Array.from({ length: 100_000 }, (_, i) => i + 4).join(',');
+  const suite = [
+    ['markup', 'v=1&preset=%3Cscript%3Ealert(1)%3C%2Fscript%3E&alpha=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E', /preset: .*alpha: /s],
+    ['NaN', 'v=1&alpha=NaN&beta=nan', /alpha: .*beta: /s],
+    ['Infinity', 'v=1&sigma=Infinity&d=-inf', /sigma: .*d: /s],
+    ['1e308', 'v=1&n=1e308&m=1e308', /n: .*m: /s],
+    ['negative zero', 'v=1&alpha=-0', /alpha: /],
+    ['100k-item list', `v=1&n=${list}`, /fragment: /],
+    ['unicode and control characters', 'v=1&alpha=%E2%80%AE0.3&%F0%9F%98%80=1&beta=%00%07', /alpha: .*beta: /s],
+    ['duplicate keys', 'v=1&alpha=0.3&alpha=0.4', /given twice/],
+    ['unknown version', 'v=99&alpha=0.3', /v: version/],
+    ['unknown preset', 'v=1&preset=everything', /preset: /],
+  ];
+  for (const [name, fragment, expect] of suite) {
+    const { page, problems } = await openApp(app.context, `${app.url}#${fragment}`);
+    const messages = await page.textContent('#messages');
+    assert.match(messages, expect, name);
+    // One short line per message, nothing from the URL as markup.
+    for (const line of await page.locator('#messages li').allTextContents()) {
+      assert.ok(line.length < 300 && !line.includes('\n'), `${name}: ${line}`);
+    }
+    assert.equal(await page.locator('#messages *:not(li)').count(), 0, name);
+    assert.equal(await page.locator('script:not([src]), img[src="x"]').count(), 0, name);
+    // A working page: the plot is drawn and a control still works.
+    assert.ok((await curve(page, 'caulk_limit'))?.startsWith('M'), name);
+    await page.fill('#ctl-d', '4');
+    await page.dispatchEvent('#ctl-d', 'change');
+    await page.waitForFunction(() => location.hash.includes('&d=4&'));
+    assert.deepEqual(await page.evaluate(() => window.__csp), [], name);
+    assert.deepEqual(problems, [], name);
+    await page.close();
+  }
+});
+
 test('the URL typed by hand (hashchange) updates the page', async () => {
   const { page } = await openApp(app.context, app.url);
   await page.evaluate(() => {
