@@ -32,12 +32,12 @@ echo "[web] wasm-bindgen --target $TARGET --out-dir $OUT_DIR"
 wasm-bindgen --target "$TARGET" --out-dir "$OUT_DIR" "target/wasm32-unknown-unknown/$PROFILE_DIR/caulk.wasm"
 
 mkdir -p "$DIST_DIR"
-echo "[web] esbuild www/src/{main,worker,bench}.ts -> $DIST_DIR/{app,worker,bench}.js"
-for entry in main:app worker:worker bench:bench; do
+echo "[web] esbuild www/src/{main,worker,bench,embed,caulk-lab}.ts -> $DIST_DIR/{app,worker,bench,embed,caulk-lab}.js"
+for entry in main:app worker:worker bench:bench embed:embed caulk-lab:caulk-lab; do
   www/node_modules/.bin/esbuild "www/src/${entry%%:*}.ts" --bundle --format=esm --target=es2022 \
     --outfile="$DIST_DIR/${entry##*:}.js" --sourcemap ${MINIFY:+--minify} --log-level=warning
 done
-cp www/index.html www/bench.html www/style.css www/favicon.svg "$DIST_DIR/"
+cp www/index.html www/embed.html www/bench.html www/style.css www/favicon.svg "$DIST_DIR/"
 cp "$OUT_DIR/caulk_bg.wasm" "$DIST_DIR/"
 # KaTeX's style sheet and its woff2 fonts (the first format the sheet lists), served locally.
 mkdir -p "$DIST_DIR/katex/fonts"

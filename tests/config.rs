@@ -204,6 +204,9 @@ fn parse_of_write_is_identity_for_random_valid_configs() {
             c.set(spec.key, &v).unwrap_or_else(|e| panic!("{v}: {e}"));
         }
         c.layers = c.layers.min(c.depth);
+        if c.show.len() > 1 {
+            c.show.retain(|s| s != "none");
+        }
         c.validate().unwrap();
         let (back, _) = Config::from_fragment(&c.to_fragment()).unwrap();
         assert_eq!(back, c);

@@ -47,6 +47,10 @@ export function createServer(root) {
         'Content-Type': TYPES[path.extname(file)] ?? 'application/octet-stream',
         'Cache-Control': 'no-cache',
         'X-Content-Type-Options': 'nosniff',
+        // A public static app: a sandboxed iframe (opaque origin) fetches its module
+        // scripts and wasm with CORS, so allow any origin to read them (GitHub Pages does
+        // the same).
+        'Access-Control-Allow-Origin': '*',
       });
       res.end(data);
     });

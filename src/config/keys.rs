@@ -100,6 +100,12 @@ pub const METHOD_IDS: &[&str] = &[
     "scratch",
 ];
 
+/// Controls an embedded figure can show (`show=`), or `none`.
+pub const SHOW_IDS: &[&str] = &[
+    "none", "alpha", "beta", "s_phi", "d", "k", "eps", "m", "n", "c", "c_pre", "nu", "c_h", "c_f",
+    "seeds", "methods", "width", "depth", "steps", "lr", "sigma", "seed", "backend",
+];
+
 /// Bound ids in display order (the registry in `theory::bounds` must match; tested).
 pub const BOUND_IDS: &[&str] = &[
     "caulk_limit",
@@ -193,6 +199,13 @@ pub const KEYS: &[KeySpec] = &[
         1e9,
         "C_F: head-class complexity (task_diversity)",
     )),
+    names(
+        "view",
+        Enum,
+        &["theory", "experiment"],
+        "the figure an embed shows",
+    ),
+    names("show", EnumList, SHOW_IDS, "controls an embed shows"),
 ];
 
 /// The spec of `key`.
@@ -370,6 +383,8 @@ pub fn get(c: &Config, key: &str) -> Option<String> {
         "nu" => c.nu.to_string(),
         "c_h" => c.c_h.to_string(),
         "c_f" => c.c_f.to_string(),
+        "view" => name_of(&c.view),
+        "show" => c.show.join(","),
         _ => return None,
     })
 }
@@ -407,6 +422,8 @@ pub fn set(c: &mut Config, key: &str, text: &str) -> Result<(), ConfigError> {
         "nu" => c.nu = s.parse_float(text)?,
         "c_h" => c.c_h = s.parse_float(text)?,
         "c_f" => c.c_f = s.parse_float(text)?,
+        "view" => c.view = s.parse_name(text)?,
+        "show" => c.show = s.parse_names(text)?,
         _ => return Err(ConfigError::new(key, "unknown key")),
     }
     Ok(())
@@ -414,6 +431,12 @@ pub fn set(c: &mut Config, key: &str, text: &str) -> Result<(), ConfigError> {
 
 /// Rules that involve more than one key.
 pub fn check_cross(c: &Config) -> Result<(), ConfigError> {
+    if c.show.len() > 1 && c.show.iter().any(|s| s == "none") {
+        return Err(ConfigError::new(
+            "show",
+            "\"none\" cannot be listed with controls",
+        ));
+    }
     if c.layers > c.depth {
         return Err(ConfigError::new(
             "layers",

@@ -101,6 +101,22 @@ pub enum BackendChoice {
     Gpu,
 }
 
+/// The figure an embed (`embed.html`) shows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum View {
+    /// The theory plot.
+    #[default]
+    Theory,
+    /// The experiment's learning curves, with a Run button.
+    Experiment,
+}
+
+/// `show=none`: an embed with no controls.
+pub fn no_controls() -> Vec<String> {
+    vec!["none".to_string()]
+}
+
 /// Every key of the URL-fragment contract (ARCHITECTURE.md), with the preset's defaults for
 /// omitted keys. Field names are the keys.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -159,6 +175,12 @@ pub struct Config {
     pub c_h: f64,
     /// Head-class complexity C_F of `task_diversity`.
     pub c_f: f64,
+    /// The figure `embed.html` shows.
+    #[serde(default)]
+    pub view: View,
+    /// Controls `embed.html` shows under its figure (`none`: the figure alone).
+    #[serde(default = "no_controls")]
+    pub show: Vec<String>,
 }
 
 impl Default for Config {

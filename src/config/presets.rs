@@ -3,7 +3,7 @@
 //! Provisional sizes: the experiment issue tunes them so the browser's CPU path finishes
 //! `headline` in about a minute.
 
-use super::{BackendChoice, Config, Method, Preset};
+use super::{no_controls, BackendChoice, Config, Method, Preset, View};
 
 /// Powers of two from 2^lo to 2^hi.
 fn pow2(lo: u32, hi: u32) -> Vec<u64> {
@@ -46,6 +46,8 @@ pub fn defaults(preset: Preset) -> Config {
         nu: 0.5,
         c_h: 10.0,
         c_f: 1.0,
+        view: View::Theory,
+        show: no_controls(),
     };
     match preset {
         Preset::Limit => base,

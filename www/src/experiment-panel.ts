@@ -49,7 +49,7 @@ interface Curve {
   notes: string[];
 }
 
-interface Results {
+export interface Results {
   backend: string;
   curves: Curve[];
   constant_risk: number | null;
@@ -102,7 +102,11 @@ export class ExperimentPanel {
   private estimateTimer = 0;
   private results: Results | null = null;
 
-  constructor(private fragment: () => string) {
+  /** `fragment` gives the current config; `onDone` hears every finished sweep. */
+  constructor(
+    private fragment: () => string,
+    private onDone: (r: Results) => void = () => {},
+  ) {
     $('exp-run').addEventListener('click', () => this.run());
     $('exp-cancel').addEventListener('click', () => this.cancel('Cancelled'));
     const status = (t: string) => ($('export-status').textContent = t);
@@ -141,7 +145,14 @@ export class ExperimentPanel {
 
   private ensureWorker(): Worker {
     if (!this.worker) {
-      this.worker = new Worker(new URL('worker.js', import.meta.url), { type: 'module' });
+      try {
+        this.worker = new Worker(new URL('worker.js', import.meta.url), { type: 'module' });
+      } catch (e) {
+        throw new Error(
+          `this page cannot start a background worker (${e instanceof Error ? e.message : String(e)}); ` +
+            'in a sandboxed frame allow-same-origin is needed, or open the full app',
+        );
+      }
       this.worker.onmessage = (e: MessageEvent<Reply>) => this.onReply(e.data);
       this.worker.onerror = (e) => this.fail(`the worker stopped (${e.message || 'unknown error'})`);
     }
@@ -153,7 +164,11 @@ export class ExperimentPanel {
     clearTimeout(this.estimateTimer);
     this.estimateTimer = window.setTimeout(() => {
       if (this.running()) return;
-      this.ensureWorker().postMessage({ type: 'estimate', id: ++this.id, fragment: this.fragment() });
+      try {
+        this.ensureWorker().postMessage({ type: 'estimate', id: ++this.id, fragment: this.fragment() });
+      } catch (e) {
+        $('exp-estimate').textContent = `No estimate: ${e instanceof Error ? e.message : String(e)}.`;
+      }
     }, 150);
   }
 
@@ -176,7 +191,11 @@ export class ExperimentPanel {
     this.setRunning(true);
     $('exp-device').hidden = true;
     $('exp-status').textContent = 'Starting…';
-    this.ensureWorker().postMessage({ type: 'run', id: ++this.id, fragment: this.fragment() });
+    try {
+      this.ensureWorker().postMessage({ type: 'run', id: ++this.id, fragment: this.fragment() });
+    } catch (e) {
+      this.fail(e instanceof Error ? e.message : String(e));
+    }
   }
 
   cancel(why: string): void {
@@ -230,6 +249,7 @@ export class ExperimentPanel {
         this.draw(r.results);
         this.summarise(r.results);
         this.setResults(r.results);
+        this.onDone(r.results);
         break;
       case 'error':
         if (this.running()) this.fail(r.message);

@@ -39,7 +39,8 @@ function nEpsText(b: BoundCurve, eps: number): string {
   return b.n_eps === null ? `n_ε: none (${b.n_eps_note ?? 'no reason given'})` : `n_ε = ${count(b.n_eps)} for ε = ${eps}`;
 }
 
-function drawRisk(report: BoundsReport): void {
+/** The risk-vs-n plot into #plot (described by #summary). */
+export function drawRisk(report: BoundsReport): void {
   const series: Series[] = groups(report).flatMap((g) =>
     g.map((b, i) => ({
       id: b.id,
@@ -160,7 +161,8 @@ function drawNEps(report: BoundsReport): void {
   }.`;
 }
 
-function drawSummary(report: BoundsReport): void {
+/** One line per curve into #summary. */
+export function drawSummary(report: BoundsReport): void {
   const lines = report.bounds.map(
     (b) => `${b.label} [${b.status}]: slope ${signed(b.slope)}, ${nEpsText(b, report.params.eps)}.`,
   );

@@ -1,0 +1,88 @@
+// The embeddable figure (www/embed.html#<fragment>): one figure, theory or experiment
+// (`view=`), with the controls that `show=` lists. Used directly in an iframe or through the
+// <caulk-lab> element (caulk-lab.ts), to which it reports by postMessage:
+//   { source: 'caulk-lab', type: 'ready', fragment }            when the figure is drawn,
+//   { source: 'caulk-lab', type: 'finished', fragment, results } when a run has finished.
+// Every string from the URL reaches the DOM as text.
+
+import init, { bounds, key_specs, parse_fragment, set_key } from '../pkg/caulk.js';
+import { buildControls, EXPERIMENT_CONTROLS, syncControls, THEORY_CONTROLS } from './controls';
+import { ExperimentPanel } from './experiment-panel';
+import { drawRisk, drawSummary } from './theory-panel';
+import type { BoundsReport, KeySpec, Parsed } from './types';
+
+let fragment = '';
+let panel: ExperimentPanel | null = null;
+
+function byId(id: string): HTMLElement {
+  const node = document.getElementById(id);
+  if (!node) throw new Error(`page is missing #${id}`);
+  return node;
+}
+
+/** To the embedding page, if any (the results are the page's own numbers, not secrets). */
+function tell(message: object): void {
+  if (window.parent !== window) window.parent.postMessage({ source: 'caulk-lab', fragment, ...message }, '*');
+}
+
+function showMessages(p: Parsed): void {
+  const lines = [...p.errors.map((e) => `${e.key}: ${e.message}. Using the default.`), ...p.warnings];
+  const box = byId('messages');
+  box.replaceChildren(
+    ...lines.map((t) => {
+      const li = document.createElement('li');
+      li.textContent = t;
+      return li;
+    }),
+  );
+  box.hidden = lines.length === 0;
+}
+
+function update(p: Parsed): void {
+  fragment = p.fragment;
+  showMessages(p);
+  if (location.hash.slice(1) !== fragment) history.replaceState(null, '', `#${fragment}`);
+  syncControls(p.config);
+  (byId('open-full') as HTMLAnchorElement).href = `index.html#${fragment}`;
+  if (p.config.view === 'experiment') {
+    panel?.estimate();
+  } else {
+    const report = bounds(fragment) as BoundsReport;
+    drawRisk(report);
+    drawSummary(report);
+  }
+  tell({ type: 'ready' });
+}
+
+async function main(): Promise<void> {
+  try {
+    await init({ module_or_path: new URL('caulk_bg.wasm', import.meta.url) });
+  } catch (e) {
+    const box = byId('messages');
+    box.textContent = `The compute module could not be loaded (${String(e)}).`;
+    box.hidden = false;
+    return;
+  }
+  const first = parse_fragment(location.hash) as Parsed;
+  const view = String(first.config.view);
+  const shown = (first.config.show as string[]).filter((k) => k !== 'none');
+  const specs = key_specs() as KeySpec[];
+  const controls = [...THEORY_CONTROLS, ...EXPERIMENT_CONTROLS].filter(([key]) => shown.includes(key));
+  const change = (key: string, value: string) => update(set_key(fragment, key, value) as Parsed);
+  buildControls(byId('controls'), specs, change, controls);
+  byId('controls').hidden = controls.length === 0;
+  byId(view === 'experiment' ? 'experiment' : 'theory').hidden = false;
+  if (view === 'experiment') {
+    panel = new ExperimentPanel(
+      () => fragment,
+      (results) => tell({ type: 'finished', results }),
+    );
+  }
+  update(first);
+  window.addEventListener('hashchange', () => {
+    if (location.hash.slice(1) !== fragment) update(parse_fragment(location.hash) as Parsed);
+  });
+  document.body.dataset.ready = 'true';
+}
+
+void main();
