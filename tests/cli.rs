@@ -106,6 +106,14 @@ fn bad_input_is_one_line_naming_the_key_and_a_nonzero_exit() {
         (vec!["bogus"], "bogus"),
         (vec!["bounds", "--nope"], "--nope"),
         (vec!["bench", "nope"], "nope"),
+        (
+            vec![
+                "run",
+                "--fragment",
+                "v=1&preset=headline&width=1024&depth=6&seeds=32&m=1000000",
+            ],
+            "memory",
+        ),
         (vec![], "usage"),
     ] {
         let out = caulk(&args);

@@ -163,3 +163,42 @@ fn a_method_outside_the_preset_is_an_error_naming_methods() {
     .to_string();
     assert!(err.starts_with("methods:"), "{err}");
 }
+
+#[test]
+fn a_sweep_beyond_the_memory_limit_is_refused_before_it_starts_and_presets_fit() {
+    use caulk::config::Preset;
+    use caulk::experiment::plan::{estimate, plan, MEMORY_LIMIT};
+    let (c, _) =
+        Config::from_fragment("v=1&preset=headline&width=1024&depth=6&seeds=32&m=1000000").unwrap();
+    let mut units = 0;
+    let err = pollster::block_on(run_sweep(
+        &c,
+        &CpuBackend,
+        RATES,
+        &clock,
+        &mut |_: &Progress| units += 1,
+        &mut |_: &str| {},
+        &Cancel::new(),
+    ))
+    .unwrap_err()
+    .to_string();
+    assert!(
+        err.contains("memory") && err.contains("lower width"),
+        "{err}"
+    );
+    assert_eq!(units, 0, "no work started");
+    for p in [
+        Preset::Limit,
+        Preset::Scratch,
+        Preset::Headline,
+        Preset::Peft,
+    ] {
+        let c = Config::for_preset(p);
+        let e = estimate(&plan(&c).unwrap(), &c, RATES);
+        assert!(
+            e.bytes > 1e6 && e.bytes < MEMORY_LIMIT / 4.0,
+            "{p:?}: {} bytes",
+            e.bytes
+        );
+    }
+}

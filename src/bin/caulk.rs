@@ -18,7 +18,8 @@ use caulk::backend::wgpu::GpuBackend;
 use caulk::backend::{probe_device, Backend};
 use caulk::config::keys::BOUND_IDS;
 use caulk::config::{parse_fragment, BackendChoice, Config, Preset};
-use caulk::experiment::{self, plan::device_rates, run_sweep, Cancel, Results};
+use caulk::experiment::plan::{device_rates, human_bytes};
+use caulk::experiment::{self, run_sweep, Cancel, Results};
 use caulk::theory;
 
 const USAGE: &str =
@@ -220,10 +221,17 @@ fn sweep(c: &Config, quiet: bool) -> Result<Results, Fail> {
     let plan = experiment::plan(c).map_err(|e| usage(format!("bad config: {e}")))?;
     let rates = device_rates(&clock);
     let est = experiment::estimate(&plan, c, rates);
+    if est.bytes > est.memory_limit {
+        return Err(usage(format!(
+            "bad config: the sweep needs about {} of memory, over the {} limit; lower width, depth, seeds, m or n",
+            human_bytes(est.bytes),
+            human_bytes(est.memory_limit)
+        )));
+    }
     if !quiet {
         eprintln!(
-            "caulk: {} units, about {:.0} s on this CPU ({:.2e} FLOP at {:.2e} FLOP/s, {:.2e} ridge cosines at {:.2e}/s)",
-            est.units, est.seconds, est.flops, rates.flops, est.ridges, rates.ridges
+            "caulk: {} units, about {:.0} s on this CPU ({:.2e} FLOP at {:.2e} FLOP/s, {:.2e} ridge cosines at {:.2e}/s), {} of memory",
+            est.units, est.seconds, est.flops, rates.flops, est.ridges, rates.ridges, human_bytes(est.bytes)
         );
     }
     let bar = std::io::stderr().is_terminal() && !quiet;

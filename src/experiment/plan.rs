@@ -206,6 +206,11 @@ pub struct Estimate {
     pub ridges: f64,
     /// Expected seconds on this device: OVERHEAD · (flops / rates.flops + ridges / rates.ridges).
     pub seconds: f64,
+    /// Peak memory the sweep needs, bytes (see [`peak_bytes`]); above [`MEMORY_LIMIT`] the
+    /// sweep is refused before it starts.
+    pub bytes: f64,
+    /// That limit, bytes.
+    pub memory_limit: f64,
     /// The rates used.
     pub rates: Rates,
 }
@@ -249,7 +254,52 @@ pub fn estimate(plan: &Plan, c: &Config, rates: Rates) -> Estimate {
         flops,
         ridges,
         seconds: OVERHEAD * (flops / rates.flops + ridges / rates.ridges),
+        bytes: peak_bytes(plan, c),
+        memory_limit: MEMORY_LIMIT,
         rates,
+    }
+}
+
+/// Most memory a sweep may take: a wasm32 tab has 4 GiB of address space at most, and the
+/// page needs room beside the sweep.
+pub const MEMORY_LIMIT: f64 = 2.0 * 1024.0 * 1024.0 * 1024.0;
+
+/// Peak bytes of a sweep, f64 everywhere (8 bytes), rows of d + k + 2 values (x, z, y, f):
+/// every seed's test set and target pool (kept for the whole sweep); per group the seeds'
+/// pre-trained backbones, plus one source sample and its trainer (parameters, gradient,
+/// Adam moments and the kept best: 5 copies); the batched fine-tuning of all seeds (f32
+/// parameters, gradients and moments, and the best copies: 5 copies, plus the stacked
+/// tables).
+pub fn peak_bytes(plan: &Plan, c: &Config) -> f64 {
+    let row = 8.0 * (c.d + c.k + 2) as f64;
+    let seeds = plan.seeds as f64;
+    let max_n = *plan.n.last().unwrap_or(&1) as f64;
+    let kept = seeds * (TEST_POINTS as f64 + max_n) * row;
+    let group = plan
+        .groups
+        .iter()
+        .map(|&(m, width)| {
+            let params = arch(c, width).param_count() as f64;
+            let source = m.filter(|_| plan.pretrain).map_or(0.0, |m| m as f64 * row);
+            let backbones = seeds * params * 8.0;
+            let pretrainer = if plan.pretrain {
+                5.0 * params * 8.0
+            } else {
+                0.0
+            };
+            let finetune = seeds * (5.0 * params * 4.0 + max_n * (c.d as f64 + 1.0) * 4.0);
+            backbones + (source + pretrainer).max(finetune)
+        })
+        .fold(0.0, f64::max);
+    kept + group
+}
+
+/// `bytes` as people read it: `120 MB`, `3.1 GB`.
+pub fn human_bytes(bytes: f64) -> String {
+    if bytes >= 1e9 {
+        format!("{:.1} GB", bytes / 1e9)
+    } else {
+        format!("{:.0} MB", (bytes / 1e6).max(1.0))
     }
 }
 

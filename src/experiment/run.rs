@@ -9,7 +9,8 @@
 use serde::Serialize;
 
 use super::plan::{
-    arch, estimate, plan, pretrain_steps, Estimate, Plan, Rates, PRETRAIN_BATCH, PRETRAIN_LR,
+    arch, estimate, human_bytes, plan, pretrain_steps, Estimate, Plan, Rates, MEMORY_LIMIT,
+    PRETRAIN_BATCH, PRETRAIN_LR,
 };
 use super::stats::{n_eps_from_data, summarise};
 use super::{Cancel, FinishedPoint, Progress};
@@ -186,6 +187,13 @@ pub async fn run_sweep<B: Backend>(
     c.validate()?;
     let plan: Plan = plan(c)?;
     let est = estimate(&plan, c, rates);
+    if est.bytes > MEMORY_LIMIT {
+        return Err(Error::Limit(format!(
+            "the sweep needs about {} of memory, over the {} limit; lower width, depth, seeds, m or n",
+            human_bytes(est.bytes),
+            human_bytes(MEMORY_LIMIT)
+        )));
+    }
     let start = clock();
     let mut done = 0;
     let mut tick = |point: String, done: &mut usize, finished: Option<FinishedPoint>| {

@@ -12,7 +12,7 @@ const state = (page) => page.getAttribute('#experiment', 'data-state');
 
 test('a small limit sweep runs to the end with curves, slopes, theory overlay and table', async () => {
   const { page, problems } = await openApp(app.context, `${app.url}#v=1&preset=limit&seeds=2&n=64,128,256,512`);
-  await page.waitForFunction(() => /About .* runs\)\./.test(document.getElementById('exp-estimate')?.textContent ?? ''));
+  await page.waitForFunction(() => /About .* runs, \d+ MB of memory\)\./.test(document.getElementById('exp-estimate')?.textContent ?? ''));
   await page.click('#exp-run');
   assert.equal(await state(page), 'running');
   await page.waitForFunction(() => document.getElementById('experiment')?.dataset.state === 'done', null, { timeout: 120_000 });
@@ -83,5 +83,33 @@ test('switching preset resets the experiment keys and keeps the theory keys', as
   assert.match(hash, /&d=7&/);
   assert.match(hash, /&m=300,3000,30000&/);
   assert.match(hash, /&methods=caulk-spline,caulk-adapter&/);
+  await page.close();
+});
+
+test('a link over the time budget asks before running, and one over the memory limit is refused', async () => {
+  // 32 seeds of headline at width 256: many minutes here.
+  const { page, problems } = await openApp(app.context, `${app.url}#v=1&preset=headline&seeds=32&width=256`);
+  await page.click('#exp-run');
+  await page.waitForSelector('#exp-confirm:not([hidden])');
+  assert.match(await page.textContent('#exp-confirm-text'), /would take about \d+ min .* more than the 2 min 0 s budget/);
+  assert.equal(await state(page), 'idle');
+  await page.click('#exp-confirm-no');
+  assert.equal(await state(page), 'idle');
+  assert.equal(await page.textContent('#exp-status'), 'Not run.');
+  // Confirmed: it runs (and is cancelled here).
+  await page.click('#exp-run');
+  await page.click('#exp-confirm-run');
+  assert.equal(await state(page), 'running');
+  await page.click('#exp-cancel');
+  assert.equal(await state(page), 'cancelled');
+
+  await page.evaluate(() => {
+    location.hash = 'v=1&preset=headline&width=1024&depth=6&seeds=32&m=1000000';
+  });
+  await page.waitForFunction(() => /GB of memory/.test(document.getElementById('exp-estimate')?.textContent ?? ''));
+  await page.click('#exp-run');
+  assert.match(await page.textContent('#exp-status'), /^Not run: this configuration needs about \d+\.\d GB of memory, over the 2\.1 GB limit/);
+  assert.equal(await state(page), 'cancelled');
+  assert.deepEqual(problems, []);
   await page.close();
 });

@@ -62,6 +62,15 @@ export interface Results {
 interface Estimate {
   units: number;
   seconds: number;
+  bytes: number;
+  memory_limit: number;
+}
+
+/** Runs estimated above this many seconds start only after the user confirms. */
+export const BUDGET_S = 120;
+
+function megabytes(b: number): string {
+  return b >= 1e9 ? `${(b / 1e9).toFixed(1)} GB` : `${Math.max(1, Math.round(b / 1e6))} MB`;
 }
 
 type Reply =
@@ -101,6 +110,13 @@ export class ExperimentPanel {
   private points = new Map<string, FinishedPoint[]>();
   private estimateTimer = 0;
   private results: Results | null = null;
+  /** The last estimate and the fragment it was made for. */
+  private estimated: { fragment: string; estimate: Estimate } | null = null;
+  private estimateIds = new Map<number, string>();
+  /** Run as soon as the estimate for the current config arrives. */
+  private runWhenEstimated = false;
+  /** The config whose over-budget run the user confirmed. */
+  private confirmed = '';
 
   /** `fragment` gives the current config; `onDone` hears every finished sweep. */
   constructor(
@@ -108,6 +124,15 @@ export class ExperimentPanel {
     private onDone: (r: Results) => void = () => {},
   ) {
     $('exp-run').addEventListener('click', () => this.run());
+    $('exp-confirm-run').addEventListener('click', () => {
+      this.confirmed = this.fragment();
+      $('exp-confirm').hidden = true;
+      this.run();
+    });
+    $('exp-confirm-no').addEventListener('click', () => {
+      $('exp-confirm').hidden = true;
+      $('exp-status').textContent = 'Not run.';
+    });
     $('exp-cancel').addEventListener('click', () => this.cancel('Cancelled'));
     const status = (t: string) => ($('export-status').textContent = t);
     const stamp = () => `caulk-${new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-')}`;
@@ -165,11 +190,49 @@ export class ExperimentPanel {
     this.estimateTimer = window.setTimeout(() => {
       if (this.running()) return;
       try {
-        this.ensureWorker().postMessage({ type: 'estimate', id: ++this.id, fragment: this.fragment() });
+        this.requestEstimate();
       } catch (e) {
         $('exp-estimate').textContent = `No estimate: ${e instanceof Error ? e.message : String(e)}.`;
       }
     }, 150);
+  }
+
+  private requestEstimate(): void {
+    const fragment = this.fragment();
+    this.estimateIds.set(++this.id, fragment);
+    this.ensureWorker().postMessage({ type: 'estimate', id: this.id, fragment });
+  }
+
+  /**
+   * The gate before a run: the estimate for exactly this config must be in; a config over
+   * the memory limit is refused, one over the time budget needs the user's confirmation.
+   * Returns whether to run now.
+   */
+  private gate(): boolean {
+    const fragment = this.fragment();
+    const est = this.estimated?.fragment === fragment ? this.estimated.estimate : null;
+    if (!est) {
+      this.runWhenEstimated = true;
+      $('exp-status').textContent = 'Estimating the cost first…';
+      try {
+        this.requestEstimate();
+      } catch (e) {
+        this.runWhenEstimated = false;
+        this.fail(e instanceof Error ? e.message : String(e));
+      }
+      return false;
+    }
+    if (est.bytes > est.memory_limit) {
+      $('exp-status').textContent = `Not run: this configuration needs about ${megabytes(est.bytes)} of memory, over the ${megabytes(est.memory_limit)} limit; lower width, depth, seeds, m or n.`;
+      return false;
+    }
+    if (est.seconds > BUDGET_S && this.confirmed !== fragment) {
+      $('exp-confirm-text').textContent = `This run would take about ${seconds(est.seconds)} on this device (${est.units} runs), more than the ${seconds(BUDGET_S)} budget. Run it anyway?`;
+      $('exp-confirm').hidden = false;
+      ($('exp-confirm-run') as HTMLButtonElement).focus();
+      return false;
+    }
+    return true;
   }
 
   private running(): boolean {
@@ -183,6 +246,8 @@ export class ExperimentPanel {
   }
 
   run(): void {
+    if (this.running() || !this.gate()) return;
+    $('exp-confirm').hidden = true;
     this.setResults(null);
     this.points.clear();
     $('exp-summary').replaceChildren();
@@ -221,9 +286,17 @@ export class ExperimentPanel {
   private onReply(r: Reply): void {
     if (r.id !== this.id) return;
     switch (r.type) {
-      case 'estimate':
-        $('exp-estimate').textContent = `About ${seconds(r.estimate.seconds)} on this device (${r.estimate.units} runs).`;
+      case 'estimate': {
+        const fragment = this.estimateIds.get(r.id) ?? '';
+        this.estimateIds.delete(r.id);
+        this.estimated = { fragment, estimate: r.estimate };
+        $('exp-estimate').textContent = `About ${seconds(r.estimate.seconds)} on this device (${r.estimate.units} runs, ${megabytes(r.estimate.bytes)} of memory).`;
+        if (this.runWhenEstimated && fragment === this.fragment()) {
+          this.runWhenEstimated = false;
+          this.run();
+        }
         break;
+      }
       case 'progress': {
         const p = r.event;
         const bar = $('exp-progress') as HTMLProgressElement;
