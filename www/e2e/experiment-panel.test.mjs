@@ -25,6 +25,15 @@ test('a small limit sweep runs to the end with curves, slopes, theory overlay an
   assert.match(summary, /caulk-spline: fitted slope −0\.\d{3} \(95 % CI −?\d\.\d{3} to −?\d\.\d{3}\); theory −0\.500/);
   assert.match(summary, /Theory predicts: log-log slope/);
   assert.equal(await page.locator('#exp-table tbody tr').count(), 4);
+  // The overlay: calibrated (default), raw with the config's C, or none, labelled which.
+  assert.match(await page.textContent('#exp-plot'), /theory −0\.500, C calibrated/);
+  const calibrated = await page.getAttribute('#exp-plot path[data-id="theory"]', 'd');
+  await page.check('input[name="overlay"][value="raw"]');
+  assert.match(await page.textContent('#exp-plot'), /theory −0\.500, raw \(C = 1\)/);
+  assert.notEqual(await page.getAttribute('#exp-plot path[data-id="theory"]', 'd'), calibrated);
+  await page.check('input[name="overlay"][value="none"]');
+  assert.equal(await page.locator('#exp-plot path[data-id="theory"]').count(), 0);
+  await page.check('input[name="overlay"][value="calibrated"]');
   await page.screenshot({ path: screenshotPath('experiment-limit-1280.png'), fullPage: true });
 
   // Exports: each produces a valid file.

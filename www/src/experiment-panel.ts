@@ -57,6 +57,7 @@ export interface Results {
   elapsed_ms: number;
   cancelled: boolean;
   device_lost: string | null;
+  config: { c: number; [key: string]: unknown };
 }
 
 interface Estimate {
@@ -124,6 +125,9 @@ export class ExperimentPanel {
     private onDone: (r: Results) => void = () => {},
   ) {
     $('exp-run').addEventListener('click', () => this.run());
+    for (const radio of document.querySelectorAll('input[name="overlay"]')) {
+      radio.addEventListener('change', () => this.draw(this.results));
+    }
     $('exp-confirm-run').addEventListener('click', () => {
       this.confirmed = this.fragment();
       $('exp-confirm').hidden = true;
@@ -350,13 +354,17 @@ export class ExperimentPanel {
         });
       }
       const first = results.curves.find((c) => c.calibrated_c !== null && c.predicted_slope !== null);
-      if (first) {
+      const overlay = (document.querySelector('input[name="overlay"]:checked') as HTMLInputElement | null)?.value ?? 'calibrated';
+      if (first && overlay !== 'none') {
+        // C·n^slope with the theory's slope: C fitted to the data, or the config's C (raw).
         const slope = first.predicted_slope!;
+        const raw = overlay === 'raw';
+        const scale = raw ? results.config.c : first.calibrated_c!;
         series.push({
           id: 'theory',
-          label: `theory ${signed(slope)}, C calibrated`,
+          label: raw ? `theory ${signed(slope)}, raw (C = ${scale})` : `theory ${signed(slope)}, C calibrated`,
           x: first.n,
-          y: first.n.map((n) => first.calibrated_c! * n ** slope),
+          y: first.n.map((n) => scale * n ** slope),
         });
       }
       if (results.constant_risk !== null && first) {
