@@ -39,6 +39,11 @@ for entry in main:app worker:worker bench:bench embed:embed caulk-lab:caulk-lab;
 done
 cp www/index.html www/embed.html www/bench.html www/style.css www/favicon.svg "$DIST_DIR/"
 cp "$OUT_DIR/caulk_bg.wasm" "$DIST_DIR/"
+# Results computed ahead of time (`caulk bake`), shown at once for exactly their config.
+# baked/index.json lists them, so the page asks only for files that exist.
+mkdir -p "$DIST_DIR/baked"
+cp www/baked/*.json "$DIST_DIR/baked/"
+(cd www/baked && ls *.json) | python3 -c 'import json, sys; print(json.dumps(sorted(l.strip() for l in sys.stdin if l.strip())))' > "$DIST_DIR/baked/index.json"
 # KaTeX's style sheet and its woff2 fonts (the first format the sheet lists), served locally.
 mkdir -p "$DIST_DIR/katex/fonts"
 cp www/node_modules/katex/dist/katex.min.css "$DIST_DIR/katex/"

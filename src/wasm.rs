@@ -213,3 +213,21 @@ pub async fn batching_bench(backend: String, ks: Vec<u32>) -> Result<JsValue, Js
         to_js(&serde_json::json!({ "device": cpu.describe(), "rows": rows }))
     }
 }
+
+/// The file name under `baked/` where results for this fragment's config would be shipped.
+#[wasm_bindgen]
+pub fn baked_file(fragment: &str) -> String {
+    experiment::baked::file_name(&config::parse_fragment(fragment).config)
+}
+
+/// The same name for a results object's own config (a baked file is used only when this
+/// equals the name it was fetched under); an error when the object is not valid results.
+#[wasm_bindgen]
+pub fn baked_file_of(results: JsValue) -> Result<String, JsError> {
+    let r: experiment::Results = serde_wasm_bindgen::from_value(results)
+        .map_err(|e| JsError::new(&format!("results: {e}")))?;
+    r.config
+        .validate()
+        .map_err(|e| JsError::new(&format!("results: {e}")))?;
+    Ok(experiment::baked::file_name(&r.config))
+}

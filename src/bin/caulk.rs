@@ -6,6 +6,7 @@
 //! caulk device [--json]                      the GPU wgpu finds here, after a self-check
 //! caulk run [--fragment '...'] [--json] [--out DIR]   run a preset's sweep
 //! caulk bench [presets|batching] [--json]     preset wall times (CPU); the K-model table
+//! caulk bake [--fragment '...'] [--out DIR]   results shipped with the page (DIR/<key>.json)
 //! ```
 //!
 //! Every error is one line on stderr and a non-zero exit (2: bad input, 1: failure).
@@ -23,7 +24,7 @@ use caulk::experiment::{self, run_sweep, Cancel, Results};
 use caulk::theory;
 
 const USAGE: &str =
-    "usage: caulk <config|bounds|run|bench [presets|batching]|device> [--fragment 'v=1&key=value&...'] [--json] [--out DIR]";
+    "usage: caulk <config|bounds|run|bake|bench [presets|batching]|device> [--fragment 'v=1&key=value&...'] [--json] [--out DIR]";
 
 const HELP: &str = "caulk: Caulk Lab, headless
 
@@ -36,6 +37,9 @@ commands:
   run [--fragment F]         run the preset's sweep (seeds × n × m × method) and print
          [--json]            the curves as one JSON object {config, backend, curves, ...}
          [--out DIR]         or write DIR/results.json and DIR/results.csv
+  bake [--fragment F]        run the sweep on the CPU and write its results where the
+         [--out DIR]         page finds them: DIR/<key>.json (default www/baked/); a
+                             link to exactly that config then shows them at once
   bench [presets|batching]   presets (the default): wall time of each preset's default
                              sweep on this CPU, next to its estimate; batching: K models
                              trained at once, K = 1 … 256, on the GPU and the CPU side
@@ -185,6 +189,23 @@ fn run(args: Args) -> Result<(), Fail> {
         "run" => {
             let (c, _) = load_config(args.fragment.as_deref())?;
             run_command(&c, args.json, args.out.as_deref())
+        }
+        "bake" => {
+            let (mut c, _) = load_config(args.fragment.as_deref())?;
+            // Baked numbers come from the CPU path (deterministic everywhere).
+            c.backend = BackendChoice::Cpu;
+            let dir = std::path::Path::new(args.out.as_deref().unwrap_or("www/baked"));
+            std::fs::create_dir_all(dir)
+                .map_err(|e| Fail(format!("cannot create {}: {e}", dir.display()), 1))?;
+            let results = sweep(&c, false)?;
+            let path = dir.join(experiment::baked::file_name(&c));
+            std::fs::write(
+                &path,
+                serde_json::to_string(&results)
+                    .map_err(|e| Fail(format!("cannot encode JSON: {e}"), 1))?,
+            )
+            .map_err(|e| Fail(format!("cannot write {}: {e}", path.display()), 1))?;
+            emit(&path.display().to_string())
         }
         "bench" => match args.what.as_deref() {
             None | Some("presets") => bench_command(args.json),

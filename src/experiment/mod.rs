@@ -6,8 +6,10 @@
 //! - [`stats`]: curve statistics (mean, intervals, slopes, flags, n_ε from data);
 //! - [`run`]: the sweep, with progress events and a cancellation token; finished points
 //!   survive cancellation and failed runs;
+//! - [`baked`]: names of results computed ahead of time and shipped beside the page;
 //! - [`batching`]: the K-model batching benchmark (model-steps/s, dispatches per step).
 
+pub mod baked;
 pub mod batching;
 pub mod plan;
 pub mod run;

@@ -122,3 +122,20 @@ test('a link over the time budget asks before running, and one over the memory l
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test('a link to a baked configuration shows its curves at once, and only for exactly that config', async () => {
+  const { page, problems } = await openApp(app.context, `${app.url}#v=1&preset=headline`);
+  await page.waitForFunction(() => document.getElementById('experiment')?.dataset.state === 'baked', null, { timeout: 10_000 });
+  assert.match(await page.textContent('#exp-status'), /^Precomputed results for exactly this configuration/);
+  assert.equal(await page.locator('#exp-plot path.series[data-id^="m-"]').count(), 6);
+  assert.match(await page.textContent('#exp-summary'), /caulk-adapter \(m = 30000, W = 32\): fitted slope/);
+  assert.equal(await page.isDisabled('#export-json'), false);
+  // Another seed is another config: nothing baked, nothing shown until Run.
+  const { page: other } = await openApp(app.context, `${app.url}#v=1&preset=headline&seed=2`);
+  await other.waitForTimeout(1000);
+  assert.equal(await other.getAttribute('#experiment', 'data-state'), 'idle');
+  assert.equal(await other.locator('#exp-plot path.series').count(), 0);
+  assert.deepEqual(problems, []);
+  await other.close();
+  await page.close();
+});

@@ -5,7 +5,7 @@
 //   { source: 'caulk-lab', type: 'finished', fragment, results } when a run has finished.
 // Every string from the URL reaches the DOM as text.
 
-import init, { bounds, key_specs, parse_fragment, set_key } from '../pkg/caulk.js';
+import init, { baked_file, baked_file_of, bounds, key_specs, parse_fragment, set_key } from '../pkg/caulk.js';
 import { buildControls, EXPERIMENT_CONTROLS, syncControls, THEORY_CONTROLS } from './controls';
 import { ExperimentPanel } from './experiment-panel';
 import { drawRisk, drawSummary } from './theory-panel';
@@ -46,6 +46,7 @@ function update(p: Parsed): void {
   (byId('open-full') as HTMLAnchorElement).href = `index.html#${fragment}`;
   if (p.config.view === 'experiment') {
     panel?.estimate();
+    void panel?.showBaked(baked_file, baked_file_of);
   } else {
     const report = bounds(fragment) as BoundsReport;
     drawRisk(report);

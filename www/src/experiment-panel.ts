@@ -116,6 +116,8 @@ export class ExperimentPanel {
   private estimateIds = new Map<number, string>();
   /** Run as soon as the estimate for the current config arrives. */
   private runWhenEstimated = false;
+  /** The list of baked results (fetched once). */
+  private baked: Promise<unknown> | null = null;
   /** The config whose over-budget run the user confirmed. */
   private confirmed = '';
 
@@ -186,6 +188,36 @@ export class ExperimentPanel {
       this.worker.onerror = (e) => this.fail(`the worker stopped (${e.message || 'unknown error'})`);
     }
     return this.worker;
+  }
+
+  /**
+   * Show results computed ahead of time for exactly the current config (`baked/<key>.json`
+   * beside the page), if there are any; `name` gives a config's file name, `nameOf` a
+   * results object's (they must agree). Running again recomputes them here.
+   */
+  async showBaked(name: (fragment: string) => string, nameOf: (r: unknown) => string): Promise<void> {
+    const fragment = this.fragment();
+    const file = name(fragment);
+    let results: Results;
+    try {
+      this.baked ??= fetch(new URL('baked/index.json', document.baseURI)).then((r) => (r.ok ? r.json() : []));
+      const index = (await this.baked) as string[];
+      if (!index.includes(file)) return;
+      const reply = await fetch(new URL(`baked/${file}`, document.baseURI));
+      if (!reply.ok) return;
+      results = (await reply.json()) as Results;
+      if (nameOf(results) !== file) return;
+    } catch {
+      return;
+    }
+    if (this.running() || this.fragment() !== fragment) return;
+    this.points.clear();
+    this.draw(results);
+    this.summarise(results);
+    this.setResults(results);
+    $('experiment').dataset.state = 'baked';
+    $('exp-status').textContent = `Precomputed results for exactly this configuration (computed ahead of time on ${results.backend} in ${seconds(results.elapsed_ms / 1000)}). Press Run to compute them again in this browser.`;
+    this.onDone(results);
   }
 
   /** Ask for the cost of the current config (debounced). */

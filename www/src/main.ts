@@ -2,7 +2,7 @@
 // rewrites it, and computes everything drawn. This file wires state, controls and panels.
 // Every string that may come from a URL reaches the DOM through textContent, never as HTML.
 
-import init, { bound_registry, bounds, key_specs, parse_fragment, probe, set_key, switch_preset } from '../pkg/caulk.js';
+import init, { baked_file, baked_file_of, bound_registry, bounds, key_specs, parse_fragment, probe, set_key, switch_preset } from '../pkg/caulk.js';
 import { buildControls, buildToggles, EXPERIMENT_CONTROLS, syncControls, syncToggles, type BoundInfo } from './controls';
 import { ExperimentPanel } from './experiment-panel';
 import { drawTheory, timed } from './theory-panel';
@@ -47,6 +47,7 @@ function update(p: Parsed): void {
     if (preset) preset.value = String(p.config.preset);
   });
   experiment?.estimate();
+  void experiment?.showBaked(baked_file, baked_file_of);
 }
 
 const change = (key: string, value: string) => update(timed('set_key', () => set_key(fragment, key, value) as Parsed));

@@ -1,0 +1,77 @@
+//! The results shipped beside the page (`www/baked/`, written by `caulk bake`): each file is
+//! named by its own config's key, holds valid results, and the `limit` preset's file matches
+//! a fresh run of today's code (the CPU path is deterministic), so baked curves never go
+//! stale unnoticed.
+#![cfg(not(target_arch = "wasm32"))]
+
+use caulk::backend::cpu::CpuBackend;
+use caulk::config::{Config, Preset};
+use caulk::experiment::baked::file_name;
+use caulk::experiment::{run_sweep, Cancel, Progress, Rates, Results};
+
+fn baked() -> Vec<(String, Results)> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("www/baked");
+    let mut out: Vec<(String, Results)> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .map(|p| {
+            let name = p.file_name().unwrap().to_string_lossy().into_owned();
+            let r: Results = serde_json::from_str(&std::fs::read_to_string(&p).unwrap())
+                .unwrap_or_else(|e| panic!("{name}: {e}"));
+            (name, r)
+        })
+        .collect();
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
+}
+
+#[test]
+fn every_baked_file_is_named_by_its_config_and_the_presets_are_there() {
+    let files = baked();
+    for (name, r) in &files {
+        r.config.validate().unwrap();
+        assert_eq!(name, &file_name(&r.config), "{name} holds another config");
+        assert!(!r.curves.is_empty() && !r.cancelled, "{name}");
+    }
+    for p in [
+        Preset::Limit,
+        Preset::Scratch,
+        Preset::Headline,
+        Preset::Peft,
+    ] {
+        let want = file_name(&Config::for_preset(p));
+        assert!(
+            files.iter().any(|(n, _)| *n == want),
+            "no baked {p:?} default"
+        );
+    }
+}
+
+#[test]
+fn the_baked_limit_preset_matches_a_fresh_run() {
+    let c = Config::for_preset(Preset::Limit);
+    let want = file_name(&c);
+    let (_, baked) = baked().into_iter().find(|(n, _)| *n == want).unwrap();
+    let fresh = pollster::block_on(run_sweep(
+        &c,
+        &CpuBackend,
+        Rates {
+            flops: 1e9,
+            ridges: 1e7,
+        },
+        &|| 0.0,
+        &mut |_: &Progress| {},
+        &mut |_: &str| {},
+        &Cancel::new(),
+    ))
+    .unwrap();
+    for (b, f) in baked.curves.iter().zip(&fresh.curves) {
+        assert_eq!(
+            b.risk_mean, f.risk_mean,
+            "{}: rerun with `caulk bake`",
+            b.label
+        );
+        assert_eq!(b.slope, f.slope);
+    }
+}
