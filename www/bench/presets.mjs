@@ -23,6 +23,8 @@ try {
       estimated_s: +est.estimate.seconds.toFixed(2),
       estimate_over_wall: +(est.estimate.seconds / (run.wall_ms / 1000)).toFixed(2),
       first_progress_s: +(run.first_progress_ms / 1000).toFixed(2),
+      // The worker's wasm memory after the run: the peak of this and the earlier presets.
+      wasm_memory_mb: +(run.memory_bytes / 1e6).toFixed(1),
     });
     console.error(`${preset}: ${rows.at(-1).wall_s} s`);
   }

@@ -9,6 +9,7 @@ interface Reply {
   estimate?: unknown;
   message?: string;
   event?: unknown;
+  memory_bytes?: number;
 }
 
 const worker = new Worker(new URL('worker.js', import.meta.url), { type: 'module' });

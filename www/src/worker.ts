@@ -35,7 +35,9 @@ self.onmessage = async (e: MessageEvent<Request>) => {
       (event: unknown) => postMessage({ type: 'progress', id, event }),
       (message: string) => postMessage({ type: 'device', id, message }),
     );
-    postMessage({ type: 'done', id, results, wall_ms: performance.now() - start });
+    // WebAssembly memory only grows: its size now is the peak so far in this worker.
+    const memory_bytes = (await ready).memory.buffer.byteLength;
+    postMessage({ type: 'done', id, results, wall_ms: performance.now() - start, memory_bytes });
   } catch (err) {
     postMessage({ type: 'error', id, message: err instanceof Error ? err.message : String(err) });
   }
