@@ -9,7 +9,7 @@ use wasm_bindgen::prelude::*;
 
 use crate::backend::probe_device;
 use crate::config::{self, BackendChoice, Config, KEYS};
-use crate::experiment::{self, plan::device_rates, run_sweep, Cancel, Progress};
+use crate::experiment::{self, plan::device_rates, run_shard, Cancel, Progress};
 use crate::theory;
 
 /// Seconds from the JS clock (milliseconds since the epoch; fine for durations here).
@@ -106,9 +106,11 @@ pub fn estimate_experiment(fragment: &str) -> Result<JsValue, JsError> {
     to_js(&experiment::estimate(&plan, &c, device_rates(&clock)))
 }
 
-/// Run a fragment's sweep (call it from a Web Worker: the CPU path blocks between awaits),
-/// calling `on_progress(event)` after every unit and `on_device(message)` if the GPU fails
-/// and the CPU takes over; resolves to the `caulk run --json` object.
+/// Run a fragment's sweep, or shard `shard_index` of `shard_count` of it (several workers
+/// run the shards of one sweep; `merge_results` joins them). Call it from a Web Worker: the
+/// CPU path blocks between awaits. Calls `on_progress(event)` after every unit and
+/// `on_device(message)` if the GPU fails and the CPU takes over; resolves to the
+/// `caulk run --json` object.
 /// backend=gpu trains on WebGPU, auto on WebGPU when the adapter is hardware, otherwise on
 /// the CPU kernels.
 #[wasm_bindgen]
@@ -116,7 +118,13 @@ pub async fn run_experiment(
     fragment: String,
     on_progress: js_sys::Function,
     on_device: js_sys::Function,
+    shard_index: u32,
+    shard_count: u32,
 ) -> Result<JsValue, JsError> {
+    let shard = experiment::Shard {
+        index: shard_index as usize,
+        count: shard_count.max(1) as usize,
+    };
     let fragment = fragment.as_str();
     let on_progress = &on_progress;
     let on_device = &on_device;
@@ -147,10 +155,21 @@ pub async fn run_experiment(
         BackendChoice::Cpu => None,
     };
     let results = if let Some(gpu) = &gpu {
-        run_sweep(&c, gpu, rates, &clock, &mut report, &mut device, &cancel).await
-    } else {
-        run_sweep(
+        run_shard(
             &c,
+            shard,
+            gpu,
+            rates,
+            &clock,
+            &mut report,
+            &mut device,
+            &cancel,
+        )
+        .await
+    } else {
+        run_shard(
+            &c,
+            shard,
             &crate::backend::cpu::CpuBackend,
             rates,
             &clock,
@@ -230,4 +249,13 @@ pub fn baked_file_of(results: JsValue) -> Result<String, JsError> {
         .validate()
         .map_err(|e| JsError::new(&format!("results: {e}")))?;
     Ok(experiment::baked::file_name(&r.config))
+}
+
+/// The results of a sweep's shards (an array of `run_experiment` results) as one.
+#[wasm_bindgen]
+pub fn merge_results(fragment: &str, parts: JsValue) -> Result<JsValue, JsError> {
+    let c = strict(fragment)?;
+    let parts: Vec<experiment::Results> = serde_wasm_bindgen::from_value(parts)
+        .map_err(|e| JsError::new(&format!("results: {e}")))?;
+    to_js(&experiment::merge(&c, parts).map_err(|e| JsError::new(&e.to_string()))?)
 }

@@ -202,3 +202,37 @@ fn a_sweep_beyond_the_memory_limit_is_refused_before_it_starts_and_presets_fit()
         );
     }
 }
+
+#[test]
+fn shards_merge_into_exactly_the_whole_sweep() {
+    use caulk::experiment::{merge, run_shard, Shard};
+    // Three groups (m), one method: two shards.
+    let (c, _) = Config::from_fragment(
+        "v=1&preset=headline&seeds=2&m=300,1000,3000&n=64,128&methods=caulk-spline&steps=40",
+    )
+    .unwrap();
+    let whole =
+        run("v=1&preset=headline&seeds=2&m=300,1000,3000&n=64,128&methods=caulk-spline&steps=40");
+    let parts: Vec<Results> = (0..2)
+        .map(|index| {
+            pollster::block_on(run_shard(
+                &c,
+                Shard { index, count: 2 },
+                &CpuBackend,
+                RATES,
+                &clock,
+                &mut |_: &Progress| {},
+                &mut |_: &str| {},
+                &Cancel::new(),
+            ))
+            .unwrap()
+        })
+        .collect();
+    // Balanced by cost: the costliest group (m = 3000) alone, the other two together.
+    assert_eq!(parts[0].curves.len(), 1);
+    assert_eq!(parts[0].curves[0].m, Some(3000));
+    assert_eq!(parts[1].curves.len(), 2);
+    let merged = merge(&c, parts).unwrap();
+    assert_eq!(merged.curves, whole.curves);
+    assert_eq!(merged.constant_risk, whole.constant_risk);
+}

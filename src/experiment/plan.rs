@@ -208,9 +208,14 @@ pub struct Estimate {
     pub seconds: f64,
     /// Peak memory the sweep needs, bytes (see [`peak_bytes`]); above [`MEMORY_LIMIT`] the
     /// sweep is refused before it starts.
+    #[serde(default)]
     pub bytes: f64,
     /// That limit, bytes.
+    #[serde(default)]
     pub memory_limit: f64,
+    /// Parts that can run in parallel (the groups (m, width); see `run::Shard`).
+    #[serde(default)]
+    pub shards: usize,
     /// The rates used.
     pub rates: Rates,
 }
@@ -256,6 +261,7 @@ pub fn estimate(plan: &Plan, c: &Config, rates: Rates) -> Estimate {
         seconds: OVERHEAD * (flops / rates.flops + ridges / rates.ridges),
         bytes: peak_bytes(plan, c),
         memory_limit: MEMORY_LIMIT,
+        shards: plan.groups.len(),
         rates,
     }
 }

@@ -184,8 +184,93 @@ pub async fn run_sweep<B: Backend>(
     on_device: &mut dyn FnMut(&str),
     cancel: &Cancel,
 ) -> Result<Results> {
+    run_shard(
+        c,
+        Shard::WHOLE,
+        backend,
+        rates,
+        clock,
+        on_progress,
+        on_device,
+        cancel,
+    )
+    .await
+}
+
+/// A part of a sweep that runs on its own (a worker of the page): the groups (m, width) with
+/// index ≡ `index` mod `count`. Every curve belongs to one group, so a shard's curves are
+/// complete; [`merge`] puts the shards' results back together.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Shard {
+    /// This shard, 0 ≤ index < count.
+    pub index: usize,
+    /// Shards in all.
+    pub count: usize,
+}
+
+impl Shard {
+    /// The whole sweep.
+    pub const WHOLE: Shard = Shard { index: 0, count: 1 };
+}
+
+/// Which shard runs each group: the costliest group first, each to the shard with the least
+/// work so far (costs from the estimate at nominal rates; every shard computes the same
+/// assignment).
+pub fn shard_owners(plan: &Plan, c: &Config, count: usize) -> Vec<usize> {
+    let nominal = Rates {
+        flops: 1e9,
+        ridges: 4e6,
+    };
+    let cost = |g: &(Option<u64>, usize)| {
+        let one = Plan {
+            groups: vec![*g],
+            ..plan.clone()
+        };
+        estimate(&one, c, nominal).seconds
+    };
+    let mut order: Vec<(usize, f64)> = plan.groups.iter().map(cost).enumerate().collect();
+    order.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    let mut load: Vec<f64> = vec![0.0; count.max(1)];
+    let mut owner = vec![0; plan.groups.len()];
+    for (g, w) in order {
+        let (s, _) = load
+            .iter()
+            .enumerate()
+            .min_by(|a, b| a.1.total_cmp(b.1))
+            .unwrap_or((0, &0.0));
+        owner[g] = s;
+        load[s] += w;
+    }
+    owner
+}
+
+/// [`run_sweep`] for the groups of one shard.
+#[allow(clippy::too_many_arguments)]
+pub async fn run_shard<B: Backend>(
+    c: &Config,
+    shard: Shard,
+    backend: &B,
+    rates: Rates,
+    clock: &dyn Fn() -> f64,
+    on_progress: &mut dyn FnMut(&Progress),
+    on_device: &mut dyn FnMut(&str),
+    cancel: &Cancel,
+) -> Result<Results> {
     c.validate()?;
-    let plan: Plan = plan(c)?;
+    if shard.count == 0 || shard.index >= shard.count {
+        return Err(Error::Shape(format!("bad shard {shard:?}")));
+    }
+    let mut plan: Plan = plan(c)?;
+    let owner = shard_owners(&plan, c, shard.count);
+    let groups = std::mem::take(&mut plan.groups);
+    // Labels name the width when the whole sweep has several groups.
+    let all_groups = groups.len();
+    plan.groups = groups
+        .into_iter()
+        .zip(owner)
+        .filter(|(_, o)| *o == shard.index)
+        .map(|(g, _)| g)
+        .collect();
     let est = estimate(&plan, c, rates);
     if est.bytes > MEMORY_LIMIT {
         return Err(Error::Limit(format!(
@@ -421,7 +506,7 @@ pub async fn run_sweep<B: Backend>(
                     let finished = (at == last).then(|| {
                         let stats = summarise(&[n as f64], &slot.risks[j..=j], c.seed);
                         FinishedPoint {
-                            label: curve_label(method, m, width, plan.groups.len()),
+                            label: curve_label(method, m, width, all_groups),
                             method,
                             m,
                             width,
@@ -439,7 +524,7 @@ pub async fn run_sweep<B: Backend>(
     }
     let curves = accs
         .into_iter()
-        .map(|acc| summarise_curve(acc, &plan, c))
+        .map(|acc| summarise_curve(acc, &plan, c, all_groups))
         .collect();
     Ok(Results {
         config: c.clone(),
@@ -477,10 +562,10 @@ fn curve_label(method: Method, m: Option<u64>, width: usize, groups: usize) -> S
     }
 }
 
-fn summarise_curve(acc: Acc, plan: &Plan, c: &Config) -> CurveResult {
+fn summarise_curve(acc: Acc, plan: &Plan, c: &Config, all_groups: usize) -> CurveResult {
     let n: Vec<f64> = plan.n.iter().map(|v| *v as f64).collect();
     let stats = summarise(&n, &acc.risks, c.seed);
-    let label = curve_label(acc.method, acc.m, acc.width, plan.groups.len());
+    let label = curve_label(acc.method, acc.m, acc.width, all_groups);
     // C of C·n^(predicted slope) fitted to the measured means.
     let calibrated_c = plan.predicted_slope.and_then(|slope| {
         let (model, data): (Vec<f64>, Vec<f64>) = n
@@ -511,4 +596,42 @@ fn summarise_curve(acc: Acc, plan: &Plan, c: &Config) -> CurveResult {
         flags: stats.flags,
         notes: acc.notes,
     }
+}
+
+/// The results of a sweep's shards as one: curves in the order of the whole sweep (group by
+/// group), the constant reference (every shard computes it from the same seeds), the longest
+/// wall time, cancelled or GPU-lost when any shard was.
+pub fn merge(c: &Config, parts: Vec<Results>) -> Result<Results> {
+    let whole = plan(c)?;
+    let mut parts = parts.into_iter();
+    let mut out = parts
+        .next()
+        .ok_or_else(|| Error::Shape("merge: no results".into()))?;
+    for p in parts {
+        if p.config != out.config {
+            return Err(Error::Shape("merge: shards of different configs".into()));
+        }
+        out.curves.extend(p.curves);
+        out.elapsed_ms = out.elapsed_ms.max(p.elapsed_ms);
+        out.cancelled |= p.cancelled;
+        out.device_lost = out.device_lost.or(p.device_lost);
+        out.estimate.units += p.estimate.units;
+        out.estimate.flops += p.estimate.flops;
+    }
+    let group_of = |cv: &CurveResult| {
+        whole
+            .groups
+            .iter()
+            .position(|&(m, w)| m == cv.m && w == cv.width)
+            .unwrap_or(usize::MAX)
+    };
+    let method_of = |cv: &CurveResult| {
+        whole
+            .methods
+            .iter()
+            .position(|m| *m == cv.method)
+            .unwrap_or(usize::MAX)
+    };
+    out.curves.sort_by_key(|cv| (group_of(cv), method_of(cv)));
+    Ok(out)
 }

@@ -164,3 +164,17 @@ test('WebGPU and the CPU fallback give the same curves', async () => {
     assert.ok(Math.abs(g.risk_mean[j] - c.risk_mean[j]) <= 0.02 * c.risk_mean[j], `n=${c.n[j]}: ${g.risk_mean[j]} vs ${c.risk_mean[j]}`);
   }
 });
+
+test('the CPU path runs independent groups in several workers and merges them in order', async () => {
+  const { page, problems } = await openApp(app.context, `${app.url}#v=1&preset=headline&seeds=2&m=300,3000&n=64,128&methods=caulk-spline`);
+  const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+  await page.waitForFunction(() => /About .* runs/.test(document.getElementById('exp-estimate')?.textContent ?? ''));
+  await page.click('#exp-run');
+  await page.waitForFunction(() => document.getElementById('experiment')?.dataset.state === 'done', null, { timeout: 120_000 });
+  const status = await page.textContent('#exp-status');
+  if (cores >= 2) assert.match(status, /in 2 workers\.$/);
+  const labels = await page.locator('#exp-table tbody tr td:first-child').allTextContents();
+  assert.deepEqual([...new Set(labels)], ['caulk-spline (m = 300, W = 32)', 'caulk-spline (m = 3000, W = 32)']);
+  assert.deepEqual(problems, []);
+  await page.close();
+});

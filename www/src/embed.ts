@@ -5,9 +5,9 @@
 //   { source: 'caulk-lab', type: 'finished', fragment, results } when a run has finished.
 // Every string from the URL reaches the DOM as text.
 
-import init, { baked_file, baked_file_of, bounds, key_specs, parse_fragment, set_key } from '../pkg/caulk.js';
+import init, { baked_file, baked_file_of, bounds, key_specs, merge_results, parse_fragment, set_key } from '../pkg/caulk.js';
 import { buildControls, EXPERIMENT_CONTROLS, syncControls, THEORY_CONTROLS } from './controls';
-import { ExperimentPanel } from './experiment-panel';
+import { ExperimentPanel, type Results } from './experiment-panel';
 import { drawRisk, drawSummary } from './theory-panel';
 import type { BoundsReport, KeySpec, Parsed } from './types';
 
@@ -76,6 +76,7 @@ async function main(): Promise<void> {
   if (view === 'experiment') {
     panel = new ExperimentPanel(
       () => fragment,
+      (f, parts) => merge_results(f, parts) as Results,
       (results) => tell({ type: 'finished', results }),
     );
   }

@@ -62,6 +62,7 @@ export interface Results {
 
 interface Estimate {
   units: number;
+  shards: number;
   seconds: number;
   bytes: number;
   memory_limit: number;
@@ -75,8 +76,8 @@ function megabytes(b: number): string {
 }
 
 type Reply =
-  | { type: 'progress'; id: number; event: Progress }
-  | { type: 'done'; id: number; results: Results; wall_ms: number }
+  | { type: 'progress'; id: number; shard?: number; event: Progress }
+  | { type: 'done'; id: number; shard?: number; results: Results; wall_ms: number }
   | { type: 'estimate'; id: number; estimate: Estimate }
   | { type: 'device'; id: number; message: string }
   | { type: 'error'; id: number; message: string };
@@ -106,8 +107,11 @@ function shades(labels: string[]): Map<string, string | undefined> {
 }
 
 export class ExperimentPanel {
-  private worker: Worker | null = null;
+  /** Worker 0 answers estimates; a run uses workers 0 … k−1, one shard each. */
+  private workers: Worker[] = [];
   private id = 0;
+  /** The run in progress: its shards' latest progress and finished results. */
+  private shards: { progress: (Progress | null)[]; parts: (Results | null)[]; fragment: string } | null = null;
   private points = new Map<string, FinishedPoint[]>();
   private estimateTimer = 0;
   private results: Results | null = null;
@@ -121,9 +125,13 @@ export class ExperimentPanel {
   /** The config whose over-budget run the user confirmed. */
   private confirmed = '';
 
-  /** `fragment` gives the current config; `onDone` hears every finished sweep. */
+  /**
+   * `fragment` gives the current config; `merge` joins the results of a sweep's shards (the
+   * wasm `merge_results`); `onDone` hears every finished sweep.
+   */
   constructor(
     private fragment: () => string,
+    private merge: (fragment: string, parts: Results[]) => Results,
     private onDone: (r: Results) => void = () => {},
   ) {
     $('exp-run').addEventListener('click', () => this.run());
@@ -174,20 +182,40 @@ export class ExperimentPanel {
     $('export-csv').toggleAttribute('disabled', r === null);
   }
 
-  private ensureWorker(): Worker {
-    if (!this.worker) {
+  /** Worker `i`, started when first needed. */
+  private ensureWorker(i = 0): Worker {
+    while (this.workers.length <= i) {
+      let worker: Worker;
       try {
-        this.worker = new Worker(new URL('worker.js', import.meta.url), { type: 'module' });
+        worker = new Worker(new URL('worker.js', import.meta.url), { type: 'module' });
       } catch (e) {
         throw new Error(
           `this page cannot start a background worker (${e instanceof Error ? e.message : String(e)}); ` +
             'in a sandboxed frame allow-same-origin is needed, or open the full app',
         );
       }
-      this.worker.onmessage = (e: MessageEvent<Reply>) => this.onReply(e.data);
-      this.worker.onerror = (e) => this.fail(`the worker stopped (${e.message || 'unknown error'})`);
+      worker.onmessage = (e: MessageEvent<Reply>) => this.onReply(e.data);
+      worker.onerror = (e) => this.fail(`a worker stopped (${e.message || 'unknown error'})`);
+      this.workers.push(worker);
     }
-    return this.worker;
+    return this.workers[i];
+  }
+
+  /** Stop every worker (a run in progress is abandoned; the next use starts fresh ones). */
+  private stopWorkers(): void {
+    for (const w of this.workers) w.terminate();
+    this.workers = [];
+    this.shards = null;
+  }
+
+  /**
+   * Workers for a run: one per independent group of the sweep, at most the device's cores
+   * (and 8); one on the GPU, whose device the workers would share.
+   */
+  private parallelism(est: Estimate, fragment: string): number {
+    if (/(^|&)backend=gpu(&|$)/.test(fragment)) return 1;
+    const cores = navigator.hardwareConcurrency || 1;
+    return Math.max(1, Math.min(cores, est.shards, 8));
   }
 
   /**
@@ -292,8 +320,15 @@ export class ExperimentPanel {
     this.setRunning(true);
     $('exp-device').hidden = true;
     $('exp-status').textContent = 'Starting…';
+    const fragment = this.fragment();
+    const est = this.estimated?.fragment === fragment ? this.estimated.estimate : null;
+    const count = est ? this.parallelism(est, fragment) : 1;
+    this.shards = { progress: Array(count).fill(null), parts: Array(count).fill(null), fragment };
+    const id = ++this.id;
     try {
-      this.ensureWorker().postMessage({ type: 'run', id: ++this.id, fragment: this.fragment() });
+      for (let index = 0; index < count; index++) {
+        this.ensureWorker(index).postMessage({ type: 'run', id, fragment, shard: index, shards: count });
+      }
     } catch (e) {
       this.fail(e instanceof Error ? e.message : String(e));
     }
@@ -301,8 +336,7 @@ export class ExperimentPanel {
 
   cancel(why: string): void {
     if (!this.running()) return;
-    this.worker?.terminate();
-    this.worker = null;
+    this.stopWorkers();
     this.id++;
     this.setRunning(false);
     const kept = [...this.points.values()].reduce((a, p) => a + p.length, 0);
@@ -313,9 +347,10 @@ export class ExperimentPanel {
 
   private fail(message: string): void {
     this.setRunning(false);
-    this.worker?.terminate();
-    this.worker = null;
-    $('exp-status').textContent = `The run stopped: ${message}`;
+    this.stopWorkers();
+    this.id++;
+    const kept = [...this.points.values()].reduce((a, p) => a + p.length, 0);
+    $('exp-status').textContent = `The run stopped: ${message}. ${kept} finished point${kept === 1 ? '' : 's'} kept; Run starts again.`;
     $('experiment').dataset.state = 'error';
   }
 
@@ -335,10 +370,18 @@ export class ExperimentPanel {
       }
       case 'progress': {
         const p = r.event;
+        if (!this.shards) break;
+        this.shards.progress[r.shard ?? 0] = p;
+        // All shards together: runs done of the total, time left of the slowest.
+        const seen = this.shards.progress.filter((x): x is Progress => x !== null);
+        const done = seen.reduce((a, x) => a + x.done, 0);
+        const total = this.shards.progress.length > seen.length ? Math.max(1, this.estimated?.estimate.units ?? 1) : seen.reduce((a, x) => a + x.total, 0);
+        const left = Math.max(...seen.map((x) => x.eta_s));
         const bar = $('exp-progress') as HTMLProgressElement;
-        bar.max = p.total;
-        bar.value = p.done;
-        $('exp-status').textContent = `${p.done} of ${p.total} runs · about ${seconds(p.eta_s)} left · ${p.point}`;
+        bar.max = total;
+        bar.value = done;
+        const workers = this.shards.progress.length > 1 ? ` · ${this.shards.progress.length} workers` : '';
+        $('exp-status').textContent = `${done} of ${total} runs · about ${seconds(left)} left${workers} · ${p.point}`;
         if (p.finished && p.finished.risk_mean !== null) {
           const list = this.points.get(p.finished.label) ?? [];
           list.push(p.finished);
@@ -351,15 +394,29 @@ export class ExperimentPanel {
         $('exp-device').hidden = false;
         $('exp-device').textContent = r.message;
         break;
-      case 'done':
+      case 'done': {
+        if (!this.shards) break;
+        this.shards.parts[r.shard ?? 0] = r.results;
+        const parts = this.shards.parts;
+        if (parts.some((x) => x === null)) break;
+        let results: Results;
+        try {
+          results = parts.length === 1 ? parts[0]! : this.merge(this.shards.fragment, parts as Results[]);
+        } catch (e) {
+          this.fail(`the shards' results did not merge (${e instanceof Error ? e.message : String(e)})`);
+          break;
+        }
+        this.shards = null;
         this.setRunning(false);
         $('experiment').dataset.state = 'done';
-        $('exp-status').textContent = `Done in ${seconds(r.wall_ms / 1000)} on ${r.results.backend}.`;
-        this.draw(r.results);
-        this.summarise(r.results);
-        this.setResults(r.results);
-        this.onDone(r.results);
+        const workers = parts.length > 1 ? ` in ${parts.length} workers` : '';
+        $('exp-status').textContent = `Done in ${seconds(results.elapsed_ms / 1000)} on ${results.backend}${workers}.`;
+        this.draw(results);
+        this.summarise(results);
+        this.setResults(results);
+        this.onDone(results);
         break;
+      }
       case 'error':
         if (this.running()) this.fail(r.message);
         else $('exp-estimate').textContent = r.message;

@@ -2,9 +2,9 @@
 // rewrites it, and computes everything drawn. This file wires state, controls and panels.
 // Every string that may come from a URL reaches the DOM through textContent, never as HTML.
 
-import init, { baked_file, baked_file_of, bound_registry, bounds, key_specs, parse_fragment, probe, set_key, switch_preset } from '../pkg/caulk.js';
+import init, { baked_file, baked_file_of, bound_registry, bounds, key_specs, merge_results, parse_fragment, probe, set_key, switch_preset } from '../pkg/caulk.js';
 import { buildControls, buildToggles, EXPERIMENT_CONTROLS, syncControls, syncToggles, type BoundInfo } from './controls';
-import { ExperimentPanel } from './experiment-panel';
+import { ExperimentPanel, type Results } from './experiment-panel';
 import { drawTheory, timed } from './theory-panel';
 import type { BoundsReport, DeviceReport, KeySpec, Parsed } from './types';
 
@@ -84,7 +84,7 @@ async function main(): Promise<void> {
   const presetSelect = byId('ctl-preset') as HTMLSelectElement;
   for (const name of specs.find((s) => s.key === 'preset')?.choices ?? []) presetSelect.append(new Option(name, name));
   presetSelect.addEventListener('change', () => update(switch_preset(fragment, presetSelect.value) as Parsed));
-  experiment = new ExperimentPanel(() => fragment);
+  experiment = new ExperimentPanel(() => fragment, (f, parts) => merge_results(f, parts) as Results);
   const first = parse_fragment(location.hash) as Parsed;
   update(first);
   window.addEventListener('hashchange', () => {

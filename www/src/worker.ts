@@ -1,7 +1,7 @@
 // The experiment worker: loads the wasm module and runs sweeps off the main thread.
-// Messages in:  { type: 'run', id, fragment } | { type: 'estimate', id, fragment }
+// Messages in:  { type: 'run', id, fragment, shard?, shards? } | { type: 'estimate', id, fragment }
 //               | { type: 'batching', id, backend, ks } (the K-model benchmark)
-// Messages out: { type: 'progress', id, event } | { type: 'done', id, results, wall_ms }
+// Messages out: { type: 'progress', id, shard, event } | { type: 'done', id, shard, results, wall_ms }
 //               | { type: 'device', id, message } (the GPU failed; the CPU took over)
 //               | { type: 'estimate', id, estimate } | { type: 'error', id, message }
 
@@ -10,7 +10,8 @@ import init, { batching_bench, estimate_experiment, run_experiment } from '../pk
 const ready = init({ module_or_path: new URL('caulk_bg.wasm', import.meta.url) });
 
 type Request =
-  | { type: 'run' | 'estimate'; id: number; fragment: string }
+  | { type: 'estimate'; id: number; fragment: string }
+  | { type: 'run'; id: number; fragment: string; shard?: number; shards?: number }
   | { type: 'batching'; id: number; backend: string; ks: number[] };
 
 self.onmessage = async (e: MessageEvent<Request>) => {
@@ -30,14 +31,17 @@ self.onmessage = async (e: MessageEvent<Request>) => {
       return;
     }
     const start = performance.now();
+    const shard = req.shard ?? 0;
     const results = await run_experiment(
       fragment,
-      (event: unknown) => postMessage({ type: 'progress', id, event }),
-      (message: string) => postMessage({ type: 'device', id, message }),
+      (event: unknown) => postMessage({ type: 'progress', id, shard, event }),
+      (message: string) => postMessage({ type: 'device', id, shard, message }),
+      shard,
+      req.shards ?? 1,
     );
     // WebAssembly memory only grows: its size now is the peak so far in this worker.
     const memory_bytes = (await ready).memory.buffer.byteLength;
-    postMessage({ type: 'done', id, results, wall_ms: performance.now() - start, memory_bytes });
+    postMessage({ type: 'done', id, shard, results, wall_ms: performance.now() - start, memory_bytes });
   } catch (err) {
     postMessage({ type: 'error', id, message: err instanceof Error ? err.message : String(err) });
   }
