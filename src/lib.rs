@@ -14,18 +14,22 @@
 //! | [`theory`] | bound registry (risk(n, m), slope, n_ε, status, citation), phase diagram, fits |
 //! | [`data`] | Hölder block W_s, ground-truth extractors φ*, source/target/test tables, excess risk |
 //! | [`closed_form`] | ridge regression, the spline caulk with exact leave-one-out, tridiagonal solvers |
-//! | [`backend`] | the [`backend::Backend`] trait; CPU, wgpu (WebGPU/Vulkan) and naive f64 reference; conformance suite; device probe |
+//! | [`model`] | the MLP (extractor + adapter + LoRA + head) in one flat f64 vector, forward/backward |
+//! | [`train`] | the training loop (pre-training and fine-tuning), the seven methods, K networks at once through a backend ([`train::batched`], [`train::fused`]) |
+//! | [`experiment`] | preset plans, cost and memory estimate, sweeps (shards, GPU-loss fallback), curve statistics, baked results, the batching benchmark |
+//! | [`backend`] | the [`backend::Backend`] trait; CPU, wgpu (WebGPU/Vulkan; the fused training kernel) and naive f64 reference; conformance suite; device probe |
 //! | [`rng`] | seeded streams (data, init, batch, bootstrap), identical on native and wasm |
 //! | [`error`] | the crate's [`error::Error`]: one line naming what went wrong |
-//! | `wasm` | the browser boundary (wasm32 only): fragment parsing, bounds, device probe |
+//! | `wasm` | the browser boundary (wasm32 only): fragments, bounds, device probe, sweeps, baked-result names, the batching benchmark |
 //!
 //! ## Data flow
 //!
 //! URL fragment / `--fragment` → [`config::parse_fragment`] → [`config::Config`] →
 //! [`theory::evaluate`] → [`theory::BoundsReport`] → JSON (CLI) or a JS object (page), which
-//! the page plots. Experiments draw a [`data::Task`] from the seed, fit a downstream method
-//! (closed forms in [`closed_form`]; gradient training through [`backend::Backend`] is next)
-//! and score it by the excess risk on the task's fixed test set.
+//! the page plots. Experiments ([`experiment::run_sweep`]) draw a [`data::Task`] per seed,
+//! pre-train a backbone on the host, fit each downstream method (closed forms in
+//! [`closed_form`]; gradient fine-tuning of all seeds at once through a
+//! [`backend::Backend`]) and score it by the excess risk on the task's fixed test set.
 
 pub mod backend;
 pub mod closed_form;

@@ -314,15 +314,17 @@ pub fn human_bytes(bytes: f64) -> String {
 /// presets without it (2026-11-27, native).
 pub const OVERHEAD: f64 = 1.6;
 
-/// The fraction of a 128³ product's rate that training reaches (small matrices,
-/// bookkeeping): calibrated with `caulk bench` and www/bench/presets.mjs so that the
-/// estimate lands within 2× of the wall time natively and in the browser.
-pub const RATE_FRACTION: f64 = 0.25;
+/// The fraction of the probe's training rate that a sweep's training reaches (other
+/// shapes, fine-tuning bookkeeping): calibrated with `caulk bench` (native estimate/wall
+/// 1.07-1.21 as before the probe changed) and checked with www/bench/presets.mjs.
+pub const RATE_FRACTION: f64 = 0.63;
 
-/// Measure this device's [`Rates`] in about 180 ms of `clock` (seconds, monotonic: `Instant`
-/// natively, `Date.now()` in the browser): a 128³ f64 matrix product repeated for 20 ms
-/// (times [`RATE_FRACTION`]) and a d = 3 ridge extractor evaluated for 10 ms, each after a
-/// warm-up.
+/// Measure this device's [`Rates`] in about 200 ms of `clock` (seconds, monotonic: `Instant`
+/// natively, `Date.now()` in the browser): training steps of the default backbone on 128
+/// rows (forward and backward, the pre-training loop's algebra) repeated for 20 ms (times
+/// [`RATE_FRACTION`]), and a d = 3 ridge extractor evaluated for 10 ms, each after a
+/// warm-up. A training-shaped probe follows the training code wherever it runs: a 128³
+/// product overestimated training time in wasm by 2.3×.
 pub fn device_rates(clock: &dyn Fn() -> f64) -> Rates {
     use crate::data::extractor::{Extractor, RidgeExtractor};
     // Repetitions of `work` per second over `window` seconds of `clock`, bounded so that a
@@ -336,11 +338,24 @@ pub fn device_rates(clock: &dyn Fn() -> f64) -> Rates {
         }
         reps as f64 / (clock() - start).max(1e-3)
     };
-    let n = 128;
-    let a = vec![1.0f64; n * n];
-    let b = vec![0.5f64; n * n];
-    let mut c = vec![0.0f64; n * n];
-    let mut product = || crate::model::net::gemm(n, n, n, &a, false, &b, false, &mut c, 0.0);
+    let a = Arch {
+        d: 3,
+        width: 32,
+        depth: 2,
+        k: 1,
+        head_width: HEAD_WIDTH,
+        adapter_width: 0,
+        lora_rank: 0,
+    };
+    let mut rng = crate::rng::Rng::new(0, crate::rng::Stream::Test);
+    let p = a.init(&mut rng);
+    let rows = PRETRAIN_BATCH;
+    let x: Vec<f64> = (0..rows * a.d).map(|_| rng.uniform()).collect();
+    let y: Vec<f64> = (0..rows).map(|_| rng.uniform()).collect();
+    let mut step = || {
+        let cache = a.forward(&p, &x);
+        let _ = a.loss_and_grad(&p, &cache, &y);
+    };
     let ext = RidgeExtractor::new(
         3,
         1,
@@ -351,9 +366,10 @@ pub fn device_rates(clock: &dyn Fn() -> f64) -> Rates {
     let mut row = || ext.eval(&[0.3, 0.6, 0.9], &mut out);
     // Warm up first: a browser runs fresh wasm in a baseline tier and optimises hot code
     // later, and a sweep runs long enough to be optimised.
-    per_second(0.1, &mut product);
+    per_second(0.1, &mut step);
     per_second(0.05, &mut row);
-    let flops = RATE_FRACTION * 2.0 * (n * n * n) as f64 * per_second(0.02, &mut product);
+    // Forward and backward: 3 × (2 FLOP per multiply-add) per row.
+    let flops = RATE_FRACTION * 6.0 * macs(&a) * rows as f64 * per_second(0.02, &mut step);
     let ridges = ridges_per_row(3) * per_second(0.01, &mut row);
     Rates { flops, ridges }
 }
