@@ -259,3 +259,21 @@ pub fn merge_results(fragment: &str, parts: JsValue) -> Result<JsValue, JsError>
         .map_err(|e| JsError::new(&format!("results: {e}")))?;
     to_js(&experiment::merge(&c, parts).map_err(|e| JsError::new(&e.to_string()))?)
 }
+
+/// Training steps per second of one network on the CPU kernels (the full fine-tuning of the
+/// batching benchmark's network: d = 3, width 32, depth 2, head 16; mini-batch 32, Adam), for
+/// `steps` steps with a single evaluation at the end. The TF.js comparison calls it.
+#[wasm_bindgen]
+pub async fn training_rate(steps: u32) -> Result<f64, JsError> {
+    use crate::experiment::batching::{train_k, BatchingSetup};
+    let steps = steps.clamp(1, 1_000_000) as usize;
+    let setup = BatchingSetup {
+        steps,
+        eval_every: steps,
+        ..BatchingSetup::default()
+    };
+    let (_, ms) = train_k(&crate::backend::cpu::CpuBackend, &setup, 1, &clock)
+        .await
+        .map_err(|e| JsError::new(&e.to_string()))?;
+    Ok(steps as f64 / (ms / 1000.0).max(1e-9))
+}

@@ -1,7 +1,7 @@
 // Every browser benchmark in one command (headless Chromium, after scripts/build-web.sh):
 // theory-panel latency, preset wall times with their estimates and wasm memory, the K-model
 // batching table (WebGPU vs wasm CPU), responsiveness during a run and Cancel latency, and
-// the page weight. Runs them one after another (they would disturb each other's timings)
+// the page weight, and a training step against TensorFlow.js. Runs them one after another (they would disturb each other's timings)
 // and prints one JSON object. Usage: node www/bench/all.mjs
 // The native counterparts: `caulk bench --json` and `caulk bench batching --json`.
 
@@ -16,6 +16,7 @@ const benches = [
   ['batching', ['batching.mjs']],
   ['responsiveness', ['responsiveness.mjs']],
   ['weight', ['weight.mjs']],
+  ['tfjs', ['tfjs.mjs']],
 ];
 const out = { bench: 'browser-all', date: new Date().toISOString(), results: {} };
 for (const [name, [script, ...args]] of benches) {
