@@ -277,3 +277,13 @@ pub async fn training_rate(steps: u32) -> Result<f64, JsError> {
         .map_err(|e| JsError::new(&e.to_string()))?;
     Ok(steps as f64 / (ms / 1000.0).max(1e-9))
 }
+
+/// The CPU GEMM table in this browser (`{peak_gflops, rows: [{n, gflops, of_peak}]}`), each
+/// size timed for `window_ms`.
+#[wasm_bindgen]
+pub fn gemm_bench(window_ms: f64) -> Result<JsValue, JsError> {
+    to_js(&experiment::gemm::gemm_table(
+        &clock,
+        (window_ms / 1000.0).clamp(0.01, 10.0),
+    ))
+}

@@ -5,7 +5,7 @@
 //! caulk bounds [--fragment '...'] [--json]   theory bounds (JSON: the contract schema)
 //! caulk device [--json]                      the GPU wgpu finds here, after a self-check
 //! caulk run [--fragment '...'] [--json] [--out DIR]   run a preset's sweep
-//! caulk bench [presets|batching] [--json]     preset wall times (CPU); the K-model table
+//! caulk bench [presets|batching|gemm] [--json]     preset wall times (CPU); the K-model table
 //! caulk bake [--fragment '...'] [--out DIR]   results shipped with the page (DIR/<key>.json)
 //! ```
 //!
@@ -24,7 +24,7 @@ use caulk::experiment::{self, run_sweep, Cancel, Results};
 use caulk::theory;
 
 const USAGE: &str =
-    "usage: caulk <config|bounds|run|bake|bench [presets|batching]|device> [--fragment 'v=1&key=value&...'] [--json] [--out DIR]";
+    "usage: caulk <config|bounds|run|bake|bench [presets|batching|gemm]|device> [--fragment 'v=1&key=value&...'] [--json] [--out DIR]";
 
 const HELP: &str = "caulk: Caulk Lab, headless
 
@@ -40,11 +40,12 @@ commands:
   bake [--fragment F]        run the sweep on the CPU and write its results where the
          [--out DIR]         page finds them: DIR/<key>.json (default www/baked/); a
                              link to exactly that config then shows them at once
-  bench [presets|batching]   presets (the default): wall time of each preset's default
+  bench [presets|batching|gemm]   presets (the default): wall time of each preset's default
                              sweep on this CPU, next to its estimate; batching: K models
                              trained at once, K = 1 … 256, on the GPU and the CPU side
                              by side (model-steps/s, scaling, dispatches, submits and
-                             readbacks per step; a correctness check against the CPU)
+                             readbacks per step; a correctness check against the CPU);
+                             gemm: the CPU GEMM's GFLOP/s against a peak probe
          [--json]            as one JSON object
   device [--json]            the native GPU (Vulkan/Metal/DX12) after a self-check,
                              or why the CPU is used
@@ -210,8 +211,25 @@ fn run(args: Args) -> Result<(), Fail> {
         "bench" => match args.what.as_deref() {
             None | Some("presets") => bench_command(args.json),
             Some("batching") => batching_command(args.json),
+            Some("gemm") => {
+                let report = experiment::gemm::gemm_table(&clock, 0.3);
+                if args.json {
+                    return emit(&to_json(&report)?);
+                }
+                let mut text = format!(
+                    "CPU GEMM (matrixmultiply sgemm), n×n·n×n; peak probe {:.1} GFLOP/s\n{:>5} {:>9} {:>8}",
+                    report.peak_gflops, "n", "GFLOP/s", "of peak"
+                );
+                for r in &report.rows {
+                    text.push_str(&format!(
+                        "\n{:>5} {:>9.1} {:>8.2}",
+                        r.n, r.gflops, r.of_peak
+                    ));
+                }
+                emit(&text)
+            }
             Some(other) => Err(usage(format!(
-                "unknown benchmark {other:?}; caulk bench [presets|batching]"
+                "unknown benchmark {other:?}; caulk bench [presets|batching|gemm]"
             ))),
         },
         "device" => {

@@ -7,10 +7,12 @@
 //! - [`run`]: the sweep, with progress events and a cancellation token; finished points
 //!   survive cancellation and failed runs;
 //! - [`baked`]: names of results computed ahead of time and shipped beside the page;
-//! - [`batching`]: the K-model batching benchmark (model-steps/s, dispatches per step).
+//! - [`batching`]: the K-model batching benchmark (model-steps/s, dispatches per step);
+//! - [`gemm`]: the CPU GEMM benchmark against a peak probe of the same core.
 
 pub mod baked;
 pub mod batching;
+pub mod gemm;
 pub mod plan;
 pub mod run;
 pub mod stats;

@@ -17,6 +17,7 @@ const benches = [
   ['responsiveness', ['responsiveness.mjs']],
   ['weight', ['weight.mjs']],
   ['tfjs', ['tfjs.mjs']],
+  ['gemm', ['gemm.mjs']],
 ];
 const out = { bench: 'browser-all', date: new Date().toISOString(), results: {} };
 for (const [name, [script, ...args]] of benches) {

@@ -15,7 +15,7 @@ interface Reply {
 const worker = new Worker(new URL('worker.js', import.meta.url), { type: 'module' });
 let next = 0;
 
-function ask(type: 'run' | 'estimate' | 'batching', fragment: string, extra: object = {}): Promise<Reply> {
+function ask(type: 'run' | 'estimate' | 'batching' | 'gemm', fragment: string, extra: object = {}): Promise<Reply> {
   const id = ++next;
   const firstProgressAt: number[] = [];
   const start = performance.now();
@@ -41,6 +41,7 @@ declare global {
       run: (f: string) => Promise<Reply>;
       estimate: (f: string) => Promise<Reply>;
       batching: (backend: string, ks: number[]) => Promise<Reply>;
+      gemm: (windowMs: number) => Promise<Reply>;
     };
   }
 }
@@ -49,5 +50,6 @@ window.caulkBench = {
   run: (f) => ask('run', f),
   estimate: (f) => ask('estimate', f),
   batching: (backend, ks) => ask('batching', '', { backend, ks }),
+  gemm: (windowMs) => ask('gemm', '', { window_ms: windowMs }),
 };
 document.body.dataset.ready = 'true';

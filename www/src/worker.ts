@@ -1,24 +1,30 @@
 // The experiment worker: loads the wasm module and runs sweeps off the main thread.
 // Messages in:  { type: 'run', id, fragment, shard?, shards? } | { type: 'estimate', id, fragment }
 //               | { type: 'batching', id, backend, ks } (the K-model benchmark)
+//               | { type: 'gemm', id, window_ms } (the CPU GEMM benchmark)
 // Messages out: { type: 'progress', id, shard, event } | { type: 'done', id, shard, results, wall_ms }
 //               | { type: 'device', id, message } (the GPU failed; the CPU took over)
 //               | { type: 'estimate', id, estimate } | { type: 'error', id, message }
 
-import init, { batching_bench, estimate_experiment, run_experiment } from '../pkg/caulk.js';
+import init, { batching_bench, estimate_experiment, gemm_bench, run_experiment } from '../pkg/caulk.js';
 
 const ready = init({ module_or_path: new URL('caulk_bg.wasm', import.meta.url) });
 
 type Request =
   | { type: 'estimate'; id: number; fragment: string }
   | { type: 'run'; id: number; fragment: string; shard?: number; shards?: number }
-  | { type: 'batching'; id: number; backend: string; ks: number[] };
+  | { type: 'batching'; id: number; backend: string; ks: number[] }
+  | { type: 'gemm'; id: number; window_ms: number };
 
 self.onmessage = async (e: MessageEvent<Request>) => {
   const req = e.data;
   const id = req.id;
   try {
     await ready;
+    if (req.type === 'gemm') {
+      postMessage({ type: 'done', id, results: gemm_bench(req.window_ms), wall_ms: 0 });
+      return;
+    }
     if (req.type === 'batching') {
       const start = performance.now();
       const results = await batching_bench(req.backend, Uint32Array.from(req.ks));
