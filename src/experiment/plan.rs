@@ -286,9 +286,7 @@ pub fn peak_bytes(plan: &Plan, c: &Config) -> f64 {
         .iter()
         .map(|&(m, width)| {
             let params = arch(c, width).param_count() as f64;
-            // One source sample at a time on the CPU; on a GPU up to 256 MB of them at once.
-            let one = m.filter(|_| plan.pretrain).map_or(0.0, |m| m as f64 * row);
-            let source = one.max((seeds * one).min(256e6));
+            let source = m.filter(|_| plan.pretrain).map_or(0.0, |m| m as f64 * row);
             let backbones = seeds * params * 8.0;
             let pretrainer = if plan.pretrain {
                 5.0 * params * 8.0

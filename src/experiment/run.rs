@@ -22,12 +22,8 @@ use crate::data::{excess_risk, Sample, Task};
 use crate::error::{Error, Result};
 use crate::rng::{Rng, Stream};
 use crate::theory::calibrate_scale;
-use crate::train::methods::{fit, fit_batched, pretrain, pretrain_batched, MethodOpts, Pretrained};
+use crate::train::methods::{fit, fit_batched, pretrain, MethodOpts, Pretrained};
 use crate::train::TrainOpts;
-
-/// Most bytes of source samples generated at once when a GPU pre-trains several seeds
-/// together.
-const SOURCE_CHUNK_BYTES: f64 = 256e6;
 
 /// One curve of the contract (`caulk run --json`), plus its diagnostics.
 #[derive(Clone, Debug, PartialEq, Serialize, serde::Deserialize)]
@@ -350,41 +346,6 @@ pub async fn run_shard<B: Backend>(
             });
         }
         let a = arch(c, width);
-        let pretrain_opts = |m: u64| TrainOpts {
-            steps: pretrain_steps(m),
-            lr: PRETRAIN_LR,
-            batch: PRETRAIN_BATCH,
-            ..TrainOpts::default()
-        };
-        // On a GPU every seed's backbone pre-trains at once (in chunks whose source samples
-        // fit in SOURCE_CHUNK_BYTES); on the CPU one by one on the host in f64, below.
-        let mut batched: std::collections::VecDeque<Result<Pretrained>> = Default::default();
-        if let (Some(m), true, None) = (m.filter(|_| plan.pretrain), backend.has_fused(), &lost) {
-            let row = 8.0 * (c.d + c.k + 2) as f64;
-            let chunk = ((SOURCE_CHUNK_BYTES / (m as f64 * row)) as usize).max(1);
-            for part in data.chunks(chunk) {
-                if cancel.is_cancelled() {
-                    break 'groups;
-                }
-                let sources: Vec<Sample> =
-                    part.iter().map(|sd| sd.task.source(m as usize)).collect();
-                let ids: Vec<u64> = part.iter().map(|sd| sd.seed).collect();
-                match pretrain_batched(backend, &a, &sources, &pretrain_opts(m), &ids, cancel).await
-                {
-                    Ok(list) => batched.extend(list.into_iter().map(Ok)),
-                    Err(Error::Gpu(why)) => {
-                        let note = format!(
-                            "The GPU failed while pre-training m={m} ({why}); continuing on the CPU, finished points kept."
-                        );
-                        lost = Some(note.clone());
-                        on_device(&note);
-                        batched.clear();
-                        break;
-                    }
-                    Err(e) => batched.extend(part.iter().map(|_| Err(Error::Shape(e.to_string())))),
-                }
-            }
-        }
         // Per seed: its data and, where the preset asks for one, the pre-trained backbone.
         let mut seeds = Vec::new();
         for sd in &data {
@@ -394,16 +355,13 @@ pub async fn run_shard<B: Backend>(
                     if cancel.is_cancelled() {
                         break 'groups;
                     }
-                    let pre = match batched.pop_front() {
-                        Some(p) => p,
-                        None => pretrain(
-                            &a,
-                            &sd.task.source(m as usize),
-                            &pretrain_opts(m),
-                            sd.seed,
-                            cancel,
-                        ),
+                    let opts = TrainOpts {
+                        steps: pretrain_steps(m),
+                        lr: PRETRAIN_LR,
+                        batch: PRETRAIN_BATCH,
+                        ..TrainOpts::default()
                     };
+                    let pre = pretrain(&a, &sd.task.source(m as usize), &opts, sd.seed, cancel);
                     tick(
                         format!("pre-training m={m} width={width} seed {i}"),
                         &mut done,

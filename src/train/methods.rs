@@ -90,54 +90,6 @@ pub fn pretrain(
     })
 }
 
-/// [`pretrain`] for K backbones at once through `backend` (the GPU's fused kernel): each
-/// seed's own initialisation, source sample and validation split, all parameters trained in
-/// f32. One result per seed, in order.
-pub async fn pretrain_batched<B: crate::backend::Backend>(
-    backend: &B,
-    arch: &Arch,
-    sources: &[Sample],
-    opts: &TrainOpts,
-    seeds: &[u64],
-    cancel: &Cancel,
-) -> Result<Vec<Pretrained>> {
-    use super::batched::{train_batched, ModelData};
-    arch.validate()?;
-    if sources.len() != seeds.len() || sources.iter().any(|s| s.is_empty()) {
-        return Err(Error::Shape(format!(
-            "pretrain_batched: {} seeds need as many non-empty source samples",
-            seeds.len()
-        )));
-    }
-    let mut params: Vec<Vec<f64>> = seeds
-        .iter()
-        .map(|s| arch.init(&mut Rng::with_index(*s, Stream::Init, 0)))
-        .collect();
-    let data: Vec<ModelData> = sources
-        .iter()
-        .zip(seeds)
-        .map(|(src, seed)| {
-            let (x, y, val) = split(src, arch.d);
-            ModelData {
-                x,
-                y,
-                val,
-                seed: *seed,
-            }
-        })
-        .collect();
-    let reports = train_batched(backend, arch, &mut params, &|_| true, &data, opts, cancel).await?;
-    Ok(params
-        .into_iter()
-        .zip(reports)
-        .map(|(params, report)| Pretrained {
-            arch: arch.clone(),
-            params,
-            report,
-        })
-        .collect())
-}
-
 /// The first four fifths for training, the rest (≥ 1 point) for validation, when n ≥ 5.
 #[allow(clippy::type_complexity)]
 fn split(s: &Sample, d: usize) -> (&[f64], &[f64], Option<(&[f64], &[f64])>) {
