@@ -23,6 +23,10 @@ try {
       estimated_s: +est.estimate.seconds.toFixed(2),
       estimate_over_wall: +(est.estimate.seconds / (run.wall_ms / 1000)).toFixed(2),
       first_progress_s: +(run.first_progress_ms / 1000).toFixed(2),
+      // The first point of a curve on the plot (all its seeds finished).
+      first_point_s: +(run.first_point_ms / 1000).toFixed(2),
+      // Every seed's task data (test set, target pool) generated: no point can come earlier.
+      data_done_s: +(run.data_ms / 1000).toFixed(2),
       // The worker's wasm memory after the run: the peak of this and the earlier presets.
       wasm_memory_mb: +(run.memory_bytes / 1e6).toFixed(1),
     });

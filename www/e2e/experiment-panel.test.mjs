@@ -69,7 +69,23 @@ test('cancel keeps the finished points, and the panel runs again afterwards', as
   await page.click('#exp-cancel');
   assert.equal(await state(page), 'cancelled');
   assert.match(await page.textContent('#exp-status'), /^Cancelled: [1-9]\d* finished points? kept\./);
-  assert.ok((await page.locator('#exp-plot circle.dot').count()) >= 1);
+  const kept = await page.locator('#exp-plot circle.dot').count();
+  assert.ok(kept >= 1);
+  // The finished points are in the export, marked partial.
+  const save = async (button) => {
+    const [dl] = await Promise.all([page.waitForEvent('download'), page.click(button)]);
+    const path = screenshotPath(`partial-${dl.suggestedFilename()}`);
+    await dl.saveAs(path);
+    return fs.readFileSync(path, 'utf8');
+  };
+  const partial = JSON.parse(await save('#export-json'));
+  assert.equal(partial.partial, true);
+  assert.equal(partial.reason, 'Cancelled');
+  assert.equal(partial.points.length, kept);
+  assert.ok(partial.points.every((p) => p.risk_mean > 0 && p.seeds === 4));
+  const csv = (await save('#export-csv')).trim().split('\n');
+  assert.match(csv[0], /^label,method,m,width,n,risk_mean,risk_lo,risk_hi,seeds_done/);
+  assert.equal(csv.length, kept + 1);
   // A new run after the cancel works (a fresh worker).
   await page.selectOption('#ctl-preset', 'limit');
   await page.fill('#ctl-seeds', '2');
@@ -175,6 +191,25 @@ test('the CPU path runs independent groups in several workers and merges them in
   if (cores >= 2) assert.match(status, /in 2 workers\.$/);
   const labels = await page.locator('#exp-table tbody tr td:first-child').allTextContents();
   assert.deepEqual([...new Set(labels)], ['caulk-spline (m = 300, W = 32)', 'caulk-spline (m = 3000, W = 32)']);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('a worker killed mid-run: the page says so, keeps the finished points, and runs again', async () => {
+  const { page, problems } = await openApp(app.context, `${app.url}#v=1&preset=limit&seeds=2&n=64,128,256,512,1024`);
+  await page.waitForFunction(() => /About .* runs/.test(document.getElementById('exp-estimate')?.textContent ?? ''));
+  await page.evaluate(() => {
+    window.caulkFaultDrill = 'kill-worker';
+  });
+  await page.click('#exp-run');
+  await page.waitForFunction(() => document.getElementById('experiment')?.dataset.state === 'error', null, { timeout: 60_000 });
+  assert.match(await page.textContent('#exp-status'), /^The run stopped: a worker stopped \(fault drill: killed\)\. 1 finished point kept; Run starts again\./);
+  assert.equal(await page.locator('#exp-plot circle.dot').count(), 1);
+  assert.equal(await page.isDisabled('#export-json'), false);
+  assert.equal(await page.isDisabled('#exp-run'), false);
+  await page.click('#exp-run');
+  await page.waitForFunction(() => document.getElementById('experiment')?.dataset.state === 'done', null, { timeout: 120_000 });
+  assert.equal(await page.locator('#exp-table tbody tr').count(), 5);
   assert.deepEqual(problems, []);
   await page.close();
 });

@@ -18,17 +18,24 @@ let next = 0;
 function ask(type: 'run' | 'estimate' | 'batching' | 'gemm', fragment: string, extra: object = {}): Promise<Reply> {
   const id = ++next;
   const firstProgressAt: number[] = [];
+  const firstPointAt: number[] = [];
+  // When the last seed's data was generated (progress points named `data seed i`).
+  let dataDoneAt = 0;
   const start = performance.now();
   return new Promise((resolve, reject) => {
     const onMessage = (e: MessageEvent<Reply>) => {
       if (e.data.id !== id) return;
       if (e.data.type === 'progress') {
         if (firstProgressAt.length === 0) firstProgressAt.push(performance.now() - start);
+        const finished = (e.data.event as { finished?: unknown } | undefined)?.finished;
+        if (finished && firstPointAt.length === 0) firstPointAt.push(performance.now() - start);
+        const point = (e.data.event as { point?: string } | undefined)?.point ?? '';
+        if (point.startsWith('data seed')) dataDoneAt = performance.now() - start;
         return;
       }
       worker.removeEventListener('message', onMessage);
       if (e.data.type === 'error') reject(new Error(e.data.message));
-      else resolve({ ...e.data, first_progress_ms: firstProgressAt[0] } as Reply);
+      else resolve({ ...e.data, first_progress_ms: firstProgressAt[0], first_point_ms: firstPointAt[0], data_ms: dataDoneAt } as Reply);
     };
     worker.addEventListener('message', onMessage);
     worker.postMessage({ type, id, fragment, ...extra });

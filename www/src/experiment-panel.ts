@@ -115,6 +115,8 @@ export class ExperimentPanel {
   private points = new Map<string, FinishedPoint[]>();
   private estimateTimer = 0;
   private results: Results | null = null;
+  /** Why the points on the plot are a partial sweep (cancelled or failed), if they are. */
+  private partial: { reason: string; fragment: string } | null = null;
   /** The last estimate and the fragment it was made for. */
   private estimated: { fragment: string; estimate: Estimate } | null = null;
   private estimateIds = new Map<number, string>();
@@ -169,17 +171,46 @@ export class ExperimentPanel {
       }
     });
     $('export-json').addEventListener('click', () => {
-      if (this.results) download(`${stamp()}.json`, new Blob([JSON.stringify(this.results, null, 2)], { type: 'application/json' }));
+      const body = this.results ?? this.partialResults();
+      if (body) download(`${stamp()}.json`, new Blob([JSON.stringify(body, null, 2)], { type: 'application/json' }));
     });
     $('export-csv').addEventListener('click', () => {
-      if (this.results) download(`${stamp()}.csv`, new Blob([results_csv(this.results)], { type: 'text/csv' }));
+      const csv = this.results ? results_csv(this.results) : this.partial ? this.partialCsv() : null;
+      if (csv) download(`${stamp()}.csv`, new Blob([csv], { type: 'text/csv' }));
     });
   }
 
   private setResults(r: Results | null): void {
     this.results = r;
+    this.partial = null;
     $('export-json').toggleAttribute('disabled', r === null);
     $('export-csv').toggleAttribute('disabled', r === null);
+  }
+
+  /** After a cancel or a failure: the finished points stay exportable, marked partial. */
+  private setPartial(reason: string): void {
+    const any = [...this.points.values()].some((p) => p.length > 0);
+    this.partial = any ? { reason, fragment: this.fragment() } : null;
+    $('export-json').toggleAttribute('disabled', !any);
+    $('export-csv').toggleAttribute('disabled', !any);
+  }
+
+  private finishedPoints(): FinishedPoint[] {
+    return [...this.points.values()].flat().sort((a, b) => a.label.localeCompare(b.label) || a.n - b.n);
+  }
+
+  private partialResults(): object | null {
+    if (!this.partial) return null;
+    return { partial: true, reason: this.partial.reason, fragment: this.partial.fragment, points: this.finishedPoints() };
+  }
+
+  /** The results CSV's columns, slopes empty (a partial sweep has none). */
+  private partialCsv(): string {
+    const num = (v: number | null) => (v === null ? '' : String(v));
+    const rows = this.finishedPoints().map((p) =>
+      [`"${p.label.replace(/"/g, "'")}"`, p.method, num(p.m), p.width, p.n, num(p.risk_mean), num(p.risk_lo), num(p.risk_hi), p.seeds, '', '', '', ''].join(','),
+    );
+    return ['label,method,m,width,n,risk_mean,risk_lo,risk_hi,seeds_done,slope,slope_lo,slope_hi,predicted_slope', ...rows].join('\n') + '\n';
   }
 
   /** Worker `i`, started when first needed. */
@@ -342,6 +373,7 @@ export class ExperimentPanel {
     const kept = [...this.points.values()].reduce((a, p) => a + p.length, 0);
     $('exp-status').textContent = `${why}: ${kept} finished point${kept === 1 ? '' : 's'} kept.`;
     $('experiment').dataset.state = 'cancelled';
+    this.setPartial(why);
     this.draw(null);
   }
 
@@ -351,6 +383,7 @@ export class ExperimentPanel {
     this.id++;
     const kept = [...this.points.values()].reduce((a, p) => a + p.length, 0);
     $('exp-status').textContent = `The run stopped: ${message}. ${kept} finished point${kept === 1 ? '' : 's'} kept; Run starts again.`;
+    this.setPartial(`failed: ${message}`);
     $('experiment').dataset.state = 'error';
   }
 
@@ -387,6 +420,15 @@ export class ExperimentPanel {
           list.push(p.finished);
           this.points.set(p.finished.label, list);
           this.draw(null);
+          // Fault drill (set by the end-to-end tests): a worker dies after the first point,
+          // as when the browser kills it, and the page must recover.
+          const w = window as unknown as { caulkFaultDrill?: string };
+          if (w.caulkFaultDrill === 'kill-worker') {
+            delete w.caulkFaultDrill;
+            this.workers[0]?.terminate();
+            this.fail('a worker stopped (fault drill: killed)');
+            break;
+          }
         }
         break;
       }
