@@ -108,9 +108,9 @@ pub fn estimate_experiment(fragment: &str) -> Result<JsValue, JsError> {
 
 /// Run a fragment's sweep, or shard `shard_index` of `shard_count` of it (several workers
 /// run the shards of one sweep; `merge_results` joins them). Call it from a Web Worker: the
-/// CPU path blocks between awaits. Calls `on_progress(event)` after every unit and
-/// `on_device(message)` if the GPU fails and the CPU takes over; resolves to the
-/// `caulk run --json` object.
+/// CPU path blocks between awaits. Calls `on_progress(event)` after every unit, awaits the
+/// promise of `checkpoint()` after it (Pause holds it), and `on_device(message)` if the GPU
+/// fails and the CPU takes over; resolves to the `caulk run --json` object.
 /// backend=gpu trains on WebGPU, auto on WebGPU when the adapter is hardware, otherwise on
 /// the CPU kernels.
 #[wasm_bindgen]
@@ -118,9 +118,20 @@ pub async fn run_experiment(
     fragment: String,
     on_progress: js_sys::Function,
     on_device: js_sys::Function,
+    checkpoint: js_sys::Function,
     shard_index: u32,
     shard_count: u32,
 ) -> Result<JsValue, JsError> {
+    // Between units: await the promise `checkpoint()` returns (the worker yields there, and
+    // holds it while paused); a non-promise or a throw counts as "go on".
+    let pause = move || -> std::pin::Pin<Box<dyn std::future::Future<Output = ()>>> {
+        let got = checkpoint.call0(&JsValue::NULL);
+        Box::pin(async move {
+            if let Ok(p) = got.and_then(|v| v.dyn_into::<js_sys::Promise>()) {
+                let _ = wasm_bindgen_futures::JsFuture::from(p).await;
+            }
+        })
+    };
     let shard = experiment::Shard {
         index: shard_index as usize,
         count: shard_count.max(1) as usize,
@@ -163,6 +174,7 @@ pub async fn run_experiment(
             &clock,
             &mut report,
             &mut device,
+            &pause,
             &cancel,
         )
         .await
@@ -175,6 +187,7 @@ pub async fn run_experiment(
             &clock,
             &mut report,
             &mut device,
+            &pause,
             &cancel,
         )
         .await

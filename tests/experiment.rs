@@ -223,6 +223,7 @@ fn shards_merge_into_exactly_the_whole_sweep() {
                 &clock,
                 &mut |_: &Progress| {},
                 &mut |_: &str| {},
+                &caulk::experiment::no_pause,
                 &Cancel::new(),
             ))
             .unwrap()

@@ -19,7 +19,7 @@ pub mod stats;
 
 pub use crate::train::Cancel;
 pub use plan::{device_rates, estimate, plan, Estimate, Plan, Rates};
-pub use run::{merge, run_shard, run_sweep, CurveResult, Results, Shard};
+pub use run::{merge, no_pause, run_shard, run_sweep, Checkpoint, CurveResult, Results, Shard};
 
 /// A progress event of a sweep.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]

@@ -192,9 +192,19 @@ pub async fn run_sweep<B: Backend>(
         clock,
         on_progress,
         on_device,
+        &no_pause,
         cancel,
     )
     .await
+}
+
+/// Awaited between work units: the page's worker yields to its event loop there (so it can
+/// hear Pause and Resume) and stays there while paused.
+pub type Checkpoint<'a> = &'a dyn Fn() -> std::pin::Pin<Box<dyn std::future::Future<Output = ()>>>;
+
+/// A checkpoint that never waits.
+pub fn no_pause() -> std::pin::Pin<Box<dyn std::future::Future<Output = ()>>> {
+    Box::pin(std::future::ready(()))
 }
 
 /// A part of a sweep that runs on its own (a worker of the page): the groups (m, width) with
@@ -244,7 +254,7 @@ pub fn shard_owners(plan: &Plan, c: &Config, count: usize) -> Vec<usize> {
     owner
 }
 
-/// [`run_sweep`] for the groups of one shard.
+/// [`run_sweep`] for the groups of one shard, awaiting `checkpoint` after every unit.
 #[allow(clippy::too_many_arguments)]
 pub async fn run_shard<B: Backend>(
     c: &Config,
@@ -254,6 +264,7 @@ pub async fn run_shard<B: Backend>(
     clock: &dyn Fn() -> f64,
     on_progress: &mut dyn FnMut(&Progress),
     on_device: &mut dyn FnMut(&str),
+    checkpoint: Checkpoint<'_>,
     cancel: &Cancel,
 ) -> Result<Results> {
     c.validate()?;
@@ -323,6 +334,7 @@ pub async fn run_shard<B: Backend>(
         let mean = test.f.iter().sum::<f64>() / test.len() as f64;
         constant.push(test.f.iter().map(|f| (f - mean).powi(2)).sum::<f64>() / test.len() as f64);
         tick(format!("data seed {i}"), &mut done, None);
+        checkpoint().await;
         data.push(SeedData {
             i,
             seed,
@@ -367,6 +379,7 @@ pub async fn run_shard<B: Backend>(
                         &mut done,
                         None,
                     );
+                    checkpoint().await;
                     match pre {
                         Ok(p) => Some(p),
                         Err(e) => {
@@ -519,6 +532,7 @@ pub async fn run_shard<B: Backend>(
                     });
                     tick(label, &mut done, finished);
                 }
+                checkpoint().await;
             }
         }
     }

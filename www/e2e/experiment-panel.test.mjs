@@ -213,3 +213,27 @@ test('a worker killed mid-run: the page says so, keeps the finished points, and 
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test('Pause holds the sweep after its current unit and Resume finishes it', async () => {
+  const { page, problems } = await openApp(app.context, `${app.url}#v=1&preset=limit&seeds=3&n=64,128,256,512`);
+  await page.waitForFunction(() => /About .* runs/.test(document.getElementById('exp-estimate')?.textContent ?? ''));
+  assert.equal(await page.isDisabled('#exp-pause'), true);
+  await page.click('#exp-run');
+  await page.waitForFunction(() => Number(document.getElementById('exp-progress')?.value) >= 1, null, { timeout: 60_000 });
+  await page.click('#exp-pause');
+  assert.equal(await state(page), 'paused');
+  assert.equal(await page.textContent('#exp-pause'), 'Resume');
+  assert.equal(await page.getAttribute('#exp-pause', 'aria-pressed'), 'true');
+  // At most the unit in flight finishes; then nothing moves.
+  await page.waitForTimeout(1500);
+  const held = await page.evaluate(() => Number(document.getElementById('exp-progress').value));
+  await page.waitForTimeout(1500);
+  assert.equal(await page.evaluate(() => Number(document.getElementById('exp-progress').value)), held);
+  assert.ok(held < 3 + 12, `paused at ${held}`);
+  await page.click('#exp-pause');
+  assert.equal(await state(page), 'running');
+  await page.waitForFunction(() => document.getElementById('experiment')?.dataset.state === 'done', null, { timeout: 120_000 });
+  assert.equal(await page.locator('#exp-table tbody tr').count(), 4);
+  assert.deepEqual(problems, []);
+  await page.close();
+});

@@ -137,6 +137,7 @@ export class ExperimentPanel {
     private onDone: (r: Results) => void = () => {},
   ) {
     $('exp-run').addEventListener('click', () => this.run());
+    $('exp-pause').addEventListener('click', () => this.togglePause());
     for (const radio of document.querySelectorAll('input[name="overlay"]')) {
       radio.addEventListener('change', () => this.draw(this.results));
     }
@@ -330,6 +331,7 @@ export class ExperimentPanel {
     return true;
   }
 
+  /** A sweep is in progress (running or paused). */
   private running(): boolean {
     return $('exp-run').hasAttribute('disabled');
   }
@@ -337,7 +339,21 @@ export class ExperimentPanel {
   private setRunning(on: boolean): void {
     $('exp-run').toggleAttribute('disabled', on);
     $('exp-cancel').toggleAttribute('disabled', !on);
+    $('exp-pause').toggleAttribute('disabled', !on);
+    $('exp-pause').textContent = 'Pause';
+    $('exp-pause').setAttribute('aria-pressed', 'false');
     $('experiment').dataset.state = on ? 'running' : 'idle';
+  }
+
+  /** Hold every worker after its current unit, or let them go on. */
+  private togglePause(): void {
+    if (!this.running()) return;
+    const pausing = $('experiment').dataset.state !== 'paused';
+    for (const w of this.workers) w.postMessage({ type: pausing ? 'pause' : 'resume', id: this.id });
+    $('experiment').dataset.state = pausing ? 'paused' : 'running';
+    $('exp-pause').textContent = pausing ? 'Resume' : 'Pause';
+    $('exp-pause').setAttribute('aria-pressed', String(pausing));
+    if (pausing) $('exp-status').textContent = 'Paused after the current run (the finished points stay); press Resume to go on.';
   }
 
   run(): void {
@@ -414,7 +430,8 @@ export class ExperimentPanel {
         bar.max = total;
         bar.value = done;
         const workers = this.shards.progress.length > 1 ? ` · ${this.shards.progress.length} workers` : '';
-        $('exp-status').textContent = `${done} of ${total} runs · about ${seconds(left)} left${workers} · ${p.point}`;
+        const paused = $('experiment').dataset.state === 'paused' ? ' · paused' : '';
+        $('exp-status').textContent = `${done} of ${total} runs · about ${seconds(left)} left${workers}${paused} · ${p.point}`;
         if (p.finished && p.finished.risk_mean !== null) {
           const list = this.points.get(p.finished.label) ?? [];
           list.push(p.finished);

@@ -2,6 +2,7 @@
 // Messages in:  { type: 'run', id, fragment, shard?, shards? } | { type: 'estimate', id, fragment }
 //               | { type: 'batching', id, backend, ks } (the K-model benchmark)
 //               | { type: 'gemm', id, window_ms } (the CPU GEMM benchmark)
+//               | { type: 'pause' | 'resume', id } (hold the sweep after its current unit)
 // Messages out: { type: 'progress', id, shard, event } | { type: 'done', id, shard, results, wall_ms }
 //               | { type: 'device', id, message } (the GPU failed; the CPU took over)
 //               | { type: 'estimate', id, estimate } | { type: 'error', id, message }
@@ -10,15 +11,40 @@ import init, { batching_bench, estimate_experiment, gemm_bench, run_experiment }
 
 const ready = init({ module_or_path: new URL('caulk_bg.wasm', import.meta.url) });
 
+// Pause: the sweep awaits `checkpoint()` after every unit. It yields to this worker's event
+// loop (a MessageChannel round trip, so 'pause' and 'resume' messages get in) and, while
+// paused, waits until 'resume'.
+let paused = false;
+let waiting: (() => void)[] = [];
+const tick = new MessageChannel();
+const ticks: (() => void)[] = [];
+tick.port1.onmessage = () => ticks.shift()?.();
+function checkpoint(): Promise<void> {
+  return new Promise<void>((resolve) => {
+    ticks.push(resolve);
+    tick.port2.postMessage(0);
+  }).then(() => (paused ? new Promise<void>((r) => waiting.push(r)) : undefined));
+}
+
 type Request =
   | { type: 'estimate'; id: number; fragment: string }
   | { type: 'run'; id: number; fragment: string; shard?: number; shards?: number }
   | { type: 'batching'; id: number; backend: string; ks: number[] }
-  | { type: 'gemm'; id: number; window_ms: number };
+  | { type: 'gemm'; id: number; window_ms: number }
+  | { type: 'pause'; id: number }
+  | { type: 'resume'; id: number };
 
 self.onmessage = async (e: MessageEvent<Request>) => {
   const req = e.data;
   const id = req.id;
+  if (req.type === 'pause' || req.type === 'resume') {
+    paused = req.type === 'pause';
+    if (!paused) {
+      for (const r of waiting) r();
+      waiting = [];
+    }
+    return;
+  }
   try {
     await ready;
     if (req.type === 'gemm') {
@@ -42,6 +68,7 @@ self.onmessage = async (e: MessageEvent<Request>) => {
       fragment,
       (event: unknown) => postMessage({ type: 'progress', id, shard, event }),
       (message: string) => postMessage({ type: 'device', id, shard, message }),
+      checkpoint,
       shard,
       req.shards ?? 1,
     );
