@@ -219,14 +219,7 @@ pub async fn batching_bench(backend: String, ks: Vec<u32>) -> Result<JsValue, Js
         let gpu = crate::backend::wgpu::GpuBackend::new()
             .await
             .map_err(|e| JsError::new(&format!("backend: {e}")))?;
-        let work = || {
-            let c = gpu.counters();
-            Work {
-                dispatches: c.dispatches,
-                submits: c.submits,
-                readbacks: c.readbacks,
-            }
-        };
+        let work = || Work::from(gpu.counters());
         let rows = batching_table(&gpu, &setup, &ks, &work, &clock)
             .await
             .map_err(err)?;

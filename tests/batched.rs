@@ -176,7 +176,14 @@ fn adam_through_the_primitives_trains_every_model_on_cpu_and_gpu() {
 }
 
 #[test]
-fn a_diverging_model_is_reported_and_the_others_keep_training() {
+fn a_diverging_model_is_reported_and_the_others_keep_training_on_cpu_and_gpu() {
+    a_diverging_model_is_reported(&CpuBackend);
+    // The GPU trains through its fused kernel.
+    let gpu = pollster::block_on(GpuBackend::new()).expect("GPU adapter (lavapipe)");
+    a_diverging_model_is_reported(&gpu);
+}
+
+fn a_diverging_model_is_reported<B: Backend>(backend: &B) {
     use caulk::train::batched::{train_batched, ModelData};
     use caulk::train::{Cancel, TrainOpts};
     let mut rng = Rng::new(5, Stream::Test);
@@ -200,7 +207,7 @@ fn a_diverging_model_is_reported_and_the_others_keep_training() {
         ..TrainOpts::default()
     };
     let reports = pollster::block_on(train_batched(
-        &CpuBackend,
+        backend,
         &a,
         &mut params,
         &|_| true,

@@ -1,8 +1,9 @@
 //! The fused training kernel (one workgroup per model, whole steps per dispatch) on the GPU
 //! (Vulkan; lavapipe in CI): its gradients equal the f64 reference network's for every
 //! segment and architecture, frozen segments are skipped and never move, training through
-//! it matches the composed CPU path on the same mini-batches, and a run costs at most one
-//! dispatch per step and one readback per evaluation point.
+//! it matches the composed CPU path on the same mini-batches, a run costs at most one
+//! dispatch per step and one readback per evaluation point, and a lost device hands a sweep
+//! to the CPU. (A diverging model on the GPU: tests/batched.rs.)
 #![cfg(not(target_arch = "wasm32"))]
 
 use caulk::backend::cpu::CpuBackend;
@@ -269,44 +270,6 @@ fn fused_training_on_the_gpu_matches_the_composed_cpu_path() {
         assert_eq!(readbacks, 5 + 1, "readbacks");
         assert!(after.submits - before.submits <= dispatches + readbacks);
     }
-}
-
-#[test]
-fn a_diverging_model_on_the_gpu_is_reported_and_the_others_keep_training() {
-    let gpu = gpu();
-    let mut rng = Rng::new(5, Stream::Test);
-    let a = arch(1, 0, 0);
-    let (mut params, xs, mut ys) = problem(&a, ROWS, &mut rng);
-    ys[1] = ys[1].iter().map(|v| v * 1e30).collect();
-    let data: Vec<ModelData> = (0..MODELS)
-        .map(|i| ModelData {
-            x: &xs[i],
-            y: &ys[i],
-            val: None,
-            seed: i as u64,
-        })
-        .collect();
-    let opts = TrainOpts {
-        steps: 60,
-        lr: 0.01,
-        batch: 8,
-        eval_every: 10,
-        ..TrainOpts::default()
-    };
-    let reports = pollster::block_on(train_batched(
-        &gpu,
-        &a,
-        &mut params,
-        &|_| true,
-        &data,
-        &opts,
-        &Cancel::new(),
-    ))
-    .unwrap();
-    assert!(reports[1].diverged_at.is_some(), "{:?}", reports[1]);
-    assert!(reports[0].diverged_at.is_none() && reports[2].diverged_at.is_none());
-    assert!(reports[0].best_step > 0 && reports[2].best_step > 0);
-    assert!(params.iter().flatten().all(|v| v.is_finite()));
 }
 
 #[test]

@@ -443,14 +443,7 @@ fn batching_command(json: bool) -> Result<(), Fail> {
     let gpu = pollster::block_on(GpuBackend::new()).ok();
     let (gpu_rows, device, check) = match &gpu {
         Some(g) => {
-            let work = || {
-                let c = g.counters();
-                Work {
-                    dispatches: c.dispatches,
-                    submits: c.submits,
-                    readbacks: c.readbacks,
-                }
-            };
+            let work = || Work::from(g.counters());
             let rows =
                 pollster::block_on(batching_table(g, &setup, &KS, &work, &clock)).map_err(fail)?;
             let (a, _) =

@@ -67,6 +67,16 @@ pub struct Work {
     pub readbacks: u64,
 }
 
+impl From<crate::backend::wgpu::Counters> for Work {
+    fn from(c: crate::backend::wgpu::Counters) -> Self {
+        Work {
+            dispatches: c.dispatches,
+            submits: c.submits,
+            readbacks: c.readbacks,
+        }
+    }
+}
+
 /// One row of the table.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct BatchingRow {

@@ -414,35 +414,27 @@ pub async fn run_shard<B: Backend>(
                         .collect();
                     let tests: Vec<&Sample> = seeds.iter().map(|s| s.2).collect();
                     let ids: Vec<u64> = seeds.iter().map(|s| s.1).collect();
-                    let mut fits = match lost {
-                        None => {
+                    // On the backend until the GPU fails (device lost, out of memory); from
+                    // then on, starting again with this point, on the CPU. Finished points
+                    // are kept.
+                    let on_backend = lost.is_none();
+                    let mut fits = match on_backend {
+                        true => {
                             fit_batched(backend, method, &pres, &targets, &tests, &mo, &ids, cancel)
                                 .await
                         }
-                        Some(_) => {
-                            fit_batched(
-                                &CpuBackend,
-                                method,
-                                &pres,
-                                &targets,
-                                &tests,
-                                &mo,
-                                &ids,
-                                cancel,
-                            )
-                            .await
-                        }
+                        false => Err(Error::Gpu(String::new())),
                     };
-                    // The GPU failed (device lost, out of memory): every later fit runs on
-                    // the CPU, starting again with this point; finished points are kept.
-                    if let (None, Err(Error::Gpu(why))) = (&lost, &fits) {
-                        let note = format!(
-                            "The GPU failed at {} m={} n={n} ({why}); continuing on the CPU, finished points kept.",
-                            method_name(method),
-                            m.map_or("-".into(), |m| m.to_string())
-                        );
-                        lost = Some(note.clone());
-                        on_device(&note);
+                    if let Err(Error::Gpu(why)) = &fits {
+                        if on_backend {
+                            let note = format!(
+                                "The GPU failed at {} m={} n={n} ({why}); continuing on the CPU, finished points kept.",
+                                method_name(method),
+                                m.map_or("-".into(), |m| m.to_string())
+                            );
+                            lost = Some(note.clone());
+                            on_device(&note);
+                        }
                         fits = fit_batched(
                             &CpuBackend,
                             method,

@@ -291,6 +291,33 @@ impl GpuBackend {
         }
     }
 
+    /// A bind group of `layout`: binding 0 a new uniform holding `params`, then `buffers`
+    /// at 1, 2, ….
+    fn bind_group(
+        &self,
+        label: &str,
+        layout: &::wgpu::BindGroupLayout,
+        params: &[u8],
+        buffers: &[&::wgpu::Buffer],
+    ) -> ::wgpu::BindGroup {
+        let uniform = self.uniform(params);
+        let mut entries = vec![::wgpu::BindGroupEntry {
+            binding: 0,
+            resource: uniform.as_entire_binding(),
+        }];
+        for (i, b) in buffers.iter().enumerate() {
+            entries.push(::wgpu::BindGroupEntry {
+                binding: i as u32 + 1,
+                resource: b.as_entire_binding(),
+            });
+        }
+        self.device.create_bind_group(&::wgpu::BindGroupDescriptor {
+            label: Some(label),
+            layout,
+            entries: &entries,
+        })
+    }
+
     /// Work done so far.
     pub fn counters(&self) -> Counters {
         self.counters.get()
@@ -477,22 +504,7 @@ impl GpuBackend {
                 "{threads} threads exceed the device's {max}×{max} workgroups"
             )));
         }
-        let uniform = self.uniform(bytemuck::cast_slice(&params));
-        let mut entries = vec![::wgpu::BindGroupEntry {
-            binding: 0,
-            resource: uniform.as_entire_binding(),
-        }];
-        for (i, b) in buffers.iter().enumerate() {
-            entries.push(::wgpu::BindGroupEntry {
-                binding: i as u32 + 1,
-                resource: b.as_entire_binding(),
-            });
-        }
-        let bind = self.device.create_bind_group(&::wgpu::BindGroupDescriptor {
-            label: None,
-            layout: &k.layout,
-            entries: &entries,
-        });
+        let bind = self.bind_group("kernel", &k.layout, bytemuck::cast_slice(&params), buffers);
         self.record("kernel", &k.pipeline, &[&bind], (gx as u32, gy as u32, 1));
         Ok(())
     }
@@ -557,22 +569,13 @@ impl GpuBackend {
             None => true,
         };
         if stale {
-            let uniform = self.uniform(bytemuck::cast_slice(&plan.words));
-            let mut entries = vec![::wgpu::BindGroupEntry {
-                binding: 0,
-                resource: uniform.as_entire_binding(),
-            }];
-            for (i, b) in buffers.iter().enumerate() {
-                entries.push(::wgpu::BindGroupEntry {
-                    binding: i as u32 + 1,
-                    resource: b.as_entire_binding(),
-                });
-            }
-            let group = self.device.create_bind_group(&::wgpu::BindGroupDescriptor {
-                label: Some("train_fused"),
-                layout: &kernel.layouts[0],
-                entries: &entries,
-            });
+            let refs: Vec<&::wgpu::Buffer> = buffers.iter().collect();
+            let group = self.bind_group(
+                "train_fused",
+                &kernel.layouts[0],
+                bytemuck::cast_slice(&plan.words),
+                &refs,
+            );
             *cache = Some(FusedBinding {
                 buffers,
                 words: plan.words.clone(),
@@ -582,22 +585,13 @@ impl GpuBackend {
         let Some(binding) = cache.as_ref() else {
             return Err(Error::Gpu("fused bind group missing".into()));
         };
-        let run_uniform = self.uniform(bytemuck::cast_slice(&run));
         let idx = self.upload(if idx.is_empty() { &[0.0] } else { idx })?;
-        let group = self.device.create_bind_group(&::wgpu::BindGroupDescriptor {
-            label: Some("train_fused run"),
-            layout: &kernel.layouts[1],
-            entries: &[
-                ::wgpu::BindGroupEntry {
-                    binding: 0,
-                    resource: run_uniform.as_entire_binding(),
-                },
-                ::wgpu::BindGroupEntry {
-                    binding: 1,
-                    resource: idx.buf.as_entire_binding(),
-                },
-            ],
-        });
+        let group = self.bind_group(
+            "train_fused run",
+            &kernel.layouts[1],
+            bytemuck::cast_slice(&run),
+            &[&idx.buf],
+        );
         self.record(
             "train_fused",
             &kernel.pipeline,
@@ -682,29 +676,12 @@ impl Backend for GpuBackend {
             accumulate: spec.accumulate as u32,
             pad: 0,
         };
-        let uniform = self.uniform(bytemuck::bytes_of(&params));
-        let bind = self.device.create_bind_group(&::wgpu::BindGroupDescriptor {
-            label: Some("matmul"),
-            layout: &self.matmul_layout,
-            entries: &[
-                ::wgpu::BindGroupEntry {
-                    binding: 0,
-                    resource: uniform.as_entire_binding(),
-                },
-                ::wgpu::BindGroupEntry {
-                    binding: 1,
-                    resource: a.buf.as_entire_binding(),
-                },
-                ::wgpu::BindGroupEntry {
-                    binding: 2,
-                    resource: b.buf.as_entire_binding(),
-                },
-                ::wgpu::BindGroupEntry {
-                    binding: 3,
-                    resource: c.buf.as_entire_binding(),
-                },
-            ],
-        });
+        let bind = self.bind_group(
+            "matmul",
+            &self.matmul_layout,
+            bytemuck::bytes_of(&params),
+            &[&a.buf, &b.buf, &c.buf],
+        );
         self.record(
             "matmul",
             &self.matmul,
