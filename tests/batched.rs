@@ -7,46 +7,15 @@
 use caulk::backend::cpu::CpuBackend;
 use caulk::backend::wgpu::GpuBackend;
 use caulk::backend::{AdamStep, Backend};
-use caulk::model::{Arch, Role};
+use caulk::model::Role;
 use caulk::rng::{Rng, Stream};
 use caulk::train::batched::BatchedNet;
 
-const MODELS: usize = 3;
+mod common;
+
+use common::{arch, problem, MODELS};
+
 const ROWS: usize = 11;
-
-fn arch(k: usize, adapter_width: usize, lora_rank: usize) -> Arch {
-    Arch {
-        d: 3,
-        width: 7,
-        depth: 2,
-        k,
-        head_width: 5,
-        adapter_width,
-        lora_rank,
-    }
-}
-
-/// Per model: parameters, inputs, labels.
-type Problem = (Vec<Vec<f64>>, Vec<Vec<f64>>, Vec<Vec<f64>>);
-
-/// K parameter vectors (zeros perturbed so every gradient is alive), inputs and labels.
-fn problem(a: &Arch, rng: &mut Rng) -> Problem {
-    let params = (0..MODELS)
-        .map(|_| {
-            a.init(rng)
-                .into_iter()
-                .map(|v| if v == 0.0 { 0.3 * rng.normal() } else { v })
-                .collect()
-        })
-        .collect();
-    let xs = (0..MODELS)
-        .map(|_| (0..ROWS * a.d).map(|_| rng.uniform()).collect())
-        .collect();
-    let ys = (0..MODELS)
-        .map(|_| (0..ROWS).map(|_| rng.normal()).collect())
-        .collect();
-    (params, xs, ys)
-}
 
 fn flat32(v: &[Vec<f64>]) -> Vec<f32> {
     v.iter().flatten().map(|x| *x as f32).collect()
@@ -57,7 +26,7 @@ fn gradients_match_reference<B: Backend>(backend: &B) {
     for (aw, r) in [(0, 0), (3, 0), (0, 2), (3, 2)] {
         for k in [1, 2] {
             let a = arch(k, aw, r);
-            let (params, xs, ys) = problem(&a, &mut rng);
+            let (params, xs, ys) = problem(&a, ROWS, &mut rng);
             let mut net = BatchedNet::new(backend, &a, &params, &|_| true).unwrap();
             let f = net
                 .forward(backend.upload(&flat32(&xs)).unwrap(), ROWS)
@@ -108,7 +77,7 @@ fn batched_gradients_match_the_f64_network_on_gpu() {
 fn adam_lowers_every_loss_and_keeps_frozen_segments<B: Backend>(backend: &B) {
     let mut rng = Rng::new(4, Stream::Test);
     let a = arch(1, 4, 0);
-    let (params, xs, ys) = problem(&a, &mut rng);
+    let (params, xs, ys) = problem(&a, ROWS, &mut rng);
     // The extractor is frozen; adapter and head train (an adapter alone can be dead for a
     // random model: ReLU off on every row).
     let trains = |role: Role| !matches!(role, Role::ExtractorWeight(_) | Role::ExtractorBias(_));
@@ -188,7 +157,7 @@ fn a_diverging_model_is_reported<B: Backend>(backend: &B) {
     use caulk::train::{Cancel, TrainOpts};
     let mut rng = Rng::new(5, Stream::Test);
     let a = arch(1, 0, 0);
-    let (mut params, xs, mut ys) = problem(&a, &mut rng);
+    let (mut params, xs, mut ys) = problem(&a, ROWS, &mut rng);
     // Model 1's labels are huge: with this learning rate its loss overflows f32.
     ys[1] = ys[1].iter().map(|v| v * 1e30).collect();
     let data: Vec<ModelData> = (0..MODELS)

@@ -14,48 +14,18 @@ use caulk::rng::{Rng, Stream};
 use caulk::train::batched::{train_batched, ModelData};
 use caulk::train::{Cancel, TrainOpts};
 
-const MODELS: usize = 3;
+mod common;
+
+use common::{arch, problem, Problem, MODELS};
+
 const ROWS: usize = 11;
 
 fn gpu() -> GpuBackend {
     pollster::block_on(GpuBackend::new()).expect("GPU adapter (lavapipe)")
 }
 
-fn arch(k: usize, adapter_width: usize, lora_rank: usize) -> Arch {
-    Arch {
-        d: 3,
-        width: 7,
-        depth: 2,
-        k,
-        head_width: 5,
-        adapter_width,
-        lora_rank,
-    }
-}
-
 /// Which segments train.
 type Trains = Box<dyn Fn(Role) -> bool>;
-
-/// Per model: parameters (zeros perturbed so every gradient is alive), inputs, labels.
-type Problem = (Vec<Vec<f64>>, Vec<Vec<f64>>, Vec<Vec<f64>>);
-
-fn problem(a: &Arch, rows: usize, rng: &mut Rng) -> Problem {
-    let params = (0..MODELS)
-        .map(|_| {
-            a.init(rng)
-                .into_iter()
-                .map(|v| if v == 0.0 { 0.3 * rng.normal() } else { v })
-                .collect()
-        })
-        .collect();
-    let xs = (0..MODELS)
-        .map(|_| (0..rows * a.d).map(|_| rng.uniform()).collect())
-        .collect();
-    let ys = (0..MODELS)
-        .map(|_| (0..rows).map(|_| rng.normal()).collect())
-        .collect();
-    (params, xs, ys)
-}
 
 /// One fused step with lr = 0 on all ROWS rows of each model: returns each model's
 /// parameters, gradients (from the state buffer) and validation loss.

@@ -1,0 +1,45 @@
+//! Helpers shared by the training tests (tests/batched.rs, tests/fused.rs): a small
+//! architecture and random problems for K models.
+#![allow(dead_code)]
+
+use caulk::model::Arch;
+use caulk::rng::Rng;
+
+/// Models K of every problem.
+pub const MODELS: usize = 3;
+
+/// d = 3, width 7, depth 2, head 5: small, with every segment kind.
+pub fn arch(k: usize, adapter_width: usize, lora_rank: usize) -> Arch {
+    Arch {
+        d: 3,
+        width: 7,
+        depth: 2,
+        k,
+        head_width: 5,
+        adapter_width,
+        lora_rank,
+    }
+}
+
+/// Per model: parameters, inputs, labels.
+pub type Problem = (Vec<Vec<f64>>, Vec<Vec<f64>>, Vec<Vec<f64>>);
+
+/// K parameter vectors (zeros perturbed so every gradient is alive), inputs (`rows` × d,
+/// uniform) and labels (normal).
+pub fn problem(a: &Arch, rows: usize, rng: &mut Rng) -> Problem {
+    let params = (0..MODELS)
+        .map(|_| {
+            a.init(rng)
+                .into_iter()
+                .map(|v| if v == 0.0 { 0.3 * rng.normal() } else { v })
+                .collect()
+        })
+        .collect();
+    let xs = (0..MODELS)
+        .map(|_| (0..rows * a.d).map(|_| rng.uniform()).collect())
+        .collect();
+    let ys = (0..MODELS)
+        .map(|_| (0..rows).map(|_| rng.normal()).collect())
+        .collect();
+    (params, xs, ys)
+}
