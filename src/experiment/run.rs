@@ -207,9 +207,9 @@ pub fn no_pause() -> std::pin::Pin<Box<dyn std::future::Future<Output = ()>>> {
     Box::pin(std::future::ready(()))
 }
 
-/// A part of a sweep that runs on its own (a worker of the page): the groups (m, width) with
-/// index ≡ `index` mod `count`. Every curve belongs to one group, so a shard's curves are
-/// complete; [`merge`] puts the shards' results back together.
+/// A part of a sweep that runs on its own (a worker of the page): the groups (m, width) that
+/// [`shard_owners`] gives to `index` of `count`. Every curve belongs to one group, so a
+/// shard's curves are complete; [`merge`] puts the shards' results back together.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Shard {
     /// This shard, 0 ≤ index < count.

@@ -44,6 +44,11 @@ pub async fn train_fused<B: Backend>(
     cancel: &Cancel,
 ) -> Result<Vec<TrainReport>> {
     let k = params.len();
+    // One mini-batch size for all K models (capped at the smallest table), whatever the runs.
+    let batch = opts
+        .batch
+        .clamp(1, data.iter().map(|m| m.y.len()).min().unwrap_or(1));
+    let opts = &TrainOpts { batch, ..*opts };
     let per_run = models_per_run(backend, arch, trainable, data, opts)?;
     let mut reports = Vec::with_capacity(k);
     let mut start = 0;
@@ -65,7 +70,7 @@ pub async fn train_fused<B: Backend>(
     Ok(reports)
 }
 
-/// The plan for models `data` (the batch size capped at the smallest table).
+/// The plan for models `data` (`opts.batch` already capped at the smallest table).
 fn plan(
     arch: &Arch,
     trainable: &dyn Fn(Role) -> bool,
@@ -75,9 +80,7 @@ fn plan(
     let rows = |f: &dyn Fn(&ModelData) -> usize| data.iter().map(f).max().unwrap_or(1);
     let shape = FusedShape {
         k: data.len(),
-        batch: opts
-            .batch
-            .clamp(1, data.iter().map(|m| m.y.len()).min().unwrap_or(1)),
+        batch: opts.batch,
         n_max: rows(&|m| m.y.len()),
         v_max: rows(&|m| m.val.map_or(m.y.len(), |v| v.1.len())),
         lr: opts.lr as f32,
