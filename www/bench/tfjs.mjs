@@ -21,7 +21,7 @@ execFileSync(path.join(www, 'node_modules/.bin/esbuild'), [
 const wasmDir = path.join(www, 'node_modules/@tensorflow/tfjs-backend-wasm/dist');
 for (const f of fs.readdirSync(wasmDir).filter((f) => f.endsWith('.wasm'))) fs.copyFileSync(path.join(wasmDir, f), path.join(out, f));
 fs.writeFileSync(path.join(out, 'index.html'), `<!doctype html><html><head><meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'; worker-src 'self' blob:">
+<meta http-equiv="Content-Security-Policy" content="default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data: blob:; worker-src 'self'; connect-src 'self'">
 <script type="module" src="tfjs-page.js"></script></head><body>TF.js comparison</body></html>`);
 
 const seconds = Number(process.argv[2] ?? 3);
@@ -30,6 +30,9 @@ const browser = await launch({ webgpu: false });
 try {
   const page = await browser.context.newPage();
   page.on('pageerror', (e) => console.error('pageerror', e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error') console.error('console', m.text());
+  });
   await page.goto(`${server.url}tfjs/index.html`);
   await page.waitForSelector('body[data-ready="true"]');
   const r = await page.evaluate((s) => window.caulkTfjs(s), seconds);
