@@ -132,17 +132,24 @@ async fn run<B: Backend>(
     let (k, p) = (plan.shape.k, plan.params);
     let train: Vec<(&[f64], &[f64])> = data.iter().map(|m| (m.x, m.y)).collect();
     let val: Vec<(&[f64], &[f64])> = data.iter().map(|m| m.val.unwrap_or((m.x, m.y))).collect();
+    // The parameters go up once, as the best weights so far; each model's slot of the state
+    // (params | grads | m | v, zero-initialised) gets them by a copy on the device.
+    if params.len() != k || params.iter().any(|v| v.len() != p) {
+        return Err(Error::Shape(format!("fused run needs {k} vectors of {p} values")));
+    }
+    let flat: Vec<f32> = params.iter().flatten().map(|v| *v as f32).collect();
+    let mut best = backend.upload(&flat)?;
     let mut bufs = FusedBuffers {
-        state: backend.upload(&plan.state(params)?)?,
+        state: backend.zeros(k * 4 * p)?,
         data: backend.upload(&plan.data(&train, &val)?)?,
         scratch: backend.zeros(k * plan.scratch)?,
         loss: backend.zeros(k)?,
     };
-    let flat: Vec<f32> = params.iter().flatten().map(|v| *v as f32).collect();
-    let mut best = backend.upload(&flat)?;
-
+    for m in 0..k {
+        backend.copy(&best, m * p, &mut bufs.state, m * 4 * p, p)?;
+    }
     backend.fused_eval(&plan, &mut bufs)?;
-    let mut reports = starting_reports(&backend.read(&bufs.loss).await?);
+    backend.flush();
     let per_dispatch = steps_per_dispatch(&plan);
     let every = opts.eval_every.max(1);
     let mut order = BatchOrder::new(data, plan.shape.batch);
@@ -163,8 +170,10 @@ async fn run<B: Backend>(
         }
         (steps, next_eval, idx)
     };
-    let mut t = 0;
+    // The first mini-batches are drawn while the device evaluates the starting weights.
     let mut chunk = next_chunk(0);
+    let mut reports = starting_reports(&backend.read(&bufs.loss).await?);
+    let mut t = 0;
     while t < opts.steps {
         if cancel.is_cancelled() {
             reports.iter_mut().for_each(|r| r.cancelled = true);
