@@ -515,8 +515,9 @@ export class ExperimentPanel {
           y: first.n.map((n) => scale * n ** slope),
         });
       }
-      if (results.constant_risk !== null && first) {
-        series.push({ id: 'constant', label: 'best constant', x: [first.n[0], first.n[first.n.length - 1]], y: [results.constant_risk, results.constant_risk] });
+      const span = results.curves[0]?.n ?? [];
+      if (results.constant_risk !== null && span.length > 0) {
+        series.push({ id: 'constant', label: 'best constant', x: [span[0], span[span.length - 1]], y: [results.constant_risk, results.constant_risk] });
       }
     } else {
       for (const [label, pts] of this.points) {

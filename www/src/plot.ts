@@ -75,9 +75,14 @@ export function renderLogLog(host: Element, series: Series[], opt: PlotOptions):
   // On a narrow screen a smaller box keeps the text readable (the SVG scales to the width).
   const narrow = host.clientWidth > 0 && host.clientWidth < 520;
   const [W, H] = opt.size ?? (narrow ? [440, 340] : [640, 400]);
+  // A legend taller than a quarter of the plotting area would hide curves: it goes below.
+  const rowH = 18;
+  const legendH = series.length * rowH + 8;
+  const below = legendH > 0.25 * (H - M.top - M.bottom);
+  const totalH = below ? H + legendH + 8 : H;
   const xs = series.flatMap((s) => s.x.filter((x, i) => ok(x) && ok(s.y[i])));
   const ys = series.flatMap((s) => [...s.y, ...(s.band?.lo ?? []), ...(s.band?.hi ?? [])].filter(ok));
-  const svg = el('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', class: 'plot' });
+  const svg = el('svg', { viewBox: `0 0 ${W} ${totalH}`, role: 'img', class: 'plot' });
   el('title', {}, svg).textContent = opt.title;
   host.replaceChildren(svg);
   if (xs.length === 0 || ys.length === 0) {
@@ -145,10 +150,9 @@ export function renderLogLog(host: Element, series: Series[], opt: PlotOptions):
   }
 
   const legend = el('g', { class: 'legend' }, svg);
-  const rowH = 18;
   const widest = Math.max(...series.map((s) => 30 + 6.6 * s.label.length));
-  const lx = opt.legend === 'top-right' ? W - M.right - widest - 20 : M.left + 6;
-  const top = opt.legend === 'top-right' ? M.top + 6 : H - M.bottom - 10 - series.length * rowH;
+  const lx = opt.legend === 'top-right' && !below ? W - M.right - widest - 20 : M.left + 6;
+  const top = below ? H + 8 : opt.legend === 'top-right' ? M.top + 6 : H - M.bottom - 10 - series.length * rowH;
   el('rect', { x: lx, y: top - 4, width: widest + 16, height: series.length * rowH + 8, class: 'legend-bg' }, legend);
   series.forEach((s, i) => {
     const y = top + 13 + i * rowH;
