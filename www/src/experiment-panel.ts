@@ -8,6 +8,7 @@ import { renderLogLog, type Series } from './plot';
 import { signed } from './theory-panel';
 import { copyText, download, standaloneSvg, svgToPng } from './export';
 import { results_csv } from '../pkg/caulk.js';
+import { InPageWorker } from './jobs';
 
 interface FinishedPoint {
   label: string;
@@ -108,7 +109,9 @@ function shades(labels: string[]): Map<string, string | undefined> {
 
 export class ExperimentPanel {
   /** Worker 0 answers estimates; a run uses workers 0 … k−1, one shard each. */
-  private workers: Worker[] = [];
+  private workers: (Worker | InPageWorker)[] = [];
+  /** Whether this page runs the jobs itself (it could not start a worker). */
+  private inPage = false;
   private id = 0;
   /** The run in progress: its shards' latest progress and finished results. */
   private shards: { progress: (Progress | null)[]; parts: (Results | null)[]; fragment: string } | null = null;
@@ -214,20 +217,22 @@ export class ExperimentPanel {
     return ['label,method,m,width,n,risk_mean,risk_lo,risk_hi,seeds_done,slope,slope_lo,slope_hi,predicted_slope', ...rows].join('\n') + '\n';
   }
 
-  /** Worker `i`, started when first needed. */
-  private ensureWorker(i = 0): Worker {
+  /**
+   * Worker `i`, started when first needed. Where the page may not start workers (an iframe
+   * sandboxed without allow-same-origin), one in-page runner does the work instead: the
+   * page then answers between the sweep's units only.
+   */
+  private ensureWorker(i = 0): Worker | InPageWorker {
     while (this.workers.length <= i) {
-      let worker: Worker;
+      let worker: Worker | InPageWorker;
       try {
-        worker = new Worker(new URL('worker.js', import.meta.url), { type: 'module' });
-      } catch (e) {
-        throw new Error(
-          `this page cannot start a background worker (${e instanceof Error ? e.message : String(e)}); ` +
-            'in a sandboxed frame allow-same-origin is needed, or open the full app',
-        );
+        worker = this.inPage ? new InPageWorker() : new Worker(new URL('worker.js', import.meta.url), { type: 'module' });
+      } catch {
+        this.inPage = true;
+        worker = new InPageWorker();
       }
       worker.onmessage = (e: MessageEvent<Reply>) => this.onReply(e.data);
-      worker.onerror = (e) => this.fail(`a worker stopped (${e.message || 'unknown error'})`);
+      worker.onerror = (e: ErrorEvent) => this.fail(`a worker stopped (${e.message || 'unknown error'})`);
       this.workers.push(worker);
     }
     return this.workers[i];
@@ -245,7 +250,7 @@ export class ExperimentPanel {
    * (and 8); one on the GPU, whose device the workers would share.
    */
   private parallelism(est: Estimate, fragment: string): number {
-    if (/(^|&)backend=gpu(&|$)/.test(fragment)) return 1;
+    if (this.inPage || /(^|&)backend=gpu(&|$)/.test(fragment)) return 1;
     const cores = navigator.hardwareConcurrency || 1;
     return Math.max(1, Math.min(cores, est.shards, 8));
   }
@@ -468,7 +473,7 @@ export class ExperimentPanel {
         this.shards = null;
         this.setRunning(false);
         $('experiment').dataset.state = 'done';
-        const workers = parts.length > 1 ? ` in ${parts.length} workers` : '';
+        const workers = parts.length > 1 ? ` in ${parts.length} workers` : this.inPage ? ' in this page (it may not start a worker)' : '';
         $('exp-status').textContent = `Done in ${seconds(results.elapsed_ms / 1000)} on ${results.backend}${workers}.`;
         this.draw(results);
         this.summarise(results);
