@@ -135,7 +135,9 @@ async fn run<B: Backend>(
     // The parameters go up once, as the best weights so far; each model's slot of the state
     // (params | grads | m | v, zero-initialised) gets them by a copy on the device.
     if params.len() != k || params.iter().any(|v| v.len() != p) {
-        return Err(Error::Shape(format!("fused run needs {k} vectors of {p} values")));
+        return Err(Error::Shape(format!(
+            "fused run needs {k} vectors of {p} values"
+        )));
     }
     let flat: Vec<f32> = params.iter().flatten().map(|v| *v as f32).collect();
     let mut best = backend.upload(&flat)?;
