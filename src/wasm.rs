@@ -210,7 +210,7 @@ pub fn results_csv(results: JsValue) -> Result<String, JsError> {
 #[wasm_bindgen]
 pub async fn batching_bench(backend: String, ks: Vec<u32>) -> Result<JsValue, JsError> {
     use crate::backend::Backend;
-    use crate::experiment::batching::{batching_table, max_rel_diff, train_k, BatchingSetup, Work};
+    use crate::experiment::batching::{agreement, batching_table, BatchingSetup, Work};
     let err = |e: crate::Error| JsError::new(&e.to_string());
     let setup = BatchingSetup::default();
     let ks: Vec<usize> = ks.into_iter().map(|k| k.clamp(1, 1024) as usize).collect();
@@ -223,13 +223,12 @@ pub async fn batching_bench(backend: String, ks: Vec<u32>) -> Result<JsValue, Js
         let rows = batching_table(&gpu, &setup, &ks, &work, &clock)
             .await
             .map_err(err)?;
-        let (a, _) = train_k(&cpu, &setup, 4, &clock).await.map_err(err)?;
-        let (b, _) = train_k(&gpu, &setup, 4, &clock).await.map_err(err)?;
+        let check = agreement(&gpu, &setup, &clock).await.map_err(err)?;
         to_js(&serde_json::json!({
             "device": gpu.describe(),
             "software": gpu.is_software(),
             "rows": rows,
-            "check": max_rel_diff(&a, &b),
+            "check": check,
         }))
     } else {
         let rows = batching_table(&cpu, &setup, &ks, &Work::default, &clock)

@@ -54,12 +54,9 @@ fn one_step(
         .zip(ys)
         .map(|(x, y)| (x.as_slice(), y.as_slice()))
         .collect();
-    let mut bufs = FusedBuffers {
-        state: gpu.upload(&plan.state(params).unwrap()).unwrap(),
-        data: gpu.upload(&plan.data(&tables, &tables).unwrap()).unwrap(),
-        scratch: gpu.zeros(MODELS * plan.scratch).unwrap(),
-        loss: gpu.zeros(MODELS).unwrap(),
-    };
+    let flat: Vec<f32> = params.iter().flatten().map(|v| *v as f32).collect();
+    let mut bufs =
+        FusedBuffers::new(gpu, &plan, &gpu.upload(&flat).unwrap(), &tables, &tables).unwrap();
     let idx: Vec<f32> = (0..MODELS)
         .flat_map(|_| (0..ROWS).map(|r| r as f32))
         .collect();

@@ -56,8 +56,6 @@ pub struct FusedPlan {
     pub data_len: usize,
     /// The uniform block, as u32 words (f32 fields as their bits).
     pub words: Vec<u32>,
-    /// The trainable segments merged into (offset, len) ranges.
-    pub ranges: Vec<(usize, usize)>,
     mask: Vec<f32>,
     offsets: [usize; 6],
 }
@@ -255,33 +253,9 @@ impl FusedPlan {
             scratch,
             data_len,
             words: w,
-            ranges,
             mask,
             offsets,
         })
-    }
-
-    /// Rows of scratch per model R (the mini-batch, or the validation chunk).
-    pub fn rows(&self) -> usize {
-        self.words[7] as usize
-    }
-
-    /// The state buffer's contents for K starting parameter vectors: params | 0 | 0 | 0.
-    pub fn state(&self, params: &[Vec<f64>]) -> Result<Vec<f32>> {
-        let p = self.params;
-        if params.len() != self.shape.k || params.iter().any(|v| v.len() != p) {
-            return Err(Error::Shape(format!(
-                "fused state needs {} vectors of {p} values",
-                self.shape.k
-            )));
-        }
-        let mut out = vec![0.0f32; self.shape.k * 4 * p];
-        for (b, v) in params.iter().enumerate() {
-            for (dst, x) in out[b * 4 * p..b * 4 * p + p].iter_mut().zip(v) {
-                *dst = *x as f32;
-            }
-        }
-        Ok(out)
     }
 
     /// The data buffer's contents: per model its training table (x rows × d, y) and its
@@ -334,4 +308,29 @@ pub struct FusedBuffers<B> {
     pub scratch: B,
     /// K validation losses, written by an eval dispatch.
     pub loss: B,
+}
+
+impl<B> FusedBuffers<B> {
+    /// The buffers of `plan` on `backend`: each model's parameters copied on the device from
+    /// `params` (K × P, model after model) into its state slot (params | grads | m | v, the
+    /// rest zero), the data tables uploaded, scratch and losses zero.
+    pub fn new<Be: super::Backend<Buffer = B>>(
+        backend: &Be,
+        plan: &FusedPlan,
+        params: &B,
+        train: &[(&[f64], &[f64])],
+        val: &[(&[f64], &[f64])],
+    ) -> Result<Self> {
+        let (k, p) = (plan.shape.k, plan.params);
+        let mut bufs = FusedBuffers {
+            state: backend.zeros(k * 4 * p)?,
+            data: backend.upload(&plan.data(train, val)?)?,
+            scratch: backend.zeros(k * plan.scratch)?,
+            loss: backend.zeros(k)?,
+        };
+        for m in 0..k {
+            backend.copy(params, m * p, &mut bufs.state, m * 4 * p, p)?;
+        }
+        Ok(bufs)
+    }
 }

@@ -434,7 +434,7 @@ fn bench_command(json: bool) -> Result<(), Fail> {
 
 /// `caulk bench batching`: the K-model table on the GPU (when one opens) and the CPU.
 fn batching_command(json: bool) -> Result<(), Fail> {
-    use caulk::experiment::batching::{batching_table, max_rel_diff, train_k, Work, KS};
+    use caulk::experiment::batching::{agreement, batching_table, Work, KS};
     let setup = experiment::batching::BatchingSetup::default();
     let fail = |e: caulk::Error| Fail(format!("bench failed: {e}"), 1);
     let no_work = || Work::default();
@@ -446,14 +446,8 @@ fn batching_command(json: bool) -> Result<(), Fail> {
             let work = || Work::from(g.counters());
             let rows =
                 pollster::block_on(batching_table(g, &setup, &KS, &work, &clock)).map_err(fail)?;
-            let (a, _) =
-                pollster::block_on(train_k(&CpuBackend, &setup, 4, &clock)).map_err(fail)?;
-            let (b, _) = pollster::block_on(train_k(g, &setup, 4, &clock)).map_err(fail)?;
-            (
-                Some(rows),
-                g.describe(),
-                Some((max_rel_diff(&a, &b), g.is_software())),
-            )
+            let check = pollster::block_on(agreement(g, &setup, &clock)).map_err(fail)?;
+            (Some(rows), g.describe(), Some((check, g.is_software())))
         }
         None => (None, "no GPU".to_string(), None),
     };

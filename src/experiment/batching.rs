@@ -207,6 +207,18 @@ pub async fn batching_table<B: Backend>(
     Ok(rows)
 }
 
+/// The table's correctness check: 4 models trained on `backend` and on the CPU kernels (the
+/// same mini-batches), the largest relative difference of their best validation losses.
+pub async fn agreement<B: Backend>(
+    backend: &B,
+    setup: &BatchingSetup,
+    clock: &dyn Fn() -> f64,
+) -> Result<f64> {
+    let (cpu, _) = train_k(&crate::backend::cpu::CpuBackend, setup, 4, clock).await?;
+    let (other, _) = train_k(backend, setup, 4, clock).await?;
+    Ok(max_rel_diff(&cpu, &other))
+}
+
 /// Largest relative difference between two runs' best validation losses (the correctness
 /// check of the table: the GPU against the CPU on the same mini-batches).
 pub fn max_rel_diff(a: &[TrainReport], b: &[TrainReport]) -> f64 {

@@ -132,8 +132,8 @@ async fn run<B: Backend>(
     let (k, p) = (plan.shape.k, plan.params);
     let train: Vec<(&[f64], &[f64])> = data.iter().map(|m| (m.x, m.y)).collect();
     let val: Vec<(&[f64], &[f64])> = data.iter().map(|m| m.val.unwrap_or((m.x, m.y))).collect();
-    // The parameters go up once, as the best weights so far; each model's slot of the state
-    // (params | grads | m | v, zero-initialised) gets them by a copy on the device.
+    // The parameters go up once, as the best weights so far; each model's state slot gets
+    // them by a copy on the device.
     if params.len() != k || params.iter().any(|v| v.len() != p) {
         return Err(Error::Shape(format!(
             "fused run needs {k} vectors of {p} values"
@@ -141,15 +141,7 @@ async fn run<B: Backend>(
     }
     let flat: Vec<f32> = params.iter().flatten().map(|v| *v as f32).collect();
     let mut best = backend.upload(&flat)?;
-    let mut bufs = FusedBuffers {
-        state: backend.zeros(k * 4 * p)?,
-        data: backend.upload(&plan.data(&train, &val)?)?,
-        scratch: backend.zeros(k * plan.scratch)?,
-        loss: backend.zeros(k)?,
-    };
-    for m in 0..k {
-        backend.copy(&best, m * p, &mut bufs.state, m * 4 * p, p)?;
-    }
+    let mut bufs = FusedBuffers::new(backend, &plan, &best, &train, &val)?;
     backend.fused_eval(&plan, &mut bufs)?;
     backend.flush();
     let per_dispatch = steps_per_dispatch(&plan);
