@@ -240,3 +240,31 @@ fn run_on_the_gpu_matches_the_cpu_kernels() {
         assert!((x - y).abs() <= 0.01 * x.abs(), "CPU {x} vs GPU {y}");
     }
 }
+
+#[test]
+fn run_on_several_cores_gives_exactly_the_whole_sweep() {
+    use caulk::backend::cpu::CpuBackend;
+    use caulk::config::Config;
+    use caulk::experiment::{run_sweep, Cancel, Rates};
+    // Three groups (m): the CLI runs them as shards on the cores and merges them.
+    let frag =
+        "v=1&preset=headline&seeds=2&m=300,1000,3000&n=64,128&methods=caulk-spline&steps=40&backend=cpu";
+    let v = json(&caulk(&["run", "--fragment", frag, "--json"]));
+    let (c, _) = Config::from_fragment(frag).unwrap();
+    let rates = Rates {
+        flops: 1e9,
+        ridges: 1e7,
+    };
+    let whole = pollster::block_on(run_sweep(
+        &c,
+        &CpuBackend,
+        rates,
+        &|| 0.0,
+        &mut |_| {},
+        &mut |_| {},
+        &Cancel::new(),
+    ))
+    .unwrap();
+    assert_eq!(v["curves"], serde_json::to_value(&whole.curves).unwrap());
+    assert_eq!(v["estimate"]["shards"], 3);
+}

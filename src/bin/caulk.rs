@@ -20,7 +20,7 @@ use caulk::backend::{probe_device, Backend};
 use caulk::config::keys::BOUND_IDS;
 use caulk::config::{parse_fragment, BackendChoice, Config, Preset};
 use caulk::experiment::plan::{device_rates, human_bytes};
-use caulk::experiment::{self, run_sweep, Cancel, Results};
+use caulk::experiment::{self, no_pause, run_shard, run_sweep, Cancel, Results, Shard};
 use caulk::theory;
 
 const USAGE: &str =
@@ -274,21 +274,32 @@ fn sweep(c: &Config, quiet: bool) -> Result<Results, Fail> {
         );
     }
     let bar = std::io::stderr().is_terminal() && !quiet;
-    let mut on_progress = |p: &experiment::Progress| {
-        if bar {
-            let width = 30;
-            let filled = width * p.done / p.total.max(1);
-            eprint!(
-                "\r[{}{}] {:>3}% {}/{}  {:.0} s left  {:<40.40}",
-                "#".repeat(filled),
-                " ".repeat(width - filled),
-                100 * p.done / p.total.max(1),
-                p.done,
-                p.total,
-                p.eta_s,
-                p.point
-            );
+    // Progress of every shard (done, total), drawn as one bar.
+    let shown = std::sync::Mutex::new(Vec::<(usize, usize)>::new());
+    let draw = |shard: usize, p: &experiment::Progress| {
+        if !bar {
+            return;
         }
+        // A poisoned lock only means another shard's thread panicked mid-draw; the counts
+        // are still plain numbers.
+        let mut all = shown.lock().unwrap_or_else(|e| e.into_inner());
+        if all.len() <= shard {
+            all.resize(shard + 1, (0, 0));
+        }
+        all[shard] = (p.done, p.total);
+        let (done, total) = all.iter().fold((0, 0), |a, s| (a.0 + s.0, a.1 + s.1));
+        let width = 30;
+        let filled = (width * done / total.max(1)).min(width);
+        eprint!(
+            "\r[{}{}] {:>3}% {}/{}  {:.0} s left  {:<40.40}",
+            "#".repeat(filled),
+            " ".repeat(width - filled),
+            100 * done / total.max(1),
+            done,
+            total,
+            p.eta_s,
+            p.point
+        );
     };
     let cancel = Cancel::new();
     // backend=gpu insists on the GPU; auto takes it only when it is hardware (a software
@@ -303,26 +314,48 @@ fn sweep(c: &Config, quiet: bool) -> Result<Results, Fail> {
             .ok()
             .filter(|g| !g.is_software()),
     };
-    let mut on_device = |note: &str| eprintln!("\ncaulk: {note}");
+    let on_device = |note: &str| eprintln!("\ncaulk: {note}");
     let results = match &gpu {
         Some(g) => pollster::block_on(run_sweep(
             c,
             g,
             rates,
             &clock,
-            &mut on_progress,
-            &mut on_device,
+            &mut |p| draw(0, p),
+            &mut |n| on_device(n),
             &cancel,
         )),
-        None => pollster::block_on(run_sweep(
-            c,
-            &CpuBackend,
-            rates,
-            &clock,
-            &mut on_progress,
-            &mut on_device,
-            &cancel,
-        )),
+        None => {
+            // On the CPU the groups (m, width) run as shards on the cores, as the page runs
+            // them in workers; the merged results equal one run of the whole sweep.
+            let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+            let count = est.shards.clamp(1, cores);
+            let parts: Vec<Option<caulk::Result<Results>>> = std::thread::scope(|scope| {
+                let handles: Vec<_> = (0..count)
+                    .map(|index| {
+                        let (draw, on_device, cancel) = (&draw, &on_device, &cancel);
+                        scope.spawn(move || {
+                            pollster::block_on(run_shard(
+                                c,
+                                Shard { index, count },
+                                &CpuBackend,
+                                rates,
+                                &clock,
+                                &mut |p| draw(index, p),
+                                &mut |n| on_device(n),
+                                &no_pause,
+                                cancel,
+                            ))
+                        })
+                    })
+                    .collect();
+                handles.into_iter().map(|h| h.join().ok()).collect()
+            });
+            let parts: Option<caulk::Result<Vec<Results>>> = parts.into_iter().collect();
+            parts
+                .ok_or_else(|| Fail("run failed: a shard's thread stopped".into(), 1))?
+                .and_then(|parts| experiment::merge(c, parts))
+        }
     }
     .map_err(|e| Fail(format!("run failed: {e}"), 1))?;
     if bar {

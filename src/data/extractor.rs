@@ -9,9 +9,10 @@
 //! - [`TeacherMlp`]: the simpler smooth preset, a random d → 32 → 32 → k tanh network with a
 //!   sigmoid output.
 
+use super::cosine;
 use crate::rng::Rng;
 
-// Transcendentals come from `libm` so that native and wasm agree bit for bit.
+// Transcendentals come from `libm` or [`cosine`] so that native and wasm agree bit for bit.
 
 /// Highest frequency level J_φ of the ridge extractor (resolution 2^−8 ≈ what m ≤ 10^6
 /// samples resolve in d ≥ 2).
@@ -31,32 +32,55 @@ pub trait Extractor {
     fn eval(&self, x: &[f64], out: &mut [f64]);
 }
 
-/// One ridge cosine c·cos(f·⟨ω, x⟩ + θ) with the level weight folded into c.
-#[derive(Clone, Debug, PartialEq)]
-struct Ridge {
-    omega: Vec<f64>,
-    freq: f64,
-    coef: f64,
-    theta: f64,
-}
+/// Ridges evaluated per block (the arguments and cosines of a block live on the stack).
+const BLOCK: usize = 64;
 
-/// One output coordinate: ridges and the affine rescaling to [0, 1].
+/// One output coordinate: its R ridges c_r·cos(f_r·⟨ω_r, x⟩ + θ_r) (level weight folded into
+/// c_r) stored by field, so that a row's R arguments and cosines are computed as vectors, and
+/// the affine rescaling to [0, 1].
 #[derive(Clone, Debug, PartialEq)]
 struct RidgeCoordinate {
-    ridges: Vec<Ridge>,
+    /// ω_r,i at `omega[i * R + r]` (input dimension major).
+    omega: Vec<f64>,
+    freq: Vec<f64>,
+    coef: Vec<f64>,
+    theta: Vec<f64>,
     lo: f64,
     hi: f64,
 }
 
 impl RidgeCoordinate {
+    /// Σ_r c_r·cos(f_r·⟨ω_r, x⟩ + θ_r), summed in four interleaved partial sums (r mod 4),
+    /// then (s0 + s1) + (s2 + s3): a fixed order, the same bits on every target.
     fn raw(&self, x: &[f64]) -> f64 {
-        self.ridges
-            .iter()
-            .map(|r| {
-                let dot: f64 = r.omega.iter().zip(x).map(|(a, b)| a * b).sum();
-                r.coef * libm::cos(r.freq * dot + r.theta)
-            })
-            .sum()
+        let count = self.freq.len();
+        let (mut args, mut cosines) = ([0.0; BLOCK], [0.0; BLOCK]);
+        let mut sums = [0.0; 4];
+        for start in (0..count).step_by(BLOCK) {
+            let len = BLOCK.min(count - start);
+            let (args, cosines) = (&mut args[..len], &mut cosines[..len]);
+            args.fill(0.0);
+            for (i, xi) in x.iter().enumerate() {
+                let w = &self.omega[i * count + start..i * count + start + len];
+                for (a, w) in args.iter_mut().zip(w) {
+                    *a += w * xi;
+                }
+            }
+            let ends = start..start + len;
+            for ((a, f), t) in args
+                .iter_mut()
+                .zip(&self.freq[ends.clone()])
+                .zip(&self.theta[ends.clone()])
+            {
+                *a = f * *a + t;
+            }
+            cosine::cos_into(args, cosines);
+            // BLOCK is a multiple of 4, so lane r mod 4 is the same across blocks.
+            for (r, (c, v)) in self.coef[ends].iter().zip(cosines.iter()).enumerate() {
+                sums[r % 4] += c * v;
+            }
+        }
+        (sums[0] + sums[1]) + (sums[2] + sums[3])
     }
 }
 
@@ -90,26 +114,32 @@ impl RidgeExtractor {
     pub fn new(d: usize, k: usize, s_phi: f64, rng: &mut Rng) -> Self {
         let mut coords = Vec::with_capacity(k);
         for _ in 0..k {
-            let mut ridges = Vec::new();
+            let mut coord = RidgeCoordinate {
+                omega: Vec::new(),
+                freq: Vec::new(),
+                coef: Vec::new(),
+                theta: Vec::new(),
+                lo: 0.0,
+                hi: 1.0,
+            };
+            let mut directions = Vec::new();
             for j in 0..=RIDGE_LEVELS {
                 let count = 2usize
                     .saturating_mul(1usize << (j * (d - 1)).min(30))
                     .min(MAX_RIDGES);
                 let level = libm::pow(2.0, -(j as f64) * s_phi) / (count as f64).sqrt();
                 for _ in 0..count {
-                    ridges.push(Ridge {
-                        omega: unit_vector(d, rng),
-                        freq: std::f64::consts::PI * (1u64 << j) as f64,
-                        coef: level * rng.normal(),
-                        theta: rng.uniform_in(0.0, 2.0 * std::f64::consts::PI),
-                    });
+                    directions.push(unit_vector(d, rng));
+                    coord.freq.push(std::f64::consts::PI * (1u64 << j) as f64);
+                    coord.coef.push(level * rng.normal());
+                    coord
+                        .theta
+                        .push(rng.uniform_in(0.0, 2.0 * std::f64::consts::PI));
                 }
             }
-            let mut coord = RidgeCoordinate {
-                ridges,
-                lo: 0.0,
-                hi: 1.0,
-            };
+            coord.omega = (0..d)
+                .flat_map(|i| directions.iter().map(move |w| w[i]))
+                .collect();
             let values: Vec<f64> = (0..QUANTILE_POINTS)
                 .map(|_| {
                     let x: Vec<f64> = (0..d).map(|_| rng.uniform()).collect();

@@ -10,7 +10,7 @@
 
 use crate::rng::Rng;
 
-// Transcendentals come from `libm` so that native and wasm agree bit for bit.
+// The cosine is [`super::cosine::cos`]: the same bits natively and in wasm.
 
 /// Highest frequency level J of W_s.
 pub const LEVELS: usize = 13;
@@ -60,7 +60,7 @@ impl Weierstrass {
         let mut freq = std::f64::consts::PI;
         let mut sum = 0.0;
         for (w, t) in self.weights.iter().zip(&self.theta) {
-            sum += w * libm::cos(freq * z + t);
+            sum += w * super::cosine::cos(freq * z + t);
             freq *= 2.0;
         }
         sum

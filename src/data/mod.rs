@@ -1,8 +1,9 @@
 //! Synthetic tasks with known smoothness (SCIENCE.md §3): the Hölder building block
-//! ([`holder`]), ground-truth feature extractors ([`extractor`]), and the source, target and
-//! test tables ([`tasks`]). All randomness comes from seeded streams, identical on native
-//! and wasm.
+//! ([`holder`]), ground-truth feature extractors ([`extractor`]), the source, target and
+//! test tables ([`tasks`]), and the vectorized, bit-reproducible cosine they use
+//! ([`cosine`]). All randomness comes from seeded streams, identical on native and wasm.
 
+pub mod cosine;
 pub mod extractor;
 pub mod holder;
 pub mod tasks;

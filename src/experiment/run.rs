@@ -606,7 +606,9 @@ fn summarise_curve(acc: Acc, plan: &Plan, c: &Config, all_groups: usize) -> Curv
 
 /// The results of a sweep's shards as one: curves in the order of the whole sweep (group by
 /// group), the constant reference (every shard computes it from the same seeds), the longest
-/// wall time, cancelled or GPU-lost when any shard was.
+/// wall time, cancelled or GPU-lost when any shard was. The estimate is of the work the shards
+/// did together (units, FLOPs, cosines and memory add up: every shard generates each seed's
+/// data itself), and its seconds are the longest shard's (they run side by side).
 pub fn merge(c: &Config, parts: Vec<Results>) -> Result<Results> {
     let whole = plan(c)?;
     let mut parts = parts.into_iter();
@@ -621,8 +623,13 @@ pub fn merge(c: &Config, parts: Vec<Results>) -> Result<Results> {
         out.elapsed_ms = out.elapsed_ms.max(p.elapsed_ms);
         out.cancelled |= p.cancelled;
         out.device_lost = out.device_lost.or(p.device_lost);
-        out.estimate.units += p.estimate.units;
-        out.estimate.flops += p.estimate.flops;
+        let (e, pe) = (&mut out.estimate, &p.estimate);
+        e.units += pe.units;
+        e.flops += pe.flops;
+        e.ridges += pe.ridges;
+        e.bytes += pe.bytes;
+        e.shards += pe.shards;
+        e.seconds = e.seconds.max(pe.seconds);
     }
     let group_of = |cv: &CurveResult| {
         whole
