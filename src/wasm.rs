@@ -220,9 +220,12 @@ pub async fn batching_bench(backend: String, ks: Vec<u32>) -> Result<JsValue, Js
             .await
             .map_err(|e| JsError::new(&format!("backend: {e}")))?;
         let work = || Work::from(gpu.counters());
+        // Pass times where the browser offers `timestamp-query` (each row's device_ms).
+        gpu.time_passes(true);
         let rows = batching_table(&gpu, &setup, &ks, &work, &clock)
             .await
             .map_err(err)?;
+        gpu.time_passes(false);
         let check = agreement(&gpu, &setup, &clock).await.map_err(err)?;
         to_js(&serde_json::json!({
             "device": gpu.describe(),

@@ -294,3 +294,30 @@ fn a_lost_gpu_mid_sweep_hands_the_rest_to_the_cpu_and_keeps_every_point() {
         }
     }
 }
+
+#[test]
+fn pass_times_cover_the_fused_run_and_stay_within_its_wall_time() {
+    let gpu = gpu();
+    let opts = TrainOpts {
+        steps: 40,
+        lr: 0.01,
+        batch: 8,
+        eval_every: 10,
+        ..TrainOpts::default()
+    };
+    let a = arch(1, 4, 0);
+    // Off: nothing is measured.
+    assert_eq!(pollster::block_on(gpu.device_seconds()).unwrap(), None);
+    // lavapipe has timestamp queries (a device without them reports None when on too).
+    assert!(gpu.time_passes(true), "lavapipe offers timestamp queries");
+    let start = std::time::Instant::now();
+    train_on(&gpu, &a, &|_| true, &opts);
+    let wall = start.elapsed().as_secs_f64();
+    let busy = pollster::block_on(gpu.device_seconds()).unwrap().unwrap();
+    // The 9 passes take time, and no more than the whole run.
+    assert!(busy > 0.0 && busy <= wall, "busy {busy} s of {wall} s");
+    // Read again at once: nothing ran since.
+    assert_eq!(pollster::block_on(gpu.device_seconds()).unwrap(), Some(0.0));
+    gpu.time_passes(false);
+    assert_eq!(pollster::block_on(gpu.device_seconds()).unwrap(), None);
+}

@@ -252,6 +252,14 @@ pub trait Backend {
     /// Drop what the backend keeps for the fused run that just ended.
     fn fused_finish(&self) {}
 
+    /// Device time of the passes recorded since the last call (or since timing was switched
+    /// on), in seconds, where the device measures it (wgpu with timestamp queries, while
+    /// [`wgpu::GpuBackend::time_passes`] is on); `None` elsewhere. For benchmarks: it
+    /// separates time on the device from time on the host.
+    async fn device_seconds(&self) -> Result<Option<f64>> {
+        Ok(None)
+    }
+
     /// Write each model's validation loss into `bufs.loss`.
     fn fused_eval(&self, plan: &FusedPlan, bufs: &mut FusedBuffers<Self::Buffer>) -> Result<()> {
         let _ = (plan, bufs);

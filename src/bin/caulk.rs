@@ -477,8 +477,10 @@ fn batching_command(json: bool) -> Result<(), Fail> {
     let (gpu_rows, device, check) = match &gpu {
         Some(g) => {
             let work = || Work::from(g.counters());
+            g.time_passes(true);
             let rows =
                 pollster::block_on(batching_table(g, &setup, &KS, &work, &clock)).map_err(fail)?;
+            g.time_passes(false);
             let check = pollster::block_on(agreement(g, &setup, &clock)).map_err(fail)?;
             (Some(rows), g.describe(), Some((check, g.is_software())))
         }
@@ -497,7 +499,7 @@ fn batching_command(json: bool) -> Result<(), Fail> {
         return emit(&to_json(&report)?);
     }
     let mut text = format!(
-        "K models trained together, {} steps each (full fine-tuning, width {}, depth {}, batch {})\nGPU: {device}\n{:>4} {:>14} {:>8} {:>14} {:>8} {:>9} {:>11} {:>9} {:>11}",
+        "K models trained together, {} steps each (full fine-tuning, width {}, depth {}, batch {})\nGPU: {device}\n{:>4} {:>14} {:>8} {:>14} {:>8} {:>9} {:>11} {:>9} {:>11} {:>9}",
         setup.steps,
         setup.arch.width,
         setup.arch.depth,
@@ -510,13 +512,14 @@ fn batching_command(json: bool) -> Result<(), Fail> {
         "GPU/CPU",
         "dispatch/st",
         "submit/st",
-        "readback/st"
+        "readback/st",
+        "GPU busy"
     );
     for (i, c) in cpu.iter().enumerate() {
         let g = gpu_rows.as_ref().and_then(|r| r.get(i));
         let f = |v: Option<f64>, p: usize| v.map_or("-".to_string(), |x| format!("{x:.p$}"));
         text.push_str(&format!(
-            "\n{:>4} {:>14} {:>8} {:>14.0} {:>8.2} {:>9} {:>11} {:>9} {:>11}",
+            "\n{:>4} {:>14} {:>8} {:>14.0} {:>8.2} {:>9} {:>11} {:>9} {:>11} {:>9}",
             c.k,
             f(g.map(|g| g.model_steps_per_s), 0),
             f(g.map(|g| g.scaling), 2),
@@ -526,8 +529,13 @@ fn batching_command(json: bool) -> Result<(), Fail> {
             f(g.map(|g| g.dispatches_per_step), 2),
             f(g.map(|g| g.submits_per_step), 2),
             f(g.map(|g| g.readbacks_per_step), 2),
+            f(g.and_then(|g| g.device_ms.map(|d| d / g.wall_ms)), 2),
         ));
     }
+    text.push_str(
+        "\nGPU busy: the device's time in the run's passes (timestamp queries) over its wall time; \
+         the rest is host work and waiting (- where the device has no timestamps)",
+    );
     if let Some((diff, software)) = check {
         text.push_str(&format!(
             "\ncheck: best validation losses of 4 models, GPU vs CPU: max relative difference {diff:.1e}{}",

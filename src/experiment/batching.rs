@@ -94,6 +94,9 @@ pub struct BatchingRow {
     pub submits_per_step: f64,
     /// Readbacks per step.
     pub readbacks_per_step: f64,
+    /// Time the device spent in the run's passes, ms (timestamp queries; `None` where the
+    /// device has none). Wall minus this is host work and waiting between passes.
+    pub device_ms: Option<f64>,
 }
 
 /// K models' data: each its own inputs, labels from a fixed smooth function plus noise.
@@ -184,11 +187,14 @@ pub async fn batching_table<B: Backend>(
     if let Some(&k) = ks.first() {
         train_k(backend, setup, k, clock).await?;
     }
+    // Starts the device-time sum afresh.
+    backend.device_seconds().await?;
     let mut rows: Vec<BatchingRow> = Vec::new();
     for &k in ks {
         let before = work();
         let (_, wall_ms) = train_k(backend, setup, k, clock).await?;
         let after = work();
+        let device_ms = backend.device_seconds().await?.map(|s| s * 1000.0);
         let steps = setup.steps as f64;
         let rate = (k * setup.steps) as f64 / (wall_ms / 1000.0).max(1e-9);
         let base = rows
@@ -202,6 +208,7 @@ pub async fn batching_table<B: Backend>(
             dispatches_per_step: (after.dispatches - before.dispatches) as f64 / steps,
             submits_per_step: (after.submits - before.submits) as f64 / steps,
             readbacks_per_step: (after.readbacks - before.readbacks) as f64 / steps,
+            device_ms,
         });
     }
     Ok(rows)

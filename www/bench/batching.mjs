@@ -1,6 +1,7 @@
 // Benchmark (not a test): the K-model batching table in headless Chromium, on WebGPU (the
 // fused kernel) and on the wasm CPU kernels side by side, with dispatches, submits and
-// readbacks per step. On SwiftShader (CI machines) the GPU rates only check correctness:
+// readbacks per step, and how busy the device was (pass timestamps, where the browser offers
+// `timestamp-query`). On SwiftShader (CI machines) the GPU rates only check correctness:
 // `check` compares 4 models' best validation losses with the CPU path.
 // Usage: node www/bench/batching.mjs [K ...]   (default: 1 4 16; 1 4 16 64 256 on a GPU).
 // Prints JSON.
@@ -26,6 +27,8 @@ try {
     dispatches_per_step: g.dispatches_per_step,
     submits_per_step: g.submits_per_step,
     readbacks_per_step: g.readbacks_per_step,
+    // The device's time in the run's passes over the wall time (null without timestamp-query).
+    webgpu_busy: g.device_ms == null ? null : +(g.device_ms / g.wall_ms).toFixed(2),
   }));
   console.log(JSON.stringify({
     bench: 'batching-browser',

@@ -122,6 +122,22 @@ struct FusedBinding {
     group: ::wgpu::BindGroup,
 }
 
+/// Most passes timed between two reads of [`Backend::device_seconds`] (2 queries each).
+const TIMED_PASSES: u32 = 1024;
+
+/// Timestamp queries around every pass, while switched on ([`GpuBackend::time_passes`]).
+struct Timing {
+    set: ::wgpu::QuerySet,
+    /// Where the queries are resolved (u64 ticks), copied from there to a staging buffer.
+    resolve: ::wgpu::Buffer,
+    /// Passes timed since the last read; `None` while off.
+    passes: std::cell::Cell<Option<u32>>,
+    /// More passes than [`TIMED_PASSES`] since the last read: the sum would be short.
+    overflow: std::cell::Cell<bool>,
+    /// Nanoseconds per tick.
+    period_ns: f64,
+}
+
 /// A wgpu device with the compiled kernels.
 pub struct GpuBackend {
     device: ::wgpu::Device,
@@ -138,6 +154,8 @@ pub struct GpuBackend {
     counters: std::cell::Cell<Counters>,
     /// Fault injection: destroy the device when the dispatch count reaches this.
     lose_at: std::cell::Cell<Option<u64>>,
+    /// Pass timing, where the device has timestamp queries.
+    timing: Option<Timing>,
     info: String,
     software: bool,
     limits: ::wgpu::Limits,
@@ -191,10 +209,13 @@ impl GpuBackend {
             .map_err(|e| Error::NoGpu(format!("no adapter ({e})")))?;
         let info = adapter.get_info();
         let limits = adapter.limits();
+        // Timestamp queries only serve the benchmarks' device-time column: taken when offered.
+        let features = adapter.features() & ::wgpu::Features::TIMESTAMP_QUERY;
         let (device, queue) = adapter
             .request_device(&::wgpu::DeviceDescriptor {
                 label: Some("caulk"),
                 required_limits: limits.clone(),
+                required_features: features,
                 ..Default::default()
             })
             .await
@@ -235,6 +256,24 @@ impl GpuBackend {
             adam: kernel(&device, "adam.wgsl", &[false, true, false, false]),
             gather_rows: kernel(&device, "gather_rows.wgsl", &[true, true, false]),
         };
+        let timing = features
+            .contains(::wgpu::Features::TIMESTAMP_QUERY)
+            .then(|| Timing {
+                set: device.create_query_set(&::wgpu::QuerySetDescriptor {
+                    label: Some("pass times"),
+                    ty: ::wgpu::QueryType::Timestamp,
+                    count: 2 * TIMED_PASSES,
+                }),
+                resolve: device.create_buffer(&::wgpu::BufferDescriptor {
+                    label: Some("pass times"),
+                    size: 16 * TIMED_PASSES as u64,
+                    usage: ::wgpu::BufferUsages::QUERY_RESOLVE | ::wgpu::BufferUsages::COPY_SRC,
+                    mapped_at_creation: false,
+                }),
+                passes: std::cell::Cell::new(None),
+                overflow: std::cell::Cell::new(false),
+                period_ns: queue.get_timestamp_period() as f64,
+            });
         Ok(GpuBackend {
             device,
             queue,
@@ -246,6 +285,7 @@ impl GpuBackend {
             pending: std::cell::RefCell::new(None),
             counters: std::cell::Cell::new(Counters::default()),
             lose_at: std::cell::Cell::new(None),
+            timing,
             // Browsers report no device type; their label says when the adapter is a
             // fallback (SwiftShader).
             software: info.device_type == ::wgpu::DeviceType::Cpu
@@ -291,6 +331,34 @@ impl GpuBackend {
         }
     }
 
+    /// Switch timing of every pass on or off (for benchmarks; see
+    /// [`Backend::device_seconds`]). Returns whether the device can time passes (timestamp
+    /// queries); switching on starts a new sum.
+    pub fn time_passes(&self, on: bool) -> bool {
+        let Some(t) = &self.timing else {
+            return false;
+        };
+        t.passes.set(on.then_some(0));
+        t.overflow.set(false);
+        true
+    }
+
+    /// The timestamp writes of the next pass, while timing is on and the query set has room.
+    fn next_timestamps(&self) -> Option<::wgpu::ComputePassTimestampWrites<'_>> {
+        let t = self.timing.as_ref()?;
+        let n = t.passes.get()?;
+        if n >= TIMED_PASSES {
+            t.overflow.set(true);
+            return None;
+        }
+        t.passes.set(Some(n + 1));
+        Some(::wgpu::ComputePassTimestampWrites {
+            query_set: &t.set,
+            beginning_of_pass_write_index: Some(2 * n),
+            end_of_pass_write_index: Some(2 * n + 1),
+        })
+    }
+
     /// A bind group of `layout`: binding 0 a new uniform holding `params`, then `buffers`
     /// at 1, 2, ….
     fn bind_group(
@@ -331,10 +399,11 @@ impl GpuBackend {
         binds: &[&::wgpu::BindGroup],
         groups: (u32, u32, u32),
     ) {
+        let timestamp_writes = self.next_timestamps();
         self.encode(|encoder| {
             let mut pass = encoder.begin_compute_pass(&::wgpu::ComputePassDescriptor {
                 label: Some(label),
-                timestamp_writes: None,
+                timestamp_writes,
             });
             pass.set_pipeline(pipeline);
             for (i, bind) in binds.iter().enumerate() {
@@ -382,6 +451,44 @@ impl GpuBackend {
         c.submits += 1;
         c.pending = 0;
         self.counters.set(c);
+    }
+
+    /// Submit the pending work with a copy of `size` bytes of `src` to a staging buffer, wait
+    /// for it and return the bytes (one readback).
+    async fn read_bytes(&self, src: &::wgpu::Buffer, size: u64) -> Result<Vec<u8>> {
+        let staging = self.device.create_buffer(&::wgpu::BufferDescriptor {
+            label: Some("readback"),
+            size,
+            usage: ::wgpu::BufferUsages::MAP_READ | ::wgpu::BufferUsages::COPY_DST,
+            mapped_at_creation: false,
+        });
+        self.submit(Some((src, &staging, size)));
+        let mut c = self.counters.get();
+        c.readbacks += 1;
+        self.counters.set(c);
+
+        let (tx, rx) = futures_channel::oneshot::channel();
+        staging.map_async(::wgpu::MapMode::Read, .., move |r| {
+            // The receiver is alive until this future completes; a send error means the read
+            // was abandoned, and then nobody needs the result.
+            let _ = tx.send(r);
+        });
+        // Natively the map callback only runs inside poll; in the browser poll is a no-op and
+        // the event loop delivers it.
+        #[cfg(not(target_arch = "wasm32"))]
+        self.device
+            .poll(::wgpu::PollType::wait_indefinitely())
+            .map_err(|e| Error::Gpu(format!("poll: {e}")))?;
+        rx.await
+            .map_err(|_| Error::Gpu("readback callback dropped (device lost?)".into()))?
+            .map_err(|e| Error::Gpu(format!("map: {e}")))?;
+        let out = staging
+            .get_mapped_range(..)
+            .map_err(|e| Error::Gpu(format!("mapped range: {e}")))?
+            .to_vec();
+        staging.unmap();
+        self.take_errors()?;
+        Ok(out)
     }
 
     /// Whether the adapter is a software rasteriser (lavapipe, SwiftShader, WARP).
@@ -885,42 +992,36 @@ impl Backend for GpuBackend {
         if src.len == 0 {
             return Ok(Vec::new());
         }
-        let size = (src.len * 4) as u64;
-        let staging = self.device.create_buffer(&::wgpu::BufferDescriptor {
-            label: Some("readback"),
-            size,
-            usage: ::wgpu::BufferUsages::MAP_READ | ::wgpu::BufferUsages::COPY_DST,
-            mapped_at_creation: false,
-        });
-        self.submit(Some((&src.buf, &staging, size)));
-        let mut c = self.counters.get();
-        c.readbacks += 1;
-        self.counters.set(c);
+        let bytes = self.read_bytes(&src.buf, (src.len * 4) as u64).await?;
+        // Copies, so the mapped bytes need not be 4-byte aligned.
+        Ok(bytemuck::pod_collect_to_vec::<u8, f32>(&bytes))
+    }
 
-        let (tx, rx) = futures_channel::oneshot::channel();
-        staging.map_async(::wgpu::MapMode::Read, .., move |r| {
-            // The receiver is alive until this future completes; a send error means the read
-            // was abandoned, and then nobody needs the result.
-            let _ = tx.send(r);
-        });
-        // Natively the map callback only runs inside poll; in the browser poll is a no-op and
-        // the event loop delivers it.
-        #[cfg(not(target_arch = "wasm32"))]
-        self.device
-            .poll(::wgpu::PollType::wait_indefinitely())
-            .map_err(|e| Error::Gpu(format!("poll: {e}")))?;
-        rx.await
-            .map_err(|_| Error::Gpu("readback callback dropped (device lost?)".into()))?
-            .map_err(|e| Error::Gpu(format!("map: {e}")))?;
-        let out = {
-            let view = staging
-                .get_mapped_range(..)
-                .map_err(|e| Error::Gpu(format!("mapped range: {e}")))?;
-            // Copies, so the mapped bytes need not be 4-byte aligned.
-            bytemuck::pod_collect_to_vec::<u8, f32>(&view)
+    async fn device_seconds(&self) -> Result<Option<f64>> {
+        let Some(t) = &self.timing else {
+            return Ok(None);
         };
-        staging.unmap();
-        self.take_errors()?;
-        Ok(out)
+        let Some(n) = t.passes.get() else {
+            return Ok(None);
+        };
+        if t.overflow.get() {
+            self.time_passes(true);
+            return Err(Error::Limit(format!(
+                "more than {TIMED_PASSES} passes timed between two reads"
+            )));
+        }
+        if n == 0 {
+            return Ok(Some(0.0));
+        }
+        self.encode(|e| e.resolve_query_set(&t.set, 0..2 * n, &t.resolve, 0));
+        let bytes = self.read_bytes(&t.resolve, 16 * n as u64).await?;
+        self.time_passes(true);
+        let ticks: Vec<u64> = bytemuck::pod_collect_to_vec(&bytes);
+        // Each pass's end minus its start (a driver that reorders them counts as 0).
+        let sum: u64 = ticks
+            .chunks_exact(2)
+            .map(|p| p[1].saturating_sub(p[0]))
+            .sum();
+        Ok(Some(sum as f64 * t.period_ns * 1e-9))
     }
 }
