@@ -27,7 +27,7 @@ fn gpu() -> GpuBackend {
 /// Which segments train.
 type Trains = Box<dyn Fn(Role) -> bool>;
 
-/// One fused step with lr = 0 on all ROWS rows of each model: returns each model's
+/// One fused step with lr = 0 on all rows of each model (the problem's): returns each model's
 /// parameters, gradients (from the state buffer) and validation loss.
 fn one_step(
     gpu: &GpuBackend,
@@ -35,14 +35,15 @@ fn one_step(
     trains: &dyn Fn(Role) -> bool,
     (params, xs, ys): &Problem,
 ) -> (Vec<Vec<f32>>, Vec<Vec<f32>>, Vec<f32>) {
+    let rows = ys[0].len();
     let plan = FusedPlan::new(
         a,
         trains,
         FusedShape {
             k: MODELS,
-            batch: ROWS,
-            n_max: ROWS,
-            v_max: ROWS,
+            batch: rows,
+            n_max: rows,
+            v_max: rows,
             lr: 0.0,
             weight_decay: 0.0,
             steps: 10,
@@ -58,7 +59,7 @@ fn one_step(
     let mut bufs =
         FusedBuffers::new(gpu, &plan, &gpu.upload(&flat).unwrap(), &tables, &tables).unwrap();
     let idx: Vec<f32> = (0..MODELS)
-        .flat_map(|_| (0..ROWS).map(|r| r as f32))
+        .flat_map(|_| (0..rows).map(|r| r as f32))
         .collect();
     gpu.fused_train(&plan, &mut bufs, 0, 1, &idx).unwrap();
     gpu.fused_eval(&plan, &mut bufs).unwrap();
@@ -77,29 +78,46 @@ fn one_step(
 fn fused_gradients_and_losses_match_the_f64_network() {
     let gpu = gpu();
     let mut rng = Rng::new(3, Stream::Test);
+    let mut cases: Vec<(Arch, usize)> = Vec::new();
     for (aw, r) in [(0, 0), (3, 0), (0, 2), (3, 2)] {
         for k in [1, 2] {
-            let a = arch(k, aw, r);
-            let pb = problem(&a, ROWS, &mut rng);
-            let (_, grads, losses) = one_step(&gpu, &a, &|_| true, &pb);
-            for m in 0..MODELS {
-                let cache = a.forward(&pb.0[m], &pb.1[m]);
-                let (want_loss, want) = a.loss_and_grad(&pb.0[m], &cache, &pb.2[m]);
-                let got = losses[m] as f64;
-                assert!(
-                    (got - want_loss).abs() < 1e-4 * want_loss.max(1.0),
-                    "loss of model {m} (adapter {aw}, rank {r}): {got} vs {want_loss}"
-                );
-                for s in a.segments() {
-                    for j in s.range() {
-                        let (g, w) = (grads[m][j] as f64, want[j]);
-                        assert!(
-                            (g - w).abs() <= 1e-4 + 2e-3 * w.abs(),
-                            "{:?}[{}] model {m} (adapter {aw}, rank {r}, k {k}): {g} vs {w}",
-                            s.role,
-                            j - s.offset
-                        );
-                    }
+            cases.push((arch(k, aw, r), ROWS));
+        }
+    }
+    // Wide enough for the tiled products (inputs ≥ 16, outputs ≥ 8): several 32-column
+    // output tiles and 16-column reduction steps with ragged ends, and 37 rows (two row
+    // tiles), next to the narrow ones (d = 3 inputs, one output, adapter and LoRA).
+    for (aw, r) in [(0, 0), (9, 3)] {
+        let a = Arch {
+            width: 40,
+            head_width: 18,
+            ..arch(2, aw, r)
+        };
+        cases.push((a, 37));
+    }
+    for (a, rows) in cases {
+        let (aw, r, k) = (a.adapter_width, a.lora_rank, a.k);
+        let pb = problem(&a, rows, &mut rng);
+        let (_, grads, losses) = one_step(&gpu, &a, &|_| true, &pb);
+        for m in 0..MODELS {
+            let cache = a.forward(&pb.0[m], &pb.1[m]);
+            let (want_loss, want) = a.loss_and_grad(&pb.0[m], &cache, &pb.2[m]);
+            let got = losses[m] as f64;
+            assert!(
+                (got - want_loss).abs() < 1e-4 * want_loss.max(1.0),
+                "loss of model {m} (width {}, adapter {aw}, rank {r}): {got} vs {want_loss}",
+                a.width
+            );
+            for s in a.segments() {
+                for j in s.range() {
+                    let (g, w) = (grads[m][j] as f64, want[j]);
+                    assert!(
+                        (g - w).abs() <= 1e-4 + 2e-3 * w.abs(),
+                        "{:?}[{}] model {m} (width {}, adapter {aw}, rank {r}, k {k}): {g} vs {w}",
+                        s.role,
+                        j - s.offset,
+                        a.width
+                    );
                 }
             }
         }

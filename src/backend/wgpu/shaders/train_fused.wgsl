@@ -85,6 +85,38 @@ fn trains(off: u32) -> bool {
 // column j = t mod 32 of rows 4⌊t/32⌋ … 4⌊t/32⌋ + 3 of the tile. Reading h and W row-wise
 // into the tiles keeps global loads contiguous (W[j, c] along j would not be).
 fn lin(o: u32, h: u32, w: u32, rows: u32, outw: u32, inw: u32, acc: bool) {
+    // Narrow products (the first layer's d inputs, the head's single output, small adapter
+    // widths and LoRA ranks) would fill a 32 × 32 × TC tile mostly with padding: there each
+    // thread sums its own outputs, with no barrier.
+    if (inw < TC || outw < 8u) {
+        lin_narrow(o, h, w, rows, outw, inw, acc);
+    } else {
+        lin_tiled(o, h, w, rows, outw, inw, acc);
+    }
+}
+
+// `lin` one output per thread: out[r, j] = (acc ? out[r, j] : 0) + Σ_c h[r, c]·W[j, c].
+fn lin_narrow(o: u32, h: u32, w: u32, rows: u32, outw: u32, inw: u32, acc: bool) {
+    let total = rows * outw;
+    for (var base = 0u; base < total; base += WG) {
+        let e = base + lid;
+        if (e < total) {
+            let r = e / outw;
+            let j = e % outw;
+            var s = 0.0;
+            for (var c = 0u; c < inw; c++) {
+                s += state[pb + w + j * inw + c] * scr[sb + h + r * inw + c];
+            }
+            if (acc) {
+                s += scr[sb + o + e];
+            }
+            scr[sb + o + e] = s;
+        }
+    }
+}
+
+// `lin` through workgroup memory tiles (described above).
+fn lin_tiled(o: u32, h: u32, w: u32, rows: u32, outw: u32, inw: u32, acc: bool) {
     let lj = lid % 32u;
     let lr = (lid / 32u) * 4u;
     for (var r0 = 0u; r0 < rows; r0 += 32u) {
