@@ -27,9 +27,9 @@
 //! URL fragment / `--fragment` → [`config::parse_fragment`] → [`config::Config`] →
 //! [`theory::evaluate`] → [`theory::BoundsReport`] → JSON (CLI) or a JS object (page), which
 //! the page plots. Experiments ([`experiment::run_sweep`]) draw a [`data::Task`] per seed,
-//! pre-train a backbone on the host, fit each downstream method (closed forms in
-//! [`closed_form`]; gradient fine-tuning of all seeds at once through a
-//! [`backend::Backend`]) and score it by the excess risk on the task's fixed test set.
+//! pre-train a backbone per seed and fit each downstream method (closed forms in
+//! [`closed_form`]; pre-training and gradient fine-tuning through a [`backend::Backend`],
+//! all seeds at once on a GPU) and score it by the excess risk on the task's fixed test set.
 
 pub mod backend;
 pub mod closed_form;

@@ -280,35 +280,66 @@ fn a_lost_gpu_mid_sweep_hands_the_rest_to_the_cpu_and_keeps_every_point() {
         &Cancel::new(),
     ))
     .unwrap();
+    // The whole sweep's dispatches on a GPU that stays: pre-training comes first (all seeds
+    // at once), then the fine-tuning points.
     let gpu = gpu();
-    // Each point is one train and one eval dispatch per evaluation interval: the device goes
-    // during the second point.
-    gpu.lose_device_after(12);
-    let mut notes = Vec::new();
-    let r = pollster::block_on(run_sweep(
+    let before = gpu.counters().dispatches;
+    let whole = pollster::block_on(run_sweep(
         &c,
         &gpu,
         rates,
         &clock,
         &mut |_: &Progress| {},
-        &mut |n: &str| notes.push(n.to_string()),
+        &mut |_: &str| {},
         &Cancel::new(),
     ))
     .unwrap();
-    assert_eq!(notes.len(), 1, "{notes:?}");
-    assert!(notes[0].contains("continuing on the CPU"), "{}", notes[0]);
-    assert_eq!(r.device_lost.as_deref(), Some(notes[0].as_str()));
-    assert!(r.backend.contains('→'), "{}", r.backend);
-    assert_eq!(r.curves.len(), cpu.curves.len());
-    for (g, c) in r.curves.iter().zip(&cpu.curves) {
-        assert_eq!(
-            g.seeds_done, c.seeds_done,
-            "{}: every seed of every point",
-            g.label
-        );
-        for (a, b) in g.risk_mean.iter().zip(&c.risk_mean) {
-            let (a, b) = (a.unwrap(), b.unwrap());
-            assert!((a - b).abs() <= 0.02 * b, "{}: {a} vs {b}", g.label);
+    let total = gpu.counters().dispatches - before;
+    assert!(whole.device_lost.is_none());
+    // The device goes during pre-training (the CPU pre-trains every backbone again: the CPU
+    // run's numbers), then, in another run, during the last point (the GPU's backbones, the
+    // last point fine-tuned on the CPU: the GPU run's numbers). GPU and CPU backbones are
+    // not the same: their summation orders differ, 500 pre-training steps carry that far,
+    // and with 2 seeds a point differs by a few %; the presets' agreement (16 seeds) is
+    // checked on a real GPU by benches/gpu.sh.
+    for (after, phase, want) in [
+        (3, "pre-training", &cpu),
+        (total - 3, "caulk-adapter", &whole),
+    ] {
+        let gpu = self::gpu();
+        gpu.lose_device_after(after);
+        let mut notes = Vec::new();
+        let r = pollster::block_on(run_sweep(
+            &c,
+            &gpu,
+            rates,
+            &clock,
+            &mut |_: &Progress| {},
+            &mut |n: &str| notes.push(n.to_string()),
+            &Cancel::new(),
+        ))
+        .unwrap();
+        assert_eq!(notes.len(), 1, "{notes:?}");
+        assert!(notes[0].contains("continuing on the CPU"), "{}", notes[0]);
+        assert!(notes[0].contains(phase), "{phase}: {}", notes[0]);
+        assert_eq!(r.device_lost.as_deref(), Some(notes[0].as_str()));
+        assert!(r.backend.contains('→'), "{}", r.backend);
+        assert_eq!(r.curves.len(), want.curves.len());
+        for (g, c) in r.curves.iter().zip(&want.curves) {
+            assert_eq!(
+                g.seeds_done, c.seeds_done,
+                "{}: every seed of every point",
+                g.label
+            );
+            for (j, (a, b)) in g.risk_mean.iter().zip(&c.risk_mean).enumerate() {
+                let (a, b) = (a.unwrap(), b.unwrap());
+                assert!(
+                    (a - b).abs() <= 0.02 * b,
+                    "{phase}, {} n = {}: {a} vs {b}",
+                    g.label,
+                    g.n[j]
+                );
+            }
         }
     }
 }

@@ -26,6 +26,9 @@ use crate::train::TrainOpts;
 pub const HEAD_WIDTH: usize = 16;
 /// Pre-training batch size and learning rate.
 pub const PRETRAIN_BATCH: usize = 128;
+/// Most bytes of source samples generated at once when a GPU pre-trains several seeds
+/// together (the CPU pre-trains one seed at a time).
+pub const SOURCE_CHUNK_BYTES: f64 = 256e6;
 /// Pre-training learning rate (peak of the cosine schedule).
 pub const PRETRAIN_LR: f64 = 3e-3;
 /// Fine-tuning batch size.
@@ -286,7 +289,10 @@ pub fn peak_bytes(plan: &Plan, c: &Config) -> f64 {
         .iter()
         .map(|&(m, width)| {
             let params = arch(c, width).param_count() as f64;
-            let source = m.filter(|_| plan.pretrain).map_or(0.0, |m| m as f64 * row);
+            // One source sample at a time on the CPU; on a GPU up to SOURCE_CHUNK_BYTES of
+            // them at once (counted for every backend: the plan does not know which runs).
+            let one = m.filter(|_| plan.pretrain).map_or(0.0, |m| m as f64 * row);
+            let source = one.max((seeds * one).min(SOURCE_CHUNK_BYTES));
             let backbones = seeds * params * 8.0;
             let pretrainer = if plan.pretrain {
                 5.0 * params * 8.0

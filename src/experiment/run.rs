@@ -1,5 +1,6 @@
-//! The sweep: for each group (m, width) pre-train one backbone per seed, then for each n,
-//! seed and method fit and score; summarise each (method, m, width) curve.
+//! The sweep: for each group (m, width) pre-train one backbone per seed (in f32 through the
+//! sweep's backend, all seeds at once on a GPU), then for each n, seed and method fit and
+//! score; summarise each (method, m, width) curve.
 //!
 //! Seeds: seed i of a sweep uses the task, initialisation and batch streams of
 //! `run_seed(config.seed, i)`, so a point's numbers do not depend on which other points run.
@@ -10,7 +11,7 @@ use serde::Serialize;
 
 use super::plan::{
     arch, estimate, human_bytes, plan, pretrain_steps, Estimate, Plan, Rates, MEMORY_LIMIT,
-    PRETRAIN_BATCH, PRETRAIN_LR,
+    PRETRAIN_BATCH, PRETRAIN_LR, SOURCE_CHUNK_BYTES,
 };
 use super::stats::{n_eps_from_data, summarise};
 use super::{Cancel, FinishedPoint, Progress};
@@ -22,7 +23,7 @@ use crate::data::{excess_risk, Sample, Task};
 use crate::error::{Error, Result};
 use crate::rng::{Rng, Stream};
 use crate::theory::calibrate_scale;
-use crate::train::methods::{fit, fit_batched, pretrain, MethodOpts, Pretrained};
+use crate::train::methods::{fit, fit_batched, pretrain_batched, MethodOpts, Pretrained};
 use crate::train::TrainOpts;
 
 /// One curve of the contract (`caulk run --json`), plus its diagnostics.
@@ -169,8 +170,8 @@ fn is_gradient(m: Method) -> bool {
     !matches!(m, Method::CaulkSpline | Method::LinearProbe)
 }
 
-/// Run the sweep of `c`: gradient fine-tuning of all seeds at once on `backend` (the CPU
-/// kernels or the GPU), closed forms and pre-training on the host. `rates` are the device's
+/// Run the sweep of `c`: pre-training and gradient fine-tuning in f32 on `backend` (the CPU
+/// kernels or the GPU; fine-tuning all seeds at once), closed forms on the host in f64. `rates` are the device's
 /// rates for the estimate, `clock` gives seconds (monotonic), `on_progress` is called after
 /// every work unit, `cancel` is checked between units and training steps. When the backend
 /// fails with a GPU error (a lost device), the sweep goes on on the CPU from the point that
@@ -360,40 +361,77 @@ pub async fn run_shard<B: Backend>(
         let a = arch(c, width);
         // Per seed: its data and, where the preset asks for one, the pre-trained backbone.
         let mut seeds = Vec::new();
-        for sd in &data {
-            let i = sd.i;
-            let pre = match m.filter(|_| plan.pretrain) {
-                Some(m) => {
+        match m.filter(|_| plan.pretrain) {
+            None => seeds.extend(
+                data.iter()
+                    .map(|sd| (sd.i, sd.seed, &sd.test, &sd.pool, None)),
+            ),
+            Some(m) => {
+                let opts = TrainOpts {
+                    steps: pretrain_steps(m),
+                    lr: PRETRAIN_LR,
+                    batch: PRETRAIN_BATCH,
+                    ..TrainOpts::default()
+                };
+                // Backbones pre-train in f32 through the sweep's backend, as fine-tuning
+                // does, so the CPU and the GPU run the same algorithm. A GPU takes many seeds
+                // at once (their source samples within SOURCE_CHUNK_BYTES); the CPU trains
+                // models one after another anyway, so there each seed is its own chunk and
+                // the page hears progress (and Pause) after each.
+                let row = 8.0 * (c.d + c.k + 2) as f64;
+                let chunk = match backend.has_fused() && lost.is_none() {
+                    true => ((SOURCE_CHUNK_BYTES / (m as f64 * row)) as usize).max(1),
+                    false => 1,
+                };
+                for part in data.chunks(chunk) {
                     if cancel.is_cancelled() {
                         break 'groups;
                     }
-                    let opts = TrainOpts {
-                        steps: pretrain_steps(m),
-                        lr: PRETRAIN_LR,
-                        batch: PRETRAIN_BATCH,
-                        ..TrainOpts::default()
+                    let sources: Vec<Sample> =
+                        part.iter().map(|sd| sd.task.source(m as usize)).collect();
+                    let ids: Vec<u64> = part.iter().map(|sd| sd.seed).collect();
+                    let on_backend = lost.is_none();
+                    let mut pres = match on_backend {
+                        true => pretrain_batched(backend, &a, &sources, &opts, &ids, cancel).await,
+                        false => Err(Error::Gpu(String::new())),
                     };
-                    let pre = pretrain(&a, &sd.task.source(m as usize), &opts, sd.seed, cancel);
-                    tick(
-                        format!("pre-training m={m} width={width} seed {i}"),
-                        &mut done,
-                        None,
-                    );
-                    checkpoint().await;
-                    match pre {
-                        Ok(p) => Some(p),
-                        Err(e) => {
-                            for acc in &mut accs[first..] {
-                                acc.notes
-                                    .push(format!("seed {i}: pre-training failed: {e}"));
+                    // The GPU failed (now or earlier): this chunk again, and the rest, on the
+                    // CPU; finished points are kept.
+                    if let Err(Error::Gpu(why)) = &pres {
+                        if on_backend {
+                            let note = format!(
+                                "The GPU failed while pre-training m={m} ({why}); continuing on the CPU, finished points kept."
+                            );
+                            lost = Some(note.clone());
+                            on_device(&note);
+                        }
+                        pres =
+                            pretrain_batched(&CpuBackend, &a, &sources, &opts, &ids, cancel).await;
+                    }
+                    let mut pres = match pres {
+                        Ok(list) => list.into_iter().map(Ok).collect::<Vec<_>>(),
+                        Err(e) => part.iter().map(|_| Err(e.to_string())).collect(),
+                    };
+                    for (sd, pre) in part.iter().zip(pres.drain(..)) {
+                        let i = sd.i;
+                        tick(
+                            format!("pre-training m={m} width={width} seed {i}"),
+                            &mut done,
+                            None,
+                        );
+                        checkpoint().await;
+                        match pre {
+                            Ok(p) => seeds.push((i, sd.seed, &sd.test, &sd.pool, Some(p))),
+                            Err(e) => {
+                                for acc in &mut accs[first..] {
+                                    acc.notes
+                                        .push(format!("seed {i}: pre-training failed: {e}"));
+                                }
                             }
-                            continue;
                         }
                     }
                 }
-                None => None,
-            };
-            seeds.push((i, sd.seed, &sd.test, &sd.pool, pre));
+            }
         }
         // Without pre-training (`scratch`), a placeholder backbone carries the architecture.
         let placeholder = Pretrained {

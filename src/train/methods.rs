@@ -60,7 +60,8 @@ pub struct Fit {
     pub report: Option<TrainReport>,
 }
 
-/// Pre-train extractor and head on the source sample `(x, y)` (training all parameters).
+/// Pre-train extractor and head on the source sample `(x, y)` (training all parameters), on
+/// the host in f64: the reference for [`pretrain_batched`], which sweeps use.
 pub fn pretrain(
     arch: &Arch,
     source: &Sample,
@@ -88,6 +89,54 @@ pub fn pretrain(
         params,
         report,
     })
+}
+
+/// [`pretrain`] for K backbones at once through `backend` (the CPU kernels, or the GPU's
+/// fused kernel): each seed's own initialisation, source sample and validation split, all
+/// parameters trained in f32. One result per seed, in order.
+pub async fn pretrain_batched<B: crate::backend::Backend>(
+    backend: &B,
+    arch: &Arch,
+    sources: &[Sample],
+    opts: &TrainOpts,
+    seeds: &[u64],
+    cancel: &Cancel,
+) -> Result<Vec<Pretrained>> {
+    use super::batched::{train_batched, ModelData};
+    arch.validate()?;
+    if sources.len() != seeds.len() || sources.iter().any(|s| s.is_empty()) {
+        return Err(Error::Shape(format!(
+            "pretrain_batched: {} seeds need as many non-empty source samples",
+            seeds.len()
+        )));
+    }
+    let mut params: Vec<Vec<f64>> = seeds
+        .iter()
+        .map(|s| arch.init(&mut Rng::with_index(*s, Stream::Init, 0)))
+        .collect();
+    let data: Vec<ModelData> = sources
+        .iter()
+        .zip(seeds)
+        .map(|(src, seed)| {
+            let (x, y, val) = split(src, arch.d);
+            ModelData {
+                x,
+                y,
+                val,
+                seed: *seed,
+            }
+        })
+        .collect();
+    let reports = train_batched(backend, arch, &mut params, &|_| true, &data, opts, cancel).await?;
+    Ok(params
+        .into_iter()
+        .zip(reports)
+        .map(|(params, report)| Pretrained {
+            arch: arch.clone(),
+            params,
+            report,
+        })
+        .collect())
 }
 
 /// The first four fifths for training, the rest (≥ 1 point) for validation, when n ≥ 5.
