@@ -260,40 +260,36 @@ fn fused_training_on_the_gpu_matches_the_composed_cpu_path() {
 #[test]
 fn a_lost_gpu_mid_sweep_hands_the_rest_to_the_cpu_and_keeps_every_point() {
     use caulk::config::Config;
-    use caulk::experiment::{run_sweep, Progress, Rates};
+    use caulk::experiment::{run_sweep, Rates, Results};
     let (c, _) = Config::from_fragment(
         "v=1&preset=headline&seeds=2&m=300&n=64,128,256&methods=caulk-adapter&steps=60",
     )
     .unwrap();
-    let rates = Rates {
-        flops: 1e9,
-        ridges: 1e7,
-    };
-    let clock = || 0.0;
-    let cpu = pollster::block_on(run_sweep(
-        &c,
-        &CpuBackend,
-        rates,
-        &clock,
-        &mut |_: &Progress| {},
-        &mut |_: &str| {},
-        &Cancel::new(),
-    ))
-    .unwrap();
+    // The sweep on `backend`, and the notes it sent.
+    fn sweep<B: Backend>(c: &Config, backend: &B) -> (Results, Vec<String>) {
+        let rates = Rates {
+            flops: 1e9,
+            ridges: 1e7,
+        };
+        let mut notes = Vec::new();
+        let r = pollster::block_on(run_sweep(
+            c,
+            backend,
+            rates,
+            &|| 0.0,
+            &mut |_| {},
+            &mut |n: &str| notes.push(n.to_string()),
+            &Cancel::new(),
+        ))
+        .unwrap();
+        (r, notes)
+    }
+    let (cpu, _) = sweep(&c, &CpuBackend);
     // The whole sweep's dispatches on a GPU that stays: pre-training comes first (all seeds
     // at once), then the fine-tuning points.
     let gpu = gpu();
     let before = gpu.counters().dispatches;
-    let whole = pollster::block_on(run_sweep(
-        &c,
-        &gpu,
-        rates,
-        &clock,
-        &mut |_: &Progress| {},
-        &mut |_: &str| {},
-        &Cancel::new(),
-    ))
-    .unwrap();
+    let (whole, _) = sweep(&c, &gpu);
     let total = gpu.counters().dispatches - before;
     assert!(whole.device_lost.is_none());
     // The device goes during pre-training (the CPU pre-trains every backbone again: the CPU
@@ -308,17 +304,7 @@ fn a_lost_gpu_mid_sweep_hands_the_rest_to_the_cpu_and_keeps_every_point() {
     ] {
         let gpu = self::gpu();
         gpu.lose_device_after(after);
-        let mut notes = Vec::new();
-        let r = pollster::block_on(run_sweep(
-            &c,
-            &gpu,
-            rates,
-            &clock,
-            &mut |_: &Progress| {},
-            &mut |n: &str| notes.push(n.to_string()),
-            &Cancel::new(),
-        ))
-        .unwrap();
+        let (r, notes) = sweep(&c, &gpu);
         assert_eq!(notes.len(), 1, "{notes:?}");
         assert!(notes[0].contains("continuing on the CPU"), "{}", notes[0]);
         assert!(notes[0].contains(phase), "{phase}: {}", notes[0]);

@@ -7,6 +7,7 @@
 
 import init, { baked_file, baked_file_of, bounds, key_specs, merge_results, parse_fragment, set_key } from '../pkg/caulk.js';
 import { buildControls, EXPERIMENT_CONTROLS, syncControls, THEORY_CONTROLS } from './controls';
+import { mountExperimentMarkup } from './experiment-markup';
 import { ExperimentPanel, type Results } from './experiment-panel';
 import { drawRisk, drawSummary } from './theory-panel';
 import type { BoundsReport, KeySpec, Parsed } from './types';
@@ -56,6 +57,7 @@ function update(p: Parsed): void {
 }
 
 async function main(): Promise<void> {
+  mountExperimentMarkup(true);
   try {
     await init({ module_or_path: new URL('caulk_bg.wasm', import.meta.url) });
   } catch (e) {

@@ -4,6 +4,7 @@
 
 import init, { baked_file, baked_file_of, bound_registry, bounds, key_specs, merge_results, parse_fragment, probe, set_key, switch_preset } from '../pkg/caulk.js';
 import { buildControls, buildToggles, EXPERIMENT_CONTROLS, syncControls, syncToggles, type BoundInfo } from './controls';
+import { mountExperimentMarkup } from './experiment-markup';
 import { ExperimentPanel, type Results } from './experiment-panel';
 import { drawTheory, timed } from './theory-panel';
 import type { BoundsReport, DeviceReport, KeySpec, Parsed } from './types';
@@ -65,6 +66,7 @@ async function showDevice(backend: string): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  mountExperimentMarkup(false);
   try {
     await init({ module_or_path: new URL('caulk_bg.wasm', import.meta.url) });
   } catch (e) {
