@@ -1,6 +1,6 @@
 //! The conformance suite every [`Backend`] must pass, natively and in the browser: each
 //! primitive on awkward shapes (1, non-multiples of the GPU tile, all transpose flags,
-//! several batch sizes) against the f64 [`reference`](super::reference), within
+//! several batch sizes) against the f64 [`reference`](mod@super::reference), within
 //! |got − want| ≤ abs + rel·|want| (f32 accumulation over k terms: abs = 1e-5·k).
 
 use serde::Serialize;

@@ -1,6 +1,6 @@
 //! The compute seam: one [`Backend`] trait, a CPU implementation ([`cpu`]), a wgpu
 //! implementation ([`wgpu`], WebGPU in the browser, Vulkan/Metal/DX12 natively), and a naive
-//! f64 oracle ([`reference`]) that the shared [`conformance`] suite checks both against.
+//! f64 oracle ([`reference`](mod@reference)) that the shared [`conformance`] suite checks both against.
 //!
 //! Backends work on batches of K same-shaped small models at once, so every primitive is
 //! batched. Primitives so far:
@@ -171,7 +171,7 @@ pub trait Backend {
         relu: bool,
     ) -> Result<()>;
 
-    /// δ ← δ · [pre > 0].
+    /// δ ← δ · \[pre > 0\].
     fn relu_backward(&self, s: &Rows, delta: &mut Self::Buffer, pre: &Self::Buffer) -> Result<()>;
 
     /// out_b,c ← Σ_r x_b,r,c.
@@ -303,8 +303,8 @@ pub async fn probe_device(choice: crate::config::BackendChoice) -> DeviceReport 
     }
 }
 
-/// A 2×3 · 3×2 product with a known answer: [[1,2,3],[4,5,6]]·[[1,0],[0,1],[1,1]] =
-/// [[4,5],[10,11]].
+/// A 2×3 · 3×2 product with a known answer: `[[1,2,3],[4,5,6]]·[[1,0],[0,1],[1,1]]` =
+/// `[[4,5],[10,11]]`.
 pub async fn self_check<B: Backend>(backend: &B) -> Result<()> {
     let spec = MatmulSpec::new(1, 2, 3, 2);
     let a = backend.upload(&[1.0, 2.0, 3.0, 4.0, 5.0, 6.0])?;

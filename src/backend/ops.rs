@@ -5,7 +5,7 @@
 //! | primitive | effect |
 //! |---|---|
 //! | `bias_act` | x ← x + bias (broadcast over rows); out ← relu(x) or x |
-//! | `relu_backward` | δ ← δ · [pre > 0] |
+//! | `relu_backward` | δ ← δ · \[pre > 0\] |
 //! | `col_sums` | out_b,c ← Σ_r x_b,r,c |
 //! | `mse_grad` | for r < count_b: δ_b,r ← 2(o − y)/count_b, else 0; loss_b ← Σ(o − y)²/count_b |
 //! | `adam` | m ← β1 m + (1−β1) g; v ← β2 v + (1−β2) g²; p ← p − η (m/c1)/(√(v/c2) + ε) − η λ p |
@@ -202,7 +202,7 @@ pub mod cpu {
         }
     }
 
-    /// δ ← δ · [pre > 0].
+    /// δ ← δ · \[pre > 0\].
     pub fn relu_backward(delta: &mut [f32], pre: &[f32]) {
         for (d, p) in delta.iter_mut().zip(pre) {
             if *p <= 0.0 {

@@ -65,7 +65,7 @@ pub fn bias_act(s: &Rows, x: &[f32], bias: &[f32], relu: bool) -> (Vec<f64>, Vec
     (pre, out)
 }
 
-/// δ · [pre > 0] in f64.
+/// δ · \[pre > 0\] in f64.
 pub fn relu_backward(delta: &[f32], pre: &[f32]) -> Vec<f64> {
     delta
         .iter()

@@ -1,4 +1,4 @@
-//! Ground-truth feature extractors φ*: [0,1]^d → [0,1]^k (SCIENCE.md §3).
+//! Ground-truth feature extractors φ*: \[0,1\]^d → \[0,1\]^k (SCIENCE.md §3).
 //!
 //! - [`RidgeExtractor`], smoothness s_φ: each coordinate is a sum of random ridge cosines
 //!   φ_raw(x) = Σ_{j=0}^{J_φ} Σ_{r<R_j} 2^(−j s_φ) c_jr cos(2^j π ⟨ω_jr, x⟩ + θ_jr),
@@ -22,7 +22,7 @@ pub const MAX_RIDGES: usize = 128;
 /// Points on which the rescaling quantiles are taken.
 pub const QUANTILE_POINTS: usize = 4096;
 
-/// A map [0,1]^d → [0,1]^k.
+/// A map \[0,1\]^d → \[0,1\]^k.
 pub trait Extractor {
     /// Input dimension d.
     fn d(&self) -> usize;
@@ -181,7 +181,7 @@ pub struct TeacherMlp {
 }
 
 impl TeacherMlp {
-    /// Weights N(0, 2/fan_in) (a scale that makes the map vary across [0,1]^d), biases N(0, 1).
+    /// Weights N(0, 2/fan_in) (a scale that makes the map vary across \[0,1\]^d), biases N(0, 1).
     pub fn new(d: usize, k: usize, rng: &mut Rng) -> Self {
         let dims = [d, TEACHER_WIDTH, TEACHER_WIDTH, k];
         let layers = dims

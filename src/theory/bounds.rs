@@ -11,7 +11,7 @@
 //! | `task_diversity` | √(C_H/m)/ν + √(C_F/n) | −1/2 | standard | Tripuraneni, Jordan, Jin (2020) |
 //!
 //! For `compositional` the target y = g_s(φ*(x)) is the composition g_1∘g_0 with
-//! g_0 = φ*: [0,1]^d → [0,1]^k (β_0 = s_φ, t_0 = d) and g_1 = g_s: [0,1]^k → ℝ (β_1 = s,
+//! g_0 = φ*: \[0,1\]^d → \[0,1\]^k (β_0 = s_φ, t_0 = d) and g_1 = g_s: \[0,1\]^k → ℝ (β_1 = s,
 //! t_1 = k), so β*_0 = s_φ·min(s, 1) and β*_1 = s.
 
 use serde::Serialize;
@@ -134,7 +134,7 @@ pub fn caulk_limit_rate(p: &TheoryParams) -> f64 {
     2.0 * p.s / (2.0 * p.s + 1.0)
 }
 
-/// r = 2s*/(2s*+d): the minimax rate of learning an s*-smooth map on [0,1]^d from scratch.
+/// r = 2s*/(2s*+d): the minimax rate of learning an s*-smooth map on \[0,1\]^d from scratch.
 pub fn scratch_rate(p: &TheoryParams) -> f64 {
     2.0 * p.s_star / (2.0 * p.s_star + p.d)
 }

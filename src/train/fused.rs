@@ -27,7 +27,7 @@ pub const MAX_STEPS_PER_DISPATCH: usize = 64;
 /// workgroup does a model's whole step, so this bounds a dispatch's length).
 const FLOPS_PER_DISPATCH: f64 = 2e8;
 
-/// Steps per dispatch for a plan: as many as fit [`FLOPS_PER_DISPATCH`], 1 to
+/// Steps per dispatch for a plan: as many as fit `FLOPS_PER_DISPATCH` (2·10^8 FLOP), 1 to
 /// [`MAX_STEPS_PER_DISPATCH`].
 pub fn steps_per_dispatch(plan: &FusedPlan) -> usize {
     ((FLOPS_PER_DISPATCH / plan.step_flops().max(1.0)) as usize).clamp(1, MAX_STEPS_PER_DISPATCH)
