@@ -101,9 +101,13 @@ async fn fused_webgpu_training_matches_the_cpu_path() {
     };
     let clock = || 0.0;
     let (cpu, _) = train_k(&CpuBackend, &setup, 3, &clock).await.unwrap();
+    // Chromium offers `timestamp-query` on SwiftShader: the passes' device time is measured.
+    assert!(gpu.time_passes(true), "the browser offers timestamp-query");
     let before = gpu.counters();
     let (web, _) = train_k(&gpu, &setup, 3, &clock).await.unwrap();
     let after = gpu.counters();
+    let busy = gpu.device_seconds().await.unwrap().unwrap();
+    assert!(busy > 0.0 && busy < 60.0, "device time {busy} s");
     // Two f32 Adam trajectories (different summation orders) drift apart slowly; 5 % on
     // the best loss of a 16-row validation set is far inside what a wrong gradient gives.
     let diff = max_rel_diff(&cpu, &web);
