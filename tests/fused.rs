@@ -260,30 +260,10 @@ fn fused_training_on_the_gpu_matches_the_composed_cpu_path() {
 #[test]
 fn a_lost_gpu_mid_sweep_hands_the_rest_to_the_cpu_and_keeps_every_point() {
     use caulk::config::Config;
-    use caulk::experiment::{run_sweep, Rates, Results};
     let (c, _) = Config::from_fragment(
         "v=1&preset=headline&seeds=2&m=300&n=64,128,256&methods=caulk-adapter&steps=60",
     )
     .unwrap();
-    // The sweep on `backend`, and the notes it sent.
-    fn sweep<B: Backend>(c: &Config, backend: &B) -> (Results, Vec<String>) {
-        let rates = Rates {
-            flops: 1e9,
-            ridges: 1e7,
-        };
-        let mut notes = Vec::new();
-        let r = pollster::block_on(run_sweep(
-            c,
-            backend,
-            rates,
-            &|| 0.0,
-            &mut |_| {},
-            &mut |n: &str| notes.push(n.to_string()),
-            &Cancel::new(),
-        ))
-        .unwrap();
-        (r, notes)
-    }
     let (cpu, _) = sweep(&c, &CpuBackend);
     // The whole sweep's dispatches on a GPU that stays: pre-training comes first (all seeds
     // at once), then the fine-tuning points.
@@ -355,4 +335,52 @@ fn pass_times_cover_the_fused_run_and_stay_within_its_wall_time() {
     assert_eq!(pollster::block_on(gpu.device_seconds()).unwrap(), Some(0.0));
     gpu.time_passes(false);
     assert_eq!(pollster::block_on(gpu.device_seconds()).unwrap(), None);
+}
+
+#[test]
+fn runs_too_big_for_the_gpu_go_to_the_cpu_with_one_notice() {
+    let (c, _) = caulk::config::Config::from_fragment(
+        "v=1&preset=headline&seeds=2&m=300&n=64,128&methods=caulk-adapter&steps=40",
+    )
+    .unwrap();
+    let (cpu, _) = sweep(&c, &CpuBackend);
+    // A "GPU" whose buffers hold 2,000 floats: every model's parameters are bigger.
+    let gpu = gpu();
+    gpu.cap_buffers(2000);
+    let before = gpu.counters().dispatches;
+    let (r, notes) = sweep(&c, &gpu);
+    assert_eq!(notes.len(), 1, "{notes:?}");
+    assert!(
+        notes[0].contains("cannot hold") && notes[0].contains("pre-training"),
+        "{}",
+        notes[0]
+    );
+    // Not a lost device: the GPU stays for what fits; here nothing did.
+    assert_eq!(r.device_lost, None);
+    assert!(r.backend.contains("too big for it"), "{}", r.backend);
+    assert_eq!(gpu.counters().dispatches, before, "nothing ran on the GPU");
+    assert_eq!(r.curves, cpu.curves);
+}
+
+/// The sweep of `c` on `backend`, and the device notes it sent.
+fn sweep<B: Backend>(
+    c: &caulk::config::Config,
+    backend: &B,
+) -> (caulk::experiment::Results, Vec<String>) {
+    let rates = caulk::experiment::Rates {
+        flops: 1e9,
+        ridges: 1e7,
+    };
+    let mut notes = Vec::new();
+    let r = pollster::block_on(caulk::experiment::run_sweep(
+        c,
+        backend,
+        rates,
+        &|| 0.0,
+        &mut |_| {},
+        &mut |n: &str| notes.push(n.to_string()),
+        &Cancel::new(),
+    ))
+    .unwrap();
+    (r, notes)
 }

@@ -344,8 +344,9 @@ pub async fn run_shard<B: Backend>(
             pool,
         });
     }
-    // Why the sweep left the GPU, once it has.
+    // Why the sweep left the GPU, once it has; whether some runs were too big for it.
     let mut lost: Option<String> = None;
+    let mut limited = false;
     'groups: for &(m, width) in &plan.groups {
         let first = accs.len();
         for &method in &plan.methods {
@@ -395,16 +396,8 @@ pub async fn run_shard<B: Backend>(
                         true => pretrain_batched(backend, &a, &sources, &opts, &ids, cancel).await,
                         false => Err(Error::Gpu(String::new())),
                     };
-                    // The GPU failed (now or earlier): this chunk again, and the rest, on the
-                    // CPU; finished points are kept.
-                    if let Err(Error::Gpu(why)) = &pres {
-                        if on_backend {
-                            let note = format!(
-                                "The GPU failed while pre-training m={m} ({why}); continuing on the CPU, finished points kept."
-                            );
-                            lost = Some(note.clone());
-                            on_device(&note);
-                        }
+                    let what = format!("while pre-training m={m}");
+                    if reroute(&pres, on_backend, &what, &mut lost, &mut limited, on_device) {
                         pres =
                             pretrain_batched(&CpuBackend, &a, &sources, &opts, &ids, cancel).await;
                     }
@@ -463,16 +456,12 @@ pub async fn run_shard<B: Backend>(
                         }
                         false => Err(Error::Gpu(String::new())),
                     };
-                    if let Err(Error::Gpu(why)) = &fits {
-                        if on_backend {
-                            let note = format!(
-                                "The GPU failed at {} m={} n={n} ({why}); continuing on the CPU, finished points kept.",
-                                method_name(method),
-                                m.map_or("-".into(), |m| m.to_string())
-                            );
-                            lost = Some(note.clone());
-                            on_device(&note);
-                        }
+                    let what = format!(
+                        "at {} m={} n={n}",
+                        method_name(method),
+                        m.map_or("-".into(), |m| m.to_string())
+                    );
+                    if reroute(&fits, on_backend, &what, &mut lost, &mut limited, on_device) {
                         fits = fit_batched(
                             &CpuBackend,
                             method,
@@ -572,9 +561,14 @@ pub async fn run_shard<B: Backend>(
         .collect();
     Ok(Results {
         config: c.clone(),
-        backend: match &lost {
-            None => backend.describe(),
-            Some(_) => format!("{} → {}", backend.describe(), CpuBackend.describe()),
+        backend: match (&lost, limited) {
+            (None, false) => backend.describe(),
+            (None, true) => format!(
+                "{} (runs too big for it: {})",
+                backend.describe(),
+                CpuBackend.describe()
+            ),
+            (Some(_), _) => format!("{} → {}", backend.describe(), CpuBackend.describe()),
         },
         device_lost: lost,
         curves,
@@ -603,6 +597,42 @@ fn curve_label(method: Method, m: Option<u64>, width: usize, groups: usize) -> S
         Some(m) => format!("{} (m = {m}, W = {width})", method_name(method)),
         None if groups > 1 => format!("{} (W = {width})", method_name(method)),
         None => method_name(method),
+    }
+}
+
+/// After a unit ran on the backend (`on_backend`) or was skipped there: whether to run it
+/// on the CPU. A GPU failure (now, or earlier: `lost` holds why) sends this unit and every
+/// later one to the CPU; a device limit (a buffer too big to bind) sends this unit alone.
+/// Either is told through `on_device` once, naming `what` was running.
+fn reroute<T>(
+    result: &Result<T>,
+    on_backend: bool,
+    what: &str,
+    lost: &mut Option<String>,
+    limited: &mut bool,
+    on_device: &mut dyn FnMut(&str),
+) -> bool {
+    match result {
+        Err(Error::Gpu(why)) => {
+            if on_backend {
+                let note = format!(
+                    "The GPU failed {what} ({why}); continuing on the CPU, finished points kept."
+                );
+                *lost = Some(note.clone());
+                on_device(&note);
+            }
+            true
+        }
+        Err(Error::Limit(why)) if on_backend => {
+            if !*limited {
+                *limited = true;
+                on_device(&format!(
+                    "The GPU cannot hold the runs {what} ({why}); runs too big for it go to the CPU."
+                ));
+            }
+            true
+        }
+        _ => false,
     }
 }
 

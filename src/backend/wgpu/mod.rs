@@ -154,6 +154,8 @@ pub struct GpuBackend {
     counters: std::cell::Cell<Counters>,
     /// Fault injection: destroy the device when the dispatch count reaches this.
     lose_at: std::cell::Cell<Option<u64>>,
+    /// Fault injection: a smaller largest buffer than the device's (floats).
+    buffer_cap: std::cell::Cell<Option<usize>>,
     /// Pass timing, where the device has timestamp queries.
     timing: Option<Timing>,
     info: String,
@@ -285,6 +287,7 @@ impl GpuBackend {
             pending: std::cell::RefCell::new(None),
             counters: std::cell::Cell::new(Counters::default()),
             lose_at: std::cell::Cell::new(None),
+            buffer_cap: std::cell::Cell::new(None),
             timing,
             // Browsers report no device type; their label says when the adapter is a
             // fallback (SwiftShader).
@@ -329,6 +332,12 @@ impl GpuBackend {
             self.lose_at
                 .set(Some(self.counters.get().dispatches + dispatches));
         }
+    }
+
+    /// Fault injection for tests: act as a device whose largest buffer holds `floats` f32
+    /// values (runs bigger than that are refused with `Error::Limit`, as on a small GPU).
+    pub fn cap_buffers(&self, floats: usize) {
+        self.buffer_cap.set(Some(floats));
     }
 
     /// Switch timing of every pass on or off (for benchmarks; see
@@ -944,11 +953,12 @@ impl Backend for GpuBackend {
     }
 
     fn max_buffer_len(&self) -> usize {
-        (self
+        let device = (self
             .limits
             .max_storage_buffer_binding_size
             .min(self.limits.max_buffer_size)
-            / 4) as usize
+            / 4) as usize;
+        self.buffer_cap.get().map_or(device, |cap| cap.min(device))
     }
 
     fn has_fused(&self) -> bool {
