@@ -330,12 +330,15 @@ pub const RATE_FRACTION: f64 = 0.63;
 
 /// Measure this device's [`Rates`] in about 200 ms of `clock` (seconds, monotonic: `Instant`
 /// natively, `Date.now()` in the browser): training steps of the default backbone on 128
-/// rows (forward and backward, the pre-training loop's algebra) repeated for 20 ms (times
-/// [`RATE_FRACTION`]), and a d = 3 ridge extractor evaluated for 10 ms, each after a
-/// warm-up. A training-shaped probe follows the training code wherever it runs: a 128³
-/// product overestimated training time in wasm by 2.3×.
+/// rows through the CPU backend's f32 kernels (forward, loss and backward: the code that
+/// pre-trains and fine-tunes) repeated for 20 ms (times [`RATE_FRACTION`]), and a d = 3
+/// ridge extractor evaluated for 10 ms, each after a warm-up. A training-shaped probe
+/// follows the training code wherever it runs: a 128³ product overestimated training time
+/// in wasm by 2.3×, and the host f64 step, once pre-training left it, by up to 3.2×.
 pub fn device_rates(clock: &dyn Fn() -> f64) -> Rates {
+    use crate::backend::{cpu::CpuBackend, Backend};
     use crate::data::extractor::{Extractor, RidgeExtractor};
+    use crate::train::batched::BatchedNet;
     // Repetitions of `work` per second over `window` seconds of `clock`, bounded so that a
     // clock that does not advance cannot hang it.
     let per_second = |window: f64, work: &mut dyn FnMut()| {
@@ -359,11 +362,20 @@ pub fn device_rates(clock: &dyn Fn() -> f64) -> Rates {
     let mut rng = crate::rng::Rng::new(0, crate::rng::Stream::Test);
     let p = a.init(&mut rng);
     let rows = PRETRAIN_BATCH;
-    let x: Vec<f64> = (0..rows * a.d).map(|_| rng.uniform()).collect();
-    let y: Vec<f64> = (0..rows).map(|_| rng.uniform()).collect();
+    let x: Vec<f32> = (0..rows * a.d).map(|_| rng.uniform() as f32).collect();
+    let y: Vec<f32> = (0..rows).map(|_| rng.uniform() as f32).collect();
+    // The sweep's training code: the CPU backend's f32 kernels, one network.
+    let cpu = CpuBackend;
+    let mut probe = BatchedNet::new(&cpu, &a, &[p], &|_| true)
+        .and_then(|net| Ok((net, cpu.upload(&y)?, cpu.upload(&[rows as f32])?)));
     let mut step = || {
-        let cache = a.forward(&p, &x);
-        let _ = a.loss_and_grad(&p, &cache, &y);
+        if let Ok((net, y, counts)) = &mut probe {
+            let _ = cpu.upload(&x).and_then(|x| {
+                let f = net.forward(x, rows)?;
+                let (dout, _) = net.loss(&f, y, counts)?;
+                net.backward(&f, &dout)
+            });
+        }
     };
     let ext = RidgeExtractor::new(
         3,
