@@ -1,6 +1,7 @@
 //! The compute seam: one [`Backend`] trait, a CPU implementation ([`cpu`]), a wgpu
 //! implementation ([`wgpu`], WebGPU in the browser, Vulkan/Metal/DX12 natively), and a naive
-//! f64 oracle ([`reference`](mod@reference)) that the shared [`conformance`] suite checks both against.
+//! f64 oracle ([`reference`](mod@reference)) that the shared [`conformance`] suite checks
+//! both against.
 //!
 //! Backends work on batches of K same-shaped small models at once, so every primitive is
 //! batched. Primitives so far:

@@ -1,5 +1,6 @@
 //! The table of config keys: kind, bounds and help for each, and the single parser/printer
-//! pair for their values. Enumerated values use the serde names of [`Preset`](super::Preset), [`Method`](super::Method) and
+//! pair for their values. Enumerated values use the serde names of
+//! [`Preset`](super::Preset), [`Method`](super::Method) and
 //! [`BackendChoice`](super::BackendChoice), so a name is spelled in one place.
 
 use serde::de::DeserializeOwned;

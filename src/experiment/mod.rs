@@ -2,7 +2,8 @@
 //! method), run on the CPU path, summarised into curves with bootstrap intervals and fitted
 //! slopes next to the theory's prediction.
 //!
-//! - [`plan`](mod@plan): what a preset runs, its prediction, and the cost estimate before it starts;
+//! - [`plan`](mod@plan): what a preset runs, its prediction, and the cost estimate before it
+//!   starts;
 //! - [`stats`]: curve statistics (mean, intervals, slopes, flags, n_ε from data);
 //! - [`run`]: the sweep, with progress events and a cancellation token; finished points
 //!   survive cancellation and failed runs;

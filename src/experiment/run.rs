@@ -171,9 +171,10 @@ fn is_gradient(m: Method) -> bool {
 }
 
 /// Run the sweep of `c`: pre-training and gradient fine-tuning in f32 on `backend` (the CPU
-/// kernels or the GPU; fine-tuning all seeds at once), closed forms on the host in f64. `rates` are the device's
-/// rates for the estimate, `clock` gives seconds (monotonic), `on_progress` is called after
-/// every work unit, `cancel` is checked between units and training steps. When the backend
+/// kernels or the GPU; fine-tuning all seeds at once), closed forms on the host in f64.
+/// `rates` are the device's rates for the estimate, `clock` gives seconds (monotonic),
+/// `on_progress` is called after every work unit, `cancel` is checked between units and
+/// training steps. When the backend
 /// fails with a GPU error (a lost device), the sweep goes on on the CPU from the point that
 /// failed, calls `on_device` with a one-line explanation, and says so in the results.
 pub async fn run_sweep<B: Backend>(
