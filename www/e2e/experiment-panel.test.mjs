@@ -176,8 +176,10 @@ test('WebGPU and the CPU fallback give the same curves', async () => {
   const [g, c] = [results.gpu.curves[0], results.cpu.curves[0]];
   assert.deepEqual(g.seeds_done, [2, 2]);
   for (let j = 0; j < c.n.length; j++) {
-    // f32 on two devices, same data and mini-batches: within 2 % (the GPU issue's tolerance).
-    assert.ok(Math.abs(g.risk_mean[j] - c.risk_mean[j]) <= 0.02 * c.risk_mean[j], `n=${c.n[j]}: ${g.risk_mean[j]} vs ${c.risk_mean[j]}`);
+    // f32 on two devices, same data and mini-batches, backbones pre-trained on each: the GPU
+    // issue's agreement rule, within 2 % or inside the CPU's seed interval.
+    const inside = c.risk_lo[j] <= g.risk_mean[j] && g.risk_mean[j] <= c.risk_hi[j];
+    assert.ok(Math.abs(g.risk_mean[j] - c.risk_mean[j]) <= 0.02 * c.risk_mean[j] || inside, `n=${c.n[j]}: ${g.risk_mean[j]} vs ${c.risk_mean[j]} [${c.risk_lo[j]}, ${c.risk_hi[j]}]`);
   }
 });
 
