@@ -204,20 +204,23 @@ fn a_sweep_beyond_the_memory_limit_is_refused_before_it_starts_and_presets_fit()
 }
 
 #[test]
-fn shards_merge_into_exactly_the_whole_sweep() {
-    use caulk::experiment::{merge, run_shard, Shard};
-    // Three groups (m), one method: two shards.
-    let (c, _) = Config::from_fragment(
-        "v=1&preset=headline&seeds=2&m=300,1000,3000&n=64,128&methods=caulk-spline&steps=40",
-    )
-    .unwrap();
-    let whole =
-        run("v=1&preset=headline&seeds=2&m=300,1000,3000&n=64,128&methods=caulk-spline&steps=40");
-    let parts: Vec<Results> = (0..2)
+fn shards_of_seeds_merge_into_exactly_the_whole_sweep() {
+    use caulk::experiment::{merge, run_shard, shard_seeds, Shard};
+    // Two groups (m), a closed form and a gradient method, 5 seeds in 3 shards (1, 2, 2).
+    let frag =
+        "v=1&preset=headline&seeds=5&m=300,1000&n=64,128&methods=caulk-spline,caulk-adapter&steps=30";
+    let (c, _) = Config::from_fragment(frag).unwrap();
+    let whole = run(frag);
+    let count = 3;
+    let ranges: Vec<_> = (0..count)
+        .map(|index| shard_seeds(5, Shard { index, count }))
+        .collect();
+    assert_eq!(ranges, vec![0..1, 1..3, 3..5]);
+    let parts: Vec<Results> = (0..count)
         .map(|index| {
             pollster::block_on(run_shard(
                 &c,
-                Shard { index, count: 2 },
+                Shard { index, count },
                 &CpuBackend,
                 RATES,
                 &clock,
@@ -229,11 +232,29 @@ fn shards_merge_into_exactly_the_whole_sweep() {
             .unwrap()
         })
         .collect();
-    // Balanced by cost: the costliest group (m = 3000) alone, the other two together.
-    assert_eq!(parts[0].curves.len(), 1);
-    assert_eq!(parts[0].curves[0].m, Some(3000));
-    assert_eq!(parts[1].curves.len(), 2);
+    // Every shard has every curve, over its own seeds.
+    for (p, r) in parts.iter().zip(&ranges) {
+        assert_eq!(p.curves.len(), whole.curves.len());
+        assert!(p.curves.iter().all(|cv| cv.seeds_done == vec![r.len(); 2]));
+    }
     let merged = merge(&c, parts).unwrap();
     assert_eq!(merged.curves, whole.curves);
     assert_eq!(merged.constant_risk, whole.constant_risk);
+    assert_eq!(merged.constant_risks, whole.constant_risks);
+    assert!(whole.curves.iter().all(|cv| cv.seeds_done == vec![5, 5]));
+    // Shards of another sweep do not merge.
+    let (other, _) = Config::from_fragment(&format!("{frag}&seed=9")).unwrap();
+    let odd = pollster::block_on(run_shard(
+        &other,
+        Shard { index: 0, count: 2 },
+        &CpuBackend,
+        RATES,
+        &clock,
+        &mut |_: &Progress| {},
+        &mut |_: &str| {},
+        &caulk::experiment::no_pause,
+        &Cancel::new(),
+    ))
+    .unwrap();
+    assert!(merge(&c, vec![whole.clone(), odd]).is_err());
 }

@@ -326,8 +326,8 @@ fn sweep(c: &Config, quiet: bool) -> Result<Results, Fail> {
             &cancel,
         )),
         None => {
-            // On the CPU the groups (m, width) run as shards on the cores, as the page runs
-            // them in workers; the merged results equal one run of the whole sweep.
+            // On the CPU the seeds are split into shards on the cores, as the page splits
+            // them among workers; the merged results equal one run of the whole sweep.
             let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
             let count = est.shards.clamp(1, cores);
             let parts: Vec<Option<caulk::Result<Results>>> = std::thread::scope(|scope| {

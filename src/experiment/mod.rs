@@ -20,7 +20,9 @@ pub mod stats;
 
 pub use crate::train::Cancel;
 pub use plan::{device_rates, estimate, plan, Estimate, Plan, Rates};
-pub use run::{merge, no_pause, run_shard, run_sweep, Checkpoint, CurveResult, Results, Shard};
+pub use run::{
+    merge, no_pause, run_shard, run_sweep, shard_seeds, Checkpoint, CurveResult, Results, Shard,
+};
 
 /// A progress event of a sweep.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
@@ -61,4 +63,6 @@ pub struct FinishedPoint {
     pub risk_hi: Option<f64>,
     /// Seeds that finished.
     pub seeds: usize,
+    /// Their excess risks, in seed order (a page running shards of seeds joins them).
+    pub risks: Vec<f64>,
 }

@@ -216,7 +216,7 @@ pub struct Estimate {
     /// That limit, bytes.
     #[serde(default)]
     pub memory_limit: f64,
-    /// Parts that can run in parallel (the groups (m, width); see `run::Shard`).
+    /// Parts that can run in parallel (the seeds; see `run::Shard`).
     #[serde(default)]
     pub shards: usize,
     /// The rates used.
@@ -264,7 +264,7 @@ pub fn estimate(plan: &Plan, c: &Config, rates: Rates) -> Estimate {
         seconds: OVERHEAD * flops / rates.flops + ridges / rates.ridges,
         bytes: peak_bytes(plan, c),
         memory_limit: MEMORY_LIMIT,
-        shards: plan.groups.len(),
+        shards: plan.seeds,
         rates,
     }
 }

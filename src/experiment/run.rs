@@ -67,6 +67,10 @@ pub struct CurveResult {
     pub flags: Vec<String>,
     /// Diverged or failed runs, one line each.
     pub notes: Vec<String>,
+    /// Each finished seed's excess risk at each n, in seed order: the raw data behind the
+    /// means and intervals (and what merging shards of seeds needs).
+    #[serde(default)]
+    pub risks: Vec<Vec<f64>>,
 }
 
 /// The result of a sweep: the contract of `caulk run --json`.
@@ -81,6 +85,9 @@ pub struct Results {
     /// Mean risk of the best constant predictor (the variance of f° on the test set): a
     /// reference line no method should sit above.
     pub constant_risk: Option<f64>,
+    /// That risk for each seed, in seed order (its mean is `constant_risk`).
+    #[serde(default)]
+    pub constant_risks: Vec<f64>,
     /// The theory's prediction for this preset.
     pub prediction: String,
     /// The cost estimate made before the sweep.
@@ -209,9 +216,11 @@ pub fn no_pause() -> std::pin::Pin<Box<dyn std::future::Future<Output = ()>>> {
     Box::pin(std::future::ready(()))
 }
 
-/// A part of a sweep that runs on its own (a worker of the page): the groups (m, width) that
-/// [`shard_owners`] gives to `index` of `count`. Every curve belongs to one group, so a
-/// shard's curves are complete; [`merge`] puts the shards' results back together.
+/// A part of a sweep that runs on its own (a worker of the page, a thread of the CLI): the
+/// seeds [`shard_seeds`] gives to `index` of `count`, in every group and at every point.
+/// Seeds are independent and cost the same, so shards are balanced, and each seed's data is
+/// made once; [`merge`] puts the shards' per-seed risks back together, giving exactly the
+/// whole sweep's results.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Shard {
     /// This shard, 0 ≤ index < count.
@@ -225,38 +234,14 @@ impl Shard {
     pub const WHOLE: Shard = Shard { index: 0, count: 1 };
 }
 
-/// Which shard runs each group: the costliest group first, each to the shard with the least
-/// work so far (costs from the estimate at nominal rates; every shard computes the same
-/// assignment).
-pub fn shard_owners(plan: &Plan, c: &Config, count: usize) -> Vec<usize> {
-    let nominal = Rates {
-        flops: 1e9,
-        ridges: 4e6,
-    };
-    let cost = |g: &(Option<u64>, usize)| {
-        let one = Plan {
-            groups: vec![*g],
-            ..plan.clone()
-        };
-        estimate(&one, c, nominal).seconds
-    };
-    let mut order: Vec<(usize, f64)> = plan.groups.iter().map(cost).enumerate().collect();
-    order.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-    let mut load: Vec<f64> = vec![0.0; count.max(1)];
-    let mut owner = vec![0; plan.groups.len()];
-    for (g, w) in order {
-        let (s, _) = load
-            .iter()
-            .enumerate()
-            .min_by(|a, b| a.1.total_cmp(b.1))
-            .unwrap_or((0, &0.0));
-        owner[g] = s;
-        load[s] += w;
-    }
-    owner
+/// The seeds (indices 0 … seeds − 1 of the sweep) of `shard`: a contiguous range, the
+/// ranges of all shards in order covering every seed once.
+pub fn shard_seeds(seeds: usize, shard: Shard) -> std::ops::Range<usize> {
+    let count = shard.count.max(1);
+    seeds * shard.index / count..seeds * (shard.index + 1) / count
 }
 
-/// [`run_sweep`] for the groups of one shard, awaiting `checkpoint` after every unit.
+/// [`run_sweep`] for the seeds of one shard, awaiting `checkpoint` after every unit.
 #[allow(clippy::too_many_arguments)]
 pub async fn run_shard<B: Backend>(
     c: &Config,
@@ -274,16 +259,11 @@ pub async fn run_shard<B: Backend>(
         return Err(Error::Shape(format!("bad shard {shard:?}")));
     }
     let mut plan: Plan = plan(c)?;
-    let owner = shard_owners(&plan, c, shard.count);
-    let groups = std::mem::take(&mut plan.groups);
-    // Labels name the width when the whole sweep has several groups.
-    let all_groups = groups.len();
-    plan.groups = groups
-        .into_iter()
-        .zip(owner)
-        .filter(|(_, o)| *o == shard.index)
-        .map(|(g, _)| g)
-        .collect();
+    // Labels name the width when the sweep has several groups.
+    let all_groups = plan.groups.len();
+    let seeds = shard_seeds(plan.seeds, shard);
+    // The estimate (units, memory) is of this shard's seeds.
+    plan.seeds = seeds.len();
     let est = estimate(&plan, c, rates);
     if est.bytes > MEMORY_LIMIT {
         return Err(Error::Limit(format!(
@@ -324,7 +304,7 @@ pub async fn run_shard<B: Backend>(
     // Each seed's task, test set and target pool, generated once: every group (m, width)
     // works on the same tasks, so only pre-training differs between groups.
     let mut data = Vec::new();
-    for i in 0..plan.seeds {
+    for i in seeds {
         if cancel.is_cancelled() {
             break;
         }
@@ -548,6 +528,7 @@ pub async fn run_shard<B: Backend>(
                             risk_lo: stats.risk_lo[0],
                             risk_hi: stats.risk_hi[0],
                             seeds: slot.risks[j].len(),
+                            risks: slot.risks[j].clone(),
                         }
                     });
                     tick(label, &mut done, finished);
@@ -573,8 +554,8 @@ pub async fn run_shard<B: Backend>(
         },
         device_lost: lost,
         curves,
-        constant_risk: (!constant.is_empty())
-            .then(|| constant.iter().sum::<f64>() / constant.len() as f64),
+        constant_risk: mean_of(&constant),
+        constant_risks: constant,
         prediction: plan.prediction.clone(),
         estimate: est,
         elapsed_ms: (clock() - start) * 1000.0,
@@ -670,25 +651,55 @@ fn summarise_curve(acc: Acc, plan: &Plan, c: &Config, all_groups: usize) -> Curv
         trainable: acc.trainable,
         flags: stats.flags,
         notes: acc.notes,
+        risks: acc.risks,
     }
 }
 
-/// The results of a sweep's shards as one: curves in the order of the whole sweep (group by
-/// group), the constant reference (every shard computes it from the same seeds), the longest
-/// wall time, cancelled or GPU-lost when any shard was. The estimate is of the work the shards
-/// did together (units, FLOPs, cosines and memory add up: every shard generates each seed's
-/// data itself), and its seconds are the longest shard's (they run side by side).
+/// The mean of `v` (None when empty).
+fn mean_of(v: &[f64]) -> Option<f64> {
+    (!v.is_empty()).then(|| v.iter().sum::<f64>() / v.len() as f64)
+}
+
+/// The results of a sweep's shards (in shard order) as one: each curve's per-seed risks
+/// joined in seed order and summarised again, exactly as one run of the whole sweep would
+/// (its notes shard after shard); the constant reference over every seed; the longest wall time; cancelled or
+/// GPU-lost when any shard was. The estimate adds up the shards' work and memory (they run
+/// side by side), and its seconds are the longest shard's.
 pub fn merge(c: &Config, parts: Vec<Results>) -> Result<Results> {
     let whole = plan(c)?;
     let mut parts = parts.into_iter();
     let mut out = parts
         .next()
         .ok_or_else(|| Error::Shape("merge: no results".into()))?;
+    let mut accs: Vec<Acc> = std::mem::take(&mut out.curves)
+        .into_iter()
+        .map(|cv| Acc {
+            method: cv.method,
+            m: cv.m,
+            width: cv.width,
+            risks: cv.risks,
+            trainable: cv.trainable,
+            notes: cv.notes,
+        })
+        .collect();
     for p in parts {
-        if p.config != out.config {
-            return Err(Error::Shape("merge: shards of different configs".into()));
+        if p.config != out.config || p.curves.len() != accs.len() {
+            return Err(Error::Shape("merge: shards of different sweeps".into()));
         }
-        out.curves.extend(p.curves);
+        for (acc, cv) in accs.iter_mut().zip(p.curves) {
+            if (acc.method, acc.m, acc.width) != (cv.method, cv.m, cv.width)
+                || acc.risks.len() != cv.risks.len()
+            {
+                return Err(Error::Shape("merge: shards with different curves".into()));
+            }
+            for (a, b) in acc.risks.iter_mut().zip(cv.risks) {
+                a.extend(b);
+            }
+            acc.notes.extend(cv.notes);
+            // As in one run: the last seed's count (it varies for the spline's knots).
+            acc.trainable = cv.trainable.or(acc.trainable);
+        }
+        out.constant_risks.extend(p.constant_risks);
         out.elapsed_ms = out.elapsed_ms.max(p.elapsed_ms);
         out.cancelled |= p.cancelled;
         out.device_lost = out.device_lost.or(p.device_lost);
@@ -700,20 +711,11 @@ pub fn merge(c: &Config, parts: Vec<Results>) -> Result<Results> {
         e.shards += pe.shards;
         e.seconds = e.seconds.max(pe.seconds);
     }
-    let group_of = |cv: &CurveResult| {
-        whole
-            .groups
-            .iter()
-            .position(|&(m, w)| m == cv.m && w == cv.width)
-            .unwrap_or(usize::MAX)
-    };
-    let method_of = |cv: &CurveResult| {
-        whole
-            .methods
-            .iter()
-            .position(|m| *m == cv.method)
-            .unwrap_or(usize::MAX)
-    };
-    out.curves.sort_by_key(|cv| (group_of(cv), method_of(cv)));
+    let groups = whole.groups.len();
+    out.curves = accs
+        .into_iter()
+        .map(|acc| summarise_curve(acc, &whole, c, groups))
+        .collect();
+    out.constant_risk = mean_of(&out.constant_risks);
     Ok(out)
 }

@@ -82,7 +82,8 @@ test('cancel keeps the finished points, and the panel runs again afterwards', as
   assert.equal(partial.partial, true);
   assert.equal(partial.reason, 'Cancelled');
   assert.equal(partial.points.length, kept);
-  assert.ok(partial.points.every((p) => p.risk_mean > 0 && p.seeds === 4));
+  // Each point over the seeds that finished it (the workers share the 4 seeds).
+  assert.ok(partial.points.every((p) => p.risk_mean > 0 && p.seeds >= 1 && p.seeds <= 4 && p.risks.length === p.seeds));
   const csv = (await save('#export-csv')).trim().split('\n');
   assert.match(csv[0], /^label,method,m,width,n,risk_mean,risk_lo,risk_hi,seeds_done/);
   assert.equal(csv.length, kept + 1);
@@ -183,16 +184,28 @@ test('WebGPU and the CPU fallback give the same curves', async () => {
   }
 });
 
-test('the CPU path runs independent groups in several workers and merges them in order', async () => {
-  const { page, problems } = await openApp(app.context, `${app.url}#v=1&preset=headline&seeds=2&m=300,3000&n=64,128&methods=caulk-spline`);
+test('the CPU path splits the seeds among several workers and merges them', async () => {
+  // One group (limit): the seeds are what the workers share.
+  const { page, problems } = await openApp(app.context, `${app.url}#v=1&preset=limit&seeds=4&n=64,128,256`);
   const cores = await page.evaluate(() => navigator.hardwareConcurrency);
   await page.waitForFunction(() => /About .* runs/.test(document.getElementById('exp-estimate')?.textContent ?? ''));
   await page.click('#exp-run');
   await page.waitForFunction(() => document.getElementById('experiment')?.dataset.state === 'done', null, { timeout: 120_000 });
   const status = await page.textContent('#exp-status');
-  if (cores >= 2) assert.match(status, /in 2 workers\.$/);
-  const labels = await page.locator('#exp-table tbody tr td:first-child').allTextContents();
-  assert.deepEqual([...new Set(labels)], ['caulk-spline (m = 300, W = 32)', 'caulk-spline (m = 3000, W = 32)']);
+  if (cores >= 2) assert.match(status, /in [2-4] workers\.$/);
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.click('#export-json')]);
+  const path = screenshotPath('seed-shards.json');
+  await dl.saveAs(path);
+  const r = JSON.parse(fs.readFileSync(path, 'utf8'));
+  // Every seed of every point, merged in seed order, and the mean is theirs.
+  assert.deepEqual(r.curves[0].seeds_done, [4, 4, 4]);
+  for (let j = 0; j < 3; j++) {
+    const risks = r.curves[0].risks[j];
+    assert.equal(risks.length, 4);
+    const mean = risks.reduce((a, x) => a + x, 0) / 4;
+    assert.ok(Math.abs(mean - r.curves[0].risk_mean[j]) < 1e-12, `n=${r.curves[0].n[j]}`);
+  }
+  assert.equal(r.constant_risks.length, 4);
   assert.deepEqual(problems, []);
   await page.close();
 });
@@ -217,7 +230,8 @@ test('a worker killed mid-run: the page says so, keeps the finished points, and 
 });
 
 test('Pause holds the sweep after its current unit and Resume finishes it', async () => {
-  const { page, problems } = await openApp(app.context, `${app.url}#v=1&preset=limit&seeds=3&n=64,128,256,512`);
+  // Long enough (8 seeds, n up to 4096) that it is still running when Resume is pressed.
+  const { page, problems } = await openApp(app.context, `${app.url}#v=1&preset=limit&seeds=8&n=64,128,256,512,1024,2048,4096`);
   await page.waitForFunction(() => /About .* runs/.test(document.getElementById('exp-estimate')?.textContent ?? ''));
   assert.equal(await page.isDisabled('#exp-pause'), true);
   await page.click('#exp-run');
@@ -231,11 +245,11 @@ test('Pause holds the sweep after its current unit and Resume finishes it', asyn
   const held = await page.evaluate(() => Number(document.getElementById('exp-progress').value));
   await page.waitForTimeout(1500);
   assert.equal(await page.evaluate(() => Number(document.getElementById('exp-progress').value)), held);
-  assert.ok(held < 3 + 12, `paused at ${held}`);
+  assert.ok(held < 8 + 56, `paused at ${held}`);
   await page.click('#exp-pause');
   assert.equal(await state(page), 'running');
   await page.waitForFunction(() => document.getElementById('experiment')?.dataset.state === 'done', null, { timeout: 120_000 });
-  assert.equal(await page.locator('#exp-table tbody tr').count(), 4);
+  assert.equal(await page.locator('#exp-table tbody tr').count(), 7);
   assert.deepEqual(problems, []);
   await page.close();
 });

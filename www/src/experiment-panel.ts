@@ -20,6 +20,31 @@ interface FinishedPoint {
   risk_lo: number | null;
   risk_hi: number | null;
   seeds: number;
+  /** The finished seeds' risks (a shard's share of them when several workers run). */
+  risks: number[];
+}
+
+/**
+ * The points as the plot shows them: reports of the same (curve, n) from several workers
+ * (each with its share of the seeds) joined into one, its mean over all their seeds and, until
+ * the final results replace it, a normal-approximation 95 % band (mean ± 1.96·sd/√seeds).
+ * A point reported by one worker only is shown as that worker computed it.
+ */
+export function joinPoints(reports: FinishedPoint[]): FinishedPoint[] {
+  const byPoint = new Map<string, FinishedPoint[]>();
+  for (const r of reports) {
+    const key = `${r.label}\u0000${r.n}`;
+    byPoint.set(key, [...(byPoint.get(key) ?? []), r]);
+  }
+  return [...byPoint.values()].map((parts) => {
+    if (parts.length === 1) return parts[0];
+    const risks = parts.flatMap((p) => p.risks);
+    const k = risks.length;
+    const mean = risks.reduce((a, r) => a + r, 0) / Math.max(1, k);
+    const sd = k > 1 ? Math.sqrt(risks.reduce((a, r) => a + (r - mean) ** 2, 0) / (k - 1)) : 0;
+    const half = (1.96 * sd) / Math.sqrt(Math.max(1, k));
+    return { ...parts[0], risks, seeds: k, risk_mean: k ? mean : null, risk_lo: k ? mean - half : null, risk_hi: k ? mean + half : null };
+  });
 }
 
 interface Progress {
@@ -200,7 +225,7 @@ export class ExperimentPanel {
   }
 
   private finishedPoints(): FinishedPoint[] {
-    return [...this.points.values()].flat().sort((a, b) => a.label.localeCompare(b.label) || a.n - b.n);
+    return joinPoints([...this.points.values()].flat()).sort((a, b) => a.label.localeCompare(b.label) || a.n - b.n);
   }
 
   private partialResults(): object | null {
@@ -246,7 +271,7 @@ export class ExperimentPanel {
   }
 
   /**
-   * Workers for a run: one per independent group of the sweep, at most the device's cores
+   * Workers for a run: each takes a share of the seeds, at most one per seed, the device's cores
    * (and 8); one on the GPU, whose device the workers would share.
    */
   private parallelism(est: Estimate, fragment: string): number {
@@ -391,7 +416,7 @@ export class ExperimentPanel {
     this.stopWorkers();
     this.id++;
     this.setRunning(false);
-    const kept = [...this.points.values()].reduce((a, p) => a + p.length, 0);
+    const kept = this.finishedPoints().length;
     $('exp-status').textContent = `${why}: ${kept} finished point${kept === 1 ? '' : 's'} kept.`;
     $('experiment').dataset.state = 'cancelled';
     this.setPartial(why);
@@ -402,7 +427,7 @@ export class ExperimentPanel {
     this.setRunning(false);
     this.stopWorkers();
     this.id++;
-    const kept = [...this.points.values()].reduce((a, p) => a + p.length, 0);
+    const kept = this.finishedPoints().length;
     $('exp-status').textContent = `The run stopped: ${message}. ${kept} finished point${kept === 1 ? '' : 's'} kept; Run starts again.`;
     this.setPartial(`failed: ${message}`);
     $('experiment').dataset.state = 'error';
@@ -525,8 +550,8 @@ export class ExperimentPanel {
         series.push({ id: 'constant', label: 'best constant', x: [span[0], span[span.length - 1]], y: [results.constant_risk, results.constant_risk] });
       }
     } else {
-      for (const [label, pts] of this.points) {
-        const sorted = [...pts].sort((a, b) => a.n - b.n);
+      for (const [label, reports] of this.points) {
+        const sorted = joinPoints(reports).sort((a, b) => a.n - b.n);
         series.push({
           id: id(sorted[0].method),
           label,
