@@ -267,10 +267,15 @@ fn sweep(c: &Config, quiet: bool) -> Result<Results, Fail> {
             human_bytes(est.memory_limit)
         )));
     }
+    // The seeds are split among this many threads on the CPU (the estimate is for one).
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let threads = est.shards.clamp(1, cores);
     if !quiet {
+        let shares = est.shards.max(1);
+        let wall = est.seconds * shares.div_ceil(threads) as f64 / shares as f64;
         eprintln!(
-            "caulk: {} units, about {:.0} s on this CPU ({:.2e} FLOP at {:.2e} FLOP/s, {:.2e} ridge cosines at {:.2e}/s), {} of memory",
-            est.units, est.seconds, est.flops, rates.flops, est.ridges, rates.ridges, human_bytes(est.bytes)
+            "caulk: {} units, about {wall:.0} s on this CPU in {threads} thread{} ({:.2e} FLOP at {:.2e} FLOP/s, {:.2e} ridge cosines at {:.2e}/s), {} of memory",
+            est.units, if threads == 1 { "" } else { "s" }, est.flops, rates.flops, est.ridges, rates.ridges, human_bytes(est.bytes)
         );
     }
     let bar = std::io::stderr().is_terminal() && !quiet;
@@ -328,8 +333,7 @@ fn sweep(c: &Config, quiet: bool) -> Result<Results, Fail> {
         None => {
             // On the CPU the seeds are split into shards on the cores, as the page splits
             // them among workers; the merged results equal one run of the whole sweep.
-            let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-            let count = est.shards.clamp(1, cores);
+            let count = threads;
             let parts: Vec<Option<caulk::Result<Results>>> = std::thread::scope(|scope| {
                 let handles: Vec<_> = (0..count)
                     .map(|index| {

@@ -12,7 +12,7 @@ const state = (page) => page.getAttribute('#experiment', 'data-state');
 
 test('a small limit sweep runs to the end with curves, slopes, theory overlay and table', async () => {
   const { page, problems } = await openApp(app.context, `${app.url}#v=1&preset=limit&seeds=2&n=64,128,256,512`);
-  await page.waitForFunction(() => /About .* runs, \d+ MB of memory\)\./.test(document.getElementById('exp-estimate')?.textContent ?? ''));
+  await page.waitForFunction(() => /About .* runs( in \d+ workers)?, \d+ MB of memory\)\./.test(document.getElementById('exp-estimate')?.textContent ?? ''));
   await page.click('#exp-run');
   assert.equal(await state(page), 'running');
   await page.waitForFunction(() => document.getElementById('experiment')?.dataset.state === 'done', null, { timeout: 120_000 });

@@ -281,6 +281,15 @@ export class ExperimentPanel {
   }
 
   /**
+   * The estimate's wall time with the run's workers: all the work is per seed, so the worker
+   * with the most seeds sets it (the estimate itself is for one core).
+   */
+  private wallSeconds(est: Estimate, fragment: string): number {
+    const shares = Math.max(1, est.shards);
+    return (est.seconds * Math.ceil(shares / this.parallelism(est, fragment))) / shares;
+  }
+
+  /**
    * Show results computed ahead of time for exactly the current config (`baked/<key>.json`
    * beside the page), if there are any; `name` gives a config's file name, `nameOf` a
    * results object's (they must agree). Running again recomputes them here.
@@ -352,8 +361,9 @@ export class ExperimentPanel {
       $('exp-status').textContent = `Not run: this configuration needs about ${megabytes(est.bytes)} of memory, over the ${megabytes(est.memory_limit)} limit; lower width, depth, seeds, m or n.`;
       return false;
     }
-    if (est.seconds > BUDGET_S && this.confirmed !== fragment) {
-      $('exp-confirm-text').textContent = `This run would take about ${seconds(est.seconds)} on this device (${est.units} runs), more than the ${seconds(BUDGET_S)} budget. Run it anyway?`;
+    const wall = this.wallSeconds(est, fragment);
+    if (wall > BUDGET_S && this.confirmed !== fragment) {
+      $('exp-confirm-text').textContent = `This run would take about ${seconds(wall)} on this device (${est.units} runs), more than the ${seconds(BUDGET_S)} budget. Run it anyway?`;
       $('exp-confirm').hidden = false;
       ($('exp-confirm-run') as HTMLButtonElement).focus();
       return false;
@@ -440,7 +450,9 @@ export class ExperimentPanel {
         const fragment = this.estimateIds.get(r.id) ?? '';
         this.estimateIds.delete(r.id);
         this.estimated = { fragment, estimate: r.estimate };
-        $('exp-estimate').textContent = `About ${seconds(r.estimate.seconds)} on this device (${r.estimate.units} runs, ${megabytes(r.estimate.bytes)} of memory).`;
+        const workers = this.parallelism(r.estimate, fragment);
+        const split = workers > 1 ? ` in ${workers} workers` : '';
+        $('exp-estimate').textContent = `About ${seconds(this.wallSeconds(r.estimate, fragment))} on this device (${r.estimate.units} runs${split}, ${megabytes(r.estimate.bytes)} of memory).`;
         if (this.runWhenEstimated && fragment === this.fragment()) {
           this.runWhenEstimated = false;
           this.run();
