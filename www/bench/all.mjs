@@ -1,8 +1,9 @@
 // Every browser benchmark in one command (headless Chromium, after scripts/build-web.sh):
-// theory-panel latency, preset wall times with their estimates and wasm memory, the K-model
-// batching table (WebGPU vs wasm CPU), responsiveness during a run and Cancel latency, and
-// the page weight, and a training step against TensorFlow.js. Runs them one after another (they would disturb each other's timings)
-// and prints one JSON object. Usage: node www/bench/all.mjs
+// theory-panel latency, preset wall times with their estimates and wasm memory (one worker,
+// and as a user runs them in the app page), the K-model batching table (WebGPU vs wasm CPU),
+// responsiveness during a run and Cancel latency, the page weight, and a training step
+// against TensorFlow.js. Runs them one after another (they would disturb each other's
+// timings) and prints one JSON object. Usage: node www/bench/all.mjs
 // The native counterparts: `caulk bench --json` and `caulk bench batching --json`.
 
 import { execFileSync } from 'node:child_process';
@@ -13,6 +14,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const benches = [
   ['theory', ['theory.mjs', '100']],
   ['presets', ['presets.mjs']],
+  ['page', ['page.mjs']],
   ['batching', ['batching.mjs']],
   ['responsiveness', ['responsiveness.mjs']],
   ['weight', ['weight.mjs']],
