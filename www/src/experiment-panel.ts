@@ -87,6 +87,8 @@ export interface Results {
 }
 
 interface Estimate {
+  /** The device's measured rates (passed to the workers, which then need not measure). */
+  rates: unknown;
   units: number;
   shards: number;
   seconds: number;
@@ -414,7 +416,7 @@ export class ExperimentPanel {
     const id = ++this.id;
     try {
       for (let index = 0; index < count; index++) {
-        this.ensureWorker(index).postMessage({ type: 'run', id, fragment, shard: index, shards: count });
+        this.ensureWorker(index).postMessage({ type: 'run', id, fragment, shard: index, shards: count, rates: est?.rates ?? null });
       }
     } catch (e) {
       this.fail(e instanceof Error ? e.message : String(e));

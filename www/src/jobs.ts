@@ -2,7 +2,7 @@
 // case) and the page itself (InPageWorker, for frames that may not start a worker, e.g. an
 // iframe sandboxed without allow-same-origin). The caller must have initialised the wasm
 // module.
-// Requests:  { type: 'run', id, fragment, shard?, shards? } | { type: 'estimate', id, fragment }
+// Requests:  { type: 'run', id, fragment, shard?, shards?, rates? } | { type: 'estimate', id, fragment }
 //            | { type: 'batching', id, backend, ks } (the K-model benchmark)
 //            | { type: 'gemm', id, window_ms } (the CPU GEMM benchmark)
 //            | { type: 'pause' | 'resume', id } (hold the sweep after its current unit)
@@ -14,7 +14,7 @@ import { batching_bench, estimate_experiment, gemm_bench, run_experiment } from 
 
 export type Request =
   | { type: 'estimate'; id: number; fragment: string }
-  | { type: 'run'; id: number; fragment: string; shard?: number; shards?: number }
+  | { type: 'run'; id: number; fragment: string; shard?: number; shards?: number; rates?: unknown }
   | { type: 'batching'; id: number; backend: string; ks: number[] }
   | { type: 'gemm'; id: number; window_ms: number }
   | { type: 'pause'; id: number }
@@ -86,6 +86,7 @@ export class Jobs {
         this.checkpoint,
         shard,
         req.shards ?? 1,
+        req.rates ?? null,
       );
       // WebAssembly memory only grows: its size now is the peak so far here.
       this.post({ type: 'done', id, shard, results, wall_ms: performance.now() - start, memory_bytes: this.memoryBytes() });
