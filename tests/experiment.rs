@@ -216,21 +216,22 @@ fn shards_of_seeds_merge_into_exactly_the_whole_sweep() {
         .map(|index| shard_seeds(5, Shard { index, count }))
         .collect();
     assert_eq!(ranges, vec![0..1, 1..3, 3..5]);
+    let shard = |c: &Config, shard: Shard| {
+        pollster::block_on(run_shard(
+            c,
+            shard,
+            &CpuBackend,
+            RATES,
+            &clock,
+            &mut |_: &Progress| {},
+            &mut |_: &str| {},
+            &caulk::experiment::no_pause,
+            &Cancel::new(),
+        ))
+        .unwrap()
+    };
     let parts: Vec<Results> = (0..count)
-        .map(|index| {
-            pollster::block_on(run_shard(
-                &c,
-                Shard { index, count },
-                &CpuBackend,
-                RATES,
-                &clock,
-                &mut |_: &Progress| {},
-                &mut |_: &str| {},
-                &caulk::experiment::no_pause,
-                &Cancel::new(),
-            ))
-            .unwrap()
-        })
+        .map(|index| shard(&c, Shard { index, count }))
         .collect();
     // Every shard has every curve, over its own seeds.
     for (p, r) in parts.iter().zip(&ranges) {
@@ -244,17 +245,6 @@ fn shards_of_seeds_merge_into_exactly_the_whole_sweep() {
     assert!(whole.curves.iter().all(|cv| cv.seeds_done == vec![5, 5]));
     // Shards of another sweep do not merge.
     let (other, _) = Config::from_fragment(&format!("{frag}&seed=9")).unwrap();
-    let odd = pollster::block_on(run_shard(
-        &other,
-        Shard { index: 0, count: 2 },
-        &CpuBackend,
-        RATES,
-        &clock,
-        &mut |_: &Progress| {},
-        &mut |_: &str| {},
-        &caulk::experiment::no_pause,
-        &Cancel::new(),
-    ))
-    .unwrap();
+    let odd = shard(&other, Shard { index: 0, count: 2 });
     assert!(merge(&c, vec![whole.clone(), odd]).is_err());
 }

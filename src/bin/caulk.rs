@@ -267,14 +267,34 @@ fn sweep(c: &Config, quiet: bool) -> Result<Results, Fail> {
             human_bytes(est.memory_limit)
         )));
     }
-    // The seeds are split among this many threads on the CPU (the estimate is for one).
+    // backend=gpu insists on the GPU; auto takes it only when it is hardware (a software
+    // adapter such as lavapipe is slower than the CPU kernels).
+    let gpu = match c.backend {
+        BackendChoice::Cpu => None,
+        BackendChoice::Gpu => Some(
+            pollster::block_on(GpuBackend::new())
+                .map_err(|e| usage(format!("backend: gpu was requested but {e}")))?,
+        ),
+        BackendChoice::Auto => pollster::block_on(GpuBackend::new())
+            .ok()
+            .filter(|g| !g.is_software()),
+    };
+    // On the CPU the seeds are split among this many threads (the estimate is for one); the
+    // GPU runs them all in one.
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let threads = est.shards.clamp(1, cores);
+    let threads = match gpu {
+        Some(_) => 1,
+        None => est.shards.clamp(1, cores),
+    };
     if !quiet {
         let shares = est.shards.max(1);
         let wall = est.seconds * shares.div_ceil(threads) as f64 / shares as f64;
+        let wall = match wall < 1.0 {
+            true => "under 1 s".to_string(),
+            false => format!("about {wall:.0} s"),
+        };
         eprintln!(
-            "caulk: {} units, about {wall:.0} s on this CPU in {threads} thread{} ({:.2e} FLOP at {:.2e} FLOP/s, {:.2e} ridge cosines at {:.2e}/s), {} of memory",
+            "caulk: {} units, {wall} on this CPU in {threads} thread{} ({:.2e} FLOP at {:.2e} FLOP/s, {:.2e} ridge cosines at {:.2e}/s), {} of memory",
             est.units, if threads == 1 { "" } else { "s" }, est.flops, rates.flops, est.ridges, rates.ridges, human_bytes(est.bytes)
         );
     }
@@ -307,18 +327,6 @@ fn sweep(c: &Config, quiet: bool) -> Result<Results, Fail> {
         );
     };
     let cancel = Cancel::new();
-    // backend=gpu insists on the GPU; auto takes it only when it is hardware (a software
-    // adapter such as lavapipe is slower than the CPU kernels).
-    let gpu = match c.backend {
-        BackendChoice::Cpu => None,
-        BackendChoice::Gpu => Some(
-            pollster::block_on(GpuBackend::new())
-                .map_err(|e| usage(format!("backend: gpu was requested but {e}")))?,
-        ),
-        BackendChoice::Auto => pollster::block_on(GpuBackend::new())
-            .ok()
-            .filter(|g| !g.is_software()),
-    };
     let on_device = |note: &str| eprintln!("\ncaulk: {note}");
     let results = match &gpu {
         Some(g) => pollster::block_on(run_sweep(

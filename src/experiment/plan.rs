@@ -273,6 +273,17 @@ pub fn estimate(plan: &Plan, c: &Config, rates: Rates) -> Estimate {
 /// page needs room beside the sweep.
 pub const MEMORY_LIMIT: f64 = 2.0 * 1024.0 * 1024.0 * 1024.0;
 
+/// Bytes of one generated row (x, z, y, f: d + k + 2 f64 values).
+fn row_bytes(c: &Config) -> f64 {
+    8.0 * (c.d + c.k + 2) as f64
+}
+
+/// Seeds whose source samples of m rows a GPU pre-trains at once: as many as fit
+/// [`SOURCE_CHUNK_BYTES`], at least one.
+pub fn pretrain_chunk(c: &Config, m: u64) -> usize {
+    ((SOURCE_CHUNK_BYTES / (m as f64 * row_bytes(c))) as usize).max(1)
+}
+
 /// Peak bytes of a sweep, f64 everywhere (8 bytes), rows of d + k + 2 values (x, z, y, f):
 /// every seed's test set and target pool (kept for the whole sweep); per group the seeds'
 /// pre-trained backbones, plus one source sample and its trainer (parameters, gradient,
@@ -280,7 +291,7 @@ pub const MEMORY_LIMIT: f64 = 2.0 * 1024.0 * 1024.0 * 1024.0;
 /// parameters, gradients and moments, and the best copies: 5 copies, plus the stacked
 /// tables).
 pub fn peak_bytes(plan: &Plan, c: &Config) -> f64 {
-    let row = 8.0 * (c.d + c.k + 2) as f64;
+    let row = row_bytes(c);
     let seeds = plan.seeds as f64;
     let max_n = *plan.n.last().unwrap_or(&1) as f64;
     let kept = seeds * (TEST_POINTS as f64 + max_n) * row;

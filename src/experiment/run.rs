@@ -10,8 +10,8 @@
 use serde::Serialize;
 
 use super::plan::{
-    arch, estimate, human_bytes, plan, pretrain_steps, Estimate, Plan, Rates, MEMORY_LIMIT,
-    PRETRAIN_BATCH, PRETRAIN_LR, SOURCE_CHUNK_BYTES,
+    arch, estimate, human_bytes, plan, pretrain_chunk, pretrain_steps, Estimate, Plan, Rates,
+    MEMORY_LIMIT, PRETRAIN_BATCH, PRETRAIN_LR,
 };
 use super::stats::{n_eps_from_data, summarise};
 use super::{Cancel, FinishedPoint, Progress};
@@ -360,9 +360,8 @@ pub async fn run_shard<B: Backend>(
                 // at once (their source samples within SOURCE_CHUNK_BYTES); the CPU trains
                 // models one after another anyway, so there each seed is its own chunk and
                 // the page hears progress (and Pause) after each.
-                let row = 8.0 * (c.d + c.k + 2) as f64;
                 let chunk = match backend.has_fused() && lost.is_none() {
-                    true => ((SOURCE_CHUNK_BYTES / (m as f64 * row)) as usize).max(1),
+                    true => pretrain_chunk(c, m),
                     false => 1,
                 };
                 for part in data.chunks(chunk) {
