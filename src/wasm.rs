@@ -176,32 +176,26 @@ pub async fn run_experiment(
             .filter(|g| !g.is_software()),
         BackendChoice::Cpu => None,
     };
-    let results = if let Some(gpu) = &gpu {
-        run_shard(
-            &c,
-            shard,
-            gpu,
-            rates,
-            &clock,
-            &mut report,
-            &mut device,
-            &pause,
-            &cancel,
-        )
-        .await
-    } else {
-        run_shard(
-            &c,
-            shard,
-            &crate::backend::cpu::CpuBackend,
-            rates,
-            &clock,
-            &mut report,
-            &mut device,
-            &pause,
-            &cancel,
-        )
-        .await
+    // The same call on either backend (their buffer types differ, so no one value holds both).
+    macro_rules! shard_on {
+        ($backend:expr) => {
+            run_shard(
+                &c,
+                shard,
+                $backend,
+                rates,
+                &clock,
+                &mut report,
+                &mut device,
+                &pause,
+                &cancel,
+            )
+            .await
+        };
+    }
+    let results = match &gpu {
+        Some(gpu) => shard_on!(gpu),
+        None => shard_on!(&crate::backend::cpu::CpuBackend),
     }
     .map_err(|e| JsError::new(&e.to_string()))?;
     to_js(&results)

@@ -56,8 +56,7 @@ fn one_step(
         .map(|(x, y)| (x.as_slice(), y.as_slice()))
         .collect();
     let flat: Vec<f32> = params.iter().flatten().map(|v| *v as f32).collect();
-    let mut bufs =
-        FusedBuffers::new(gpu, &plan, &gpu.upload(&flat).unwrap(), &tables, &tables).unwrap();
+    let mut bufs = FusedBuffers::new(gpu, &plan, &flat, &tables, &tables).unwrap();
     let idx: Vec<f32> = (0..MODELS)
         .flat_map(|_| (0..rows).map(|r| r as f32))
         .collect();
@@ -247,11 +246,16 @@ fn fused_training_on_the_gpu_matches_the_composed_cpu_path() {
         for (c, g) in cpu_params.iter().flatten().zip(gpu_params.iter().flatten()) {
             assert!((c - g).abs() <= 1e-3 + 1e-3 * c.abs(), "{c} vs {g}");
         }
-        // 40 steps, evaluations at 0, 10, 20, 30, 40: one train and one eval dispatch per
-        // 10 steps, one readback per evaluation and one for the kept weights.
+        // 40 steps, evaluations at 0, 10, 20, 30, 40: one dispatch loading the weights, one
+        // train and one eval dispatch per 10 steps, one dispatch saving the improved models'
+        // weights after each later evaluation where any improved (whatever K), one readback
+        // per evaluation and one for the kept weights.
         let dispatches = after.dispatches - before.dispatches;
         let readbacks = after.readbacks - before.readbacks;
-        assert_eq!(dispatches, 4 + 5, "dispatches");
+        assert!(
+            (1 + 4 + 5 + 1..=1 + 4 + 5 + 4).contains(&dispatches),
+            "{dispatches} dispatches"
+        );
         assert_eq!(readbacks, 5 + 1, "readbacks");
         assert!(after.submits - before.submits <= dispatches + readbacks);
     }

@@ -117,8 +117,13 @@ async fn fused_webgpu_training_matches_the_cpu_path() {
         assert!(c.best_step > 0 && w.best_step > 0, "{c:?} vs {w:?}");
         assert!(w.diverged_at.is_none(), "{w:?}");
     }
-    // 40 steps in 4 train dispatches, 5 evaluations.
-    assert_eq!(after.dispatches - before.dispatches, 9);
+    // One load, 40 steps in 4 train dispatches, 5 evaluations, and after each later one a
+    // save of the improved models' weights where any improved (at least once: see above).
+    let dispatches = after.dispatches - before.dispatches;
+    assert!(
+        (1 + 4 + 5 + 1..=1 + 4 + 5 + 4).contains(&dispatches),
+        "{dispatches} dispatches"
+    );
 }
 
 /// `GPUDevice.destroy()` mid-sweep: the sweep finishes on the CPU with every point.

@@ -8,7 +8,10 @@
 //! - data (read-only): the trainable mask (P), the training tables x (K × n_max × d) and
 //!   y (K × n_max), the validation tables (K × v_max × d, K × v_max) and counts (K);
 //! - scratch: S floats of activations and deltas for R rows (R ≥ the mini-batch; validation
-//!   runs in chunks of R rows).
+//!   runs in chunks of R rows);
+//! - best: the P parameters kept for each model (the best validation loss so far), loaded
+//!   into the state at the start and saved from it, for the flagged models, by one dispatch
+//!   each ([`Keep`]).
 //!
 //! The kernel's uniform block ([`FusedPlan::words`]) holds the shapes and every offset.
 
@@ -308,29 +311,46 @@ pub struct FusedBuffers<B> {
     pub scratch: B,
     /// K validation losses, written by an eval dispatch.
     pub loss: B,
+    /// K × P: each model's kept parameters.
+    pub best: B,
+}
+
+/// A copy between every model's parameters in the state and its slot of `best`, one
+/// dispatch for all K models ([`super::Backend::fused_keep`]).
+#[derive(Clone, Copy, Debug)]
+pub enum Keep<'a> {
+    /// best → params, for every model (the start of a run).
+    Load,
+    /// params → best, for the models whose flag is set (K flags).
+    Save(&'a [bool]),
 }
 
 impl<B> FusedBuffers<B> {
-    /// The buffers of `plan` on `backend`: each model's parameters copied on the device from
-    /// `params` (K × P, model after model) into its state slot (params | grads | m | v, the
-    /// rest zero), the data tables uploaded, scratch and losses zero.
+    /// The buffers of `plan` on `backend`: `params` (K × P, model after model) uploaded as
+    /// the kept parameters and loaded on the device into each model's state slot (params |
+    /// grads | m | v, the rest zero), the data tables uploaded, scratch and losses zero.
     pub fn new<Be: super::Backend<Buffer = B>>(
         backend: &Be,
         plan: &FusedPlan,
-        params: &B,
+        params: &[f32],
         train: &[(&[f64], &[f64])],
         val: &[(&[f64], &[f64])],
     ) -> Result<Self> {
         let (k, p) = (plan.shape.k, plan.params);
+        if params.len() != k * p {
+            return Err(Error::Shape(format!(
+                "fused run needs {k} × {p} parameters, got {}",
+                params.len()
+            )));
+        }
         let mut bufs = FusedBuffers {
             state: backend.zeros(k * 4 * p)?,
             data: backend.upload(&plan.data(train, val)?)?,
             scratch: backend.zeros(k * plan.scratch)?,
             loss: backend.zeros(k)?,
+            best: backend.upload(params)?,
         };
-        for m in 0..k {
-            backend.copy(params, m * p, &mut bufs.state, m * 4 * p, p)?;
-        }
+        backend.fused_keep(plan, &mut bufs, Keep::Load)?;
         Ok(bufs)
     }
 }

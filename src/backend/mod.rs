@@ -25,7 +25,7 @@ pub mod wgpu;
 use serde::Serialize;
 
 use crate::error::{Error, Result};
-pub use fused::{FusedBuffers, FusedPlan, FusedShape};
+pub use fused::{FusedBuffers, FusedPlan, FusedShape, Keep};
 pub use ops::{AdamStep, Gather, Rows};
 
 /// Shape of a batched matmul C_b = op(A_b) · op(B_b), b = 0..batch.
@@ -244,6 +244,21 @@ pub trait Backend {
         idx: &[f32],
     ) -> Result<()> {
         let _ = (plan, bufs, t0, steps, idx);
+        Err(Error::Gpu(format!(
+            "{} has no fused trainer",
+            self.describe()
+        )))
+    }
+
+    /// Copy between the models' parameters and their kept slots in `bufs.best` ([`Keep`]),
+    /// in one dispatch whatever K.
+    fn fused_keep(
+        &self,
+        plan: &FusedPlan,
+        bufs: &mut FusedBuffers<Self::Buffer>,
+        keep: Keep<'_>,
+    ) -> Result<()> {
+        let _ = (plan, bufs, keep);
         Err(Error::Gpu(format!(
             "{} has no fused trainer",
             self.describe()

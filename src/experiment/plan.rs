@@ -339,6 +339,9 @@ pub const OVERHEAD: f64 = 1.3;
 /// 1.07-1.21 as before the probe changed) and checked with www/bench/presets.mjs.
 pub const RATE_FRACTION: f64 = 0.63;
 
+/// The training rate assumed when the probe cannot run (a slow phone's wasm does ~10⁹).
+const FALLBACK_FLOPS: f64 = 1e9;
+
 /// Measure this device's [`Rates`] in about 200 ms of `clock` (seconds, monotonic: `Instant`
 /// natively, `Date.now()` in the browser): training steps of the default backbone on 128
 /// rows through the CPU backend's f32 kernels (forward, loss and backward: the code that
@@ -379,13 +382,17 @@ pub fn device_rates(clock: &dyn Fn() -> f64) -> Rates {
     let cpu = CpuBackend;
     let mut probe = BatchedNet::new(&cpu, &a, &[p], &|_| true)
         .and_then(|net| Ok((net, cpu.upload(&y)?, cpu.upload(&[rows as f32])?)));
+    // The probe's fixed network cannot fail on the CPU; were it to, a step that does nothing
+    // would time as absurdly fast, so a failure falls back to `FALLBACK_FLOPS`.
+    let failed = std::cell::Cell::new(probe.is_err());
     let mut step = || {
         if let Ok((net, y, counts)) = &mut probe {
-            let _ = cpu.upload(&x).and_then(|x| {
+            let done = cpu.upload(&x).and_then(|x| {
                 let f = net.forward(x, rows)?;
                 let (dout, _) = net.loss(&f, y, counts)?;
                 net.backward(&f, &dout)
             });
+            failed.set(failed.get() || done.is_err());
         }
     };
     let ext = RidgeExtractor::new(
@@ -402,6 +409,10 @@ pub fn device_rates(clock: &dyn Fn() -> f64) -> Rates {
     per_second(0.05, &mut row);
     // Forward and backward: 3 × (2 FLOP per multiply-add) per row.
     let flops = RATE_FRACTION * 6.0 * macs(&a) * rows as f64 * per_second(0.02, &mut step);
+    let flops = match failed.get() {
+        true => FALLBACK_FLOPS,
+        false => flops,
+    };
     let ridges = ridges_per_row(3) * per_second(0.01, &mut row);
     Rates { flops, ridges }
 }

@@ -6,14 +6,15 @@
 //!
 //! - per dispatch: up to [`MAX_STEPS_PER_DISPATCH`] steps (fewer for big models, so that one
 //!   dispatch stays short), never past the next evaluation point;
-//! - per evaluation point: one eval dispatch, one readback of K losses, and on the device a
-//!   copy of each improved model's parameters into its best-weights slot;
+//! - per evaluation point: one eval dispatch, one readback of K losses, and one dispatch that
+//!   copies the improved models' parameters into their best-weights slots (not a copy
+//!   command per model: K transfers, each behind a barrier, grew with K);
 //! - at the end: one readback of the best weights.
 //!
 //! When the buffers for K models exceed what the device binds, the models train in several
 //! runs of fewer models each.
 
-use crate::backend::{Backend, FusedBuffers, FusedPlan, FusedShape};
+use crate::backend::{Backend, FusedBuffers, FusedPlan, FusedShape, Keep};
 use crate::error::{Error, Result};
 use crate::model::{Arch, Role};
 
@@ -132,16 +133,15 @@ async fn run<B: Backend>(
     let (k, p) = (plan.shape.k, plan.params);
     let train: Vec<(&[f64], &[f64])> = data.iter().map(|m| (m.x, m.y)).collect();
     let val: Vec<(&[f64], &[f64])> = data.iter().map(|m| m.val.unwrap_or((m.x, m.y))).collect();
-    // The parameters go up once, as the best weights so far; each model's state slot gets
-    // them by a copy on the device.
+    // The parameters go up once, as the best weights so far; one dispatch loads them into
+    // every model's state slot on the device.
     if params.len() != k || params.iter().any(|v| v.len() != p) {
         return Err(Error::Shape(format!(
             "fused run needs {k} vectors of {p} values"
         )));
     }
     let flat: Vec<f32> = params.iter().flatten().map(|v| *v as f32).collect();
-    let mut best = backend.upload(&flat)?;
-    let mut bufs = FusedBuffers::new(backend, &plan, &best, &train, &val)?;
+    let mut bufs = FusedBuffers::new(backend, &plan, &flat, &train, &val)?;
     backend.fused_eval(&plan, &mut bufs)?;
     backend.flush();
     let per_dispatch = steps_per_dispatch(&plan);
@@ -187,16 +187,17 @@ async fn run<B: Backend>(
             backend.fused_eval(&plan, &mut bufs)?;
             let losses = backend.read(&bufs.loss).await?;
             let better = improvements(&mut reports, &losses, t);
+            // The improved models' weights are kept by one dispatch for all of them.
+            backend.fused_keep(&plan, &mut bufs, Keep::Save(&better))?;
             for (m, r) in reports.iter_mut().enumerate() {
                 if better[m] {
-                    backend.copy(&bufs.state, m * 4 * p, &mut best, m * p, p)?;
                     r.best_loss = losses[m] as f64;
                     r.best_step = t;
                 }
             }
         }
     }
-    let kept = backend.read(&best).await?;
+    let kept = backend.read(&bufs.best).await?;
     for (m, dst) in params.iter_mut().enumerate() {
         for (d, v) in dst.iter_mut().zip(&kept[m * p..(m + 1) * p]) {
             *d = *v as f64;

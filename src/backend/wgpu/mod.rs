@@ -15,7 +15,7 @@ mod browser;
 
 use std::sync::{Arc, Mutex};
 
-use super::fused::{FusedBuffers, FusedPlan};
+use super::fused::{FusedBuffers, FusedPlan, Keep};
 use super::ops::{check, AdamStep, Gather, Rows};
 use super::{Backend, MatmulSpec};
 use crate::error::{Error, Result};
@@ -117,7 +117,7 @@ struct FusedKernel {
 
 /// The bind group of the run in progress, kept while its buffers and plan stay the same.
 struct FusedBinding {
-    buffers: [::wgpu::Buffer; 4],
+    buffers: [::wgpu::Buffer; 5],
     words: Vec<u32>,
     group: ::wgpu::BindGroup,
 }
@@ -631,7 +631,11 @@ impl GpuBackend {
     fn fused_kernel(&self) -> &FusedKernel {
         self.fused.get_or_init(|| {
             let layouts = [
-                group_layout(&self.device, "train_fused", &[false, true, false, false]),
+                group_layout(
+                    &self.device,
+                    "train_fused",
+                    &[false, true, false, false, false],
+                ),
                 group_layout(&self.device, "train_fused run", &[true]),
             ];
             let pipeline = pipeline(
@@ -659,6 +663,7 @@ impl GpuBackend {
             ("data", bufs.data.len, plan.data_len),
             ("scratch", bufs.scratch.len, k * plan.scratch),
             ("loss", bufs.loss.len, k),
+            ("best", bufs.best.len, k * plan.params),
         ] {
             if have != want {
                 return Err(Error::Shape(format!(
@@ -679,6 +684,7 @@ impl GpuBackend {
             bufs.data.buf.clone(),
             bufs.scratch.buf.clone(),
             bufs.loss.buf.clone(),
+            bufs.best.buf.clone(),
         ];
         let stale = match cache.as_ref() {
             Some(b) => b.buffers != buffers || b.words != plan.words,
@@ -991,6 +997,29 @@ impl Backend for GpuBackend {
 
     fn fused_eval(&self, plan: &FusedPlan, bufs: &mut FusedBuffers<GpuBuffer>) -> Result<()> {
         self.fused_dispatch(plan, bufs, [1, 0, 0, 0], &[])
+    }
+
+    fn fused_keep(
+        &self,
+        plan: &FusedPlan,
+        bufs: &mut FusedBuffers<GpuBuffer>,
+        keep: Keep<'_>,
+    ) -> Result<()> {
+        match keep {
+            Keep::Load => self.fused_dispatch(plan, bufs, [3, 0, 0, 0], &[]),
+            Keep::Save(flags) if flags.len() != plan.shape.k => Err(Error::Shape(format!(
+                "fused keep: {} models need {} flags, got {}",
+                plan.shape.k,
+                plan.shape.k,
+                flags.len()
+            ))),
+            // Nothing improved: no dispatch at all.
+            Keep::Save(flags) if !flags.contains(&true) => Ok(()),
+            Keep::Save(flags) => {
+                let flags: Vec<f32> = flags.iter().map(|&f| f32::from(u8::from(f))).collect();
+                self.fused_dispatch(plan, bufs, [2, 0, 0, 0], &flags)
+            }
+        }
     }
 
     fn fused_finish(&self) {

@@ -1,7 +1,11 @@
 // train_fused: the whole training program of K same-shaped small MLPs, one workgroup per
 // model. A train dispatch runs `steps` steps (gather a mini-batch, forward, MSE gradient,
 // backward, Adam on the trainable ranges); an eval dispatch computes each model's validation
-// MSE. The algebra is that of `train/batched.rs` and `model/net.rs`:
+// MSE; a save dispatch copies the parameters of the models the host flags (those whose
+// validation loss improved) into their slots of `best`, and a load dispatch copies every
+// model's `best` slot into its parameters (a run's start). Saving and loading in one
+// dispatch, instead of a copy command per model, keeps the commands per evaluation
+// independent of K. The algebra is that of `train/batched.rs` and `model/net.rs`:
 //   layer l:  pre_l = h_l·W_lᵀ (+ (h_l·A_lᵀ)·B_lᵀ with LoRA) + b_l,  h_{l+1} = relu(pre_l)
 //             (identity on the last extractor layer, whose output is the feature z);
 //   adapter:  z' = z + relu(z·Vᵀ + c)·Uᵀ;   head: out = relu(z'·W0ᵀ + b0)·W1ᵀ + b1;
@@ -20,9 +24,11 @@
 //                                        val x (K×v_max×d), val y (K×v_max), val counts (K)
 //     3: storage rw   scr: array<f32>    K × S activations and deltas
 //     4: storage rw   loss: array<f32>   K validation losses (eval dispatches)
+//     5: storage rw   best: array<f32>   K × P: the parameters kept (save and load dispatches)
 //   group 1 (one per dispatch)
-//     0: uniform      run: Run { mode (0 train, 1 eval), t0, steps }
-//     1: storage read idx: array<f32>    K × steps × b mini-batch row indices
+//     0: uniform      run: Run { mode (0 train, 1 eval, 2 save, 3 load), t0, steps }
+//     1: storage read idx: array<f32>    train: K × steps × b mini-batch row indices;
+//                                        save: K flags (non-zero: keep this model)
 //
 // Dispatch: (K, 1, 1) workgroups of 256 threads.
 
@@ -55,6 +61,7 @@ struct Run { mode: u32, t0: u32, steps: u32, pad: u32 }
 @group(0) @binding(2) var<storage, read> data: array<f32>;
 @group(0) @binding(3) var<storage, read_write> scr: array<f32>;
 @group(0) @binding(4) var<storage, read_write> loss: array<f32>;
+@group(0) @binding(5) var<storage, read_write> best: array<f32>;
 @group(1) @binding(0) var<uniform> run: Run;
 @group(1) @binding(1) var<storage, read> idx: array<f32>;
 
@@ -509,6 +516,23 @@ fn evaluate() {
     }
 }
 
+// Save (params → best) when `save`, for the models flagged in `idx`; otherwise load
+// (best → params) for every model. No barriers: each thread copies its own elements.
+fn keep(save: bool) {
+    let p = net.dims.x;
+    let slot = model * p;
+    if (save && idx[model] == 0.0) {
+        return;
+    }
+    for (var i = lid; i < p; i += WG) {
+        if (save) {
+            best[slot + i] = state[pb + i];
+        } else {
+            state[pb + i] = best[slot + i];
+        }
+    }
+}
+
 @compute @workgroup_size(256)
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) li: u32) {
     lid = li;
@@ -519,7 +543,9 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
         for (var s = 0u; s < run.steps; s++) {
             train_step(s);
         }
-    } else {
+    } else if (run.mode == 1u) {
         evaluate();
+    } else {
+        keep(run.mode == 2u);
     }
 }
