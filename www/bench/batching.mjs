@@ -6,12 +6,10 @@
 // Usage: node www/bench/batching.mjs [K ...]   (default: 1 4 16; 1 4 16 64 256 on a GPU).
 // Prints JSON.
 
-import { serveDist, launch } from '../e2e/harness.mjs';
+import { withBrowser } from '../e2e/harness.mjs';
 
 const ks = process.argv.slice(2).map(Number).filter((k) => k > 0);
-const server = await serveDist();
-const browser = await launch({ webgpu: true });
-try {
+await withBrowser({ webgpu: true }, async ({ server, browser }) => {
   const page = await browser.context.newPage();
   await page.goto(`${server.url}bench.html`);
   await page.waitForSelector('body[data-ready="true"]');
@@ -38,7 +36,4 @@ try {
     check_best_loss_max_rel_diff: gpu.results.check,
     rows,
   }, null, 2));
-} finally {
-  await browser.close();
-  await server.close();
-}
+});

@@ -8,14 +8,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { serveDist, launch } from '../e2e/harness.mjs';
+import { withBrowser } from '../e2e/harness.mjs';
 
 const windowMs = Number(process.argv[2] ?? 300);
 const here = path.dirname(fileURLToPath(import.meta.url));
 const caulk = path.join(here, '../../target/release/caulk');
-const server = await serveDist();
-const browser = await launch({ webgpu: false });
-try {
+await withBrowser({ webgpu: false }, async ({ server, browser }) => {
   const page = await browser.context.newPage();
   await page.goto(`${server.url}bench.html`);
   await page.waitForSelector('body[data-ready="true"]');
@@ -38,7 +36,4 @@ try {
     native_sse_peak_gflops: native ? +native.peak_gflops.toFixed(2) : null,
     rows,
   }, null, 2));
-} finally {
-  await browser.close();
-  await server.close();
-}
+});

@@ -5,12 +5,10 @@
 // the page computes), which changes the numbers but not the work.
 // Usage: node www/bench/page.mjs [preset ...]   (default: all four). Prints JSON.
 
-import { serveDist, launch, openApp } from '../e2e/harness.mjs';
+import { withBrowser, openApp } from '../e2e/harness.mjs';
 
 const presets = process.argv.slice(2).length ? process.argv.slice(2) : ['limit', 'scratch', 'headline', 'peft'];
-const server = await serveDist();
-const browser = await launch({ webgpu: false });
-try {
+await withBrowser({ webgpu: false }, async ({ server, browser }) => {
   const rows = [];
   for (const preset of presets) {
     const { page } = await openApp(browser.context, `${server.url}#v=1&preset=${preset}&seed=2`);
@@ -45,7 +43,4 @@ try {
     await page.close();
   }
   console.log(JSON.stringify({ bench: 'preset-defaults-page', chromium: browser.context.browser()?.version(), presets: rows }, null, 2));
-} finally {
-  await browser.close();
-  await server.close();
-}
+});

@@ -2,12 +2,10 @@
 // (the wasm module in a Web Worker), next to the cost estimate made before it started.
 // Usage: node www/bench/presets.mjs [preset ...]   (default: all four). Prints JSON.
 
-import { serveDist, launch } from '../e2e/harness.mjs';
+import { withBrowser } from '../e2e/harness.mjs';
 
 const presets = process.argv.slice(2).length ? process.argv.slice(2) : ['limit', 'scratch', 'headline', 'peft'];
-const server = await serveDist();
-const browser = await launch({ webgpu: false });
-try {
+await withBrowser({ webgpu: false }, async ({ server, browser }) => {
   const page = await browser.context.newPage();
   await page.goto(`${server.url}bench.html`);
   await page.waitForSelector('body[data-ready="true"]');
@@ -33,7 +31,4 @@ try {
     console.error(`${preset}: ${rows.at(-1).wall_s} s`);
   }
   console.log(JSON.stringify({ bench: 'preset-defaults-wasm-cpu', chromium: browser.context.browser()?.version(), presets: rows }, null, 2));
-} finally {
-  await browser.close();
-  await server.close();
-}
+});

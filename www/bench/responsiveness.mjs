@@ -5,12 +5,10 @@
 //   terminated, so its CPU is free at once), over several runs.
 // Usage: node www/bench/responsiveness.mjs [seconds of run, default 8]. Prints JSON.
 
-import { serveDist, launch } from '../e2e/harness.mjs';
+import { withBrowser } from '../e2e/harness.mjs';
 
 const seconds = Number(process.argv[2] ?? 8);
-const server = await serveDist();
-const browser = await launch({ webgpu: false });
-try {
+await withBrowser({ webgpu: false }, async ({ server, browser }) => {
   const page = await browser.context.newPage();
   await page.addInitScript(() => {
     window.__long = [];
@@ -86,7 +84,4 @@ try {
     cancel_ms: cancels.map((c) => +c.toFixed(1)),
     cancel_max_ms: +Math.max(...cancels).toFixed(1),
   }, null, 2));
-} finally {
-  await browser.close();
-  await server.close();
-}
+});

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { serveDist, launch, DIST } from '../e2e/harness.mjs';
+import { withBrowser, DIST } from '../e2e/harness.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const www = path.join(here, '..');
@@ -25,9 +25,7 @@ fs.writeFileSync(path.join(out, 'index.html'), `<!doctype html><html><head><meta
 <script type="module" src="tfjs-page.js"></script></head><body>TF.js comparison</body></html>`);
 
 const seconds = Number(process.argv[2] ?? 3);
-const server = await serveDist();
-const browser = await launch({ webgpu: false });
-try {
+await withBrowser({ webgpu: false }, async ({ server, browser }) => {
   const page = await browser.context.newPage();
   page.on('pageerror', (e) => console.error('pageerror', e.message));
   page.on('console', (m) => {
@@ -37,7 +35,4 @@ try {
   await page.waitForSelector('body[data-ready="true"]');
   const r = await page.evaluate((s) => window.caulkTfjs(s), seconds);
   console.log(JSON.stringify({ bench: 'training-step-vs-tfjs', chromium: browser.context.browser()?.version(), ...r }, null, 2));
-} finally {
-  await browser.close();
-  await server.close();
-}
+});

@@ -6,7 +6,7 @@
 //   frame_ms:  from the input event until the next frame has been produced (adds style,
 //              layout and paint).
 
-import { serveDist, launch, openApp } from '../e2e/harness.mjs';
+import { withBrowser, openApp } from '../e2e/harness.mjs';
 
 const moves = Number(process.argv[2] ?? 200);
 const all = 'caulk_limit,caulk_m,scratch,compositional,representation,task_diversity';
@@ -43,9 +43,7 @@ async function slide(n) {
   };
 }
 
-const server = await serveDist();
-const browser = await launch({ webgpu: true });
-try {
+await withBrowser({ webgpu: true }, async ({ server, browser }) => {
   const out = { bench: 'theory-panel-slider', moves, chromium: browser.context.browser()?.version() ?? '', scenarios: {} };
   for (const [name, fragment] of Object.entries(scenarios)) {
     const { page } = await openApp(browser.context, server.url + fragment);
@@ -53,7 +51,4 @@ try {
     await page.close();
   }
   console.log(JSON.stringify(out, null, 2));
-} finally {
-  await browser.close();
-  await server.close();
-}
+});

@@ -6,11 +6,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { serveDist, launch, DIST } from '../e2e/harness.mjs';
+import { withBrowser, DIST } from '../e2e/harness.mjs';
 
-const server = await serveDist();
-const browser = await launch({ webgpu: false });
-try {
+await withBrowser({ webgpu: false }, async ({ server, browser }) => {
   const page = await browser.context.newPage();
   const seen = new Set();
   page.on('request', (r) => seen.add(new URL(r.url()).pathname));
@@ -32,7 +30,4 @@ try {
     fonts: { bytes: sum(rows.filter((r) => r.font), 'bytes') },
     wasm_bytes: fs.statSync(path.join(DIST, 'caulk_bg.wasm')).size,
   }, null, 2));
-} finally {
-  await browser.close();
-  await server.close();
-}
+});

@@ -53,6 +53,21 @@ export async function launch({ webgpu = true } = {}) {
 }
 
 /**
+ * For benchmark scripts: serve www/dist and launch Chromium (WebGPU as `webgpu` says), run
+ * `fn({ server, browser })`, and close both whatever happens.
+ */
+export async function withBrowser({ webgpu }, fn) {
+  const server = await serveDist();
+  const browser = await launch({ webgpu });
+  try {
+    return await fn({ server, browser });
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}
+
+/**
  * Open `url` in a new page that records CSP violations, console errors and page errors;
  * waits until the app says it is ready.
  */
