@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # GPU checks for a machine with a real GPU (CI has none; lavapipe runs them too, slowly):
-# the K-model batching table (with how busy the device was: pass timestamps) and the
-# GPU-vs-CPU agreement and wall times of the `headline` and `limit` presets (pre-training and
-# fine-tuning on the device). Writes JSON files into OUT and prints a summary.
+# the K-model batching table (with how busy the device was: pass timestamps), a finer K
+# sweep around the SM count, and the GPU-vs-CPU agreement and wall times of the `headline`
+# and `limit` presets (pre-training and fine-tuning on the device). Writes JSON files into OUT and prints a summary.
 #
 # usage: benches/gpu.sh [OUT]      (CAULK=path/to/caulk, default target/release/caulk)
 set -uo pipefail
@@ -11,18 +11,26 @@ bin=${CAULK:-target/release/caulk}
 mkdir -p "$out"
 "$bin" device --json | tee "$out/device.json"
 "$bin" bench batching --json > "$out/batching.json" || echo "batching bench failed"
-python3 - "$out/batching.json" <<'PY'
+# A finer K sweep: a step in scaling where K passes a multiple of the SM count (132 on an
+# H100/H200) says the workgroups no longer fit at once (waves: occupancy, registers);
+# a smooth decline says memory bandwidth or host work (read with the busy column).
+"$bin" bench batching --json --k 1,32,64,96,128,132,133,160,192,224,256,264,265,384,512 \
+  > "$out/batching-fine.json" || echo "fine batching bench failed"
+for table in batching batching-fine; do
+python3 - "$out/$table.json" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))
-print("GPU:", r["gpu"], "| GPU vs CPU best-loss max rel diff:", r["gpu_vs_cpu_best_loss_max_rel_diff"])
-print(f"{'K':>4} {'GPU model-steps/s':>18} {'scaling':>8} {'CPU model-steps/s':>18} {'GPU/CPU':>8} {'disp/step':>9} {'sub/step':>8} {'rb/step':>8} {'GPU ms':>8} {'busy':>5}")
+print(sys.argv[1], "| GPU:", r["gpu"], "| GPU vs CPU best-loss max rel diff:", r["gpu_vs_cpu_best_loss_max_rel_diff"])
+print(f"{'K':>4} {'GPU model-steps/s':>18} {'scaling':>8} {'CPU model-steps/s':>18} {'GPU/CPU':>8} {'disp/step':>9} {'sub/step':>8} {'rb/step':>8} {'wall ms':>8} {'dev ms':>8} {'busy':>5}")
 for g, c in zip(r["gpu_rows"] or [], r["cpu_rows"]):
     dev = g.get("device_ms")
     busy = "-" if dev is None else f"{dev / g['wall_ms']:.2f}"
+    dev = "-" if dev is None else f"{dev:.1f}"
     print(f"{g['k']:>4} {g['model_steps_per_s']:>18.0f} {g['scaling']:>8.2f} {c['model_steps_per_s']:>18.0f} "
           f"{g['model_steps_per_s'] / c['model_steps_per_s']:>8.2f} {g['dispatches_per_step']:>9.2f} "
-          f"{g['submits_per_step']:>8.2f} {g['readbacks_per_step']:>8.2f} {g['wall_ms']:>8.1f} {busy:>5}")
+          f"{g['submits_per_step']:>8.2f} {g['readbacks_per_step']:>8.2f} {g['wall_ms']:>8.1f} {dev:>8} {busy:>5}")
 PY
+done
 for preset in headline limit; do
   for backend in cpu gpu; do
     "$bin" run --fragment "v=1&preset=$preset&backend=$backend" --json > "$out/$preset-$backend.json" \

@@ -106,6 +106,10 @@ fn bad_input_is_one_line_naming_the_key_and_a_nonzero_exit() {
         (vec!["bogus"], "bogus"),
         (vec!["bounds", "--nope"], "--nope"),
         (vec!["bench", "nope"], "nope"),
+        (vec!["bench", "batching", "--k", "1,0"], "--k"),
+        (vec!["bench", "batching", "--k", "4,x"], "\"x\""),
+        (vec!["bench", "batching", "--k"], "--k"),
+        (vec!["run", "--k", "4"], "--k"),
         (
             vec![
                 "run",

@@ -5,7 +5,7 @@
 //! caulk bounds [--fragment '...'] [--json]   theory bounds (JSON: the contract schema)
 //! caulk device [--json]                      the GPU wgpu finds here, after a self-check
 //! caulk run [--fragment '...'] [--json] [--out DIR]   run a preset's sweep
-//! caulk bench [presets|batching|gemm] [--json]     preset wall times (CPU); the K-model table
+//! caulk bench [presets|batching|gemm] [--json] [--k 1,4,...]  preset wall times (CPU); the K-model table
 //! caulk bake [--fragment '...'] [--out DIR]   results shipped with the page (DIR/<key>.json)
 //! ```
 //!
@@ -19,12 +19,13 @@ use caulk::backend::wgpu::GpuBackend;
 use caulk::backend::{probe_device, Backend};
 use caulk::config::keys::BOUND_IDS;
 use caulk::config::{parse_fragment, BackendChoice, Config, Preset};
+use caulk::experiment::batching::KS;
 use caulk::experiment::plan::{device_rates, human_bytes};
 use caulk::experiment::{self, no_pause, run_shard, run_sweep, Cancel, Results, Shard};
 use caulk::theory;
 
 const USAGE: &str =
-    "usage: caulk <config|bounds|run|bake|bench [presets|batching|gemm]|device> [--fragment 'v=1&key=value&...'] [--json] [--out DIR]";
+    "usage: caulk <config|bounds|run|bake|bench [presets|batching|gemm]|device> [--fragment 'v=1&key=value&...'] [--json] [--out DIR] [--k LIST]";
 
 const HELP: &str = "caulk: Caulk Lab, headless
 
@@ -46,6 +47,7 @@ commands:
                              by side (model-steps/s, scaling, dispatches, submits and
                              readbacks per step; a correctness check against the CPU);
                              gemm: the CPU GEMM's GFLOP/s against a peak probe
+         [--k 1,4,16,...]    batching: these K (1-1024; scaling is against the first)
          [--json]            as one JSON object
   device [--json]            the native GPU (Vulkan/Metal/DX12) after a self-check,
                              or why the CPU is used
@@ -71,6 +73,29 @@ struct Args {
     fragment: Option<String>,
     json: bool,
     out: Option<String>,
+    /// `--k`: the K values of `caulk bench batching`.
+    ks: Option<Vec<usize>>,
+}
+
+/// Largest K `--k` takes (the table trains K models at once on the CPU, too).
+const MAX_BENCH_K: usize = 1024;
+
+/// `--k 1,64,132,133`: 1 to 16 model counts, each 1 to [`MAX_BENCH_K`].
+fn parse_ks(v: &str) -> Result<Vec<usize>, Fail> {
+    let bad = |why: String| usage(format!("--k: {why}; e.g. --k 1,4,16,64,256"));
+    let ks = v
+        .split(',')
+        .map(|t| match t.trim().parse::<usize>() {
+            Ok(k) if (1..=MAX_BENCH_K).contains(&k) => Ok(k),
+            _ => Err(bad(format!(
+                "{t:?} is not a model count from 1 to {MAX_BENCH_K}"
+            ))),
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    if ks.len() > 16 {
+        return Err(bad(format!("{} values, at most 16", ks.len())));
+    }
+    Ok(ks)
 }
 
 fn parse_args(mut raw: impl Iterator<Item = String>) -> Result<Option<Args>, Fail> {
@@ -79,6 +104,7 @@ fn parse_args(mut raw: impl Iterator<Item = String>) -> Result<Option<Args>, Fai
     let mut fragment = None;
     let mut json = false;
     let mut out = None;
+    let mut ks = None;
     while let Some(arg) = raw.next() {
         match arg.as_str() {
             "-h" | "--help" | "help" => return Ok(None),
@@ -95,6 +121,12 @@ fn parse_args(mut raw: impl Iterator<Item = String>) -> Result<Option<Args>, Fai
             "--out" => {
                 out = Some(raw.next().ok_or_else(|| usage("--out needs a directory"))?);
             }
+            "--k" => {
+                let v = raw
+                    .next()
+                    .ok_or_else(|| usage("--k needs a comma list, e.g. --k 1,4,16,64,256"))?;
+                ks = Some(parse_ks(&v)?);
+            }
             s if s.starts_with("--fragment=") => {
                 fragment = Some(s["--fragment=".len()..].to_string());
             }
@@ -109,12 +141,16 @@ fn parse_args(mut raw: impl Iterator<Item = String>) -> Result<Option<Args>, Fai
         }
     }
     let command = command.ok_or_else(|| usage(USAGE))?;
+    if ks.is_some() && (command != "bench" || what.as_deref() != Some("batching")) {
+        return Err(usage("--k applies to caulk bench batching only"));
+    }
     Ok(Some(Args {
         command,
         what,
         fragment,
         json,
         out,
+        ks,
     }))
 }
 
@@ -210,7 +246,7 @@ fn run(args: Args) -> Result<(), Fail> {
         }
         "bench" => match args.what.as_deref() {
             None | Some("presets") => bench_command(args.json),
-            Some("batching") => batching_command(args.json),
+            Some("batching") => batching_command(args.json, args.ks.as_deref().unwrap_or(&KS)),
             Some("gemm") => {
                 let report = experiment::gemm::gemm_table(&clock, 0.3);
                 if args.json {
@@ -478,12 +514,12 @@ fn bench_command(json: bool) -> Result<(), Fail> {
 }
 
 /// `caulk bench batching`: the K-model table on the GPU (when one opens) and the CPU.
-fn batching_command(json: bool) -> Result<(), Fail> {
-    use caulk::experiment::batching::{agreement, batching_table, Work, KS};
+fn batching_command(json: bool, ks: &[usize]) -> Result<(), Fail> {
+    use caulk::experiment::batching::{agreement, batching_table, Work};
     let setup = experiment::batching::BatchingSetup::default();
     let fail = |e: caulk::Error| Fail(format!("bench failed: {e}"), 1);
     let no_work = || Work::default();
-    let cpu = pollster::block_on(batching_table(&CpuBackend, &setup, &KS, &no_work, &clock))
+    let cpu = pollster::block_on(batching_table(&CpuBackend, &setup, ks, &no_work, &clock))
         .map_err(fail)?;
     let gpu = pollster::block_on(GpuBackend::new()).ok();
     let (gpu_rows, device, check) = match &gpu {
@@ -491,7 +527,7 @@ fn batching_command(json: bool) -> Result<(), Fail> {
             let work = || Work::from(g.counters());
             g.time_passes(true);
             let rows =
-                pollster::block_on(batching_table(g, &setup, &KS, &work, &clock)).map_err(fail)?;
+                pollster::block_on(batching_table(g, &setup, ks, &work, &clock)).map_err(fail)?;
             g.time_passes(false);
             let check = pollster::block_on(agreement(g, &setup, &clock)).map_err(fail)?;
             (Some(rows), g.describe(), Some((check, g.is_software())))
