@@ -460,15 +460,20 @@ impl BatchOrder {
 
     /// Fill `idx` (K × batch, as f32) with every model's next mini-batch rows.
     pub fn next(&mut self, idx: &mut [f32]) {
-        let batch = self.batch;
-        for (b, ((order, cursor), rng)) in self
-            .orders
-            .iter_mut()
-            .zip(self.cursors.iter_mut())
-            .zip(self.rngs.iter_mut())
-            .enumerate()
-        {
-            for slot in &mut idx[b * batch..(b + 1) * batch] {
+        self.next_steps(1, idx);
+    }
+
+    /// Fill `idx` (K × steps × batch, as f32, model after model) with every model's rows for
+    /// its next `steps` mini-batches: the rows `steps` calls of [`BatchOrder::next`] give.
+    pub fn next_steps(&mut self, steps: usize, idx: &mut [f32]) {
+        let per_model = steps * self.batch;
+        for (rows, ((order, cursor), rng)) in idx.chunks_exact_mut(per_model.max(1)).zip(
+            self.orders
+                .iter_mut()
+                .zip(self.cursors.iter_mut())
+                .zip(self.rngs.iter_mut()),
+        ) {
+            for slot in rows {
                 if *cursor == order.len() {
                     super::shuffle(order, rng);
                     *cursor = 0;
@@ -649,4 +654,48 @@ pub async fn train_batched<B: Backend>(
     }
     params.clone_from_slice(&best);
     Ok(reports)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{BatchOrder, ModelData};
+
+    /// Three models with tables of 5, 7 and 9 rows (epochs end at different steps).
+    fn orders() -> BatchOrder {
+        let tables: Vec<Vec<f64>> = [5, 7, 9].iter().map(|&n| vec![0.0; n]).collect();
+        let data: Vec<ModelData> = tables
+            .iter()
+            .enumerate()
+            .map(|(i, y)| ModelData {
+                x: y,
+                y,
+                val: None,
+                seed: 40 + i as u64,
+            })
+            .collect();
+        BatchOrder::new(&data, 4)
+    }
+
+    #[test]
+    fn many_steps_at_once_give_the_rows_of_one_step_at_a_time() {
+        let (k, b, steps) = (3, 4, 6);
+        let mut one_by_one = orders();
+        let mut want = vec![0.0f32; k * steps * b];
+        let mut one = vec![0.0f32; k * b];
+        for s in 0..steps {
+            one_by_one.next(&mut one);
+            for m in 0..k {
+                want[(m * steps + s) * b..(m * steps + s + 1) * b]
+                    .copy_from_slice(&one[m * b..(m + 1) * b]);
+            }
+        }
+        let mut got = vec![0.0f32; k * steps * b];
+        orders().next_steps(steps, &mut got);
+        assert_eq!(got, want);
+        // Each model's epoch is a permutation of its rows.
+        let first: Vec<usize> = got[..5].iter().map(|&r| r as usize).collect();
+        let mut sorted = first.clone();
+        sorted.sort_unstable();
+        assert_eq!(sorted, (0..5).collect::<Vec<_>>(), "{first:?}");
+    }
 }

@@ -152,16 +152,8 @@ async fn run<B: Backend>(
     let mut next_chunk = |t: usize| {
         let next_eval = ((t / every + 1) * every).min(opts.steps);
         let steps = (next_eval - t).min(per_dispatch);
-        let b = order.batch;
-        let mut one = vec![0.0f32; k * b];
-        let mut idx = vec![0.0f32; k * steps * b];
-        for s in 0..steps {
-            order.next(&mut one);
-            for m in 0..k {
-                idx[(m * steps + s) * b..(m * steps + s + 1) * b]
-                    .copy_from_slice(&one[m * b..(m + 1) * b]);
-            }
-        }
+        let mut idx = vec![0.0f32; k * steps * order.batch];
+        order.next_steps(steps, &mut idx);
         (steps, next_eval, idx)
     };
     // The first mini-batches are drawn while the device evaluates the starting weights.
