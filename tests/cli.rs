@@ -271,4 +271,11 @@ fn run_on_several_cores_gives_exactly_the_whole_sweep() {
     .unwrap();
     assert_eq!(v["curves"], serde_json::to_value(&whole.curves).unwrap());
     assert_eq!(v["estimate"]["shards"], 2);
+    // The merged estimate counts the work of the whole sweep once.
+    assert_eq!(v["estimate"]["units"], whole.estimate.units);
+    let flops = v["estimate"]["flops"].as_f64().unwrap();
+    assert!(
+        (flops / whole.estimate.flops - 1.0).abs() < 1e-12,
+        "{flops}"
+    );
 }
