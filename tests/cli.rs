@@ -146,6 +146,15 @@ fn device_reports_the_gpu_path() {
         !v["line"].as_str().unwrap().starts_with("CPU fallback"),
         "{v}"
     );
+    // lavapipe is a software adapter: sweeps (backend=auto) run on the CPU, and it says so.
+    assert_eq!(v["sweeps_on_gpu"], false, "{v}");
+    assert!(
+        v["line"]
+            .as_str()
+            .unwrap()
+            .contains("sweeps run on the CPU"),
+        "{v}"
+    );
 }
 
 #[test]

@@ -36,8 +36,14 @@ async fn probe_picks_webgpu_and_honours_backend_cpu() {
     let auto = probe_device(BackendChoice::Auto).await;
     assert!(auto.gpu, "{}", auto.line);
     assert!(auto.line.starts_with("WebGPU: "), "{}", auto.line);
+    // SwiftShader is a software adapter: auto's sweeps run on the CPU, and the line says so.
+    assert!(!auto.sweeps_on_gpu, "{}", auto.line);
+    assert!(auto.line.contains("sweeps run on the CPU"), "{}", auto.line);
+    let gpu = probe_device(BackendChoice::Gpu).await;
+    assert!(gpu.gpu && gpu.sweeps_on_gpu, "{}", gpu.line);
+    assert!(!gpu.line.contains("CPU"), "{}", gpu.line);
     let cpu = probe_device(BackendChoice::Cpu).await;
-    assert!(!cpu.gpu);
+    assert!(!cpu.gpu && !cpu.sweeps_on_gpu);
     assert!(cpu.line.starts_with("CPU fallback: "));
 }
 

@@ -289,9 +289,13 @@ pub trait Backend {
 /// Which device a page or CLI run computes on, and why.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct DeviceReport {
-    /// Whether the GPU path is used.
+    /// Whether a GPU opened and passed the self-check.
     pub gpu: bool,
-    /// `WebGPU: <adapter>` / `Vulkan: <adapter>`, or `CPU fallback: <reason>`.
+    /// Whether sweeps train on it: not under `backend=auto` when it is a software adapter
+    /// (lavapipe, SwiftShader), which is slower than the CPU kernels.
+    pub sweeps_on_gpu: bool,
+    /// `WebGPU: <adapter>` / `Vulkan: <adapter>` (with where sweeps run when that is the
+    /// CPU), or `CPU fallback: <reason>`.
     pub line: String,
 }
 
@@ -301,6 +305,7 @@ pub async fn probe_device(choice: crate::config::BackendChoice) -> DeviceReport 
     use crate::config::BackendChoice;
     let fallback = |why: String| DeviceReport {
         gpu: false,
+        sweeps_on_gpu: false,
         line: format!("CPU fallback: {why}"),
     };
     if choice == BackendChoice::Cpu {
@@ -310,12 +315,22 @@ pub async fn probe_device(choice: crate::config::BackendChoice) -> DeviceReport 
         Ok(g) => g,
         Err(e) => return fallback(e.to_string()),
     };
-    match self_check(&gpu).await {
-        Ok(()) => DeviceReport {
-            gpu: true,
-            line: gpu.describe(),
-        },
-        Err(e) => fallback(format!("{} failed its self-check ({e})", gpu.describe())),
+    if let Err(e) = self_check(&gpu).await {
+        return fallback(format!("{} failed its self-check ({e})", gpu.describe()));
+    }
+    // The same rule as the sweep runners (caulk run, the page's workers).
+    let sweeps_on_gpu = choice == BackendChoice::Gpu || !gpu.is_software();
+    let line = match sweeps_on_gpu {
+        true => gpu.describe(),
+        false => format!(
+            "{}; sweeps run on the CPU, faster than a software adapter (backend=gpu uses it)",
+            gpu.describe()
+        ),
+    };
+    DeviceReport {
+        gpu: true,
+        sweeps_on_gpu,
+        line,
     }
 }
 

@@ -93,6 +93,9 @@ export interface BoundsReport {
 }
 
 export interface DeviceReport {
+  /** A GPU opened and passed the self-check. */
   gpu: boolean;
+  /** Sweeps train on it (not under backend=auto on a software adapter). */
+  sweeps_on_gpu: boolean;
   line: string;
 }
