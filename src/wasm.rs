@@ -162,20 +162,9 @@ pub async fn run_experiment(
         let _ = on_device.call1(&JsValue::NULL, &JsValue::from_str(note));
     };
     let cancel = Cancel::new();
-    // gpu insists on WebGPU; auto takes it when the adapter is hardware (a software fallback
-    // adapter such as SwiftShader is slower than the wasm CPU kernels).
-    let gpu = match c.backend {
-        BackendChoice::Gpu => Some(
-            crate::backend::wgpu::GpuBackend::new()
-                .await
-                .map_err(|e| JsError::new(&format!("backend: {e}")))?,
-        ),
-        BackendChoice::Auto => crate::backend::wgpu::GpuBackend::new()
-            .await
-            .ok()
-            .filter(|g| !g.is_software()),
-        BackendChoice::Cpu => None,
-    };
+    let gpu = crate::backend::gpu_for_sweeps(c.backend)
+        .await
+        .map_err(|e| JsError::new(&format!("backend: {e}")))?;
     // The same call on either backend (their buffer types differ, so no one value holds both).
     macro_rules! shard_on {
         ($backend:expr) => {

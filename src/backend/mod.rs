@@ -318,8 +318,7 @@ pub async fn probe_device(choice: crate::config::BackendChoice) -> DeviceReport 
     if let Err(e) = self_check(&gpu).await {
         return fallback(format!("{} failed its self-check ({e})", gpu.describe()));
     }
-    // The same rule as the sweep runners (caulk run, the page's workers).
-    let sweeps_on_gpu = choice == BackendChoice::Gpu || !gpu.is_software();
+    let sweeps_on_gpu = sweeps_take(choice, &gpu);
     let line = match sweeps_on_gpu {
         true => gpu.describe(),
         false => format!(
@@ -332,6 +331,35 @@ pub async fn probe_device(choice: crate::config::BackendChoice) -> DeviceReport 
         sweeps_on_gpu,
         line,
     }
+}
+
+/// Whether a sweep under `choice` trains on `gpu`: `gpu` insists on it; `auto` takes it only
+/// when it is hardware (a software adapter such as lavapipe or SwiftShader is slower than
+/// the CPU kernels).
+fn sweeps_take(choice: crate::config::BackendChoice, gpu: &wgpu::GpuBackend) -> bool {
+    use crate::config::BackendChoice;
+    match choice {
+        BackendChoice::Cpu => false,
+        BackendChoice::Gpu => true,
+        BackendChoice::Auto => !gpu.is_software(),
+    }
+}
+
+/// The GPU a sweep under `choice` trains on (`None`: the CPU kernels). `backend=gpu` with no
+/// working GPU is an error; `auto` falls back quietly ([`probe_device`] says why).
+pub async fn gpu_for_sweeps(
+    choice: crate::config::BackendChoice,
+) -> Result<Option<wgpu::GpuBackend>> {
+    use crate::config::BackendChoice;
+    let gpu = match choice {
+        BackendChoice::Cpu => return Ok(None),
+        BackendChoice::Gpu => wgpu::GpuBackend::new().await?,
+        BackendChoice::Auto => match wgpu::GpuBackend::new().await {
+            Ok(g) => g,
+            Err(_) => return Ok(None),
+        },
+    };
+    Ok(Some(gpu).filter(|g| sweeps_take(choice, g)))
 }
 
 /// A 2×3 · 3×2 product with a known answer: `[[1,2,3],[4,5,6]]·[[1,0],[0,1],[1,1]]` =

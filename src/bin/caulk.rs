@@ -16,7 +16,7 @@ use std::process::ExitCode;
 
 use caulk::backend::cpu::CpuBackend;
 use caulk::backend::wgpu::GpuBackend;
-use caulk::backend::{probe_device, Backend};
+use caulk::backend::{gpu_for_sweeps, probe_device, Backend};
 use caulk::config::keys::BOUND_IDS;
 use caulk::config::{parse_fragment, BackendChoice, Config, Preset};
 use caulk::experiment::batching::KS;
@@ -303,18 +303,8 @@ fn sweep(c: &Config, quiet: bool) -> Result<Results, Fail> {
             human_bytes(est.memory_limit)
         )));
     }
-    // backend=gpu insists on the GPU; auto takes it only when it is hardware (a software
-    // adapter such as lavapipe is slower than the CPU kernels).
-    let gpu = match c.backend {
-        BackendChoice::Cpu => None,
-        BackendChoice::Gpu => Some(
-            pollster::block_on(GpuBackend::new())
-                .map_err(|e| usage(format!("backend: gpu was requested but {e}")))?,
-        ),
-        BackendChoice::Auto => pollster::block_on(GpuBackend::new())
-            .ok()
-            .filter(|g| !g.is_software()),
-    };
+    let gpu = pollster::block_on(gpu_for_sweeps(c.backend))
+        .map_err(|e| usage(format!("backend: gpu was requested but {e}")))?;
     // On the CPU the seeds are split among this many threads (the estimate is for one); the
     // GPU runs them all in one.
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
