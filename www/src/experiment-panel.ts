@@ -134,6 +134,11 @@ function shades(labels: string[]): Map<string, string | undefined> {
   return out;
 }
 
+/** Whether a canonical fragment asks for the GPU (`backend=gpu`). */
+function asksGpu(fragment: string): boolean {
+  return /(^|&)backend=gpu(&|$)/.test(fragment);
+}
+
 export class ExperimentPanel {
   /** Worker 0 answers estimates; a run uses workers 0 … k−1, one shard each. */
   private workers: (Worker | InPageWorker)[] = [];
@@ -277,7 +282,7 @@ export class ExperimentPanel {
    * (and 8); one on the GPU, whose device the workers would share.
    */
   private parallelism(est: Estimate, fragment: string): number {
-    if (this.inPage || /(^|&)backend=gpu(&|$)/.test(fragment)) return 1;
+    if (this.inPage || asksGpu(fragment)) return 1;
     const cores = navigator.hardwareConcurrency || 1;
     return Math.max(1, Math.min(cores, est.shards, 8));
   }
@@ -454,7 +459,10 @@ export class ExperimentPanel {
         this.estimated = { fragment, estimate: r.estimate };
         const workers = this.parallelism(r.estimate, fragment);
         const split = workers > 1 ? ` in ${workers} workers` : '';
-        $('exp-estimate').textContent = `About ${seconds(this.wallSeconds(r.estimate, fragment))} on this device (${r.estimate.units} runs${split}, ${megabytes(r.estimate.bytes)} of memory).`;
+        // The rates are measured on the CPU kernels; with backend=gpu they say nothing of the
+        // GPU's time (a hardware GPU is faster, a software one much slower).
+        const where = asksGpu(fragment) ? "with this device's CPU kernels (the GPU's time is not estimated)" : 'on this device';
+        $('exp-estimate').textContent = `About ${seconds(this.wallSeconds(r.estimate, fragment))} ${where} (${r.estimate.units} runs${split}, ${megabytes(r.estimate.bytes)} of memory).`;
         if (this.runWhenEstimated && fragment === this.fragment()) {
           this.runWhenEstimated = false;
           this.run();
