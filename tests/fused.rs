@@ -388,3 +388,52 @@ fn sweep<B: Backend>(
     .unwrap();
     (r, notes)
 }
+
+#[test]
+fn models_split_into_several_runs_train_exactly_as_in_one() {
+    let gpu = gpu();
+    let opts = TrainOpts {
+        steps: 20,
+        lr: 0.01,
+        batch: 8,
+        weight_decay: 1e-3,
+        eval_every: 5,
+        ..TrainOpts::default()
+    };
+    let a = arch(2, 3, 0);
+    let all = |_: Role| true;
+    let (whole, whole_reports) = train_on(&gpu, &a, &all, &opts);
+    // The largest buffer of the one run of all MODELS models (as `train_on` sets them up):
+    // a device one float short of it runs them in two runs (2 + 1 models).
+    let plan = FusedPlan::new(
+        &a,
+        &all,
+        FusedShape {
+            k: MODELS,
+            batch: 8,
+            n_max: 40,
+            v_max: 9,
+            lr: 0.01,
+            weight_decay: 1e-3,
+            steps: 20,
+        },
+    )
+    .unwrap();
+    let biggest = [
+        4 * plan.params * MODELS,
+        plan.data_len,
+        plan.scratch * MODELS,
+    ]
+    .into_iter()
+    .max()
+    .unwrap();
+    gpu.cap_buffers(biggest - 1);
+    let before = gpu.counters().dispatches;
+    let (split, split_reports) = train_on(&gpu, &a, &all, &opts);
+    let dispatches = gpu.counters().dispatches - before;
+    // Two runs: each loads, trains in 4 dispatches and evaluates 5 times.
+    assert!(dispatches >= 2 * (1 + 4 + 5), "{dispatches} dispatches");
+    // Each model's workgroup computes the same thing in either run: identical results.
+    assert_eq!(split, whole);
+    assert_eq!(split_reports, whole_reports);
+}
