@@ -1,9 +1,9 @@
 //! The fused training kernel (one workgroup per model, whole steps per dispatch) on the GPU
 //! (Vulkan; lavapipe in CI): its gradients equal the f64 reference network's for every
 //! segment and architecture, frozen segments are skipped and never move, training through
-//! it matches the composed CPU path on the same mini-batches, a run costs at most one
-//! dispatch per step and one readback per evaluation point, and a lost device hands a sweep
-//! to the CPU. (A diverging model on the GPU: tests/batched.rs.)
+//! it matches the composed CPU path on the same mini-batches, models split into several runs
+//! (a device too small for all) train exactly as in one, a run costs at most one dispatch per
+//! step and one readback per evaluation point, and a lost device hands a sweep to the CPU. (A diverging model on the GPU: tests/batched.rs.)
 #![cfg(not(target_arch = "wasm32"))]
 
 use caulk::backend::cpu::CpuBackend;
