@@ -148,6 +148,38 @@ fn cancelling_keeps_the_finished_points() {
 }
 
 #[test]
+fn scratch_points_come_before_pre_training_and_the_numbers_do_not_depend_on_it() {
+    // `scratch` needs no backbone, so its points are fitted before pre-training starts.
+    let frag = "v=1&preset=peft&seeds=2&m=300&n=64,128&methods=scratch,caulk-adapter&steps=40";
+    let (c, _) = Config::from_fragment(frag).unwrap();
+    let mut order: Vec<(String, Option<Method>)> = Vec::new();
+    let r = pollster::block_on(run_sweep(
+        &c,
+        &CpuBackend,
+        RATES,
+        &clock,
+        &mut |p: &Progress| order.push((p.point.clone(), p.finished.as_ref().map(|f| f.method))),
+        &mut |_: &str| {},
+        &Cancel::new(),
+    ))
+    .unwrap();
+    let first_point = order.iter().position(|(_, f)| f.is_some()).unwrap();
+    let first_pretraining = order
+        .iter()
+        .position(|(label, _)| label.starts_with("pre-training"))
+        .unwrap();
+    assert!(first_point < first_pretraining, "{order:?}");
+    assert_eq!(order[first_point].1, Some(Method::Scratch));
+    // Each method alone gives the same numbers as in the shared sweep.
+    for (curve, alone) in r.curves.iter().zip(["scratch", "caulk-adapter"]) {
+        let one = run(&format!(
+            "v=1&preset=peft&seeds=2&m=300&n=64,128&methods={alone}&steps=40"
+        ));
+        assert_eq!(curve.risk_mean, one.curves[0].risk_mean, "{alone}");
+    }
+}
+
+#[test]
 fn a_method_outside_the_preset_is_an_error_naming_methods() {
     let (c, _) = Config::from_fragment("v=1&preset=limit&methods=lora").unwrap();
     let err = pollster::block_on(run_sweep(

@@ -341,198 +341,223 @@ pub async fn run_shard<B: Backend>(
             });
         }
         let a = arch(c, width);
-        // Per seed: its data and, where the preset asks for one, the pre-trained backbone.
-        let mut seeds = Vec::new();
-        match m.filter(|_| plan.pretrain) {
-            None => seeds.extend(
-                data.iter()
-                    .map(|sd| (sd.i, sd.seed, &sd.test, &sd.pool, None)),
-            ),
-            Some(m) => {
-                let opts = TrainOpts {
-                    steps: pretrain_steps(m),
-                    lr: PRETRAIN_LR,
-                    batch: PRETRAIN_BATCH,
-                    ..TrainOpts::default()
-                };
-                // Backbones pre-train in f32 through the sweep's backend, as fine-tuning
-                // does, so the CPU and the GPU run the same algorithm. A GPU takes many seeds
-                // at once (their source samples within SOURCE_CHUNK_BYTES); the CPU trains
-                // models one after another anyway, so there each seed is its own chunk and
-                // the page hears progress (and Pause) after each.
-                let chunk = match backend.has_fused() && lost.is_none() {
-                    true => pretrain_chunk(c, m),
-                    false => 1,
-                };
-                for part in data.chunks(chunk) {
-                    if cancel.is_cancelled() {
-                        break 'groups;
-                    }
-                    let sources: Vec<Sample> =
-                        part.iter().map(|sd| sd.task.source(m as usize)).collect();
-                    let ids: Vec<u64> = part.iter().map(|sd| sd.seed).collect();
-                    let on_backend = lost.is_none();
-                    let mut pres = match on_backend {
-                        true => pretrain_batched(backend, &a, &sources, &opts, &ids, cancel).await,
-                        false => Err(Error::Gpu(String::new())),
-                    };
-                    let what = format!("while pre-training m={m}");
-                    if reroute(&pres, on_backend, &what, &mut lost, &mut limited, on_device) {
-                        pres =
-                            pretrain_batched(&CpuBackend, &a, &sources, &opts, &ids, cancel).await;
-                    }
-                    let mut pres = match pres {
-                        Ok(list) => list.into_iter().map(Ok).collect::<Vec<_>>(),
-                        Err(e) => part.iter().map(|_| Err(e.to_string())).collect(),
-                    };
-                    for (sd, pre) in part.iter().zip(pres.drain(..)) {
-                        let i = sd.i;
-                        tick(
-                            format!("pre-training m={m} width={width} seed {i}"),
-                            &mut done,
-                            None,
-                        );
-                        checkpoint().await;
-                        match pre {
-                            Ok(p) => seeds.push((i, sd.seed, &sd.test, &sd.pool, Some(p))),
-                            Err(e) => {
-                                for acc in &mut accs[first..] {
-                                    acc.notes
-                                        .push(format!("seed {i}: pre-training failed: {e}"));
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
         // Without pre-training (`scratch`), a placeholder backbone carries the architecture.
         let placeholder = Pretrained {
             arch: a.clone(),
             params: Vec::new(),
             report: empty_report(),
         };
-        for (j, &n) in plan.n.iter().enumerate() {
-            let targets: Vec<Sample> = seeds.iter().map(|s| s.3.prefix(n as usize)).collect();
-            for (slot, &method) in accs[first..].iter_mut().zip(&plan.methods) {
-                if cancel.is_cancelled() {
-                    break 'groups;
-                }
-                let outcomes: Vec<std::result::Result<Outcome, String>> = if is_gradient(method) {
-                    let pres: Vec<&Pretrained> = seeds
-                        .iter()
-                        .map(|s| s.4.as_ref().unwrap_or(&placeholder))
-                        .collect();
-                    let tests: Vec<&Sample> = seeds.iter().map(|s| s.2).collect();
-                    let ids: Vec<u64> = seeds.iter().map(|s| s.1).collect();
-                    // On the backend until the GPU fails (device lost, out of memory); from
-                    // then on, starting again with this point, on the CPU. Finished points
-                    // are kept.
-                    let on_backend = lost.is_none();
-                    let mut fits = match on_backend {
-                        true => {
-                            fit_batched(backend, method, &pres, &targets, &tests, &mo, &ids, cancel)
-                                .await
-                        }
-                        false => Err(Error::Gpu(String::new())),
+        // Two phases: the methods that need no backbone (`scratch`, or every method where
+        // nothing pre-trains) first, so that their points come without waiting for
+        // pre-training; then pre-training and the methods that use the backbone. A method's
+        // numbers do not depend on the order (each run has its own streams).
+        let pretrains = m.is_some() && plan.pretrain;
+        let needs_backbone = |method: Method| pretrains && method != Method::Scratch;
+        for backbone in [false, true] {
+            if backbone && !pretrains {
+                break;
+            }
+            // (Pre-training runs even when no method uses it: the estimate counts it.)
+            if !backbone && !plan.methods.iter().any(|&method| !needs_backbone(method)) {
+                continue;
+            }
+            // Per seed: its data and, in the second phase, the pre-trained backbone.
+            let mut seeds = Vec::new();
+            match m.filter(|_| backbone) {
+                None => seeds.extend(
+                    data.iter()
+                        .map(|sd| (sd.i, sd.seed, &sd.test, &sd.pool, None)),
+                ),
+                Some(m) => {
+                    let opts = TrainOpts {
+                        steps: pretrain_steps(m),
+                        lr: PRETRAIN_LR,
+                        batch: PRETRAIN_BATCH,
+                        ..TrainOpts::default()
                     };
-                    let what = format!(
-                        "at {} m={} n={n}",
-                        method_name(method),
-                        m.map_or("-".into(), |m| m.to_string())
-                    );
-                    if reroute(&fits, on_backend, &what, &mut lost, &mut limited, on_device) {
-                        fits = fit_batched(
-                            &CpuBackend,
-                            method,
-                            &pres,
-                            &targets,
-                            &tests,
-                            &mo,
-                            &ids,
-                            cancel,
-                        )
-                        .await;
-                    }
-                    match fits {
-                        Ok(fits) => fits
-                            .into_iter()
-                            .map(|f| Ok((f.risk, f.trainable, f.report)))
-                            .collect(),
-                        Err(e) => seeds.iter().map(|_| Err(e.to_string())).collect(),
-                    }
-                } else {
-                    seeds
-                        .iter()
-                        .zip(&targets)
-                        .map(|((_, seed, test, _, pre), target)| {
-                            let fitted = match (c.preset, pre) {
-                                (Preset::Limit, _) => {
-                                    Spline::fit(&target.z, &target.y, KnotRule::LeaveOneOut).map(
-                                        |s| {
-                                            let pred: Vec<f64> =
-                                                test.z.iter().map(|&z| s.eval(z)).collect();
-                                            (excess_risk(&pred, &test.f), s.params(), None)
-                                        },
-                                    )
+                    // Backbones pre-train in f32 through the sweep's backend, as fine-tuning
+                    // does, so the CPU and the GPU run the same algorithm. A GPU takes many seeds
+                    // at once (their source samples within SOURCE_CHUNK_BYTES); the CPU trains
+                    // models one after another anyway, so there each seed is its own chunk and
+                    // the page hears progress (and Pause) after each.
+                    let chunk = match backend.has_fused() && lost.is_none() {
+                        true => pretrain_chunk(c, m),
+                        false => 1,
+                    };
+                    for part in data.chunks(chunk) {
+                        if cancel.is_cancelled() {
+                            break 'groups;
+                        }
+                        let sources: Vec<Sample> =
+                            part.iter().map(|sd| sd.task.source(m as usize)).collect();
+                        let ids: Vec<u64> = part.iter().map(|sd| sd.seed).collect();
+                        let on_backend = lost.is_none();
+                        let mut pres = match on_backend {
+                            true => {
+                                pretrain_batched(backend, &a, &sources, &opts, &ids, cancel).await
+                            }
+                            false => Err(Error::Gpu(String::new())),
+                        };
+                        let what = format!("while pre-training m={m}");
+                        if reroute(&pres, on_backend, &what, &mut lost, &mut limited, on_device) {
+                            pres = pretrain_batched(&CpuBackend, &a, &sources, &opts, &ids, cancel)
+                                .await;
+                        }
+                        let mut pres = match pres {
+                            Ok(list) => list.into_iter().map(Ok).collect::<Vec<_>>(),
+                            Err(e) => part.iter().map(|_| Err(e.to_string())).collect(),
+                        };
+                        for (sd, pre) in part.iter().zip(pres.drain(..)) {
+                            let i = sd.i;
+                            tick(
+                                format!("pre-training m={m} width={width} seed {i}"),
+                                &mut done,
+                                None,
+                            );
+                            checkpoint().await;
+                            match pre {
+                                Ok(p) => seeds.push((i, sd.seed, &sd.test, &sd.pool, Some(p))),
+                                Err(e) => {
+                                    for acc in &mut accs[first..] {
+                                        acc.notes
+                                            .push(format!("seed {i}: pre-training failed: {e}"));
+                                    }
                                 }
-                                (_, pre) => fit(
-                                    method,
-                                    pre.as_ref().unwrap_or(&placeholder),
-                                    target,
-                                    test,
-                                    &mo,
-                                    *seed,
-                                    cancel,
+                            }
+                        }
+                    }
+                }
+            }
+            for (j, &n) in plan.n.iter().enumerate() {
+                let targets: Vec<Sample> = seeds.iter().map(|s| s.3.prefix(n as usize)).collect();
+                for (slot, &method) in accs[first..]
+                    .iter_mut()
+                    .zip(&plan.methods)
+                    .filter(|(_, &method)| needs_backbone(method) == backbone)
+                {
+                    if cancel.is_cancelled() {
+                        break 'groups;
+                    }
+                    let outcomes: Vec<std::result::Result<Outcome, String>> = if is_gradient(method)
+                    {
+                        let pres: Vec<&Pretrained> = seeds
+                            .iter()
+                            .map(|s| s.4.as_ref().unwrap_or(&placeholder))
+                            .collect();
+                        let tests: Vec<&Sample> = seeds.iter().map(|s| s.2).collect();
+                        let ids: Vec<u64> = seeds.iter().map(|s| s.1).collect();
+                        // On the backend until the GPU fails (device lost, out of memory); from
+                        // then on, starting again with this point, on the CPU. Finished points
+                        // are kept.
+                        let on_backend = lost.is_none();
+                        let mut fits = match on_backend {
+                            true => {
+                                fit_batched(
+                                    backend, method, &pres, &targets, &tests, &mo, &ids, cancel,
                                 )
-                                .map(|f| (f.risk, f.trainable, f.report)),
-                            };
-                            fitted.map_err(|e| e.to_string())
-                        })
-                        .collect()
-                };
-                let last = seeds.len().saturating_sub(1);
-                for (at, ((i, ..), outcome)) in seeds.iter().zip(outcomes).enumerate() {
-                    match outcome {
-                        // A fit cut short by cancellation is not a finished point.
-                        Ok((_, _, Some(r))) if r.cancelled => break 'groups,
-                        Ok((risk, trainable, report)) => match report.and_then(|r| r.diverged_at) {
-                            Some(t) => slot.notes.push(format!(
+                                .await
+                            }
+                            false => Err(Error::Gpu(String::new())),
+                        };
+                        let what = format!(
+                            "at {} m={} n={n}",
+                            method_name(method),
+                            m.map_or("-".into(), |m| m.to_string())
+                        );
+                        if reroute(&fits, on_backend, &what, &mut lost, &mut limited, on_device) {
+                            fits = fit_batched(
+                                &CpuBackend,
+                                method,
+                                &pres,
+                                &targets,
+                                &tests,
+                                &mo,
+                                &ids,
+                                cancel,
+                            )
+                            .await;
+                        }
+                        match fits {
+                            Ok(fits) => fits
+                                .into_iter()
+                                .map(|f| Ok((f.risk, f.trainable, f.report)))
+                                .collect(),
+                            Err(e) => seeds.iter().map(|_| Err(e.to_string())).collect(),
+                        }
+                    } else {
+                        seeds
+                            .iter()
+                            .zip(&targets)
+                            .map(|((_, seed, test, _, pre), target)| {
+                                let fitted = match (c.preset, pre) {
+                                    (Preset::Limit, _) => {
+                                        Spline::fit(&target.z, &target.y, KnotRule::LeaveOneOut)
+                                            .map(|s| {
+                                                let pred: Vec<f64> =
+                                                    test.z.iter().map(|&z| s.eval(z)).collect();
+                                                (excess_risk(&pred, &test.f), s.params(), None)
+                                            })
+                                    }
+                                    (_, pre) => fit(
+                                        method,
+                                        pre.as_ref().unwrap_or(&placeholder),
+                                        target,
+                                        test,
+                                        &mo,
+                                        *seed,
+                                        cancel,
+                                    )
+                                    .map(|f| (f.risk, f.trainable, f.report)),
+                                };
+                                fitted.map_err(|e| e.to_string())
+                            })
+                            .collect()
+                    };
+                    let last = seeds.len().saturating_sub(1);
+                    for (at, ((i, ..), outcome)) in seeds.iter().zip(outcomes).enumerate() {
+                        match outcome {
+                            // A fit cut short by cancellation is not a finished point.
+                            Ok((_, _, Some(r))) if r.cancelled => break 'groups,
+                            Ok((risk, trainable, report)) => {
+                                match report.and_then(|r| r.diverged_at) {
+                                    Some(t) => slot.notes.push(format!(
                                 "seed {i}, n={n}: diverged at step {t}; left out of the mean"
                             )),
-                            None if risk.is_finite() => {
-                                slot.risks[j].push(risk);
-                                slot.trainable = Some(trainable);
+                                    None if risk.is_finite() => {
+                                        slot.risks[j].push(risk);
+                                        slot.trainable = Some(trainable);
+                                    }
+                                    None => slot.notes.push(format!(
+                                        "seed {i}, n={n}: non-finite risk; left out"
+                                    )),
+                                }
                             }
-                            None => slot
-                                .notes
-                                .push(format!("seed {i}, n={n}: non-finite risk; left out")),
-                        },
-                        Err(e) => slot.notes.push(format!("seed {i}, n={n}: {e}")),
-                    }
-                    let label = format!(
-                        "{} m={} n={n} seed {i}",
-                        method_name(method),
-                        m.map_or("-".into(), |m| m.to_string())
-                    );
-                    let finished = (at == last).then(|| {
-                        let stats = summarise(&[n as f64], &slot.risks[j..=j], c.seed);
-                        FinishedPoint {
-                            label: curve_label(method, m, width, all_groups),
-                            method,
-                            m,
-                            width,
-                            n,
-                            risk_mean: stats.risk_mean[0],
-                            risk_lo: stats.risk_lo[0],
-                            risk_hi: stats.risk_hi[0],
-                            seeds: slot.risks[j].len(),
-                            risks: slot.risks[j].clone(),
+                            Err(e) => slot.notes.push(format!("seed {i}, n={n}: {e}")),
                         }
-                    });
-                    tick(label, &mut done, finished);
+                        let label = format!(
+                            "{} m={} n={n} seed {i}",
+                            method_name(method),
+                            m.map_or("-".into(), |m| m.to_string())
+                        );
+                        let finished = (at == last).then(|| {
+                            let stats = summarise(&[n as f64], &slot.risks[j..=j], c.seed);
+                            FinishedPoint {
+                                label: curve_label(method, m, width, all_groups),
+                                method,
+                                m,
+                                width,
+                                n,
+                                risk_mean: stats.risk_mean[0],
+                                risk_lo: stats.risk_lo[0],
+                                risk_hi: stats.risk_hi[0],
+                                seeds: slot.risks[j].len(),
+                                risks: slot.risks[j].clone(),
+                            }
+                        });
+                        tick(label, &mut done, finished);
+                    }
+                    checkpoint().await;
                 }
-                checkpoint().await;
             }
         }
     }
