@@ -357,7 +357,8 @@ pub async fn run_shard<B: Backend>(
             if backbone && !pretrains {
                 break;
             }
-            // (Pre-training runs even when no method uses it: the estimate counts it.)
+            // The first phase is skipped when every method needs the backbone; the second
+            // pre-trains even when none does (the estimate counts it).
             if !backbone && !plan.methods.iter().any(|&method| !needs_backbone(method)) {
                 continue;
             }
