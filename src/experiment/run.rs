@@ -325,9 +325,11 @@ pub async fn run_shard<B: Backend>(
             pool,
         });
     }
-    // Why the sweep left the GPU, once it has; whether some runs were too big for it.
-    let mut lost: Option<String> = None;
-    let mut limited = false;
+    let mut device = Fallback {
+        lost: None,
+        limited: false,
+        on_device,
+    };
     'groups: for &(m, width) in &plan.groups {
         let first = accs.len();
         for &method in &plan.methods {
@@ -381,7 +383,7 @@ pub async fn run_shard<B: Backend>(
                     // at once (their source samples within SOURCE_CHUNK_BYTES); the CPU trains
                     // models one after another anyway, so there each seed is its own chunk and
                     // the page hears progress (and Pause) after each.
-                    let chunk = match backend.has_fused() && lost.is_none() {
+                    let chunk = match backend.has_fused() && device.lost.is_none() {
                         true => pretrain_chunk(c, m),
                         false => 1,
                     };
@@ -392,18 +394,13 @@ pub async fn run_shard<B: Backend>(
                         let sources: Vec<Sample> =
                             part.iter().map(|sd| sd.task.source(m as usize)).collect();
                         let ids: Vec<u64> = part.iter().map(|sd| sd.seed).collect();
-                        let on_backend = lost.is_none();
-                        let mut pres = match on_backend {
-                            true => {
-                                pretrain_batched(backend, &a, &sources, &opts, &ids, cancel).await
-                            }
-                            false => Err(Error::Gpu(String::new())),
-                        };
-                        let what = format!("while pre-training m={m}");
-                        if reroute(&pres, on_backend, &what, &mut lost, &mut limited, on_device) {
-                            pres = pretrain_batched(&CpuBackend, &a, &sources, &opts, &ids, cancel)
-                                .await;
-                        }
+                        let pres = device
+                            .run(
+                                &format!("while pre-training m={m}"),
+                                pretrain_batched(backend, &a, &sources, &opts, &ids, cancel),
+                                pretrain_batched(&CpuBackend, &a, &sources, &opts, &ids, cancel),
+                            )
+                            .await;
                         let mut pres = match pres {
                             Ok(list) => list.into_iter().map(Ok).collect::<Vec<_>>(),
                             Err(e) => part.iter().map(|_| Err(e.to_string())).collect(),
@@ -450,34 +447,29 @@ pub async fn run_shard<B: Backend>(
                         // On the backend until the GPU fails (device lost, out of memory); from
                         // then on, starting again with this point, on the CPU. Finished points
                         // are kept.
-                        let on_backend = lost.is_none();
-                        let mut fits = match on_backend {
-                            true => {
-                                fit_batched(
-                                    backend, method, &pres, &targets, &tests, &mo, &ids, cancel,
-                                )
-                                .await
-                            }
-                            false => Err(Error::Gpu(String::new())),
-                        };
                         let what = format!(
                             "at {} m={} n={n}",
                             method_name(method),
                             m.map_or("-".into(), |m| m.to_string())
                         );
-                        if reroute(&fits, on_backend, &what, &mut lost, &mut limited, on_device) {
-                            fits = fit_batched(
-                                &CpuBackend,
-                                method,
-                                &pres,
-                                &targets,
-                                &tests,
-                                &mo,
-                                &ids,
-                                cancel,
+                        let fits = device
+                            .run(
+                                &what,
+                                fit_batched(
+                                    backend, method, &pres, &targets, &tests, &mo, &ids, cancel,
+                                ),
+                                fit_batched(
+                                    &CpuBackend,
+                                    method,
+                                    &pres,
+                                    &targets,
+                                    &tests,
+                                    &mo,
+                                    &ids,
+                                    cancel,
+                                ),
                             )
                             .await;
-                        }
                         match fits {
                             Ok(fits) => fits
                                 .into_iter()
@@ -568,7 +560,7 @@ pub async fn run_shard<B: Backend>(
         .collect();
     Ok(Results {
         config: c.clone(),
-        backend: match (&lost, limited) {
+        backend: match (&device.lost, device.limited) {
             (None, false) => backend.describe(),
             (None, true) => format!(
                 "{} (runs too big for it: {})",
@@ -577,7 +569,7 @@ pub async fn run_shard<B: Backend>(
             ),
             (Some(_), _) => format!("{} → {}", backend.describe(), CpuBackend.describe()),
         },
-        device_lost: lost,
+        device_lost: device.lost,
         curves,
         constant_risk: mean_of(&constant),
         constant_risks: constant,
@@ -607,39 +599,51 @@ fn curve_label(method: Method, m: Option<u64>, width: usize, groups: usize) -> S
     }
 }
 
-/// After a unit ran on the backend (`on_backend`) or was skipped there: whether to run it
-/// on the CPU. A GPU failure (now, or earlier: `lost` holds why) sends this unit and every
-/// later one to the CPU; a device limit (a buffer too big to bind) sends this unit alone.
-/// Either is told through `on_device` once, naming `what` was running.
-fn reroute<T>(
-    result: &Result<T>,
-    on_backend: bool,
-    what: &str,
-    lost: &mut Option<String>,
-    limited: &mut bool,
-    on_device: &mut dyn FnMut(&str),
-) -> bool {
-    match result {
-        Err(Error::Gpu(why)) => {
-            if on_backend {
+/// Where a sweep's units run: on its backend until the GPU fails, then on the CPU.
+struct Fallback<'a> {
+    /// Why the sweep left the GPU, once it has.
+    lost: Option<String>,
+    /// Whether some runs were too big for the GPU.
+    limited: bool,
+    /// Told once of either, in one line.
+    on_device: &'a mut dyn FnMut(&str),
+}
+
+impl Fallback<'_> {
+    /// Run a unit: `on_backend` unless the GPU is already lost, and `on_cpu` where that
+    /// failed on the GPU or was skipped. A GPU failure (now, or earlier) sends this unit and
+    /// every later one to the CPU; a device limit (a buffer too big to bind) sends this unit
+    /// alone. Either is told through `on_device` once, naming `what` was running. (Futures
+    /// do nothing until awaited: the one not needed never runs.)
+    async fn run<T>(
+        &mut self,
+        what: &str,
+        on_backend: impl std::future::Future<Output = Result<T>>,
+        on_cpu: impl std::future::Future<Output = Result<T>>,
+    ) -> Result<T> {
+        if self.lost.is_some() {
+            return on_cpu.await;
+        }
+        match on_backend.await {
+            Err(Error::Gpu(why)) => {
                 let note = format!(
                     "The GPU failed {what} ({why}); continuing on the CPU, finished points kept."
                 );
-                *lost = Some(note.clone());
-                on_device(&note);
+                (self.on_device)(&note);
+                self.lost = Some(note);
+                on_cpu.await
             }
-            true
-        }
-        Err(Error::Limit(why)) if on_backend => {
-            if !*limited {
-                *limited = true;
-                on_device(&format!(
-                    "The GPU cannot hold the runs {what} ({why}); runs too big for it go to the CPU."
-                ));
+            Err(Error::Limit(why)) => {
+                if !self.limited {
+                    self.limited = true;
+                    (self.on_device)(&format!(
+                        "The GPU cannot hold the runs {what} ({why}); runs too big for it go to the CPU."
+                    ));
+                }
+                on_cpu.await
             }
-            true
+            other => other,
         }
-        _ => false,
     }
 }
 
