@@ -212,17 +212,22 @@ fn train_on<B: Backend>(
     (params, reports)
 }
 
-#[test]
-fn fused_training_on_the_gpu_matches_the_composed_cpu_path() {
-    let gpu = gpu();
-    let opts = TrainOpts {
-        steps: 40,
+/// Adam with lr 0.01, weight decay 10⁻³ and mini-batches of 8 for `steps` steps.
+fn opts(steps: usize, eval_every: usize) -> TrainOpts {
+    TrainOpts {
+        steps,
         lr: 0.01,
         batch: 8,
         weight_decay: 1e-3,
-        eval_every: 10,
+        eval_every,
         ..TrainOpts::default()
-    };
+    }
+}
+
+#[test]
+fn fused_training_on_the_gpu_matches_the_composed_cpu_path() {
+    let gpu = gpu();
+    let opts = opts(40, 10);
     for (a, trains) in [
         (
             arch(1, 4, 0),
@@ -392,14 +397,7 @@ fn sweep<B: Backend>(
 #[test]
 fn models_split_into_several_runs_train_exactly_as_in_one() {
     let gpu = gpu();
-    let opts = TrainOpts {
-        steps: 20,
-        lr: 0.01,
-        batch: 8,
-        weight_decay: 1e-3,
-        eval_every: 5,
-        ..TrainOpts::default()
-    };
+    let opts = opts(20, 5);
     let a = arch(2, 3, 0);
     let all = |_: Role| true;
     let (whole, whole_reports) = train_on(&gpu, &a, &all, &opts);
@@ -410,12 +408,12 @@ fn models_split_into_several_runs_train_exactly_as_in_one() {
         &all,
         FusedShape {
             k: MODELS,
-            batch: 8,
+            batch: opts.batch,
             n_max: 40,
             v_max: 9,
-            lr: 0.01,
-            weight_decay: 1e-3,
-            steps: 20,
+            lr: opts.lr as f32,
+            weight_decay: opts.weight_decay as f32,
+            steps: opts.steps,
         },
     )
     .unwrap();
