@@ -90,10 +90,11 @@ impl Method {
 }
 
 /// Where training runs.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum BackendChoice {
     /// WebGPU / native GPU when an adapter exists, else the CPU with the reason shown.
+    #[default]
     Auto,
     /// The CPU path.
     Cpu,

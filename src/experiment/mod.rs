@@ -7,6 +7,8 @@
 //! - [`stats`]: curve statistics (mean, intervals, slopes, flags, n_ε from data);
 //! - [`run`]: the sweep, with progress events and a cancellation token; finished points
 //!   survive cancellation and failed runs;
+//! - [`results`]: what a sweep returns (`caulk run --json`), curves summarised from the
+//!   per-seed risks, shards merged, CSV;
 //! - [`baked`]: names of results computed ahead of time and shipped beside the page;
 //! - [`batching`]: the K-model batching benchmark (model-steps/s, dispatches per step);
 //! - [`gemm`]: the CPU GEMM benchmark against a peak probe of the same core.
@@ -15,14 +17,14 @@ pub mod baked;
 pub mod batching;
 pub mod gemm;
 pub mod plan;
+pub mod results;
 pub mod run;
 pub mod stats;
 
 pub use crate::train::Cancel;
 pub use plan::{device_rates, estimate, plan, Estimate, Plan, Rates};
-pub use run::{
-    merge, no_pause, run_shard, run_sweep, shard_seeds, Checkpoint, CurveResult, Results, Shard,
-};
+pub use results::{merge, CurveResult, Results};
+pub use run::{no_pause, run_shard, run_sweep, shard_seeds, Checkpoint, Shard};
 
 /// A progress event of a sweep.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]

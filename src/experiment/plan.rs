@@ -14,7 +14,7 @@
 
 use serde::Serialize;
 
-use crate::config::{Config, ConfigError, Method, Preset};
+use crate::config::{BackendChoice, Config, ConfigError, Method, Preset};
 use crate::data::extractor::{MAX_RIDGES, RIDGE_LEVELS};
 use crate::data::tasks::TEST_POINTS;
 use crate::data::{ExtractorKind, TaskSpec};
@@ -219,6 +219,12 @@ pub struct Estimate {
     /// Parts that can run in parallel (the seeds; see `run::Shard`).
     #[serde(default)]
     pub shards: usize,
+    /// The compute device the config asks for. The rates are always the CPU kernels', so
+    /// with `gpu` [`Estimate::seconds`] says nothing of the GPU's time (a hardware GPU is
+    /// faster, a software one much slower), and the page runs one worker (its workers would
+    /// share the one device).
+    #[serde(default)]
+    pub backend: BackendChoice,
     /// The rates used.
     pub rates: Rates,
 }
@@ -265,6 +271,7 @@ pub fn estimate(plan: &Plan, c: &Config, rates: Rates) -> Estimate {
         bytes: peak_bytes(plan, c),
         memory_limit: MEMORY_LIMIT,
         shards: plan.seeds,
+        backend: c.backend,
         rates,
     }
 }

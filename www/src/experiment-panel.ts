@@ -94,6 +94,8 @@ interface Estimate {
   seconds: number;
   bytes: number;
   memory_limit: number;
+  /** The compute device the config asks for; the rates are the CPU kernels' whatever it is. */
+  backend: 'auto' | 'cpu' | 'gpu';
 }
 
 /** Runs estimated above this many seconds start only after the user confirms. */
@@ -132,11 +134,6 @@ function shades(labels: string[]): Map<string, string | undefined> {
     group.forEach((l, i) => out.set(l, group.length > 1 ? `shade-${Math.min(3, 3 - (group.length - 1 - i))}` : undefined));
   }
   return out;
-}
-
-/** Whether a canonical fragment asks for the GPU (`backend=gpu`). */
-function asksGpu(fragment: string): boolean {
-  return /(^|&)backend=gpu(&|$)/.test(fragment);
 }
 
 export class ExperimentPanel {
@@ -281,8 +278,8 @@ export class ExperimentPanel {
    * Workers for a run: each takes a share of the seeds, at most one per seed, the device's cores
    * (and 8); one on the GPU, whose device the workers would share.
    */
-  private parallelism(est: Estimate, fragment: string): number {
-    if (this.inPage || asksGpu(fragment)) return 1;
+  private parallelism(est: Estimate): number {
+    if (this.inPage || est.backend === 'gpu') return 1;
     const cores = navigator.hardwareConcurrency || 1;
     return Math.max(1, Math.min(cores, est.shards, 8));
   }
@@ -291,9 +288,9 @@ export class ExperimentPanel {
    * The estimate's wall time with the run's workers: all the work is per seed, so the worker
    * with the most seeds sets it (the estimate itself is for one core).
    */
-  private wallSeconds(est: Estimate, fragment: string): number {
+  private wallSeconds(est: Estimate): number {
     const shares = Math.max(1, est.shards);
-    return (est.seconds * Math.ceil(shares / this.parallelism(est, fragment))) / shares;
+    return (est.seconds * Math.ceil(shares / this.parallelism(est))) / shares;
   }
 
   /**
@@ -368,7 +365,7 @@ export class ExperimentPanel {
       $('exp-status').textContent = `Not run: this configuration needs about ${megabytes(est.bytes)} of memory, over the ${megabytes(est.memory_limit)} limit; lower width, depth, seeds, m or n.`;
       return false;
     }
-    const wall = this.wallSeconds(est, fragment);
+    const wall = this.wallSeconds(est);
     if (wall > BUDGET_S && this.confirmed !== fragment) {
       $('exp-confirm-text').textContent = `This run would take about ${seconds(wall)} on this device (${est.units} runs), more than the ${seconds(BUDGET_S)} budget. Run it anyway?`;
       $('exp-confirm').hidden = false;
@@ -416,7 +413,7 @@ export class ExperimentPanel {
     $('exp-status').textContent = 'Starting…';
     const fragment = this.fragment();
     const est = this.estimated?.fragment === fragment ? this.estimated.estimate : null;
-    const count = est ? this.parallelism(est, fragment) : 1;
+    const count = est ? this.parallelism(est) : 1;
     this.shards = { progress: Array(count).fill(null), parts: Array(count).fill(null), fragment };
     const id = ++this.id;
     try {
@@ -457,12 +454,12 @@ export class ExperimentPanel {
         const fragment = this.estimateIds.get(r.id) ?? '';
         this.estimateIds.delete(r.id);
         this.estimated = { fragment, estimate: r.estimate };
-        const workers = this.parallelism(r.estimate, fragment);
+        const workers = this.parallelism(r.estimate);
         const split = workers > 1 ? ` in ${workers} workers` : '';
         // The rates are measured on the CPU kernels; with backend=gpu they say nothing of the
         // GPU's time (a hardware GPU is faster, a software one much slower).
-        const where = asksGpu(fragment) ? "with this device's CPU kernels (the GPU's time is not estimated)" : 'on this device';
-        $('exp-estimate').textContent = `About ${seconds(this.wallSeconds(r.estimate, fragment))} ${where} (${r.estimate.units} runs${split}, ${megabytes(r.estimate.bytes)} of memory).`;
+        const where = r.estimate.backend === 'gpu' ? "with this device's CPU kernels (the GPU's time is not estimated)" : 'on this device';
+        $('exp-estimate').textContent = `About ${seconds(this.wallSeconds(r.estimate))} ${where} (${r.estimate.units} runs${split}, ${megabytes(r.estimate.bytes)} of memory).`;
         if (this.runWhenEstimated && fragment === this.fragment()) {
           this.runWhenEstimated = false;
           this.run();

@@ -1,0 +1,264 @@
+//! What a sweep returns (the contract of `caulk run --json`) and how raw outcomes become it:
+//! each curve's per-seed risks are summarised (mean, 95 % bootstrap interval, log-log slope
+//! over the n-window, n_ε, the bound's constant C fitted with the exponent fixed), shards of
+//! seeds merge into exactly the whole sweep's results, and results print as CSV.
+
+use serde::Serialize;
+
+use super::plan::{plan, Estimate, Plan};
+use super::stats::{n_eps_from_data, summarise};
+use crate::config::{Config, Method};
+use crate::error::{Error, Result};
+use crate::theory::calibrate_scale;
+
+/// One curve of the contract (`caulk run --json`), plus its diagnostics.
+#[derive(Clone, Debug, PartialEq, Serialize, serde::Deserialize)]
+pub struct CurveResult {
+    /// Legend text.
+    pub label: String,
+    /// Method id.
+    pub method: Method,
+    /// Source size (null without pre-training).
+    pub m: Option<u64>,
+    /// Backbone width.
+    pub width: usize,
+    /// Target sizes.
+    pub n: Vec<u64>,
+    /// Mean excess risk over the finished seeds (null where none finished).
+    pub risk_mean: Vec<Option<f64>>,
+    /// 95 % bootstrap interval of the mean, lower end.
+    pub risk_lo: Vec<Option<f64>>,
+    /// Upper end.
+    pub risk_hi: Vec<Option<f64>>,
+    /// Seeds that finished at each n.
+    pub seeds_done: Vec<usize>,
+    /// Fitted log-log slope over the n-window.
+    pub slope: Option<f64>,
+    /// 95 % bootstrap interval of the slope, lower end.
+    pub slope_lo: Option<f64>,
+    /// Upper end.
+    pub slope_hi: Option<f64>,
+    /// The theory's slope for this curve.
+    pub predicted_slope: Option<f64>,
+    /// Slopes between neighbouring n.
+    pub local_slopes: Vec<Option<f64>>,
+    /// n_ε read off the data (ε from the config).
+    pub n_eps: Option<f64>,
+    /// The caulking bound's constant C calibrated to this curve (exponent fixed).
+    pub calibrated_c: Option<f64>,
+    /// Trainable parameters of the method (at the largest n).
+    pub trainable: Option<usize>,
+    /// Reasons not to trust the slope.
+    pub flags: Vec<String>,
+    /// Diverged or failed runs, one line each.
+    pub notes: Vec<String>,
+    /// Each finished seed's excess risk at each n, in seed order: the raw data behind the
+    /// means and intervals (and what merging shards of seeds needs).
+    #[serde(default)]
+    pub risks: Vec<Vec<f64>>,
+}
+
+/// The result of a sweep: the contract of `caulk run --json`.
+#[derive(Clone, Debug, PartialEq, Serialize, serde::Deserialize)]
+pub struct Results {
+    /// The config that ran.
+    pub config: Config,
+    /// The compute device.
+    pub backend: String,
+    /// One curve per (method, m, width).
+    pub curves: Vec<CurveResult>,
+    /// Mean risk of the best constant predictor (the variance of f° on the test set): a
+    /// reference line no method should sit above.
+    pub constant_risk: Option<f64>,
+    /// That risk for each seed, in seed order (its mean is `constant_risk`).
+    #[serde(default)]
+    pub constant_risks: Vec<f64>,
+    /// The theory's prediction for this preset.
+    pub prediction: String,
+    /// The cost estimate made before the sweep.
+    pub estimate: Estimate,
+    /// Wall time.
+    pub elapsed_ms: f64,
+    /// Whether the sweep was cancelled (the curves hold what had finished).
+    pub cancelled: bool,
+    /// What happened when the GPU failed mid-sweep and the CPU took over (null otherwise).
+    #[serde(default)]
+    pub device_lost: Option<String>,
+}
+
+impl Results {
+    /// One CSV row per (curve, n): label, method, m, width, n, risk_mean, risk_lo, risk_hi,
+    /// seeds_done, slope, slope_lo, slope_hi, predicted_slope (empty cells for nulls).
+    pub fn to_csv(&self) -> String {
+        let results = self;
+        let num = |v: Option<f64>| v.map_or(String::new(), |x| format!("{x}"));
+        let mut out = String::from(
+        "label,method,m,width,n,risk_mean,risk_lo,risk_hi,seeds_done,slope,slope_lo,slope_hi,predicted_slope\n",
+    );
+        for c in &results.curves {
+            let method = method_name(c.method);
+            for (j, n) in c.n.iter().enumerate() {
+                out.push_str(&format!(
+                    "\"{}\",{},{},{},{},{},{},{},{},{},{},{},{}\n",
+                    c.label.replace('"', "'"),
+                    method,
+                    c.m.map_or(String::new(), |m| m.to_string()),
+                    c.width,
+                    n,
+                    num(c.risk_mean[j]),
+                    num(c.risk_lo[j]),
+                    num(c.risk_hi[j]),
+                    c.seeds_done[j],
+                    num(c.slope),
+                    num(c.slope_lo),
+                    num(c.slope_hi),
+                    num(c.predicted_slope),
+                ));
+            }
+        }
+        out
+    }
+}
+
+/// A method's id, as in the URL and the JSON (`caulk-adapter`).
+pub(super) fn method_name(m: Method) -> String {
+    serde_json::to_value(m)
+        .ok()
+        .and_then(|v| v.as_str().map(String::from))
+        .unwrap_or_default()
+}
+
+/// Raw outcomes of one curve: per n, the finished seeds' risks (in seed order), the
+/// method's trainable parameters, and one note per failed or diverged run.
+pub(super) struct Acc {
+    pub(super) method: Method,
+    pub(super) m: Option<u64>,
+    pub(super) width: usize,
+    pub(super) risks: Vec<Vec<f64>>,
+    pub(super) trainable: Option<usize>,
+    pub(super) notes: Vec<String>,
+}
+
+impl Acc {
+    /// An empty curve over `points` values of n.
+    pub(super) fn new(method: Method, m: Option<u64>, width: usize, points: usize) -> Acc {
+        Acc {
+            method,
+            m,
+            width,
+            risks: vec![Vec::new(); points],
+            trainable: None,
+            notes: Vec::new(),
+        }
+    }
+}
+/// A curve's legend text.
+pub(super) fn curve_label(method: Method, m: Option<u64>, width: usize, groups: usize) -> String {
+    match m {
+        Some(m) => format!("{} (m = {m}, W = {width})", method_name(method)),
+        None if groups > 1 => format!("{} (W = {width})", method_name(method)),
+        None => method_name(method),
+    }
+}
+/// A curve's means, intervals, slopes and n_ε from its raw outcomes.
+pub(super) fn summarise_curve(acc: Acc, plan: &Plan, c: &Config, all_groups: usize) -> CurveResult {
+    let n: Vec<f64> = plan.n.iter().map(|v| *v as f64).collect();
+    let stats = summarise(&n, &acc.risks, c.seed);
+    let label = curve_label(acc.method, acc.m, acc.width, all_groups);
+    // C of C·n^(predicted slope) fitted to the measured means.
+    let calibrated_c = plan.predicted_slope.and_then(|slope| {
+        let (model, data): (Vec<f64>, Vec<f64>) = n
+            .iter()
+            .zip(&stats.risk_mean)
+            .filter_map(|(x, r)| r.map(|r| (x.powf(slope), r)))
+            .unzip();
+        calibrate_scale(&model, &data)
+    });
+    CurveResult {
+        label,
+        method: acc.method,
+        m: acc.m,
+        width: acc.width,
+        n: plan.n.clone(),
+        seeds_done: acc.risks.iter().map(Vec::len).collect(),
+        n_eps: n_eps_from_data(&n, &stats.risk_mean, c.eps),
+        risk_mean: stats.risk_mean,
+        risk_lo: stats.risk_lo,
+        risk_hi: stats.risk_hi,
+        slope: stats.slope,
+        slope_lo: stats.slope_lo,
+        slope_hi: stats.slope_hi,
+        predicted_slope: plan.predicted_slope,
+        local_slopes: stats.local_slopes,
+        calibrated_c,
+        trainable: acc.trainable,
+        flags: stats.flags,
+        notes: acc.notes,
+        risks: acc.risks,
+    }
+}
+
+/// The mean of `v` (None when empty).
+pub(super) fn mean_of(v: &[f64]) -> Option<f64> {
+    (!v.is_empty()).then(|| v.iter().sum::<f64>() / v.len() as f64)
+}
+
+/// The results of a sweep's shards (in shard order) as one: each curve's per-seed risks
+/// joined in seed order and summarised again, exactly as one run of the whole sweep would
+/// (its notes shard after shard); the constant reference over every seed; the longest wall time; cancelled or
+/// GPU-lost when any shard was. The estimate adds up the shards' work and memory (they run
+/// side by side), and its seconds are the longest shard's.
+pub fn merge(c: &Config, parts: Vec<Results>) -> Result<Results> {
+    let whole = plan(c)?;
+    let mut parts = parts.into_iter();
+    let mut out = parts
+        .next()
+        .ok_or_else(|| Error::Shape("merge: no results".into()))?;
+    let mut accs: Vec<Acc> = std::mem::take(&mut out.curves)
+        .into_iter()
+        .map(|cv| Acc {
+            method: cv.method,
+            m: cv.m,
+            width: cv.width,
+            risks: cv.risks,
+            trainable: cv.trainable,
+            notes: cv.notes,
+        })
+        .collect();
+    for p in parts {
+        if p.config != out.config || p.curves.len() != accs.len() {
+            return Err(Error::Shape("merge: shards of different sweeps".into()));
+        }
+        for (acc, cv) in accs.iter_mut().zip(p.curves) {
+            if (acc.method, acc.m, acc.width) != (cv.method, cv.m, cv.width)
+                || acc.risks.len() != cv.risks.len()
+            {
+                return Err(Error::Shape("merge: shards with different curves".into()));
+            }
+            for (a, b) in acc.risks.iter_mut().zip(cv.risks) {
+                a.extend(b);
+            }
+            acc.notes.extend(cv.notes);
+            // As in one run: the last seed's count (it varies for the spline's knots).
+            acc.trainable = cv.trainable.or(acc.trainable);
+        }
+        out.constant_risks.extend(p.constant_risks);
+        out.elapsed_ms = out.elapsed_ms.max(p.elapsed_ms);
+        out.cancelled |= p.cancelled;
+        out.device_lost = out.device_lost.or(p.device_lost);
+        let (e, pe) = (&mut out.estimate, &p.estimate);
+        e.units += pe.units;
+        e.flops += pe.flops;
+        e.ridges += pe.ridges;
+        e.bytes += pe.bytes;
+        e.shards += pe.shards;
+        e.seconds = e.seconds.max(pe.seconds);
+    }
+    let groups = whole.groups.len();
+    out.curves = accs
+        .into_iter()
+        .map(|acc| summarise_curve(acc, &whole, c, groups))
+        .collect();
+    out.constant_risk = mean_of(&out.constant_risks);
+    Ok(out)
+}
