@@ -229,45 +229,92 @@ pub struct Estimate {
     pub rates: Rates,
 }
 
-/// Cost of `plan` at `rates`.
-pub fn estimate(plan: &Plan, c: &Config, rates: Rates) -> Estimate {
-    let (mut flops, mut ridges) = (0.0, 0.0);
-    let mut units = 0;
+/// The modelled work of one unit of a sweep: training FLOP and ridge cosines.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Cost {
+    /// Floating-point operations of training and fitting.
+    pub flops: f64,
+    /// Ridge cosines of data generation.
+    pub ridges: f64,
+}
+
+impl Rates {
+    /// Expected seconds of `cost` on this device: OVERHEAD · flops / flops/s + ridges / ridges/s.
+    pub fn seconds(&self, cost: Cost) -> f64 {
+        OVERHEAD * cost.flops / self.flops + cost.ridges / self.ridges
+    }
+}
+
+/// One seed's data, made once for all groups: its test set and target pool.
+pub fn data_cost(plan: &Plan) -> Cost {
     let max_n = *plan.n.last().unwrap_or(&1) as f64;
-    let per_row = ridges_per_row(plan.task.d);
-    // Each seed's test set and target pool are generated once for all groups.
-    units += plan.seeds;
-    ridges += plan.seeds as f64 * (TEST_POINTS as f64 + max_n) * per_row;
+    Cost {
+        flops: 0.0,
+        ridges: (TEST_POINTS as f64 + max_n) * ridges_per_row(plan.task.d),
+    }
+}
+
+/// One seed's pre-training on m source rows with a backbone of `fwd` FLOP per row forward
+/// (a training step is ~3 forward passes: forward, backward to the activations and to the
+/// weights).
+pub fn pretrain_cost(plan: &Plan, m: u64, fwd: f64) -> Cost {
+    Cost {
+        flops: pretrain_steps(m) as f64 * PRETRAIN_BATCH as f64 * 3.0 * fwd,
+        ridges: m as f64 * ridges_per_row(plan.task.d),
+    }
+}
+
+/// One seed's fit of `method` at n: closed forms run the backbone over the target and test
+/// rows and solve a small system; gradient methods train `steps` mini-batches and score the
+/// test set.
+pub fn fit_cost(plan: &Plan, method: Method, n: u64, fwd: f64) -> Cost {
+    let test = TEST_POINTS as f64 * fwd;
+    let flops = match method {
+        Method::CaulkSpline | Method::LinearProbe => n as f64 * fwd + test + n as f64 * 40.0 * 10.0,
+        _ => {
+            let rows = (n as usize).min(FINETUNE_BATCH) as f64;
+            plan.finetune.steps as f64 * rows * 3.0 * fwd + test
+        }
+    };
+    Cost { flops, ridges: 0.0 }
+}
+
+/// FLOP of one forward pass of a row through the network of `width`.
+pub fn forward_flops(c: &Config, width: usize) -> f64 {
+    2.0 * macs(&arch(c, width))
+}
+
+/// Cost of `plan` at `rates`: the sum of its units' costs.
+pub fn estimate(plan: &Plan, c: &Config, rates: Rates) -> Estimate {
+    let mut total = Cost::default();
+    let mut units = 0;
+    let mut add = |cost: Cost| {
+        units += 1;
+        total.flops += cost.flops;
+        total.ridges += cost.ridges;
+    };
+    for _ in 0..plan.seeds {
+        add(data_cost(plan));
+    }
     for &(m, width) in &plan.groups {
-        let a = arch(c, width);
-        let fwd = 2.0 * macs(&a);
+        let fwd = forward_flops(c, width);
         for _ in 0..plan.seeds {
             if let Some(m) = m.filter(|_| plan.pretrain) {
-                units += 1;
-                ridges += m as f64 * per_row;
-                flops += pretrain_steps(m) as f64 * PRETRAIN_BATCH as f64 * 3.0 * fwd;
+                add(pretrain_cost(plan, m, fwd));
             }
             for &n in &plan.n {
-                for method in &plan.methods {
-                    units += 1;
-                    flops += match method {
-                        Method::CaulkSpline | Method::LinearProbe => {
-                            (n as f64 + TEST_POINTS as f64) * fwd + n as f64 * 40.0 * 10.0
-                        }
-                        _ => {
-                            let rows = (n as usize).min(FINETUNE_BATCH) as f64;
-                            plan.finetune.steps as f64 * rows * 3.0 * fwd + TEST_POINTS as f64 * fwd
-                        }
-                    };
+                for &method in &plan.methods {
+                    add(fit_cost(plan, method, n, fwd));
                 }
             }
         }
     }
+    let Cost { flops, ridges } = total;
     Estimate {
         units,
         flops,
         ridges,
-        seconds: OVERHEAD * flops / rates.flops + ridges / rates.ridges,
+        seconds: rates.seconds(total),
         bytes: peak_bytes(plan, c),
         memory_limit: MEMORY_LIMIT,
         shards: plan.seeds,

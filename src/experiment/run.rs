@@ -8,8 +8,8 @@
 //! a cancelled sweep returns every point that had finished.
 
 use super::plan::{
-    arch, estimate, human_bytes, plan, pretrain_chunk, pretrain_steps, Plan, Rates, MEMORY_LIMIT,
-    PRETRAIN_BATCH, PRETRAIN_LR,
+    arch, data_cost, estimate, fit_cost, forward_flops, human_bytes, plan, pretrain_chunk,
+    pretrain_cost, pretrain_steps, Cost, Plan, Rates, MEMORY_LIMIT, PRETRAIN_BATCH, PRETRAIN_LR,
 };
 use super::results::{curve_label, mean_of, method_name, summarise_curve, Acc, Results};
 use super::stats::summarise;
@@ -145,6 +145,9 @@ pub async fn run_shard<B: Backend>(
             start,
             done: 0,
             units: est.units,
+            rates,
+            total_s: est.seconds,
+            done_s: 0.0,
         },
         checkpoint,
         cancel,
@@ -230,21 +233,32 @@ struct Ticker<'a> {
     start: f64,
     done: usize,
     units: usize,
+    /// The rates the estimate used, and the modelled seconds of all units and of those done.
+    rates: Rates,
+    total_s: f64,
+    done_s: f64,
 }
 
 impl Ticker<'_> {
-    /// A unit finished (`point` says which; `finished` is the curve point it completed).
-    /// Time left: the pace so far scaled to all units, elapsed · units / done − elapsed.
-    fn tick(&mut self, point: String, finished: Option<FinishedPoint>) {
+    /// A unit of modelled cost `cost` finished (`point` says which; `finished` is the curve
+    /// point it completed). Time left: the pace so far scaled to the modelled work left,
+    /// elapsed · (total − done) / done in modelled seconds, so that cheap units first (data,
+    /// `scratch` before pre-training) do not make it optimistic.
+    fn tick(&mut self, point: String, cost: Cost, finished: Option<FinishedPoint>) {
         self.done += 1;
+        self.done_s += self.rates.seconds(cost);
         let elapsed = (self.clock)() - self.start;
-        let pace = elapsed / (self.done as f64 / self.units as f64).max(1e-9);
+        let left = (self.total_s - self.done_s).max(0.0);
+        let eta_s = match self.done_s > 0.0 {
+            true => elapsed * left / self.done_s,
+            false => left,
+        };
         (self.on_progress)(&Progress {
             done: self.done,
             total: self.units,
             point,
             elapsed_s: elapsed,
-            eta_s: (pace - elapsed).max(0.0),
+            eta_s,
             finished,
         });
     }
@@ -280,7 +294,8 @@ impl<B: Backend> Sweep<'_, B> {
             let mean = test.f.iter().sum::<f64>() / test.len() as f64;
             let constant =
                 test.f.iter().map(|f| (f - mean).powi(2)).sum::<f64>() / test.len() as f64;
-            self.ticker.tick(format!("data seed {i}"), None);
+            self.ticker
+                .tick(format!("data seed {i}"), data_cost(self.plan), None);
             (self.checkpoint)().await;
             data.push(SeedData {
                 i,
@@ -415,8 +430,11 @@ impl<B: Backend> Sweep<'_, B> {
             };
             for (sd, pre) in part.iter().zip(pres) {
                 let i = sd.i;
-                self.ticker
-                    .tick(format!("pre-training m={m} width={width} seed {i}"), None);
+                self.ticker.tick(
+                    format!("pre-training m={m} width={width} seed {i}"),
+                    pretrain_cost(self.plan, m, forward_flops(self.c, width)),
+                    None,
+                );
                 (self.checkpoint)().await;
                 match pre {
                     Ok(p) => seeds.push(SeedRun {
@@ -571,7 +589,8 @@ impl<B: Backend> Sweep<'_, B> {
                     risks: slot.risks[j].clone(),
                 }
             });
-            self.ticker.tick(label, finished);
+            let cost = fit_cost(self.plan, slot.method, n, forward_flops(self.c, slot.width));
+            self.ticker.tick(label, cost, finished);
         }
         Some(())
     }
@@ -631,6 +650,54 @@ impl Fallback<'_> {
                 on_cpu.await
             }
             other => other,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::cell::Cell;
+
+    /// Units as they would be in `peft`: cheap ones first, then costly ones. When each takes
+    /// exactly its modelled time, elapsed + time left is the modelled total at every unit
+    /// (counting units instead would say 3 s left after the cheap half of a 12 s run).
+    #[test]
+    fn time_left_follows_the_modelled_cost_of_the_units_done() {
+        // One second per ridge cosine (data generation has no overhead factor).
+        let rates = Rates {
+            flops: 1.0,
+            ridges: 1.0,
+        };
+        let costs = [1.0, 1.0, 1.0, 1.0, 4.0, 4.0]; // seconds each, 12 in all
+        let now = Cell::new(0.0);
+        let clock = || now.get();
+        let mut events = Vec::new();
+        let mut on_progress = |p: &Progress| events.push((p.elapsed_s, p.eta_s, p.done, p.total));
+        let mut ticker = Ticker {
+            clock: &clock,
+            on_progress: &mut on_progress,
+            start: 0.0,
+            done: 0,
+            units: costs.len(),
+            rates,
+            total_s: 12.0,
+            done_s: 0.0,
+        };
+        for &s in &costs {
+            now.set(now.get() + s);
+            let cost = Cost {
+                flops: 0.0,
+                ridges: s,
+            };
+            ticker.tick(String::new(), cost, None);
+        }
+        assert_eq!(events.len(), 6);
+        for (elapsed, eta, done, total) in events {
+            assert!(
+                (elapsed + eta - 12.0).abs() < 1e-9,
+                "{elapsed} + {eta} at {done}/{total}"
+            );
         }
     }
 }
