@@ -1,0 +1,163 @@
+//! `caulk`: the native CLI. Same config, theory and compute as the page, headless.
+//!
+//! ```text
+//! caulk config --fragment 'v=1&...'          validated config as JSON
+//! caulk bounds [--fragment '...'] [--json]   theory bounds (JSON: the contract schema)
+//! caulk device [--json]                      the GPU wgpu finds here, after a self-check
+//! caulk run [--fragment '...'] [--json] [--out DIR]   run a preset's sweep
+//! caulk bench [presets|batching|gemm] [--json] [--k 1,4,...]  preset wall times (CPU); the K-model table
+//! caulk bake [--fragment '...'] [--out DIR]   results shipped with the page (DIR/<key>.json)
+//! ```
+//!
+//! Every error is one line on stderr and a non-zero exit (2: bad input, 1: failure).
+//!
+//! Modules: [`args`] (the command line, `--help`, the config of `--fragment`), [`sweep`]
+//! (`run`: a sweep on the GPU or in threads on the CPU, with a progress bar; its table),
+//! [`bench`] (`bench presets|batching|gemm`); this file dispatches the commands.
+mod args;
+mod bench;
+mod sweep;
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use caulk::backend::probe_device;
+use caulk::config::keys::BOUND_IDS;
+use caulk::config::BackendChoice;
+use caulk::experiment::{self, batching::KS};
+use caulk::theory;
+
+use args::{load_config, parse_args, Args, HELP, USAGE};
+use bench::{batching_command, bench_command, gemm_command};
+use sweep::{run_command, sweep};
+
+/// A failure: its one-line message and exit code.
+pub struct Fail(pub String, pub u8);
+
+/// A bad-input failure (exit code 2).
+pub fn usage(msg: impl Into<String>) -> Fail {
+    Fail(msg.into(), 2)
+}
+
+/// Print `text` and a newline on stdout.
+pub fn emit(text: &str) -> Result<(), Fail> {
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{text}")
+        .and_then(|_| out.flush())
+        .map_err(|e| Fail(format!("cannot write to stdout: {e}"), 1))
+}
+
+/// `v` as pretty JSON.
+pub fn to_json<T: serde::Serialize>(v: &T) -> Result<String, Fail> {
+    serde_json::to_string_pretty(v).map_err(|e| Fail(format!("cannot encode JSON: {e}"), 1))
+}
+
+/// `caulk bounds` without `--json`: one row per curve.
+fn bounds_table(report: &theory::BoundsReport) -> String {
+    let p = &report.params;
+    let mut text = format!(
+        "s = αβ = {:.4}, s* = {:.4}, d = {}, ε = {}, n in [{}, {}]\n{:<15} {:<9} {:>9} {:>9} {:>9} {:>12}  citation",
+        p.s, p.s_star, p.d, p.eps, p.n_min, p.n_max, "bound", "status", "m", "slope", "exponent", "n_eps"
+    );
+    for b in &report.bounds {
+        let n_eps = b.n_eps.map_or("none".to_string(), |n| format!("{n:.0}"));
+        let m = b.m.map_or("-".to_string(), |m| format!("{m}"));
+        let status = serde_json::to_value(b.info.status)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default();
+        text.push_str(&format!(
+            "\n{:<15} {:<9} {:>9} {:>9.4} {:>9.4} {:>12}  {}",
+            b.info.id, status, m, b.slope, b.exponent, n_eps, b.info.citation
+        ));
+    }
+    text
+}
+
+fn run(args: Args) -> Result<(), Fail> {
+    match args.command.as_str() {
+        "version" => emit(&format!("caulk {}", env!("CARGO_PKG_VERSION"))),
+        "config" => {
+            if args.fragment.is_none() {
+                return Err(usage("config needs --fragment 'v=1&...'"));
+            }
+            let (c, _) = load_config(args.fragment.as_deref())?;
+            emit(&to_json(&c)?)
+        }
+        "bounds" => {
+            let (mut c, given) = load_config(args.fragment.as_deref())?;
+            // The page shows the `bounds` it is asked for; headless, every bound is reported
+            // unless the fragment names some.
+            if !given.iter().any(|k| k == "bounds") {
+                c.bounds = BOUND_IDS.iter().map(|s| s.to_string()).collect();
+            }
+            let report = theory::evaluate(&c);
+            if args.json {
+                return emit(&to_json(&report)?);
+            }
+            emit(&bounds_table(&report))
+        }
+        "run" => {
+            let (c, _) = load_config(args.fragment.as_deref())?;
+            run_command(&c, args.json, args.out.as_deref())
+        }
+        "bake" => {
+            let (mut c, _) = load_config(args.fragment.as_deref())?;
+            // Baked numbers come from the CPU path (deterministic everywhere).
+            c.backend = BackendChoice::Cpu;
+            let dir = std::path::Path::new(args.out.as_deref().unwrap_or("www/baked"));
+            std::fs::create_dir_all(dir)
+                .map_err(|e| Fail(format!("cannot create {}: {e}", dir.display()), 1))?;
+            let results = sweep(&c, false)?;
+            let path = dir.join(experiment::baked::file_name(&c));
+            std::fs::write(
+                &path,
+                serde_json::to_string(&results)
+                    .map_err(|e| Fail(format!("cannot encode JSON: {e}"), 1))?,
+            )
+            .map_err(|e| Fail(format!("cannot write {}: {e}", path.display()), 1))?;
+            emit(&path.display().to_string())
+        }
+        "bench" => match args.what.as_deref() {
+            None | Some("presets") => bench_command(args.json),
+            Some("batching") => batching_command(args.json, args.ks.as_deref().unwrap_or(&KS)),
+            Some("gemm") => gemm_command(args.json),
+            Some(other) => Err(usage(format!(
+                "unknown benchmark {other:?}; caulk bench [presets|batching|gemm]"
+            ))),
+        },
+        "device" => {
+            let report = pollster::block_on(probe_device(BackendChoice::Auto));
+            if args.json {
+                emit(&to_json(&report)?)
+            } else {
+                emit(&report.line)
+            }
+        }
+        other => Err(usage(format!("unknown command {other:?}; {USAGE}"))),
+    }
+}
+
+/// Seconds since the first call.
+pub fn clock() -> f64 {
+    use std::sync::OnceLock;
+    static START: OnceLock<std::time::Instant> = OnceLock::new();
+    START
+        .get_or_init(std::time::Instant::now)
+        .elapsed()
+        .as_secs_f64()
+}
+
+fn main() -> ExitCode {
+    let result = parse_args(std::env::args().skip(1)).and_then(|a| match a {
+        None => emit(HELP),
+        Some(a) => run(a),
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Fail(msg, code)) => {
+            eprintln!("caulk: {msg}");
+            ExitCode::from(code)
+        }
+    }
+}

@@ -1,0 +1,179 @@
+//! `caulk run` (and `bake`'s and `bench`'s sweeps): the estimate on stderr, then the sweep
+//! on the GPU (all seeds at once) or split by seed among the CPU's cores (merged into
+//! exactly the whole sweep's results), with a progress bar when stderr is a terminal.
+
+use caulk::backend::cpu::CpuBackend;
+use caulk::backend::gpu_for_sweeps;
+use caulk::config::Config;
+use caulk::experiment::plan::{device_rates, human_bytes};
+use caulk::experiment::{self, no_pause, run_shard, run_sweep, Cancel, Results, Shard};
+
+use crate::{clock, emit, to_json, usage, Fail};
+
+/// Run a sweep with a progress bar on stderr when it is a terminal.
+pub fn sweep(c: &Config, quiet: bool) -> Result<Results, Fail> {
+    use std::io::IsTerminal;
+    let plan = experiment::plan(c).map_err(|e| usage(format!("bad config: {e}")))?;
+    let rates = device_rates(&clock);
+    let est = experiment::estimate(&plan, c, rates);
+    if est.bytes > est.memory_limit {
+        return Err(usage(format!(
+            "bad config: the sweep needs about {} of memory, over the {} limit; lower width, depth, seeds, m or n",
+            human_bytes(est.bytes),
+            human_bytes(est.memory_limit)
+        )));
+    }
+    let gpu = pollster::block_on(gpu_for_sweeps(c.backend))
+        .map_err(|e| usage(format!("backend: gpu was requested but {e}")))?;
+    // On the CPU the seeds are split among this many threads (the estimate is for one); the
+    // GPU runs them all in one.
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let threads = match gpu {
+        Some(_) => 1,
+        None => est.shards.clamp(1, cores),
+    };
+    if !quiet {
+        let shares = est.shards.max(1);
+        let wall = est.seconds * shares.div_ceil(threads) as f64 / shares as f64;
+        let wall = match wall < 1.0 {
+            true => "under 1 s".to_string(),
+            false => format!("about {wall:.0} s"),
+        };
+        eprintln!(
+            "caulk: {} units, {wall} on this CPU in {threads} thread{} ({:.2e} FLOP at {:.2e} FLOP/s, {:.2e} ridge cosines at {:.2e}/s), {} of memory",
+            est.units, if threads == 1 { "" } else { "s" }, est.flops, rates.flops, est.ridges, rates.ridges, human_bytes(est.bytes)
+        );
+    }
+    let bar = std::io::stderr().is_terminal() && !quiet;
+    // Progress of every shard (done, total), drawn as one bar.
+    let shown = std::sync::Mutex::new(Vec::<(usize, usize)>::new());
+    let draw = |shard: usize, p: &experiment::Progress| {
+        if !bar {
+            return;
+        }
+        // A poisoned lock only means another shard's thread panicked mid-draw; the counts
+        // are still plain numbers.
+        let mut all = shown.lock().unwrap_or_else(|e| e.into_inner());
+        if all.len() <= shard {
+            all.resize(shard + 1, (0, 0));
+        }
+        all[shard] = (p.done, p.total);
+        let (done, total) = all.iter().fold((0, 0), |a, s| (a.0 + s.0, a.1 + s.1));
+        let width = 30;
+        let filled = (width * done / total.max(1)).min(width);
+        eprint!(
+            "\r[{}{}] {:>3}% {}/{}  {:.0} s left  {:<40.40}",
+            "#".repeat(filled),
+            " ".repeat(width - filled),
+            100 * done / total.max(1),
+            done,
+            total,
+            p.eta_s,
+            p.point
+        );
+    };
+    let cancel = Cancel::new();
+    let on_device = |note: &str| eprintln!("\ncaulk: {note}");
+    let results = match &gpu {
+        Some(g) => pollster::block_on(run_sweep(
+            c,
+            g,
+            rates,
+            &clock,
+            &mut |p| draw(0, p),
+            &mut |n| on_device(n),
+            &cancel,
+        )),
+        None => {
+            // On the CPU the seeds are split into shards on the cores, as the page splits
+            // them among workers; the merged results equal one run of the whole sweep.
+            let count = threads;
+            let parts: Vec<Option<caulk::Result<Results>>> = std::thread::scope(|scope| {
+                let handles: Vec<_> = (0..count)
+                    .map(|index| {
+                        let (draw, on_device, cancel) = (&draw, &on_device, &cancel);
+                        scope.spawn(move || {
+                            pollster::block_on(run_shard(
+                                c,
+                                Shard { index, count },
+                                &CpuBackend,
+                                rates,
+                                &clock,
+                                &mut |p| draw(index, p),
+                                &mut |n| on_device(n),
+                                &no_pause,
+                                cancel,
+                            ))
+                        })
+                    })
+                    .collect();
+                handles.into_iter().map(|h| h.join().ok()).collect()
+            });
+            let parts: Option<caulk::Result<Vec<Results>>> = parts.into_iter().collect();
+            parts
+                .ok_or_else(|| Fail("run failed: a shard's thread stopped".into(), 1))?
+                .and_then(|parts| experiment::merge(c, parts))
+        }
+    }
+    .map_err(|e| Fail(format!("run failed: {e}"), 1))?;
+    if bar {
+        eprintln!();
+    }
+    Ok(results)
+}
+
+/// `caulk run`: the sweep as a table, JSON, or files in `out`.
+pub fn run_command(c: &Config, json: bool, out: Option<&str>) -> Result<(), Fail> {
+    let results = sweep(c, false)?;
+    if let Some(dir) = out {
+        let dir = std::path::Path::new(dir);
+        std::fs::create_dir_all(dir)
+            .map_err(|e| Fail(format!("cannot create {}: {e}", dir.display()), 1))?;
+        for (name, text) in [
+            ("results.json", to_json(&results)?),
+            ("results.csv", results.to_csv()),
+        ] {
+            let path = dir.join(name);
+            std::fs::write(&path, text)
+                .map_err(|e| Fail(format!("cannot write {}: {e}", path.display()), 1))?;
+        }
+        eprintln!(
+            "caulk: wrote {}/results.json and results.csv",
+            dir.display()
+        );
+    }
+    if json {
+        return emit(&to_json(&results)?);
+    }
+    if out.is_some() {
+        return Ok(());
+    }
+    let mut text = format!(
+        "{}\n{:<40} {:>8} {:>18} {:>9}  risk at n = {:?}",
+        results.prediction, "curve", "slope", "95 % CI", "theory", results.config.n
+    );
+    for cv in &results.curves {
+        let f = |v: Option<f64>| v.map_or("-".to_string(), |x| format!("{x:.3}"));
+        let risks: Vec<String> = cv
+            .risk_mean
+            .iter()
+            .map(|r| r.map_or("-".into(), |x| format!("{x:.2e}")))
+            .collect();
+        text.push_str(&format!(
+            "\n{:<40} {:>8} {:>18} {:>9}  {}",
+            cv.label,
+            f(cv.slope),
+            format!("[{}, {}]", f(cv.slope_lo), f(cv.slope_hi)),
+            f(cv.predicted_slope),
+            risks.join(" ")
+        ));
+        for flag in cv.flags.iter().chain(&cv.notes) {
+            text.push_str(&format!("\n    note: {flag}"));
+        }
+    }
+    if let Some(r) = results.constant_risk {
+        text.push_str(&format!("\nconstant predictor: {r:.2e}"));
+    }
+    text.push_str(&format!("\n{:.1} s", results.elapsed_ms / 1000.0));
+    emit(&text)
+}
