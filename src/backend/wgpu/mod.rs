@@ -2,16 +2,26 @@
 //! lavapipe driver in CI). One compute pipeline per `.wgsl` file in `shaders/`, created once
 //! when the backend is made.
 //!
-//! Submission: every dispatch is recorded into one pending command encoder; a readback
-//! submits everything before it in one go (and a submit is forced every 512 dispatches), so a
-//! training step costs no submit of its own. [`GpuBackend::counters`] counts dispatches,
-//! submits and readbacks.
+//! Modules: `pipelines` (the shaders, their pipelines and bind group layouts), `submission`
+//! (every dispatch into one pending encoder, one submit per readback; counters, pass timing,
+//! errors), `fused` (dispatches of the fused training kernel); this file opens the device and
+//! implements [`Backend`] (buffers, the composed primitives, the fused run's entry points).
 //!
 //! Errors: wgpu reports validation failures and device loss through callbacks; both are
 //! recorded and turned into `Error::Gpu` at the next `read`, never a panic.
 
 #[cfg(target_arch = "wasm32")]
 mod browser;
+mod fused;
+mod pipelines;
+mod submission;
+
+pub use pipelines::SHADERS;
+pub use submission::Counters;
+
+use fused::FusedBinding;
+use pipelines::{kernel, FusedKernel, Kernel, Kernels, THREADS, TILE};
+use submission::{Timing, TIMED_PASSES};
 
 use std::sync::{Arc, Mutex};
 
@@ -19,36 +29,6 @@ use super::fused::{FusedBuffers, FusedPlan, Keep};
 use super::ops::{check, AdamStep, Gather, Rows};
 use super::{Backend, MatmulSpec};
 use crate::error::{Error, Result};
-
-/// Every shader, by file name, for the backend and the naga validation test.
-pub const SHADERS: &[(&str, &str)] = &[
-    ("matmul.wgsl", include_str!("shaders/matmul.wgsl")),
-    ("bias_act.wgsl", include_str!("shaders/bias_act.wgsl")),
-    (
-        "relu_backward.wgsl",
-        include_str!("shaders/relu_backward.wgsl"),
-    ),
-    ("col_sums.wgsl", include_str!("shaders/col_sums.wgsl")),
-    ("mse_grad.wgsl", include_str!("shaders/mse_grad.wgsl")),
-    ("adam.wgsl", include_str!("shaders/adam.wgsl")),
-    ("gather_rows.wgsl", include_str!("shaders/gather_rows.wgsl")),
-    ("train_fused.wgsl", include_str!("shaders/train_fused.wgsl")),
-];
-
-/// The source of shader `name` (a file of [`SHADERS`]).
-fn shader(name: &str) -> &'static str {
-    SHADERS
-        .iter()
-        .find(|(n, _)| *n == name)
-        .map(|(_, s)| *s)
-        .unwrap_or("")
-}
-
-/// Threads per workgroup of the elementwise kernels (must match their `@workgroup_size`).
-const THREADS: usize = 256;
-
-/// Side of the square matmul workgroup tile (must match `matmul.wgsl`).
-const TILE: usize = 16;
 
 /// The APIs to look for adapters on.
 #[cfg(target_arch = "wasm32")]
@@ -72,70 +52,6 @@ impl GpuBuffer {
     pub fn is_empty(&self) -> bool {
         self.len == 0
     }
-}
-
-/// Dispatches recorded before a submit is forced (bounds the memory held by pending work).
-const MAX_PENDING: u64 = 512;
-
-/// Work counted since the backend was made (for benchmarks: dispatches, submits and readbacks
-/// per training step).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
-pub struct Counters {
-    /// Compute dispatches.
-    pub dispatches: u64,
-    /// Queue submits.
-    pub submits: u64,
-    /// Buffer readbacks.
-    pub readbacks: u64,
-    /// Dispatches recorded since the last submit.
-    pending: u64,
-}
-
-/// An elementwise kernel: its pipeline and bind group layout (binding 0 a 32-byte uniform,
-/// then storage buffers in order).
-struct Kernel {
-    pipeline: ::wgpu::ComputePipeline,
-    layout: ::wgpu::BindGroupLayout,
-}
-
-/// The training kernels, one per shader file.
-struct Kernels {
-    bias_act: Kernel,
-    relu_backward: Kernel,
-    col_sums: Kernel,
-    mse_grad: Kernel,
-    adam: Kernel,
-    gather_rows: Kernel,
-}
-
-/// The fused training kernel: group 0 (the run's buffers, bound once per run) and group 1
-/// (each dispatch's step range and mini-batch indices).
-struct FusedKernel {
-    pipeline: ::wgpu::ComputePipeline,
-    layouts: [::wgpu::BindGroupLayout; 2],
-}
-
-/// The bind group of the run in progress, kept while its buffers and plan stay the same.
-struct FusedBinding {
-    buffers: [::wgpu::Buffer; 5],
-    words: Vec<u32>,
-    group: ::wgpu::BindGroup,
-}
-
-/// Most passes timed between two reads of [`Backend::device_seconds`] (2 queries each).
-const TIMED_PASSES: u32 = 1024;
-
-/// Timestamp queries around every pass, while switched on ([`GpuBackend::time_passes`]).
-struct Timing {
-    set: ::wgpu::QuerySet,
-    /// Where the queries are resolved (u64 ticks), copied from there to a staging buffer.
-    resolve: ::wgpu::Buffer,
-    /// Passes timed since the last read; `None` while off.
-    passes: std::cell::Cell<Option<u32>>,
-    /// More passes than [`TIMED_PASSES`] since the last read: the sum would be short.
-    overflow: std::cell::Cell<bool>,
-    /// Nanoseconds per tick.
-    period_ns: f64,
 }
 
 /// A wgpu device with the compiled kernels.
@@ -300,28 +216,6 @@ impl GpuBackend {
         })
     }
 
-    /// A uniform buffer holding `bytes` (a kernel's parameter block).
-    fn uniform(&self, bytes: &[u8]) -> ::wgpu::Buffer {
-        self.filled(
-            "params",
-            bytes,
-            ::wgpu::BufferUsages::UNIFORM | ::wgpu::BufferUsages::COPY_DST,
-        )
-    }
-
-    /// A new buffer holding `bytes` (a multiple of 4 long). Written through the queue rather
-    /// than mapped at creation: on a lost device that records an error instead of panicking.
-    fn filled(&self, label: &str, bytes: &[u8], usage: ::wgpu::BufferUsages) -> ::wgpu::Buffer {
-        let buf = self.device.create_buffer(&::wgpu::BufferDescriptor {
-            label: Some(label),
-            size: bytes.len().max(4) as u64,
-            usage,
-            mapped_at_creation: false,
-        });
-        self.queue.write_buffer(&buf, 0, bytes);
-        buf
-    }
-
     /// Fault injection for tests and the page's fault drill: destroy the device (as a driver
     /// reset or `GPUDevice.destroy()` would) after `dispatches` more dispatches; 0 destroys
     /// it now. Every later operation fails with `Error::Gpu`.
@@ -340,184 +234,9 @@ impl GpuBackend {
         self.buffer_cap.set(Some(floats));
     }
 
-    /// Switch timing of every pass on or off (for benchmarks; see
-    /// [`Backend::device_seconds`]). Returns whether the device can time passes (timestamp
-    /// queries); switching on starts a new sum.
-    pub fn time_passes(&self, on: bool) -> bool {
-        let Some(t) = &self.timing else {
-            return false;
-        };
-        t.passes.set(on.then_some(0));
-        t.overflow.set(false);
-        true
-    }
-
-    /// The timestamp writes of the next pass, while timing is on and the query set has room.
-    fn next_timestamps(&self) -> Option<::wgpu::ComputePassTimestampWrites<'_>> {
-        let t = self.timing.as_ref()?;
-        let n = t.passes.get()?;
-        if n >= TIMED_PASSES {
-            t.overflow.set(true);
-            return None;
-        }
-        t.passes.set(Some(n + 1));
-        Some(::wgpu::ComputePassTimestampWrites {
-            query_set: &t.set,
-            beginning_of_pass_write_index: Some(2 * n),
-            end_of_pass_write_index: Some(2 * n + 1),
-        })
-    }
-
-    /// A bind group of `layout`: binding 0 a new uniform holding `params`, then `buffers`
-    /// at 1, 2, ….
-    fn bind_group(
-        &self,
-        label: &str,
-        layout: &::wgpu::BindGroupLayout,
-        params: &[u8],
-        buffers: &[&::wgpu::Buffer],
-    ) -> ::wgpu::BindGroup {
-        let uniform = self.uniform(params);
-        let mut entries = vec![::wgpu::BindGroupEntry {
-            binding: 0,
-            resource: uniform.as_entire_binding(),
-        }];
-        for (i, b) in buffers.iter().enumerate() {
-            entries.push(::wgpu::BindGroupEntry {
-                binding: i as u32 + 1,
-                resource: b.as_entire_binding(),
-            });
-        }
-        self.device.create_bind_group(&::wgpu::BindGroupDescriptor {
-            label: Some(label),
-            layout,
-            entries: &entries,
-        })
-    }
-
-    /// Work done so far.
-    pub fn counters(&self) -> Counters {
-        self.counters.get()
-    }
-
-    /// Record one dispatch of `pipeline` with `bind` into the pending encoder.
-    fn record(
-        &self,
-        label: &str,
-        pipeline: &::wgpu::ComputePipeline,
-        binds: &[&::wgpu::BindGroup],
-        groups: (u32, u32, u32),
-    ) {
-        let timestamp_writes = self.next_timestamps();
-        self.encode(|encoder| {
-            let mut pass = encoder.begin_compute_pass(&::wgpu::ComputePassDescriptor {
-                label: Some(label),
-                timestamp_writes,
-            });
-            pass.set_pipeline(pipeline);
-            for (i, bind) in binds.iter().enumerate() {
-                pass.set_bind_group(i as u32, *bind, &[]);
-            }
-            pass.dispatch_workgroups(groups.0, groups.1, groups.2);
-        });
-        let mut c = self.counters.get();
-        c.dispatches += 1;
-        c.pending += 1;
-        self.counters.set(c);
-        if self.lose_at.get() == Some(c.dispatches) {
-            self.device.destroy();
-        }
-        if c.pending >= MAX_PENDING {
-            self.submit(None);
-        }
-    }
-
-    /// Record into the pending encoder (made when there is none).
-    fn encode(&self, f: impl FnOnce(&mut ::wgpu::CommandEncoder)) {
-        let mut pending = self.pending.borrow_mut();
-        let encoder = pending.get_or_insert_with(|| {
-            self.device
-                .create_command_encoder(&::wgpu::CommandEncoderDescriptor {
-                    label: Some("caulk"),
-                })
-        });
-        f(encoder);
-    }
-
-    /// Submit the pending commands, with a final copy `src` → `dst` of `size` bytes if given.
-    fn submit(&self, copy: Option<(&::wgpu::Buffer, &::wgpu::Buffer, u64)>) {
-        let mut encoder = self.pending.borrow_mut().take().unwrap_or_else(|| {
-            self.device
-                .create_command_encoder(&::wgpu::CommandEncoderDescriptor {
-                    label: Some("caulk"),
-                })
-        });
-        if let Some((src, dst, size)) = copy {
-            encoder.copy_buffer_to_buffer(src, 0, dst, 0, size);
-        }
-        self.queue.submit([encoder.finish()]);
-        let mut c = self.counters.get();
-        c.submits += 1;
-        c.pending = 0;
-        self.counters.set(c);
-    }
-
-    /// Submit the pending work with a copy of `size` bytes of `src` to a staging buffer, wait
-    /// for it and return the bytes (one readback).
-    async fn read_bytes(&self, src: &::wgpu::Buffer, size: u64) -> Result<Vec<u8>> {
-        let staging = self.device.create_buffer(&::wgpu::BufferDescriptor {
-            label: Some("readback"),
-            size,
-            usage: ::wgpu::BufferUsages::MAP_READ | ::wgpu::BufferUsages::COPY_DST,
-            mapped_at_creation: false,
-        });
-        self.submit(Some((src, &staging, size)));
-        let mut c = self.counters.get();
-        c.readbacks += 1;
-        self.counters.set(c);
-
-        let (tx, rx) = futures_channel::oneshot::channel();
-        staging.map_async(::wgpu::MapMode::Read, .., move |r| {
-            // The receiver is alive until this future completes; a send error means the read
-            // was abandoned, and then nobody needs the result.
-            let _ = tx.send(r);
-        });
-        // Natively the map callback only runs inside poll; in the browser poll is a no-op and
-        // the event loop delivers it.
-        #[cfg(not(target_arch = "wasm32"))]
-        self.device
-            .poll(::wgpu::PollType::wait_indefinitely())
-            .map_err(|e| Error::Gpu(format!("poll: {e}")))?;
-        rx.await
-            .map_err(|_| Error::Gpu("readback callback dropped (device lost?)".into()))?
-            .map_err(|e| Error::Gpu(format!("map: {e}")))?;
-        let out = staging
-            .get_mapped_range(..)
-            .map_err(|e| Error::Gpu(format!("mapped range: {e}")))?
-            .to_vec();
-        staging.unmap();
-        self.take_errors()?;
-        Ok(out)
-    }
-
     /// Whether the adapter is a software rasteriser (lavapipe, SwiftShader, WARP).
     pub fn is_software(&self) -> bool {
         self.software
-    }
-
-    /// Errors recorded since the last call, as one `Error::Gpu`.
-    fn take_errors(&self) -> Result<()> {
-        let mut v = self
-            .errors
-            .lock()
-            .map_err(|_| Error::Gpu("error log poisoned".into()))?;
-        if v.is_empty() {
-            Ok(())
-        } else {
-            let all = v.join("; ");
-            v.clear();
-            Err(Error::Gpu(all))
-        }
     }
 
     fn check_binding(&self, what: &str, len: usize) -> Result<()> {
@@ -530,73 +249,6 @@ impl GpuBackend {
         }
         Ok(())
     }
-}
-
-/// Binding `binding` of a compute shader: a uniform or a storage buffer.
-fn entry(binding: u32, ty: ::wgpu::BufferBindingType) -> ::wgpu::BindGroupLayoutEntry {
-    ::wgpu::BindGroupLayoutEntry {
-        binding,
-        visibility: ::wgpu::ShaderStages::COMPUTE,
-        ty: ::wgpu::BindingType::Buffer {
-            ty,
-            has_dynamic_offset: false,
-            min_binding_size: None,
-        },
-        count: None,
-    }
-}
-
-/// The pipeline of shader `name` with entry point `main`, binding 0 a uniform and bindings
-/// 1… storage buffers (`read_only` per binding).
-fn kernel(device: &::wgpu::Device, name: &str, read_only: &[bool]) -> Kernel {
-    let layout = group_layout(device, name, read_only);
-    let pipeline = pipeline(device, name, &[&layout]);
-    Kernel { pipeline, layout }
-}
-
-/// A bind group layout: binding 0 a uniform, bindings 1… storage (`read_only` per binding).
-fn group_layout(
-    device: &::wgpu::Device,
-    name: &str,
-    read_only: &[bool],
-) -> ::wgpu::BindGroupLayout {
-    let mut entries = vec![entry(0, ::wgpu::BufferBindingType::Uniform)];
-    for (i, ro) in read_only.iter().enumerate() {
-        entries.push(entry(
-            i as u32 + 1,
-            ::wgpu::BufferBindingType::Storage { read_only: *ro },
-        ));
-    }
-    device.create_bind_group_layout(&::wgpu::BindGroupLayoutDescriptor {
-        label: Some(name),
-        entries: &entries,
-    })
-}
-
-/// The compute pipeline of shader `name` (entry point `main`) over bind groups `layouts`.
-fn pipeline(
-    device: &::wgpu::Device,
-    name: &str,
-    layouts: &[&::wgpu::BindGroupLayout],
-) -> ::wgpu::ComputePipeline {
-    let layouts: Vec<Option<&::wgpu::BindGroupLayout>> = layouts.iter().map(|l| Some(*l)).collect();
-    let pipeline_layout = device.create_pipeline_layout(&::wgpu::PipelineLayoutDescriptor {
-        label: Some(name),
-        bind_group_layouts: &layouts,
-        immediate_size: 0,
-    });
-    let module = device.create_shader_module(::wgpu::ShaderModuleDescriptor {
-        label: Some(name),
-        source: ::wgpu::ShaderSource::Wgsl(shader(name).into()),
-    });
-    device.create_compute_pipeline(&::wgpu::ComputePipelineDescriptor {
-        label: Some(name),
-        layout: Some(&pipeline_layout),
-        module: &module,
-        entry_point: Some("main"),
-        compilation_options: Default::default(),
-        cache: None,
-    })
 }
 
 impl GpuBackend {
@@ -622,104 +274,6 @@ impl GpuBackend {
         }
         let bind = self.bind_group("kernel", &k.layout, bytemuck::cast_slice(&params), buffers);
         self.record("kernel", &k.pipeline, &[&bind], (gx as u32, gy as u32, 1));
-        Ok(())
-    }
-}
-
-impl GpuBackend {
-    /// The fused training kernel, compiled on first use.
-    fn fused_kernel(&self) -> &FusedKernel {
-        self.fused.get_or_init(|| {
-            let layouts = [
-                group_layout(
-                    &self.device,
-                    "train_fused",
-                    &[false, true, false, false, false],
-                ),
-                group_layout(&self.device, "train_fused run", &[true]),
-            ];
-            let pipeline = pipeline(
-                &self.device,
-                "train_fused.wgsl",
-                &[&layouts[0], &layouts[1]],
-            );
-            FusedKernel { pipeline, layouts }
-        })
-    }
-
-    /// Record one dispatch of the fused kernel (`run` = mode, t0, steps, 0) with one
-    /// workgroup per model. The run's bind group is made once and reused while its buffers
-    /// and plan stay the same; each dispatch adds only its small `run` group.
-    fn fused_dispatch(
-        &self,
-        plan: &FusedPlan,
-        bufs: &FusedBuffers<GpuBuffer>,
-        run: [u32; 4],
-        idx: &[f32],
-    ) -> Result<()> {
-        let k = plan.shape.k;
-        for (name, have, want) in [
-            ("state", bufs.state.len, k * 4 * plan.params),
-            ("data", bufs.data.len, plan.data_len),
-            ("scratch", bufs.scratch.len, k * plan.scratch),
-            ("loss", bufs.loss.len, k),
-            ("best", bufs.best.len, k * plan.params),
-        ] {
-            if have != want {
-                return Err(Error::Shape(format!(
-                    "fused run: {name} has {have} elements, needs {want}"
-                )));
-            }
-        }
-        let max = self.limits.max_compute_workgroups_per_dimension as usize;
-        if k > max {
-            return Err(Error::Limit(format!(
-                "{k} models exceed the device's {max} workgroups per dispatch"
-            )));
-        }
-        let kernel = self.fused_kernel();
-        let mut cache = self.fused_binding.borrow_mut();
-        let buffers = [
-            bufs.state.buf.clone(),
-            bufs.data.buf.clone(),
-            bufs.scratch.buf.clone(),
-            bufs.loss.buf.clone(),
-            bufs.best.buf.clone(),
-        ];
-        let stale = match cache.as_ref() {
-            Some(b) => b.buffers != buffers || b.words != plan.words,
-            None => true,
-        };
-        if stale {
-            let refs: Vec<&::wgpu::Buffer> = buffers.iter().collect();
-            let group = self.bind_group(
-                "train_fused",
-                &kernel.layouts[0],
-                bytemuck::cast_slice(&plan.words),
-                &refs,
-            );
-            *cache = Some(FusedBinding {
-                buffers,
-                words: plan.words.clone(),
-                group,
-            });
-        }
-        let Some(binding) = cache.as_ref() else {
-            return Err(Error::Gpu("fused bind group missing".into()));
-        };
-        let idx = self.upload(if idx.is_empty() { &[0.0] } else { idx })?;
-        let group = self.bind_group(
-            "train_fused run",
-            &kernel.layouts[1],
-            bytemuck::cast_slice(&run),
-            &[&idx.buf],
-        );
-        self.record(
-            "train_fused",
-            &kernel.pipeline,
-            &[&binding.group, &group],
-            (k as u32, 1, 1),
-        );
         Ok(())
     }
 }
