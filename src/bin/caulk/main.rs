@@ -148,7 +148,19 @@ pub fn clock() -> f64 {
         .as_secs_f64()
 }
 
+/// Mesa's Vulkan drivers (lavapipe, where there is no GPU) print "error: XDG_RUNTIME_DIR is
+/// invalid or not set in the environment." to stderr when the variable is missing, as on
+/// headless servers and in containers. The CLI never opens a display, so it points the
+/// variable at the temp dir (where a display socket is never found) before any thread
+/// starts.
+fn quiet_display_probe() {
+    if std::env::var_os("XDG_RUNTIME_DIR").is_none_or(|v| v.is_empty()) {
+        std::env::set_var("XDG_RUNTIME_DIR", std::env::temp_dir());
+    }
+}
+
 fn main() -> ExitCode {
+    quiet_display_probe();
     let result = parse_args(std::env::args().skip(1)).and_then(|a| match a {
         None => emit(HELP),
         Some(a) => run(a),
