@@ -8,9 +8,9 @@
 import init, { baked_file, baked_file_of, bounds, key_specs, merge_results, parse_fragment, set_key } from '../pkg/caulk.js';
 import { buildControls, EXPERIMENT_CONTROLS, syncControls, THEORY_CONTROLS } from './controls';
 import { mountExperimentMarkup } from './experiment-markup';
-import { ExperimentPanel, type Results } from './experiment-panel';
+import { ExperimentPanel } from './experiment-panel';
 import { drawRisk, drawSummary } from './theory-panel';
-import type { BoundsReport, KeySpec, Parsed } from './types';
+import type { BoundsReport, KeySpec, Parsed, Results } from './types';
 
 let fragment = '';
 let panel: ExperimentPanel | null = null;

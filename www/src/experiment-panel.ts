@@ -1,102 +1,14 @@
 // The experiment panel: estimate before running, Run / Cancel, progress with time left,
 // curves drawn point by point as the worker finishes them (mean line and 95 % band), then
 // the fitted slopes next to the theory's prediction, a calibrated bound overlay and a table.
-// The sweep runs in a Web Worker (worker.ts); Cancel terminates it and keeps every point
-// that had finished.
+// The sweep runs in Web Workers (worker.ts); Cancel terminates them and keeps every point
+// that had finished. What is drawn and listed is experiment-view.ts's.
 
-import { renderLogLog, type Series } from './plot';
-import { signed } from './theory-panel';
+import { drawCurves, joinPoints, summarise } from './experiment-view';
+import type { Estimate, FinishedPoint, Progress, Results } from './types';
 import { copyText, download, standaloneSvg, svgToPng } from './export';
 import { results_csv } from '../pkg/caulk.js';
 import { InPageWorker } from './jobs';
-
-interface FinishedPoint {
-  label: string;
-  method: string;
-  m: number | null;
-  width: number;
-  n: number;
-  risk_mean: number | null;
-  risk_lo: number | null;
-  risk_hi: number | null;
-  seeds: number;
-  /** The finished seeds' risks (a shard's share of them when several workers run). */
-  risks: number[];
-}
-
-/**
- * The points as the plot shows them: reports of the same (curve, n) from several workers
- * (each with its share of the seeds) joined into one, its mean over all their seeds and, until
- * the final results replace it, a normal-approximation 95 % band (mean ± 1.96·sd/√seeds).
- * A point reported by one worker only is shown as that worker computed it.
- */
-export function joinPoints(reports: FinishedPoint[]): FinishedPoint[] {
-  const byPoint = new Map<string, FinishedPoint[]>();
-  for (const r of reports) {
-    const key = `${r.label}\u0000${r.n}`;
-    byPoint.set(key, [...(byPoint.get(key) ?? []), r]);
-  }
-  return [...byPoint.values()].map((parts) => {
-    if (parts.length === 1) return parts[0];
-    const risks = parts.flatMap((p) => p.risks);
-    const k = risks.length;
-    const mean = risks.reduce((a, r) => a + r, 0) / Math.max(1, k);
-    const sd = k > 1 ? Math.sqrt(risks.reduce((a, r) => a + (r - mean) ** 2, 0) / (k - 1)) : 0;
-    const half = (1.96 * sd) / Math.sqrt(Math.max(1, k));
-    return { ...parts[0], risks, seeds: k, risk_mean: k ? mean : null, risk_lo: k ? mean - half : null, risk_hi: k ? mean + half : null };
-  });
-}
-
-interface Progress {
-  done: number;
-  total: number;
-  point: string;
-  elapsed_s: number;
-  eta_s: number;
-  finished: FinishedPoint | null;
-}
-
-interface Curve {
-  label: string;
-  method: string;
-  m: number | null;
-  n: number[];
-  risk_mean: (number | null)[];
-  risk_lo: (number | null)[];
-  risk_hi: (number | null)[];
-  seeds_done: number[];
-  slope: number | null;
-  slope_lo: number | null;
-  slope_hi: number | null;
-  predicted_slope: number | null;
-  calibrated_c: number | null;
-  trainable: number | null;
-  flags: string[];
-  notes: string[];
-}
-
-export interface Results {
-  backend: string;
-  curves: Curve[];
-  constant_risk: number | null;
-  prediction: string;
-  elapsed_ms: number;
-  cancelled: boolean;
-  device_lost: string | null;
-  config: { c: number; [key: string]: unknown };
-}
-
-interface Estimate {
-  /** The device's measured rates (passed to the workers, which then need not measure). */
-  rates: unknown;
-  units: number;
-  shards: number;
-  seconds: number;
-  bytes: number;
-  memory_limit: number;
-  /** The compute device the config asks for; the rates are the CPU kernels' whatever it is. */
-  backend: 'auto' | 'cpu' | 'gpu';
-}
 
 /** Runs estimated above this many seconds start only after the user confirms. */
 export const BUDGET_S = 120;
@@ -120,20 +32,6 @@ const $ = (id: string) => {
 
 function seconds(s: number): string {
   return s < 60 ? `${Math.max(1, Math.round(s))} s` : `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
-}
-
-/** Shades for several m: lighter for smaller m. */
-function shades(labels: string[]): Map<string, string | undefined> {
-  const out = new Map<string, string | undefined>();
-  const byMethod = new Map<string, string[]>();
-  for (const l of labels) {
-    const method = l.split(' ')[0];
-    byMethod.set(method, [...(byMethod.get(method) ?? []), l]);
-  }
-  for (const group of byMethod.values()) {
-    group.forEach((l, i) => out.set(l, group.length > 1 ? `shade-${Math.min(3, 3 - (group.length - 1 - i))}` : undefined));
-  }
-  return out;
 }
 
 export class ExperimentPanel {
@@ -316,7 +214,7 @@ export class ExperimentPanel {
     if (this.running() || this.fragment() !== fragment) return;
     this.points.clear();
     this.draw(results);
-    this.summarise(results);
+    summarise(results, $('exp-summary'), $('exp-table'));
     this.setResults(results);
     $('experiment').dataset.state = 'baked';
     $('exp-status').textContent = `Precomputed results for exactly this configuration (computed ahead of time on ${results.backend} in ${seconds(results.elapsed_ms / 1000)}). Press Run to compute them again in this browser.`;
@@ -520,7 +418,7 @@ export class ExperimentPanel {
         const workers = parts.length > 1 ? ` in ${parts.length} workers` : this.inPage ? ' in this page (it may not start a worker)' : '';
         $('exp-status').textContent = `Done in ${seconds(results.elapsed_ms / 1000)} on ${results.backend}${workers}.`;
         this.draw(results);
-        this.summarise(results);
+        summarise(results, $('exp-summary'), $('exp-table'));
         this.setResults(results);
         this.onDone(results);
         break;
@@ -534,106 +432,7 @@ export class ExperimentPanel {
 
   /** Curves from the finished points, or from the final results with the theory overlay. */
   private draw(results: Results | null): void {
-    const series: Series[] = [];
-    const labels = results ? results.curves.map((c) => c.label) : [...this.points.keys()];
-    const shade = shades(labels);
-    const id = (method: string) => `m-${method}`;
-    if (results) {
-      for (const c of results.curves) {
-        series.push({
-          id: id(c.method),
-          label: `${c.label}  ${c.slope === null ? '' : signed(c.slope)}`,
-          x: c.n,
-          y: c.risk_mean,
-          band: { lo: c.risk_lo, hi: c.risk_hi },
-          dots: true,
-          variant: shade.get(c.label),
-        });
-      }
-      const first = results.curves.find((c) => c.calibrated_c !== null && c.predicted_slope !== null);
-      const overlay = (document.querySelector('input[name="overlay"]:checked') as HTMLInputElement | null)?.value ?? 'calibrated';
-      if (first && overlay !== 'none') {
-        // C·n^slope with the theory's slope: C fitted to the data, or the config's C (raw).
-        const slope = first.predicted_slope!;
-        const raw = overlay === 'raw';
-        const scale = raw ? results.config.c : first.calibrated_c!;
-        series.push({
-          id: 'theory',
-          label: raw ? `theory ${signed(slope)}, raw (C = ${scale})` : `theory ${signed(slope)}, C calibrated`,
-          x: first.n,
-          y: first.n.map((n) => scale * n ** slope),
-        });
-      }
-      const span = results.curves[0]?.n ?? [];
-      if (results.constant_risk !== null && span.length > 0) {
-        series.push({ id: 'constant', label: 'best constant', x: [span[0], span[span.length - 1]], y: [results.constant_risk, results.constant_risk] });
-      }
-    } else {
-      for (const [label, reports] of this.points) {
-        const sorted = joinPoints(reports).sort((a, b) => a.n - b.n);
-        series.push({
-          id: id(sorted[0].method),
-          label,
-          x: sorted.map((p) => p.n),
-          y: sorted.map((p) => p.risk_mean),
-          band: { lo: sorted.map((p) => p.risk_lo), hi: sorted.map((p) => p.risk_hi) },
-          dots: true,
-          variant: shade.get(label),
-        });
-      }
-    }
-    const svg = renderLogLog($('exp-plot'), series, {
-      title: 'Measured excess risk against target sample size n, log-log',
-      xLabel: 'target samples n',
-      yLabel: 'excess risk on the test set',
-    });
-    svg.setAttribute('aria-describedby', 'exp-summary');
-  }
-
-  private summarise(r: Results): void {
-    const lines: string[] = [`Theory predicts: ${r.prediction}.`];
-    for (const c of r.curves) {
-      const fitted =
-        c.slope === null
-          ? 'no slope (too few points)'
-          : `fitted slope ${signed(c.slope)} (95 % CI ${c.slope_lo === null ? '?' : signed(c.slope_lo)} to ${c.slope_hi === null ? '?' : signed(c.slope_hi)})`;
-      const theory = c.predicted_slope === null ? '' : `; theory ${signed(c.predicted_slope)}`;
-      const params = c.trainable === null ? '' : `; ${c.trainable} trainable parameters`;
-      lines.push(`${c.label}: ${fitted}${theory}${params}.`);
-      for (const note of [...c.flags, ...c.notes]) lines.push(`  Note (${c.label}): ${note}.`);
-    }
-    if (r.constant_risk !== null) lines.push(`The best constant predictor has risk ${r.constant_risk.toExponential(2)} (dotted line).`);
-    $('exp-summary').replaceChildren(
-      ...lines.map((t) => {
-        const li = document.createElement('li');
-        li.textContent = t;
-        return li;
-      }),
-    );
-    const table = $('exp-table');
-    const head = document.createElement('tr');
-    for (const h of ['curve', 'n', 'mean risk', '95 % interval', 'seeds']) {
-      const th = document.createElement('th');
-      th.scope = 'col';
-      th.textContent = h;
-      head.append(th);
-    }
-    const rows = r.curves.flatMap((c) =>
-      c.n.map((n, j) => {
-        const tr = document.createElement('tr');
-        const fmt = (v: number | null) => (v === null ? '–' : v.toExponential(3));
-        for (const v of [c.label, String(n), fmt(c.risk_mean[j]), `${fmt(c.risk_lo[j])} – ${fmt(c.risk_hi[j])}`, String(c.seeds_done[j])]) {
-          const td = document.createElement('td');
-          td.textContent = v;
-          tr.append(td);
-        }
-        return tr;
-      }),
-    );
-    const thead = document.createElement('thead');
-    thead.append(head);
-    const tbody = document.createElement('tbody');
-    tbody.append(...rows);
-    table.replaceChildren(thead, tbody);
+    const overlay = (document.querySelector('input[name="overlay"]:checked') as HTMLInputElement | null)?.value ?? 'calibrated';
+    drawCurves($('exp-plot'), results, this.points, overlay);
   }
 }

@@ -5,9 +5,9 @@
 import init, { baked_file, baked_file_of, bound_registry, bounds, key_specs, merge_results, parse_fragment, probe, set_key, switch_preset } from '../pkg/caulk.js';
 import { buildControls, buildToggles, EXPERIMENT_CONTROLS, syncControls, syncToggles, type BoundInfo } from './controls';
 import { mountExperimentMarkup } from './experiment-markup';
-import { ExperimentPanel, type Results } from './experiment-panel';
+import { ExperimentPanel } from './experiment-panel';
 import { drawTheory, timed } from './theory-panel';
-import type { BoundsReport, DeviceReport, KeySpec, Parsed } from './types';
+import type { BoundsReport, DeviceReport, KeySpec, Parsed, Results } from './types';
 
 let fragment = '';
 let experiment: ExperimentPanel | null = null;

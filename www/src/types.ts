@@ -99,3 +99,70 @@ export interface DeviceReport {
   sweeps_on_gpu: boolean;
   line: string;
 }
+
+// The experiment: progress events, finished points, results and the estimate of a sweep.
+
+export interface FinishedPoint {
+  label: string;
+  method: string;
+  m: number | null;
+  width: number;
+  n: number;
+  risk_mean: number | null;
+  risk_lo: number | null;
+  risk_hi: number | null;
+  seeds: number;
+  /** The finished seeds' risks (a shard's share of them when several workers run). */
+  risks: number[];
+}
+
+export interface Progress {
+  done: number;
+  total: number;
+  point: string;
+  elapsed_s: number;
+  eta_s: number;
+  finished: FinishedPoint | null;
+}
+
+export interface Curve {
+  label: string;
+  method: string;
+  m: number | null;
+  n: number[];
+  risk_mean: (number | null)[];
+  risk_lo: (number | null)[];
+  risk_hi: (number | null)[];
+  seeds_done: number[];
+  slope: number | null;
+  slope_lo: number | null;
+  slope_hi: number | null;
+  predicted_slope: number | null;
+  calibrated_c: number | null;
+  trainable: number | null;
+  flags: string[];
+  notes: string[];
+}
+
+export interface Results {
+  backend: string;
+  curves: Curve[];
+  constant_risk: number | null;
+  prediction: string;
+  elapsed_ms: number;
+  cancelled: boolean;
+  device_lost: string | null;
+  config: { c: number; [key: string]: unknown };
+}
+
+export interface Estimate {
+  /** The device's measured rates (passed to the workers, which then need not measure). */
+  rates: unknown;
+  units: number;
+  shards: number;
+  seconds: number;
+  bytes: number;
+  memory_limit: number;
+  /** The compute device the config asks for; the rates are the CPU kernels' whatever it is. */
+  backend: 'auto' | 'cpu' | 'gpu';
+}

@@ -1,0 +1,152 @@
+// What the experiment panel shows of a sweep: its curves (mean line and 95 % band per curve,
+// point by point while it runs; with the theory overlay and the best constant once done), the
+// fitted slopes against the theory, and a table of every point.
+
+import { renderLogLog, type Series } from './plot';
+import { signed } from './theory-panel';
+import type { FinishedPoint, Results } from './types';
+
+/**
+ * The points as the plot shows them: reports of the same (curve, n) from several workers
+ * (each with its share of the seeds) joined into one, its mean over all their seeds and, until
+ * the final results replace it, a normal-approximation 95 % band (mean ± 1.96·sd/√seeds).
+ * A point reported by one worker only is shown as that worker computed it.
+ */
+export function joinPoints(reports: FinishedPoint[]): FinishedPoint[] {
+  const byPoint = new Map<string, FinishedPoint[]>();
+  for (const r of reports) {
+    const key = `${r.label}\u0000${r.n}`;
+    byPoint.set(key, [...(byPoint.get(key) ?? []), r]);
+  }
+  return [...byPoint.values()].map((parts) => {
+    if (parts.length === 1) return parts[0];
+    const risks = parts.flatMap((p) => p.risks);
+    const k = risks.length;
+    const mean = risks.reduce((a, r) => a + r, 0) / Math.max(1, k);
+    const sd = k > 1 ? Math.sqrt(risks.reduce((a, r) => a + (r - mean) ** 2, 0) / (k - 1)) : 0;
+    const half = (1.96 * sd) / Math.sqrt(Math.max(1, k));
+    return { ...parts[0], risks, seeds: k, risk_mean: k ? mean : null, risk_lo: k ? mean - half : null, risk_hi: k ? mean + half : null };
+  });
+}
+
+
+/** Shades for several m: lighter for smaller m. */
+function shades(labels: string[]): Map<string, string | undefined> {
+  const out = new Map<string, string | undefined>();
+  const byMethod = new Map<string, string[]>();
+  for (const l of labels) {
+    const method = l.split(' ')[0];
+    byMethod.set(method, [...(byMethod.get(method) ?? []), l]);
+  }
+  for (const group of byMethod.values()) {
+    group.forEach((l, i) => out.set(l, group.length > 1 ? `shade-${Math.min(3, 3 - (group.length - 1 - i))}` : undefined));
+  }
+  return out;
+}
+
+/**
+ * Draw into `plot` the curves of the final results (with the theory overlay `overlay`:
+ * calibrated, raw or none), or while a sweep runs those of its finished `points` (by curve).
+ */
+export function drawCurves(plot: HTMLElement, results: Results | null, points: Map<string, FinishedPoint[]>, overlay: string): void {
+  const series: Series[] = [];
+  const labels = results ? results.curves.map((c) => c.label) : [...points.keys()];
+  const shade = shades(labels);
+  const id = (method: string) => `m-${method}`;
+  if (results) {
+    for (const c of results.curves) {
+      series.push({
+        id: id(c.method),
+        label: `${c.label}  ${c.slope === null ? '' : signed(c.slope)}`,
+        x: c.n,
+        y: c.risk_mean,
+        band: { lo: c.risk_lo, hi: c.risk_hi },
+        dots: true,
+        variant: shade.get(c.label),
+      });
+    }
+    const first = results.curves.find((c) => c.calibrated_c !== null && c.predicted_slope !== null);
+    if (first && overlay !== 'none') {
+      // C·n^slope with the theory's slope: C fitted to the data, or the config's C (raw).
+      const slope = first.predicted_slope!;
+      const raw = overlay === 'raw';
+      const scale = raw ? results.config.c : first.calibrated_c!;
+      series.push({
+        id: 'theory',
+        label: raw ? `theory ${signed(slope)}, raw (C = ${scale})` : `theory ${signed(slope)}, C calibrated`,
+        x: first.n,
+        y: first.n.map((n) => scale * n ** slope),
+      });
+    }
+    const span = results.curves[0]?.n ?? [];
+    if (results.constant_risk !== null && span.length > 0) {
+      series.push({ id: 'constant', label: 'best constant', x: [span[0], span[span.length - 1]], y: [results.constant_risk, results.constant_risk] });
+    }
+  } else {
+    for (const [label, reports] of points) {
+      const sorted = joinPoints(reports).sort((a, b) => a.n - b.n);
+      series.push({
+        id: id(sorted[0].method),
+        label,
+        x: sorted.map((p) => p.n),
+        y: sorted.map((p) => p.risk_mean),
+        band: { lo: sorted.map((p) => p.risk_lo), hi: sorted.map((p) => p.risk_hi) },
+        dots: true,
+        variant: shade.get(label),
+      });
+    }
+  }
+  const svg = renderLogLog(plot, series, {
+    title: 'Measured excess risk against target sample size n, log-log',
+    xLabel: 'target samples n',
+    yLabel: 'excess risk on the test set',
+  });
+  svg.setAttribute('aria-describedby', 'exp-summary');
+}
+
+/** The fitted slopes against the theory (a list into `summary`) and every point (`table`). */
+export function summarise(r: Results, summary: HTMLElement, table: HTMLElement): void {
+  const lines: string[] = [`Theory predicts: ${r.prediction}.`];
+  for (const c of r.curves) {
+    const fitted =
+      c.slope === null
+        ? 'no slope (too few points)'
+        : `fitted slope ${signed(c.slope)} (95 % CI ${c.slope_lo === null ? '?' : signed(c.slope_lo)} to ${c.slope_hi === null ? '?' : signed(c.slope_hi)})`;
+    const theory = c.predicted_slope === null ? '' : `; theory ${signed(c.predicted_slope)}`;
+    const params = c.trainable === null ? '' : `; ${c.trainable} trainable parameters`;
+    lines.push(`${c.label}: ${fitted}${theory}${params}.`);
+    for (const note of [...c.flags, ...c.notes]) lines.push(`  Note (${c.label}): ${note}.`);
+  }
+  if (r.constant_risk !== null) lines.push(`The best constant predictor has risk ${r.constant_risk.toExponential(2)} (dotted line).`);
+  summary.replaceChildren(
+    ...lines.map((t) => {
+      const li = document.createElement('li');
+      li.textContent = t;
+      return li;
+    }),
+  );
+  const head = document.createElement('tr');
+  for (const h of ['curve', 'n', 'mean risk', '95 % interval', 'seeds']) {
+    const th = document.createElement('th');
+    th.scope = 'col';
+    th.textContent = h;
+    head.append(th);
+  }
+  const rows = r.curves.flatMap((c) =>
+    c.n.map((n, j) => {
+      const tr = document.createElement('tr');
+      const fmt = (v: number | null) => (v === null ? '–' : v.toExponential(3));
+      for (const v of [c.label, String(n), fmt(c.risk_mean[j]), `${fmt(c.risk_lo[j])} – ${fmt(c.risk_hi[j])}`, String(c.seeds_done[j])]) {
+        const td = document.createElement('td');
+        td.textContent = v;
+        tr.append(td);
+      }
+      return tr;
+    }),
+  );
+  const thead = document.createElement('thead');
+  thead.append(head);
+  const tbody = document.createElement('tbody');
+  tbody.append(...rows);
+  table.replaceChildren(thead, tbody);
+}
