@@ -48,6 +48,8 @@ require_passed() {
 step "fmt" cargo fmt --all --check
 step "clippy native" cargo clippy --all-targets -- -D warnings
 step "clippy wasm32" cargo clippy --target wasm32-unknown-unknown --lib --tests -- -D warnings
+# The crate docs map the modules and state the math: their links must resolve.
+RUSTDOCFLAGS="-D warnings" step "docs" cargo doc --no-deps --document-private-items
 step "native tests" cargo test
 require_passed "native tests"
 step "wasm tests chromium" cargo test --target wasm32-unknown-unknown --test web

@@ -65,7 +65,7 @@ pub struct GpuBackend {
     fused: std::cell::OnceCell<FusedKernel>,
     fused_binding: std::cell::RefCell<Option<FusedBinding>>,
     /// Commands recorded since the last submit: every dispatch goes here, and one submit per
-    /// readback (or per [`MAX_PENDING`] dispatches) sends them all.
+    /// readback (or per [`MAX_PENDING`](submission::MAX_PENDING) dispatches) sends them all.
     pending: std::cell::RefCell<Option<::wgpu::CommandEncoder>>,
     counters: std::cell::Cell<Counters>,
     /// Fault injection: destroy the device when the dispatch count reaches this.
