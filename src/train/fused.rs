@@ -18,7 +18,7 @@ use crate::backend::{Backend, FusedBuffers, FusedPlan, FusedShape, Keep};
 use crate::error::{Error, Result};
 use crate::model::{Arch, Role};
 
-use super::batched::{improvements, starting_reports, BatchOrder, ModelData};
+use super::schedule::{improvements, starting_reports, BatchOrder, ModelData};
 use super::{Cancel, TrainOpts, TrainReport};
 
 /// Most training steps one dispatch runs.

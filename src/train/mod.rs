@@ -12,11 +12,13 @@
 //!
 //! [`methods`] maps the downstream methods onto this loop and onto the closed forms;
 //! [`batched`] runs the same algebra for K networks at once through a compute backend, and
-//! [`fused`] through a backend's fused training kernel (whole steps per dispatch).
+//! [`fused`] through a backend's fused training kernel (whole steps per dispatch); both take
+//! their mini-batch order and evaluation bookkeeping from [`schedule`].
 
 pub mod batched;
 pub mod fused;
 pub mod methods;
+pub mod schedule;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
