@@ -205,9 +205,9 @@ pub(super) fn mean_of(v: &[f64]) -> Option<f64> {
 
 /// The results of a sweep's shards (in shard order) as one: each curve's per-seed risks
 /// joined in seed order and summarised again, exactly as one run of the whole sweep would
-/// (its notes shard after shard); the constant reference over every seed; the longest wall time; cancelled or
-/// GPU-lost when any shard was. The estimate adds up the shards' work and memory (they run
-/// side by side), and its seconds are the longest shard's.
+/// (its notes shard after shard); the constant reference over every seed; the longest wall
+/// time; cancelled or GPU-lost when any shard was. The estimate adds up the shards' work and
+/// memory (they run side by side), and its seconds are the longest shard's.
 pub fn merge(c: &Config, parts: Vec<Results>) -> Result<Results> {
     let whole = plan(c)?;
     let mut parts = parts.into_iter();

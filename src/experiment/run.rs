@@ -72,8 +72,8 @@ pub fn no_pause() -> std::pin::Pin<Box<dyn std::future::Future<Output = ()>>> {
 /// A part of a sweep that runs on its own (a worker of the page, a thread of the CLI): the
 /// seeds [`shard_seeds`] gives to `index` of `count`, in every group and at every point.
 /// Seeds are independent and cost the same, so shards are balanced, and each seed's data is
-/// made once; [`merge`](super::merge) puts the shards' per-seed risks back together, giving exactly the
-/// whole sweep's results.
+/// made once; [`merge`](super::merge) puts the shards' per-seed risks back together, giving
+/// exactly the whole sweep's results.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Shard {
     /// This shard, 0 ≤ index < count.

@@ -9,8 +9,8 @@
 
 use super::TrainReport;
 
-/// One model's training data for [`train_batched`](super::batched::train_batched): inputs (rows × d) and labels, and an
-/// optional validation split.
+/// One model's training data for [`train_batched`](super::batched::train_batched): inputs
+/// (rows × d) and labels, and an optional validation split.
 pub struct ModelData<'d> {
     /// Training inputs, rows × d.
     pub x: &'d [f64],

@@ -24,7 +24,8 @@ pub struct Counters {
     pub(super) pending: u64,
 }
 
-/// Most passes timed between two reads of [`Backend::device_seconds`](crate::backend::Backend::device_seconds) (2 queries each).
+/// Most passes timed between two reads of
+/// [`Backend::device_seconds`](crate::backend::Backend::device_seconds) (2 queries each).
 pub(super) const TIMED_PASSES: u32 = 1024;
 
 /// Timestamp queries around every pass, while switched on ([`GpuBackend::time_passes`]).
@@ -69,8 +70,8 @@ impl GpuBackend {
     }
 
     /// Switch timing of every pass on or off (for benchmarks; see
-    /// [`Backend::device_seconds`](crate::backend::Backend::device_seconds)). Returns whether the device can time passes (timestamp
-    /// queries); switching on starts a new sum.
+    /// [`Backend::device_seconds`](crate::backend::Backend::device_seconds)). Returns
+    /// whether the device can time passes (timestamp queries); switching on starts a new sum.
     pub fn time_passes(&self, on: bool) -> bool {
         let Some(t) = &self.timing else {
             return false;
