@@ -279,9 +279,9 @@ pub fn fit_cost(plan: &Plan, method: Method, n: u64, fwd: f64) -> Cost {
     Cost { flops, ridges: 0.0 }
 }
 
-/// FLOP of one forward pass of a row through the network of `width`.
-pub fn forward_flops(c: &Config, width: usize) -> f64 {
-    2.0 * macs(&arch(c, width))
+/// FLOP of one forward pass of a row through network `a`.
+pub fn forward_flops(a: &Arch) -> f64 {
+    2.0 * macs(a)
 }
 
 /// Cost of `plan` at `rates`: the sum of its units' costs.
@@ -297,7 +297,7 @@ pub fn estimate(plan: &Plan, c: &Config, rates: Rates) -> Estimate {
         add(data_cost(plan));
     }
     for &(m, width) in &plan.groups {
-        let fwd = forward_flops(c, width);
+        let fwd = forward_flops(&arch(c, width));
         for _ in 0..plan.seeds {
             if let Some(m) = m.filter(|_| plan.pretrain) {
                 add(pretrain_cost(plan, m, fwd));

@@ -323,6 +323,7 @@ impl<B: Backend> Sweep<'_, B> {
     ) -> Option<()> {
         let plan = self.plan;
         let a = arch(self.c, width);
+        let fwd = forward_flops(&a);
         // Without pre-training, a placeholder backbone carries the architecture.
         let placeholder = Pretrained {
             arch: a.clone(),
@@ -374,7 +375,8 @@ impl<B: Backend> Sweep<'_, B> {
                         }
                         false => self.fit_closed(method, &seeds, &backbones, &targets),
                     };
-                    self.record(slot, j, n, &seeds, outcomes)?;
+                    let cost = fit_cost(plan, method, n, fwd);
+                    self.record(slot, j, n, &seeds, outcomes, cost)?;
                     (self.checkpoint)().await;
                 }
             }
@@ -405,6 +407,7 @@ impl<B: Backend> Sweep<'_, B> {
         // source samples within SOURCE_CHUNK_BYTES); the CPU trains models one after another
         // anyway, so there each seed is its own chunk and the page hears progress (and
         // Pause) after each.
+        let cost = pretrain_cost(self.plan, m, forward_flops(a));
         let chunk = match backend.has_fused() && self.device.lost.is_none() {
             true => pretrain_chunk(self.c, m),
             false => 1,
@@ -432,7 +435,7 @@ impl<B: Backend> Sweep<'_, B> {
                 let i = sd.i;
                 self.ticker.tick(
                     format!("pre-training m={m} width={width} seed {i}"),
-                    pretrain_cost(self.plan, m, forward_flops(self.c, width)),
+                    cost,
                     None,
                 );
                 (self.checkpoint)().await;
@@ -539,9 +542,9 @@ impl<B: Backend> Sweep<'_, B> {
             .collect()
     }
 
-    /// The seeds' outcomes at point (j, n) into `slot`, one progress unit per seed; the last
-    /// carries the point's summary (mean and interval over the seeds that finished). None
-    /// when a fit was cut short by cancellation (not a finished point).
+    /// The seeds' outcomes at point (j, n) into `slot`, one progress unit of modelled `cost`
+    /// per seed; the last carries the point's summary (mean and interval over the seeds that
+    /// finished). None when a fit was cut short by cancellation (not a finished point).
     fn record(
         &mut self,
         slot: &mut Acc,
@@ -549,6 +552,7 @@ impl<B: Backend> Sweep<'_, B> {
         n: u64,
         seeds: &[SeedRun<'_>],
         outcomes: Vec<std::result::Result<Outcome, String>>,
+        cost: Cost,
     ) -> Option<()> {
         let last = seeds.len().saturating_sub(1);
         for (at, (s, outcome)) in seeds.iter().zip(outcomes).enumerate() {
@@ -589,7 +593,6 @@ impl<B: Backend> Sweep<'_, B> {
                     risks: slot.risks[j].clone(),
                 }
             });
-            let cost = fit_cost(self.plan, slot.method, n, forward_flops(self.c, slot.width));
             self.ticker.tick(label, cost, finished);
         }
         Some(())
