@@ -209,6 +209,30 @@ fn run_prints_the_contract_json_and_writes_json_and_csv() {
 }
 
 #[test]
+fn a_closed_stderr_loses_neither_the_run_nor_its_results() {
+    // `caulk run 2>&1 | head -1` closes stderr under a running sweep: its notes must not
+    // panic (exit 101) and the results still reach stdout.
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_caulk"))
+        .args([
+            "run",
+            "--fragment",
+            "v=1&preset=limit&seeds=2&n=64,128",
+            "--json",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run caulk");
+    // Closing the read end before the first note makes every write to stderr fail (EPIPE).
+    drop(child.stderr.take());
+    let out = child.wait_with_output().expect("wait for caulk");
+    assert_eq!(out.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("results on stdout");
+    assert_eq!(v["curves"][0]["risk_mean"].as_array().unwrap().len(), 2);
+}
+
+#[test]
 fn run_refuses_preset_method_mismatches_with_one_line() {
     for (frag, key) in [
         ("v=1&preset=limit&methods=full", "methods"),

@@ -138,7 +138,7 @@ pub fn load_config(fragment: Option<&str>) -> Result<(Config, Vec<String>), Fail
         return Err(usage(format!("bad config: {e}")));
     }
     for w in parsed.warnings {
-        eprintln!("caulk: warning: {w}");
+        noteln!("caulk: warning: {w}");
     }
     Ok((parsed.config, parsed.given))
 }

@@ -29,7 +29,7 @@ pub fn bench_command(json: bool) -> Result<(), Fail> {
             "estimate_ratio": r.estimate.seconds / (r.elapsed_ms / 1000.0).max(1e-9),
         }));
         if !json {
-            eprintln!(
+            noteln!(
                 "caulk bench: {:?} done in {:.1} s",
                 preset,
                 r.elapsed_ms / 1000.0

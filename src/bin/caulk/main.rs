@@ -14,6 +14,25 @@
 //! Modules: [`args`] (the command line, `--help`, the config of `--fragment`), [`sweep`]
 //! (`run`: a sweep on the GPU or in threads on the CPU, with a progress bar; its table),
 //! [`bench`] (`bench presets|batching|gemm`); this file dispatches the commands.
+
+/// `eprint!` that ignores a failed write: stderr carries notes and progress for a person
+/// watching, and a closed stderr (`caulk run 2>&1 | head -1`) must neither stop a run nor
+/// lose its results (`eprint!` panics there).
+macro_rules! note {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stderr(), $($arg)*);
+    }};
+}
+
+/// [`note!`] with a newline.
+macro_rules! noteln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 mod args;
 mod bench;
 mod sweep;
@@ -168,7 +187,7 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(Fail(msg, code)) => {
-            eprintln!("caulk: {msg}");
+            noteln!("caulk: {msg}");
             ExitCode::from(code)
         }
     }

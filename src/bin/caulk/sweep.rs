@@ -39,7 +39,7 @@ pub fn sweep(c: &Config, quiet: bool) -> Result<Results, Fail> {
             true => "under 1 s".to_string(),
             false => format!("about {wall:.0} s"),
         };
-        eprintln!(
+        noteln!(
             "caulk: {} units, {wall} on this CPU in {threads} thread{} ({:.2e} FLOP at {:.2e} FLOP/s, {:.2e} ridge cosines at {:.2e}/s), {} of memory",
             est.units, if threads == 1 { "" } else { "s" }, est.flops, rates.flops, est.ridges, rates.ridges, human_bytes(est.bytes)
         );
@@ -61,7 +61,7 @@ pub fn sweep(c: &Config, quiet: bool) -> Result<Results, Fail> {
         let (done, total) = all.iter().fold((0, 0), |a, s| (a.0 + s.0, a.1 + s.1));
         let width = 30;
         let filled = (width * done / total.max(1)).min(width);
-        eprint!(
+        note!(
             "\r[{}{}] {:>3}% {}/{}  {:.0} s left  {:<40.40}",
             "#".repeat(filled),
             " ".repeat(width - filled),
@@ -73,7 +73,7 @@ pub fn sweep(c: &Config, quiet: bool) -> Result<Results, Fail> {
         );
     };
     let cancel = Cancel::new();
-    let on_device = |note: &str| eprintln!("\ncaulk: {note}");
+    let on_device = |note: &str| noteln!("\ncaulk: {note}");
     let results = match &gpu {
         Some(g) => pollster::block_on(run_sweep(
             c,
@@ -117,7 +117,7 @@ pub fn sweep(c: &Config, quiet: bool) -> Result<Results, Fail> {
     }
     .map_err(|e| Fail(format!("run failed: {e}"), 1))?;
     if bar {
-        eprintln!();
+        noteln!();
     }
     Ok(results)
 }
@@ -137,7 +137,7 @@ pub fn run_command(c: &Config, json: bool, out: Option<&str>) -> Result<(), Fail
             std::fs::write(&path, text)
                 .map_err(|e| Fail(format!("cannot write {}: {e}", path.display()), 1))?;
         }
-        eprintln!(
+        noteln!(
             "caulk: wrote {}/results.json and results.csv",
             dir.display()
         );
