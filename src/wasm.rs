@@ -9,7 +9,8 @@ use wasm_bindgen::prelude::*;
 
 use crate::backend::probe_device;
 use crate::config::{self, BackendChoice, Config, KEYS};
-use crate::experiment::{self, plan::device_rates, run_shard, Cancel, Progress};
+use crate::experiment::plan::{device_rates, RateHistory};
+use crate::experiment::{self, run_shard, Cancel, Progress};
 use crate::theory;
 
 /// Seconds from the JS clock (milliseconds since the epoch; fine for durations here).
@@ -97,13 +98,21 @@ pub async fn probe(backend: &str) -> Result<JsValue, JsError> {
     to_js(&probe_device(choice).await)
 }
 
-/// The cost of a fragment's sweep before it runs: `{units, flops, seconds, rate}` for this
-/// device (its rate measured now, about 20 ms).
+thread_local! {
+    /// This worker's rate probes, one per estimate (see [`RateHistory`]).
+    static RATES: std::cell::RefCell<RateHistory> = std::cell::RefCell::new(RateHistory::default());
+}
+
+/// The cost of a fragment's sweep before it runs (the `Estimate` object) for this device:
+/// its rates are probed now (about 0.2 s) and estimated with the median of this worker's
+/// last probes.
 #[wasm_bindgen]
 pub fn estimate_experiment(fragment: &str) -> Result<JsValue, JsError> {
     let c = strict(fragment)?;
     let plan = experiment::plan(&c).map_err(|e| JsError::new(&e.to_string()))?;
-    to_js(&experiment::estimate(&plan, &c, device_rates(&clock)))
+    let probe = device_rates(&clock);
+    let rates = RATES.with(|h| h.borrow_mut().add(probe));
+    to_js(&experiment::estimate(&plan, &c, rates))
 }
 
 /// Run a fragment's sweep, or shard `shard_index` of `shard_count` of it (several workers

@@ -198,6 +198,45 @@ pub struct Rates {
     pub ridges: f64,
 }
 
+/// The rate probes made so far in one place (a page's estimating worker): an estimate uses
+/// the per-rate median of the last [`RateHistory::KEEP`], so that one probe slowed by other
+/// work on the device (the page itself loading, a tab in the background) moves it little.
+/// One probe alone is its own median; the median of many steady probes is their typical
+/// value, which is what [`RATE_FRACTION`] was calibrated on (one probe per estimate).
+#[derive(Clone, Debug, Default)]
+pub struct RateHistory {
+    samples: Vec<Rates>,
+}
+
+impl RateHistory {
+    /// Probes kept (the oldest is dropped beyond this).
+    pub const KEEP: usize = 5;
+
+    /// Add a probe's rates; returns the rates to estimate with.
+    pub fn add(&mut self, r: Rates) -> Rates {
+        if self.samples.len() == Self::KEEP {
+            self.samples.remove(0);
+        }
+        self.samples.push(r);
+        Rates {
+            flops: median(self.samples.iter().map(|r| r.flops)),
+            ridges: median(self.samples.iter().map(|r| r.ridges)),
+        }
+    }
+}
+
+/// The median of a non-empty list (the mean of the two middle values for an even count);
+/// NaN for an empty one.
+fn median(values: impl Iterator<Item = f64>) -> f64 {
+    let mut v: Vec<f64> = values.collect();
+    v.sort_by(f64::total_cmp);
+    match v.len() {
+        0 => f64::NAN,
+        n if n % 2 == 1 => v[n / 2],
+        n => 0.5 * (v[n / 2 - 1] + v[n / 2]),
+    }
+}
+
 /// The cost of a sweep before it runs.
 #[derive(Clone, Debug, PartialEq, Serialize, serde::Deserialize)]
 pub struct Estimate {
@@ -469,4 +508,30 @@ pub fn device_rates(clock: &dyn Fn() -> f64) -> Rates {
     };
     let ridges = ridges_per_row(3) * per_second(0.01, &mut row);
     Rates { flops, ridges }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rates(flops: f64, ridges: f64) -> Rates {
+        Rates { flops, ridges }
+    }
+
+    #[test]
+    fn the_rate_history_takes_the_median_of_its_last_probes() {
+        let mut h = RateHistory::default();
+        // One probe is its own median.
+        assert_eq!(h.add(rates(10.0, 1.0)), rates(10.0, 1.0));
+        // Two: their mean.
+        assert_eq!(h.add(rates(2.0, 3.0)), rates(6.0, 2.0));
+        // A probe slowed fivefold (the page loading) moves three probes' median to the
+        // middle one, not a third of the way down: each rate separately.
+        assert_eq!(h.add(rates(11.0, 0.2)), rates(10.0, 1.0));
+        h.add(rates(12.0, 1.1));
+        assert_eq!(h.add(rates(9.0, 0.9)), rates(10.0, 1.0));
+        // Beyond KEEP the oldest go: 10 and 2 leave, the median of 11, 12, 9, 13, 14 is 12.
+        h.add(rates(13.0, 1.2));
+        assert_eq!(h.add(rates(14.0, 1.3)).flops, 12.0);
+    }
 }

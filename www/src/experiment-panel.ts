@@ -12,6 +12,8 @@ import { InPageWorker } from './jobs';
 
 /** Runs estimated above this many seconds start only after the user confirms. */
 export const BUDGET_S = 120;
+/** Delay of each settling probe after the estimate before it (see `settleProbes`). */
+const SETTLE_MS = 1500;
 
 function megabytes(b: number): string {
   return b >= 1e9 ? `${(b / 1e9).toFixed(1)} GB` : `${Math.max(1, Math.round(b / 1e6))} MB`;
@@ -44,6 +46,12 @@ export class ExperimentPanel {
   private shards: { progress: (Progress | null)[]; parts: (Results | null)[]; fragment: string } | null = null;
   private points = new Map<string, FinishedPoint[]>();
   private estimateTimer = 0;
+  /**
+   * Probes still to make once the page is quiet: the first estimates are measured while the
+   * page loads (rendering, compiling), and the worker estimates with the median of its last
+   * probes (`RateHistory`), so two more set a slowed first one aside.
+   */
+  private settleProbes = 2;
   private results: Results | null = null;
   /** Why the points on the plot are a partial sweep (cancelled or failed), if they are. */
   private partial: { reason: string; fragment: string } | null = null;
@@ -358,6 +366,13 @@ export class ExperimentPanel {
         // GPU's time (a hardware GPU is faster, a software one much slower).
         const where = r.estimate.backend === 'gpu' ? "with this device's CPU kernels (the GPU's time is not estimated)" : 'on this device';
         $('exp-estimate').textContent = `About ${seconds(this.wallSeconds(r.estimate))} ${where} (${r.estimate.units} runs${split}, ${megabytes(r.estimate.bytes)} of memory).`;
+        // In the page itself (no worker) a probe would hold the main thread: no settling.
+        if (this.settleProbes > 0 && !this.inPage) {
+          this.settleProbes--;
+          window.setTimeout(() => {
+            if (!this.running() && !this.runWhenEstimated && this.fragment() === fragment) this.requestEstimate();
+          }, SETTLE_MS);
+        }
         if (this.runWhenEstimated && fragment === this.fragment()) {
           this.runWhenEstimated = false;
           this.run();
