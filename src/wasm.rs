@@ -207,6 +207,15 @@ pub fn results_csv(results: JsValue) -> Result<String, JsError> {
     Ok(r.to_csv())
 }
 
+/// An estimate's (`estimate_experiment`'s object) wall time with its seeds shared among
+/// `workers` ([`experiment::Estimate::wall_seconds`]).
+#[wasm_bindgen]
+pub fn estimate_wall_seconds(estimate: JsValue, workers: u32) -> Result<f64, JsError> {
+    let e: experiment::Estimate = serde_wasm_bindgen::from_value(estimate)
+        .map_err(|e| JsError::new(&format!("estimate: {e}")))?;
+    Ok(e.wall_seconds(workers as usize))
+}
+
 /// The K-model batching table (`caulk bench batching`) in this browser: `backend` "gpu"
 /// (WebGPU) or "cpu", for each K of `ks`; resolves to `{device, rows, check}` where `check`
 /// is the largest relative difference of 4 models' best losses against the CPU path.

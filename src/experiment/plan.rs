@@ -268,6 +268,16 @@ pub struct Estimate {
     pub rates: Rates,
 }
 
+impl Estimate {
+    /// Expected wall time with the seeds shared among `workers` (threads, Web Workers): all
+    /// the work is per seed and [`Estimate::seconds`] is for one, so the worker with the most
+    /// seeds sets it: seconds · ⌈shards / workers⌉ / shards.
+    pub fn wall_seconds(&self, workers: usize) -> f64 {
+        let shards = self.shards.max(1);
+        self.seconds * shards.div_ceil(workers.max(1)) as f64 / shards as f64
+    }
+}
+
 /// The modelled work of one unit of a sweep: training FLOP and ridge cosines.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Cost {
@@ -516,6 +526,20 @@ mod tests {
 
     fn rates(flops: f64, ridges: f64) -> Rates {
         Rates { flops, ridges }
+    }
+
+    #[test]
+    fn wall_time_is_set_by_the_worker_with_the_most_seeds() {
+        let plan = plan(&Config::for_preset(Preset::Limit)).unwrap();
+        let mut est = estimate(&plan, &Config::for_preset(Preset::Limit), rates(1e9, 1e8));
+        est.shards = 5;
+        est.seconds = 10.0;
+        assert_eq!(est.wall_seconds(1), 10.0);
+        // 5 seeds on 2 workers: 3 and 2; on 4: 2, 1, 1, 1; 8 workers no faster than 5.
+        assert_eq!(est.wall_seconds(2), 6.0);
+        assert_eq!(est.wall_seconds(4), 4.0);
+        assert_eq!(est.wall_seconds(8), 2.0);
+        assert_eq!(est.wall_seconds(0), 10.0);
     }
 
     #[test]

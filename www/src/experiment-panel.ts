@@ -7,7 +7,7 @@
 import { drawCurves, joinPoints, summarise } from './experiment-view';
 import type { Estimate, FinishedPoint, Progress, Results } from './types';
 import { copyText, download, standaloneSvg, svgToPng } from './export';
-import { results_csv } from '../pkg/caulk.js';
+import { estimate_wall_seconds, results_csv } from '../pkg/caulk.js';
 import { InPageWorker } from './jobs';
 
 /** Runs estimated above this many seconds start only after the user confirms. */
@@ -190,13 +190,9 @@ export class ExperimentPanel {
     return Math.max(1, Math.min(cores, est.shards, 8));
   }
 
-  /**
-   * The estimate's wall time with the run's workers: all the work is per seed, so the worker
-   * with the most seeds sets it (the estimate itself is for one core).
-   */
+  /** The estimate's wall time with the run's workers (the estimate itself is for one core). */
   private wallSeconds(est: Estimate): number {
-    const shares = Math.max(1, est.shards);
-    return (est.seconds * Math.ceil(shares / this.parallelism(est))) / shares;
+    return estimate_wall_seconds(est, this.parallelism(est));
   }
 
   /**

@@ -33,8 +33,7 @@ pub fn sweep(c: &Config, quiet: bool) -> Result<Results, Fail> {
         None => est.shards.clamp(1, cores),
     };
     if !quiet {
-        let shares = est.shards.max(1);
-        let wall = est.seconds * shares.div_ceil(threads) as f64 / shares as f64;
+        let wall = est.wall_seconds(threads);
         let wall = match wall < 1.0 {
             true => "under 1 s".to_string(),
             false => format!("about {wall:.0} s"),
