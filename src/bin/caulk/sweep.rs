@@ -3,7 +3,7 @@
 //! exactly the whole sweep's results), with a progress bar when stderr is a terminal.
 
 use caulk::backend::cpu::CpuBackend;
-use caulk::backend::gpu_for_sweeps;
+use caulk::backend::{gpu_for_sweeps, Backend};
 use caulk::config::Config;
 use caulk::experiment::plan::{device_rates, human_bytes};
 use caulk::experiment::{self, no_pause, run_shard, run_sweep, Cancel, Results, Shard};
@@ -38,9 +38,21 @@ pub fn sweep(c: &Config, quiet: bool) -> Result<Results, Fail> {
             true => "under 1 s".to_string(),
             false => format!("about {wall:.0} s"),
         };
+        // The rates are the CPU kernels': a GPU run's time is not estimated (a hardware GPU
+        // is faster, a software one much slower), and the line says so.
+        let place = match &gpu {
+            Some(g) => format!(
+                "with this CPU's kernels (training runs on {}: its time is not estimated)",
+                g.describe()
+            ),
+            None => format!(
+                "on this CPU in {threads} thread{}",
+                if threads == 1 { "" } else { "s" }
+            ),
+        };
         noteln!(
-            "caulk: {} units, {wall} on this CPU in {threads} thread{} ({:.2e} FLOP at {:.2e} FLOP/s, {:.2e} ridge cosines at {:.2e}/s), {} of memory",
-            est.units, if threads == 1 { "" } else { "s" }, est.flops, rates.flops, est.ridges, rates.ridges, human_bytes(est.bytes)
+            "caulk: {} units, {wall} {place} ({:.2e} FLOP at {:.2e} FLOP/s, {:.2e} ridge cosines at {:.2e}/s), {} of memory",
+            est.units, est.flops, rates.flops, est.ridges, rates.ridges, human_bytes(est.bytes)
         );
     }
     let bar = std::io::stderr().is_terminal() && !quiet;
