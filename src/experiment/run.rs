@@ -148,6 +148,7 @@ pub async fn run_shard<B: Backend>(
             rates,
             total_s: est.seconds,
             done_s: 0.0,
+            paused_s: 0.0,
         },
         checkpoint,
         cancel,
@@ -237,20 +238,24 @@ struct Ticker<'a> {
     rates: Rates,
     total_s: f64,
     done_s: f64,
+    /// Seconds spent held at checkpoints (Pause): not part of the pace.
+    paused_s: f64,
 }
 
 impl Ticker<'_> {
     /// A unit of modelled cost `cost` finished (`point` says which; `finished` is the curve
     /// point it completed). Time left: the pace so far scaled to the modelled work left,
-    /// elapsed · (total − done) / done in modelled seconds, so that cheap units first (data,
-    /// `scratch` before pre-training) do not make it optimistic.
+    /// working · (total − done) / done in modelled seconds, so that cheap units first (data,
+    /// `scratch` before pre-training) do not make it optimistic; working time is the time
+    /// elapsed less the time held paused.
     fn tick(&mut self, point: String, cost: Cost, finished: Option<FinishedPoint>) {
         self.done += 1;
         self.done_s += self.rates.seconds(cost);
         let elapsed = (self.clock)() - self.start;
+        let working = (elapsed - self.paused_s).max(0.0);
         let left = (self.total_s - self.done_s).max(0.0);
         let eta_s = match self.done_s > 0.0 {
-            true => elapsed * left / self.done_s,
+            true => working * left / self.done_s,
             false => left,
         };
         (self.on_progress)(&Progress {
@@ -277,6 +282,14 @@ struct Sweep<'a, B: Backend> {
 }
 
 impl<B: Backend> Sweep<'_, B> {
+    /// Between units: await the checkpoint (Pause holds it there), the time held counted as
+    /// paused, not as work.
+    async fn checkpoint(&mut self) {
+        let held = (self.ticker.clock)();
+        (self.checkpoint)().await;
+        self.ticker.paused_s += (self.ticker.clock)() - held;
+    }
+
     /// Each seed's task, test set and target pool, generated once: every group (m, width)
     /// works on the same tasks, so only pre-training differs between groups. Stops at a
     /// cancel (the seeds made so far are returned).
@@ -296,7 +309,7 @@ impl<B: Backend> Sweep<'_, B> {
                 test.f.iter().map(|f| (f - mean).powi(2)).sum::<f64>() / test.len() as f64;
             self.ticker
                 .tick(format!("data seed {i}"), data_cost(self.plan), None);
-            (self.checkpoint)().await;
+            self.checkpoint().await;
             data.push(SeedData {
                 i,
                 seed,
@@ -377,7 +390,7 @@ impl<B: Backend> Sweep<'_, B> {
                     };
                     let cost = fit_cost(plan, method, n, fwd);
                     self.record(slot, j, n, &seeds, outcomes, cost)?;
-                    (self.checkpoint)().await;
+                    self.checkpoint().await;
                 }
             }
         }
@@ -438,7 +451,7 @@ impl<B: Backend> Sweep<'_, B> {
                     cost,
                     None,
                 );
-                (self.checkpoint)().await;
+                self.checkpoint().await;
                 match pre {
                     Ok(p) => seeds.push(SeedRun {
                         data: sd,
@@ -686,6 +699,7 @@ mod tests {
             rates,
             total_s: 12.0,
             done_s: 0.0,
+            paused_s: 0.0,
         };
         for &s in &costs {
             now.set(now.get() + s);
@@ -701,6 +715,43 @@ mod tests {
                 (elapsed + eta - 12.0).abs() < 1e-9,
                 "{elapsed} + {eta} at {done}/{total}"
             );
+        }
+    }
+
+    /// A sweep held at its checkpoints (Pause) for 100 s each time, on a clock that only
+    /// moves while held: no time was spent working, so no time is left (counting the pauses
+    /// as work said hundreds of seconds).
+    #[cfg(not(target_arch = "wasm32"))]
+    #[test]
+    fn time_held_at_pause_is_not_counted_as_work() {
+        let c = crate::config::parse_fragment("v=1&preset=limit&seeds=2&n=64,128").config;
+        let now = Cell::new(0.0);
+        let clock = || now.get();
+        let hold = || -> std::pin::Pin<Box<dyn std::future::Future<Output = ()>>> {
+            now.set(now.get() + 100.0);
+            Box::pin(async {})
+        };
+        let mut events = Vec::new();
+        let rates = Rates {
+            flops: 1e9,
+            ridges: 1e8,
+        };
+        let shard = Shard { index: 0, count: 1 };
+        let results = pollster::block_on(run_shard(
+            &c,
+            shard,
+            &CpuBackend,
+            rates,
+            &clock,
+            &mut |p| events.push((p.elapsed_s, p.eta_s)),
+            &mut |_| {},
+            &hold,
+            &Cancel::new(),
+        ));
+        assert!(results.is_ok());
+        assert!(events.len() > 2 && events.last().unwrap().0 >= 100.0);
+        for (elapsed, eta) in events {
+            assert!(eta.abs() < 1e-9, "{eta} s left at {elapsed} s");
         }
     }
 }

@@ -42,8 +42,19 @@ export class ExperimentPanel {
   /** Whether this page runs the jobs itself (it could not start a worker). */
   private inPage = false;
   private id = 0;
-  /** The run in progress: its shards' latest progress and finished results. */
-  private shards: { progress: (Progress | null)[]; parts: (Results | null)[]; fragment: string } | null = null;
+  /**
+   * The run in progress: its shards' latest progress (and when it came, `performance.now()`
+   * ms), the last point run, and finished results.
+   */
+  private shards: {
+    progress: (Progress | null)[];
+    at: number[];
+    point: string;
+    parts: (Results | null)[];
+    fragment: string;
+  } | null = null;
+  /** The timer that counts the time left down between progress events (while running). */
+  private countdown = 0;
   private points = new Map<string, FinishedPoint[]>();
   private estimateTimer = 0;
   /**
@@ -289,6 +300,34 @@ export class ExperimentPanel {
     $('exp-pause').textContent = 'Pause';
     $('exp-pause').setAttribute('aria-pressed', 'false');
     $('experiment').dataset.state = on ? 'running' : 'idle';
+    window.clearInterval(this.countdown);
+    if (on) {
+      this.countdown = window.setInterval(() => {
+        if ($('experiment').dataset.state === 'running') this.showProgress();
+      }, 1000);
+    }
+  }
+
+  /**
+   * The run's status line and bar: runs done of the total, and the time left of the slowest
+   * shard, each shard's last estimate less the time since it came (so the line counts down
+   * between units instead of standing still).
+   */
+  private showProgress(): void {
+    if (!this.shards) return;
+    const { progress, at } = this.shards;
+    const now = performance.now();
+    const seen = progress.map((p, i) => (p ? { p, since: (now - at[i]) / 1000 } : null)).filter((x) => x !== null);
+    if (seen.length === 0) return;
+    const done = seen.reduce((a, x) => a + x.p.done, 0);
+    const total = progress.length > seen.length ? Math.max(1, this.estimated?.estimate.units ?? 1) : seen.reduce((a, x) => a + x.p.total, 0);
+    const left = Math.max(0, ...seen.map((x) => (x.p.done < x.p.total ? x.p.eta_s - x.since : 0)));
+    const bar = $('exp-progress') as HTMLProgressElement;
+    bar.max = total;
+    bar.value = done;
+    const workers = progress.length > 1 ? ` · ${progress.length} workers` : '';
+    const paused = $('experiment').dataset.state === 'paused' ? ' · paused' : '';
+    $('exp-status').textContent = `${done} of ${total} runs · about ${seconds(left)} left${workers}${paused} · ${this.shards.point}`;
   }
 
   /** Hold every worker after its current unit, or let them go on. */
@@ -296,6 +335,15 @@ export class ExperimentPanel {
     if (!this.running()) return;
     const pausing = $('experiment').dataset.state !== 'paused';
     for (const w of this.workers) w.postMessage({ type: pausing ? 'pause' : 'resume', id: this.id });
+    // The time left stands still while paused: each shard's estimate is brought to now when
+    // pausing and counts from the resume.
+    if (this.shards) {
+      const now = performance.now();
+      this.shards.progress.forEach((p, i) => {
+        if (p && pausing) p.eta_s = Math.max(0, p.eta_s - (now - this.shards!.at[i]) / 1000);
+      });
+      this.shards.at.fill(now);
+    }
     $('experiment').dataset.state = pausing ? 'paused' : 'running';
     $('exp-pause').textContent = pausing ? 'Resume' : 'Pause';
     $('exp-pause').setAttribute('aria-pressed', String(pausing));
@@ -316,7 +364,7 @@ export class ExperimentPanel {
     const fragment = this.fragment();
     const est = this.estimated?.fragment === fragment ? this.estimated.estimate : null;
     const count = est ? this.parallelism(est) : 1;
-    this.shards = { progress: Array(count).fill(null), parts: Array(count).fill(null), fragment };
+    this.shards = { progress: Array(count).fill(null), at: Array(count).fill(0), point: '', parts: Array(count).fill(null), fragment };
     const id = ++this.id;
     try {
       for (let index = 0; index < count; index++) {
@@ -379,17 +427,9 @@ export class ExperimentPanel {
         const p = r.event;
         if (!this.shards) break;
         this.shards.progress[r.shard ?? 0] = p;
-        // All shards together: runs done of the total, time left of the slowest.
-        const seen = this.shards.progress.filter((x): x is Progress => x !== null);
-        const done = seen.reduce((a, x) => a + x.done, 0);
-        const total = this.shards.progress.length > seen.length ? Math.max(1, this.estimated?.estimate.units ?? 1) : seen.reduce((a, x) => a + x.total, 0);
-        const left = Math.max(...seen.map((x) => x.eta_s));
-        const bar = $('exp-progress') as HTMLProgressElement;
-        bar.max = total;
-        bar.value = done;
-        const workers = this.shards.progress.length > 1 ? ` · ${this.shards.progress.length} workers` : '';
-        const paused = $('experiment').dataset.state === 'paused' ? ' · paused' : '';
-        $('exp-status').textContent = `${done} of ${total} runs · about ${seconds(left)} left${workers}${paused} · ${p.point}`;
+        this.shards.at[r.shard ?? 0] = performance.now();
+        this.shards.point = p.point;
+        this.showProgress();
         if (p.finished && p.finished.risk_mean !== null) {
           const list = this.points.get(p.finished.label) ?? [];
           list.push(p.finished);
