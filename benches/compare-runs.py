@@ -32,8 +32,10 @@ def main(a_path, b_path):
             if d > 0.02:
                 misses.append(f"{ca['label']}: slope {ca['slope']:.4f} vs {cb['slope']:.4f}")
     out = {
-        "a": {"file": a_path, "backend": a.get("backend"), "elapsed_ms": a.get("elapsed_ms")},
-        "b": {"file": b_path, "backend": b.get("backend"), "elapsed_ms": b.get("elapsed_ms")},
+        "a": {"file": a_path, "backend": a.get("backend"), "elapsed_ms": a.get("elapsed_ms"),
+              "estimated_s": (a.get("estimate") or {}).get("seconds")},
+        "b": {"file": b_path, "backend": b.get("backend"), "elapsed_ms": b.get("elapsed_ms"),
+              "estimated_s": (b.get("estimate") or {}).get("seconds")},
         "points": points,
         "slopes": slopes,
         "misses": misses,

@@ -38,5 +38,5 @@ for preset in headline limit; do
   done
   python3 "$(dirname "$0")/compare-runs.py" "$out/$preset-cpu.json" "$out/$preset-gpu.json" \
     > "$out/$preset-agree.json"
-  python3 -c "import json,sys; r=json.load(open(sys.argv[1])); print(sys.argv[2], 'agree:', r['agree'], 'points:', r['points'], 'cpu ms:', r['a']['elapsed_ms'], 'gpu ms:', r['b']['elapsed_ms'], 'slopes:', [(s['curve'], round(s['a'],4), round(s['b'],4)) for s in r['slopes']], 'misses:', r['misses'][:5])" "$out/$preset-agree.json" "$preset"
+  python3 -c "import json,sys; r=json.load(open(sys.argv[1])); print(sys.argv[2], 'agree:', r['agree'], 'points:', r['points'], 'cpu ms:', r['a']['elapsed_ms'], 'gpu ms:', r['b']['elapsed_ms'], 'estimated s (cpu, gpu):', r['a']['estimated_s'], r['b']['estimated_s'], 'slopes:', [(s['curve'], round(s['a'],4), round(s['b'],4)) for s in r['slopes']], 'misses:', r['misses'][:5])" "$out/$preset-agree.json" "$preset"
 done

@@ -9,7 +9,7 @@ use wasm_bindgen::prelude::*;
 
 use crate::backend::probe_device;
 use crate::config::{self, BackendChoice, Config, KEYS};
-use crate::experiment::plan::{device_rates, RateHistory};
+use crate::experiment::plan::{device_rates, gpu_rates, GpuRates, RateHistory};
 use crate::experiment::{self, run_shard, Cancel, Progress};
 use crate::theory;
 
@@ -101,17 +101,46 @@ pub async fn probe(backend: &str) -> Result<JsValue, JsError> {
 thread_local! {
     /// This worker's rate probes, one per estimate (see [`RateHistory`]).
     static RATES: std::cell::RefCell<RateHistory> = std::cell::RefCell::new(RateHistory::default());
+    /// Per backend choice: whether its sweeps train on the GPU, and the GPU's rates then,
+    /// measured once (the device does not change between estimates).
+    static GPU_RATES: std::cell::RefCell<Vec<(BackendChoice, Option<GpuRates>)>> =
+        const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// The cost of a fragment's sweep before it runs (the `Estimate` object) for this device:
-/// its rates are probed now (about 0.2 s) and estimated with the median of this worker's
-/// last probes.
+/// the CPU's rates are probed now (about 0.2 s) and estimated with the median of this
+/// worker's last probes; when the sweep will train on WebGPU (`backend=gpu`, or `auto` on a
+/// hardware adapter) the GPU's rates too, once per worker (`plan::gpu_rates`). Rejects
+/// `backend=gpu` where there is no WebGPU, as the run would.
 #[wasm_bindgen]
-pub fn estimate_experiment(fragment: &str) -> Result<JsValue, JsError> {
-    let c = strict(fragment)?;
+pub async fn estimate_experiment(fragment: String) -> Result<JsValue, JsError> {
+    let c = strict(&fragment)?;
     let plan = experiment::plan(&c).map_err(|e| JsError::new(&e.to_string()))?;
     let probe = device_rates(&clock);
-    let rates = RATES.with(|h| h.borrow_mut().add(probe));
+    let mut rates = RATES.with(|h| h.borrow_mut().add(probe));
+    let known = GPU_RATES.with(|g| {
+        g.borrow()
+            .iter()
+            .find(|(choice, _)| *choice == c.backend)
+            .map(|(_, r)| *r)
+    });
+    rates.gpu = match known {
+        Some(r) => r,
+        None => {
+            let gpu = crate::backend::gpu_for_sweeps(c.backend)
+                .await
+                .map_err(|e| JsError::new(&format!("backend: gpu was requested but {e}")))?;
+            let measured =
+                match &gpu {
+                    Some(g) => Some(gpu_rates(g, &clock).await.map_err(|e| {
+                        JsError::new(&format!("the GPU failed its rate probe: {e}"))
+                    })?),
+                    None => None,
+                };
+            GPU_RATES.with(|g| g.borrow_mut().push((c.backend, measured)));
+            measured
+        }
+    };
     to_js(&experiment::estimate(&plan, &c, rates))
 }
 
@@ -174,6 +203,11 @@ pub async fn run_experiment(
     let gpu = crate::backend::gpu_for_sweeps(c.backend)
         .await
         .map_err(|e| JsError::new(&format!("backend: {e}")))?;
+    // The GPU's rates model its units only where it trains.
+    let rates = experiment::Rates {
+        gpu: rates.gpu.filter(|g| gpu.is_some() && g.valid()),
+        ..rates
+    };
     // The same call on either backend (their buffer types differ, so no one value holds both).
     macro_rules! shard_on {
         ($backend:expr) => {

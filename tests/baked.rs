@@ -59,6 +59,7 @@ fn the_baked_limit_preset_matches_a_fresh_run() {
         Rates {
             flops: 1e9,
             ridges: 1e7,
+            gpu: None,
         },
         &|| 0.0,
         &mut |_: &Progress| {},

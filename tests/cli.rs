@@ -296,6 +296,7 @@ fn run_on_several_cores_gives_exactly_the_whole_sweep() {
     let rates = Rates {
         flops: 1e9,
         ridges: 1e7,
+        gpu: None,
     };
     let whole = pollster::block_on(run_sweep(
         &c,

@@ -10,6 +10,7 @@ use caulk::experiment::{run_sweep, Cancel, Progress, Rates, Results};
 const RATES: Rates = Rates {
     flops: 1e9,
     ridges: 1e8,
+    gpu: None,
 };
 
 fn clock() -> f64 {

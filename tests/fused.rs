@@ -379,6 +379,7 @@ fn sweep<B: Backend>(
     let rates = caulk::experiment::Rates {
         flops: 1e9,
         ridges: 1e7,
+        gpu: None,
     };
     let mut notes = Vec::new();
     let r = pollster::block_on(caulk::experiment::run_sweep(
@@ -434,4 +435,22 @@ fn models_split_into_several_runs_train_exactly_as_in_one() {
     // Each model's workgroup computes the same thing in either run: identical results.
     assert_eq!(split, whole);
     assert_eq!(split_reports, whole_reports);
+}
+
+/// The GPU's rate probe on this device: every coefficient usable, a step that costs time,
+/// and the probe's training on the GPU itself (dispatches counted), not on the CPU.
+#[test]
+fn the_gpu_rate_probe_measures_the_fused_program() {
+    let gpu = gpu();
+    let clock = {
+        let start = std::time::Instant::now();
+        move || start.elapsed().as_secs_f64()
+    };
+    let before = gpu.counters().dispatches;
+    let r = pollster::block_on(caulk::experiment::plan::gpu_rates(&gpu, &clock)).unwrap();
+    assert!(gpu.counters().dispatches > before);
+    assert!(r.valid(), "{r:?}");
+    // 100 steps of one default-sized model (w = 3 · 64 rows · its forward FLOP) take time.
+    let one = r.share(1, 100, 3.0 * 64.0 * 2368.0);
+    assert!(one > 0.0 && one.is_finite(), "{r:?}");
 }

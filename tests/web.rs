@@ -143,6 +143,7 @@ async fn a_destroyed_webgpu_device_mid_sweep_hands_over_to_the_cpu() {
     let rates = Rates {
         flops: 1e9,
         ridges: 1e7,
+        gpu: None,
     };
     let gpu = GpuBackend::new().await.expect("WebGPU adapter");
     gpu.lose_device_after(6);

@@ -189,13 +189,57 @@ fn ridges_per_row(d: usize) -> f64 {
         .sum::<usize>() as f64
 }
 
-/// How fast this device does the two kinds of work a sweep is made of.
+/// How fast this device does the kinds of work a sweep is made of.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, serde::Deserialize)]
 pub struct Rates {
-    /// FLOP/s of the training arithmetic.
+    /// FLOP/s of the training arithmetic on the CPU kernels.
     pub flops: f64,
     /// Ridge cosines per second of data generation (a d-term dot product and a libm cosine).
     pub ridges: f64,
+    /// When the sweep trains on a GPU: its fused program's speed ([`gpu_rates`]); the
+    /// batched training (pre-training, gradient fits) is then modelled with these instead of
+    /// `flops`. None: everything runs on the CPU.
+    #[serde(default)]
+    pub gpu: Option<GpuRates>,
+}
+
+/// The speed of a GPU's fused training program (`train_fused`), measured on the device: a
+/// call that trains K models S steps of w FLOP each (w = 3 · rows · forward FLOP per row)
+/// takes `call(K) + S · (fixed(w) + K · per_model(w))` seconds, `call` affine in K
+/// (`[seconds, seconds per model]`), the others in w (`[seconds, seconds per FLOP]`).
+/// `fixed` is what every step pays however many models share it (one workgroup per model,
+/// in parallel: on a hardware GPU nearly all of it), `per_model` what grows with K (a
+/// software adapter's is most of it), `call` the upload, evaluations and readbacks around
+/// the steps. A step is not proportional to its FLOP: its barriers cost the same for 32 rows
+/// as for 128.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, serde::Deserialize)]
+pub struct GpuRates {
+    /// Seconds per call: fixed and per model.
+    pub call: [f64; 2],
+    /// Seconds per step: at w = 0 and per FLOP of w, paid once per step.
+    pub fixed: [f64; 2],
+    /// Seconds per step: at w = 0 and per FLOP of w, paid by each model.
+    pub per_model: [f64; 2],
+}
+
+impl GpuRates {
+    /// Every coefficient finite and not negative (rates that came back from the page are
+    /// checked before use).
+    pub fn valid(&self) -> bool {
+        [self.call, self.fixed, self.per_model]
+            .iter()
+            .flatten()
+            .all(|v| v.is_finite() && *v >= 0.0)
+    }
+
+    /// One model's share of a call that trains `k` models `steps` steps of `w` FLOP each:
+    /// the call's time over k.
+    pub fn share(&self, k: usize, steps: usize, w: f64) -> f64 {
+        let k = k.max(1) as f64;
+        let at = |c: [f64; 2]| c[0] + c[1] * w;
+        let call = self.call[0] + k * self.call[1];
+        (call + steps as f64 * (at(self.fixed) + k * at(self.per_model))) / k
+    }
 }
 
 /// The rate probes made so far in one place (a page's estimating worker): an estimate uses
@@ -221,6 +265,7 @@ impl RateHistory {
         Rates {
             flops: median(self.samples.iter().map(|r| r.flops)),
             ridges: median(self.samples.iter().map(|r| r.ridges)),
+            gpu: r.gpu,
         }
     }
 }
@@ -246,7 +291,8 @@ pub struct Estimate {
     pub flops: f64,
     /// Ridge cosines of data generation.
     pub ridges: f64,
-    /// Expected seconds on this device: OVERHEAD · flops / rates.flops + ridges / rates.ridges.
+    /// Expected seconds on this device: OVERHEAD · flops / rates.flops + ridges / rates.ridges
+    /// (+ the GPU's training seconds when `rates.gpu` is set).
     pub seconds: f64,
     /// Peak memory the sweep needs, bytes (see [`peak_bytes`]); above [`MEMORY_LIMIT`] the
     /// sweep is refused before it starts.
@@ -258,10 +304,8 @@ pub struct Estimate {
     /// Parts that can run in parallel (the seeds; see `run::Shard`).
     #[serde(default)]
     pub shards: usize,
-    /// The compute device the config asks for. The rates are always the CPU kernels', so
-    /// with `gpu` [`Estimate::seconds`] says nothing of the GPU's time (a hardware GPU is
-    /// faster, a software one much slower), and the page runs one worker (its workers would
-    /// share the one device).
+    /// The compute device the config asks for. Where the sweep trains is `rates.gpu`: set,
+    /// the GPU (and the page runs one worker: all seeds train at once on the one device).
     #[serde(default)]
     pub backend: BackendChoice,
     /// The rates used.
@@ -278,19 +322,40 @@ impl Estimate {
     }
 }
 
-/// The modelled work of one unit of a sweep: training FLOP and ridge cosines.
+/// The modelled work of one unit of a sweep: training FLOP on the CPU, ridge cosines, and
+/// seconds of GPU training.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Cost {
-    /// Floating-point operations of training and fitting.
+    /// Floating-point operations of training and fitting on the CPU.
     pub flops: f64,
     /// Ridge cosines of data generation.
     pub ridges: f64,
+    /// Seconds of training on the GPU (its share of a call of several models).
+    pub gpu_s: f64,
 }
 
 impl Rates {
-    /// Expected seconds of `cost` on this device: OVERHEAD · flops / flops/s + ridges / ridges/s.
+    /// Expected seconds of `cost` on this device:
+    /// OVERHEAD · flops / flops/s + ridges / ridges/s + GPU seconds.
     pub fn seconds(&self, cost: Cost) -> f64 {
-        OVERHEAD * cost.flops / self.flops + cost.ridges / self.ridges
+        OVERHEAD * cost.flops / self.flops + cost.ridges / self.ridges + cost.gpu_s
+    }
+}
+
+/// Training of one of `k` models trained together, `steps` mini-batches of `rows` rows on a
+/// network of `fwd` forward FLOP per row (a step is ~3 forward passes: forward, backward to
+/// the activations and to the weights): CPU FLOP, or with `gpu` its share of the GPU call.
+fn training(steps: usize, rows: usize, fwd: f64, gpu: Option<(&GpuRates, usize)>) -> Cost {
+    let w = rows as f64 * 3.0 * fwd;
+    match gpu {
+        Some((g, k)) => Cost {
+            gpu_s: g.share(k, steps, w),
+            ..Cost::default()
+        },
+        None => Cost {
+            flops: steps as f64 * w,
+            ..Cost::default()
+        },
     }
 }
 
@@ -298,34 +363,45 @@ impl Rates {
 pub fn data_cost(plan: &Plan) -> Cost {
     let max_n = *plan.n.last().unwrap_or(&1) as f64;
     Cost {
-        flops: 0.0,
         ridges: (TEST_POINTS as f64 + max_n) * ridges_per_row(plan.task.d),
+        ..Cost::default()
     }
 }
 
-/// One seed's pre-training on m source rows with a backbone of `fwd` FLOP per row forward
-/// (a training step is ~3 forward passes: forward, backward to the activations and to the
-/// weights).
-pub fn pretrain_cost(plan: &Plan, m: u64, fwd: f64) -> Cost {
+/// One seed's pre-training on m source rows with a backbone of `fwd` FLOP per row forward;
+/// with `gpu`, one of k seeds pre-trained together on it.
+pub fn pretrain_cost(plan: &Plan, m: u64, fwd: f64, gpu: Option<(&GpuRates, usize)>) -> Cost {
     Cost {
-        flops: pretrain_steps(m) as f64 * PRETRAIN_BATCH as f64 * 3.0 * fwd,
         ridges: m as f64 * ridges_per_row(plan.task.d),
+        ..training(pretrain_steps(m), PRETRAIN_BATCH, fwd, gpu)
     }
 }
 
 /// One seed's fit of `method` at n: closed forms run the backbone over the target and test
-/// rows and solve a small system; gradient methods train `steps` mini-batches and score the
-/// test set.
-pub fn fit_cost(plan: &Plan, method: Method, n: u64, fwd: f64) -> Cost {
+/// rows and solve a small system (on the CPU); gradient methods train `steps` mini-batches
+/// (with `gpu`, one of k seeds trained together on it) and score the test set.
+pub fn fit_cost(
+    plan: &Plan,
+    method: Method,
+    n: u64,
+    fwd: f64,
+    gpu: Option<(&GpuRates, usize)>,
+) -> Cost {
     let test = TEST_POINTS as f64 * fwd;
-    let flops = match method {
-        Method::CaulkSpline | Method::LinearProbe => n as f64 * fwd + test + n as f64 * 40.0 * 10.0,
+    match method {
+        Method::CaulkSpline | Method::LinearProbe => Cost {
+            flops: n as f64 * fwd + test + n as f64 * 40.0 * 10.0,
+            ..Cost::default()
+        },
         _ => {
-            let rows = (n as usize).min(FINETUNE_BATCH) as f64;
-            plan.finetune.steps as f64 * rows * 3.0 * fwd + test
+            let rows = (n as usize).min(FINETUNE_BATCH);
+            let train = training(plan.finetune.steps, rows, fwd, gpu);
+            Cost {
+                flops: train.flops + test,
+                ..train
+            }
         }
-    };
-    Cost { flops, ridges: 0.0 }
+    }
 }
 
 /// FLOP of one forward pass of a row through network `a`.
@@ -341,24 +417,28 @@ pub fn estimate(plan: &Plan, c: &Config, rates: Rates) -> Estimate {
         units += 1;
         total.flops += cost.flops;
         total.ridges += cost.ridges;
+        total.gpu_s += cost.gpu_s;
     };
     for _ in 0..plan.seeds {
         add(data_cost(plan));
     }
+    // On a GPU the seeds of a fit train together, and those of a pre-training in chunks.
+    let gpu = rates.gpu.as_ref();
     for &(m, width) in &plan.groups {
         let fwd = forward_flops(&arch(c, width));
         for _ in 0..plan.seeds {
             if let Some(m) = m.filter(|_| plan.pretrain) {
-                add(pretrain_cost(plan, m, fwd));
+                let chunk = pretrain_chunk(c, m).min(plan.seeds);
+                add(pretrain_cost(plan, m, fwd, gpu.map(|g| (g, chunk))));
             }
             for &n in &plan.n {
                 for &method in &plan.methods {
-                    add(fit_cost(plan, method, n, fwd));
+                    add(fit_cost(plan, method, n, fwd, gpu.map(|g| (g, plan.seeds))));
                 }
             }
         }
     }
-    let Cost { flops, ridges } = total;
+    let Cost { flops, ridges, .. } = total;
     Estimate {
         units,
         flops,
@@ -467,15 +547,7 @@ pub fn device_rates(clock: &dyn Fn() -> f64) -> Rates {
         }
         reps as f64 / (clock() - start).max(1e-3)
     };
-    let a = Arch {
-        d: 3,
-        width: 32,
-        depth: 2,
-        k: 1,
-        head_width: HEAD_WIDTH,
-        adapter_width: 0,
-        lora_rank: 0,
-    };
+    let a = probe_arch();
     let mut rng = crate::rng::Rng::new(0, crate::rng::Stream::Test);
     let p = a.init(&mut rng);
     let rows = PRETRAIN_BATCH;
@@ -517,7 +589,111 @@ pub fn device_rates(clock: &dyn Fn() -> f64) -> Rates {
         false => flops,
     };
     let ridges = ridges_per_row(3) * per_second(0.01, &mut row);
-    Rates { flops, ridges }
+    Rates {
+        flops,
+        ridges,
+        gpu: None,
+    }
+}
+
+/// Measure a GPU's [`GpuRates`] (`backend` should run the fused program): two networks, the
+/// probe's (as in [`device_rates`], width 32) and one of width 128 (14× the FLOP per step),
+/// trained through `train_batched` after a warm-up (pipelines, first dispatches): 1 and 4
+/// models, 4 and 16 steps of 64 rows each. The 12 steps between the two step counts give a
+/// step's time at each K and w, the rest the call's. About 2 s on a software adapter, tens
+/// of ms on a hardware GPU.
+pub async fn gpu_rates<B: crate::backend::Backend>(
+    backend: &B,
+    clock: &dyn Fn() -> f64,
+) -> crate::Result<GpuRates> {
+    use crate::train::batched::train_batched;
+    use crate::train::schedule::ModelData;
+    use crate::train::{Cancel, TrainOpts};
+    let nets = [32, 128].map(|width| Arch {
+        width,
+        ..probe_arch()
+    });
+    let d = nets[0].d;
+    let mut rng = crate::rng::Rng::new(0, crate::rng::Stream::Test);
+    let (rows, val) = (256, 64);
+    let x: Vec<f64> = (0..rows * d).map(|_| rng.uniform()).collect();
+    let y: Vec<f64> = (0..rows).map(|_| rng.uniform()).collect();
+    let cancel = Cancel::new();
+    // Seconds of one call: k models of network `a`, `steps` steps.
+    let time = |a: &Arch, k: usize, steps: usize| {
+        let (x, y, cancel) = (&x, &y, &cancel);
+        let mut rng = crate::rng::Rng::new(1, crate::rng::Stream::Test);
+        let mut params = vec![a.init(&mut rng); k];
+        let a = a.clone();
+        async move {
+            let data: Vec<ModelData> = (0..k)
+                .map(|i| ModelData {
+                    x,
+                    y,
+                    val: Some((&x[..val * d], &y[..val])),
+                    seed: i as u64,
+                })
+                .collect();
+            let opts = TrainOpts {
+                steps,
+                batch: FINETUNE_BATCH,
+                eval_every: steps,
+                ..TrainOpts::default()
+            };
+            let start = clock();
+            train_batched(backend, &a, &mut params, &|_| true, &data, &opts, cancel).await?;
+            Ok::<f64, crate::Error>(clock() - start)
+        }
+    };
+    const K: usize = 4;
+    time(&nets[0], 1, 4).await?;
+    // (call, step) of each network at K = 1 and K = 4.
+    let mut fits = [[(0.0, 0.0); 2]; 2];
+    for (i, a) in nets.iter().enumerate() {
+        for (j, k) in [1, K].into_iter().enumerate() {
+            let short = time(a, k, 4).await?;
+            let long = time(a, k, 16).await?;
+            let step = ((long - short) / 12.0).max(0.0);
+            fits[i][j] = ((short - 4.0 * step).max(0.0), step);
+        }
+    }
+    // Per K: the K = 4 value less the K = 1 value, over 3.
+    let per_k = |one: f64, four: f64| ((four - one) / (K - 1) as f64).max(0.0);
+    let c1 = per_k(fits[0][0].0, fits[0][1].0);
+    let call = [(fits[0][0].0 - c1).max(0.0), c1];
+    // A step at each w: A(w) + K · B(w); then affine in w through the two networks.
+    let b: Vec<f64> = fits.iter().map(|f| per_k(f[0].1, f[1].1)).collect();
+    let a: Vec<f64> = fits
+        .iter()
+        .zip(&b)
+        .map(|(f, b)| (f[0].1 - b).max(0.0))
+        .collect();
+    let w: Vec<f64> = nets
+        .iter()
+        .map(|n| 3.0 * forward_flops(n) * FINETUNE_BATCH as f64)
+        .collect();
+    let affine = |v: &[f64]| {
+        let slope = ((v[1] - v[0]) / (w[1] - w[0])).max(0.0);
+        [(v[0] - slope * w[0]).max(0.0), slope]
+    };
+    Ok(GpuRates {
+        call,
+        fixed: affine(&a),
+        per_model: affine(&b),
+    })
+}
+
+/// The network the probes train: the default backbone (d = 3, width 32, depth 2).
+fn probe_arch() -> Arch {
+    Arch {
+        d: 3,
+        width: 32,
+        depth: 2,
+        k: 1,
+        head_width: HEAD_WIDTH,
+        adapter_width: 0,
+        lora_rank: 0,
+    }
 }
 
 #[cfg(test)]
@@ -525,7 +701,11 @@ mod tests {
     use super::*;
 
     fn rates(flops: f64, ridges: f64) -> Rates {
-        Rates { flops, ridges }
+        Rates {
+            flops,
+            ridges,
+            gpu: None,
+        }
     }
 
     #[test]
@@ -540,6 +720,50 @@ mod tests {
         assert_eq!(est.wall_seconds(4), 4.0);
         assert_eq!(est.wall_seconds(8), 2.0);
         assert_eq!(est.wall_seconds(0), 10.0);
+    }
+
+    #[test]
+    fn a_gpu_call_is_shared_by_the_models_it_trains() {
+        let g = GpuRates {
+            call: [0.5, 0.1],
+            fixed: [1e-3, 1e-9],
+            per_model: [2e-4, 1e-10],
+        };
+        assert!(g.valid());
+        // k = 4 models, 100 steps of w = 10⁶ FLOP: call 0.5 + 0.4, a step 2e-3 + 4 · 3e-4.
+        let want = (0.9 + 100.0 * (2e-3 + 4.0 * 3e-4)) / 4.0;
+        assert!((g.share(4, 100, 1e6) - want).abs() < 1e-12);
+        let bad = GpuRates {
+            per_model: [f64::NAN, 0.0],
+            ..g
+        };
+        assert!(!bad.valid());
+    }
+
+    /// On a GPU whose step costs 1 s whatever the models and their size, a `scratch` sweep
+    /// costs one step count per point n (all seeds of a point train in one call), on top of
+    /// its CPU work: the seeds do not multiply it.
+    #[test]
+    fn on_a_gpu_the_seeds_of_a_point_pay_for_its_steps_once() {
+        let c = crate::config::parse_fragment("v=1&preset=scratch&seeds=5&n=64,128,256&steps=40")
+            .config;
+        let p = plan(&c).unwrap();
+        let cpu = rates(1e9, 1e8);
+        let gpu = Rates {
+            gpu: Some(GpuRates {
+                call: [0.0, 0.0],
+                fixed: [1.0, 0.0],
+                per_model: [0.0, 0.0],
+            }),
+            ..cpu
+        };
+        let on_cpu = estimate(&p, &c, cpu);
+        let on_gpu = estimate(&p, &c, gpu);
+        // The CPU still scores the test set of every fit: that part is in both.
+        let test = (5 * 3) as f64 * TEST_POINTS as f64 * forward_flops(&arch(&c, 32));
+        let cpu_rest = on_cpu.seconds - OVERHEAD * (on_cpu.flops - test) / cpu.flops;
+        assert!((on_gpu.seconds - cpu_rest - 3.0 * 40.0).abs() < 1e-9);
+        assert_eq!(on_gpu.units, on_cpu.units);
     }
 
     #[test]

@@ -388,7 +388,10 @@ impl<B: Backend> Sweep<'_, B> {
                         }
                         false => self.fit_closed(method, &seeds, &backbones, &targets),
                     };
-                    let cost = fit_cost(plan, method, n, fwd);
+                    // On a GPU every seed of the point trains in one call.
+                    let gpu = self.ticker.rates.gpu;
+                    let on_gpu = gpu.as_ref().map(|g| (g, seeds.len()));
+                    let cost = fit_cost(plan, method, n, fwd, on_gpu);
                     self.record(slot, j, n, &seeds, outcomes, cost)?;
                     self.checkpoint().await;
                 }
@@ -420,7 +423,7 @@ impl<B: Backend> Sweep<'_, B> {
         // source samples within SOURCE_CHUNK_BYTES); the CPU trains models one after another
         // anyway, so there each seed is its own chunk and the page hears progress (and
         // Pause) after each.
-        let cost = pretrain_cost(self.plan, m, forward_flops(a));
+        let (fwd, gpu) = (forward_flops(a), self.ticker.rates.gpu);
         let chunk = match backend.has_fused() && self.device.lost.is_none() {
             true => pretrain_chunk(self.c, m),
             false => 1,
@@ -430,6 +433,7 @@ impl<B: Backend> Sweep<'_, B> {
             if cancel.is_cancelled() {
                 return None;
             }
+            let cost = pretrain_cost(self.plan, m, fwd, gpu.as_ref().map(|g| (g, part.len())));
             let sources: Vec<Sample> = part.iter().map(|sd| sd.task.source(m as usize)).collect();
             let ids: Vec<u64> = part.iter().map(|sd| sd.seed).collect();
             let pres = self
@@ -684,6 +688,7 @@ mod tests {
         let rates = Rates {
             flops: 1.0,
             ridges: 1.0,
+            gpu: None,
         };
         let costs = [1.0, 1.0, 1.0, 1.0, 4.0, 4.0]; // seconds each, 12 in all
         let now = Cell::new(0.0);
@@ -704,8 +709,8 @@ mod tests {
         for &s in &costs {
             now.set(now.get() + s);
             let cost = Cost {
-                flops: 0.0,
                 ridges: s,
+                ..Cost::default()
             };
             ticker.tick(String::new(), cost, None);
         }
@@ -735,6 +740,7 @@ mod tests {
         let rates = Rates {
             flops: 1e9,
             ridges: 1e8,
+            gpu: None,
         };
         let shard = Shard { index: 0, count: 1 };
         let results = pollster::block_on(run_shard(

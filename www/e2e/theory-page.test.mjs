@@ -146,6 +146,13 @@ test('without WebGPU the page says CPU fallback and still plots', async () => {
     assert.ok((await curve(page, 'caulk_limit'))?.startsWith('M'));
     await page.screenshot({ path: screenshotPath('theory-cpu-fallback.png') });
     assert.deepEqual(problems, []);
+    // backend=gpu without WebGPU: one line saying so where the estimate goes, and Run says
+    // why it did not run (the estimate and the run ask for the GPU alike).
+    const gpu = await openApp(plain.context, `${app.url}#v=1&preset=limit&backend=gpu`);
+    await gpu.page.waitForFunction(() => /^No estimate: backend: gpu was requested but .+\.$/.test(document.getElementById('exp-estimate')?.textContent ?? ''));
+    await gpu.page.click('#exp-run');
+    await gpu.page.waitForFunction(() => /^Not run: backend: gpu was requested but /.test(document.getElementById('exp-status')?.textContent ?? ''));
+    assert.notEqual(await gpu.page.getAttribute('#experiment', 'data-state'), 'running');
   } finally {
     await plain.close();
   }

@@ -193,10 +193,10 @@ export class ExperimentPanel {
 
   /**
    * Workers for a run: each takes a share of the seeds, at most one per seed, the device's cores
-   * (and 8); one on the GPU, whose device the workers would share.
+   * (and 8); one on the GPU, which trains all the seeds at once.
    */
   private parallelism(est: Estimate): number {
-    if (this.inPage || est.backend === 'gpu') return 1;
+    if (this.inPage || est.rates.gpu != null) return 1;
     const cores = navigator.hardwareConcurrency || 1;
     return Math.max(1, Math.min(cores, est.shards, 8));
   }
@@ -251,6 +251,9 @@ export class ExperimentPanel {
 
   private requestEstimate(): void {
     const fragment = this.fragment();
+    // A new config's estimate may take seconds (the first one on a GPU measures it): the old
+    // one's text must not stand for it meanwhile.
+    if (this.estimated?.fragment !== fragment) $('exp-estimate').textContent = 'Estimating the cost…';
     this.estimateIds.set(++this.id, fragment);
     this.ensureWorker().postMessage({ type: 'estimate', id: this.id, fragment });
   }
@@ -406,9 +409,7 @@ export class ExperimentPanel {
         this.estimated = { fragment, estimate: r.estimate };
         const workers = this.parallelism(r.estimate);
         const split = workers > 1 ? ` in ${workers} workers` : '';
-        // The rates are measured on the CPU kernels; with backend=gpu they say nothing of the
-        // GPU's time (a hardware GPU is faster, a software one much slower).
-        const where = r.estimate.backend === 'gpu' ? "with this device's CPU kernels (the GPU's time is not estimated)" : 'on this device';
+        const where = r.estimate.rates.gpu != null ? "on this device's GPU" : 'on this device';
         $('exp-estimate').textContent = `About ${seconds(this.wallSeconds(r.estimate))} ${where} (${r.estimate.units} runs${split}, ${megabytes(r.estimate.bytes)} of memory).`;
         // In the page itself (no worker) a probe would hold the main thread: no settling.
         if (this.settleProbes > 0 && !this.inPage) {
@@ -475,8 +476,16 @@ export class ExperimentPanel {
         break;
       }
       case 'error':
-        if (this.running()) this.fail(r.message);
-        else $('exp-estimate').textContent = r.message;
+        if (this.running()) {
+          this.fail(r.message);
+          break;
+        }
+        // An estimate failed (e.g. backend=gpu without WebGPU): no run waits on it any more.
+        $('exp-estimate').textContent = `No estimate: ${r.message}.`;
+        if (this.runWhenEstimated) {
+          this.runWhenEstimated = false;
+          $('exp-status').textContent = `Not run: ${r.message}.`;
+        }
         break;
     }
   }

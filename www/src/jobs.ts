@@ -74,7 +74,7 @@ export class Jobs {
       }
       const fragment = req.fragment;
       if (req.type === 'estimate') {
-        this.post({ type: 'estimate', id, estimate: estimate_experiment(fragment) });
+        this.post({ type: 'estimate', id, estimate: await estimate_experiment(fragment) });
         return;
       }
       const start = performance.now();

@@ -156,13 +156,16 @@ export interface Results {
 }
 
 export interface Estimate {
-  /** The device's measured rates (passed to the workers, which then need not measure). */
-  rates: unknown;
+  /**
+   * The device's measured rates (passed to the workers, which then need not measure); `gpu`
+   * is set when the sweep will train on the GPU, and the estimate includes its time.
+   */
+  rates: { flops: number; ridges: number; gpu: unknown | null };
   units: number;
   shards: number;
   seconds: number;
   bytes: number;
   memory_limit: number;
-  /** The compute device the config asks for; the rates are the CPU kernels' whatever it is. */
+  /** The compute device the config asks for (where it trains: `rates.gpu`). */
   backend: 'auto' | 'cpu' | 'gpu';
 }

@@ -5,7 +5,7 @@
 use caulk::backend::cpu::CpuBackend;
 use caulk::backend::{gpu_for_sweeps, Backend};
 use caulk::config::Config;
-use caulk::experiment::plan::{device_rates, human_bytes};
+use caulk::experiment::plan::{device_rates, gpu_rates, human_bytes};
 use caulk::experiment::{self, no_pause, run_shard, run_sweep, Cancel, Results, Shard};
 
 use crate::{clock, emit, to_json, usage, Fail};
@@ -14,8 +14,8 @@ use crate::{clock, emit, to_json, usage, Fail};
 pub fn sweep(c: &Config, quiet: bool) -> Result<Results, Fail> {
     use std::io::IsTerminal;
     let plan = experiment::plan(c).map_err(|e| usage(format!("bad config: {e}")))?;
-    let rates = device_rates(&clock);
-    let est = experiment::estimate(&plan, c, rates);
+    let mut rates = device_rates(&clock);
+    let mut est = experiment::estimate(&plan, c, rates);
     if est.bytes > est.memory_limit {
         return Err(usage(format!(
             "bad config: the sweep needs about {} of memory, over the {} limit; lower width, depth, seeds, m or n",
@@ -25,6 +25,13 @@ pub fn sweep(c: &Config, quiet: bool) -> Result<Results, Fail> {
     }
     let gpu = pollster::block_on(gpu_for_sweeps(c.backend))
         .map_err(|e| usage(format!("backend: gpu was requested but {e}")))?;
+    // Training on a GPU: its speed measured on it, and the estimate made with it.
+    if let Some(g) = &gpu {
+        let measured = pollster::block_on(gpu_rates(g, &clock))
+            .map_err(|e| Fail(format!("the GPU failed its rate probe: {e}"), 1))?;
+        rates.gpu = Some(measured);
+        est = experiment::estimate(&plan, c, rates);
+    }
     // On the CPU the seeds are split among this many threads (the estimate is for one); the
     // GPU runs them all in one.
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
@@ -38,13 +45,8 @@ pub fn sweep(c: &Config, quiet: bool) -> Result<Results, Fail> {
             true => "under 1 s".to_string(),
             false => format!("about {wall:.0} s"),
         };
-        // The rates are the CPU kernels': a GPU run's time is not estimated (a hardware GPU
-        // is faster, a software one much slower), and the line says so.
         let place = match &gpu {
-            Some(g) => format!(
-                "with this CPU's kernels (training runs on {}: its time is not estimated)",
-                g.describe()
-            ),
+            Some(g) => format!("training on {}", g.describe()),
             None => format!(
                 "on this CPU in {threads} thread{}",
                 if threads == 1 { "" } else { "s" }
