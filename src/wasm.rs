@@ -127,16 +127,21 @@ pub async fn estimate_experiment(fragment: String) -> Result<JsValue, JsError> {
     rates.gpu = match known {
         Some(r) => r,
         None => {
+            let start = clock();
             let gpu = crate::backend::gpu_for_sweeps(c.backend)
                 .await
                 .map_err(|e| JsError::new(&format!("backend: gpu was requested but {e}")))?;
-            let measured =
-                match &gpu {
-                    Some(g) => Some(gpu_rates(g, &clock).await.map_err(|e| {
-                        JsError::new(&format!("the GPU failed its rate probe: {e}"))
-                    })?),
-                    None => None,
-                };
+            let created = clock() - start;
+            // A run makes its own device: the setup is making one and its pipelines.
+            let measured = match &gpu {
+                Some(g) => Some(gpu_rates(g, &clock).await.map(|r| GpuRates {
+                    setup: created + r.setup,
+                    ..r
+                })),
+                None => None,
+            }
+            .transpose()
+            .map_err(|e| JsError::new(&format!("the GPU failed its rate probe: {e}")))?;
             GPU_RATES.with(|g| g.borrow_mut().push((c.backend, measured)));
             measured
         }

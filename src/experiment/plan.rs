@@ -220,13 +220,17 @@ pub struct GpuRates {
     pub fixed: [f64; 2],
     /// Seconds per step: at w = 0 and per FLOP of w, paid by each model.
     pub per_model: [f64; 2],
+    /// Seconds before a sweep's first step: creating the device and compiling its pipelines
+    /// (the probe's first call); 0 where the sweep runs on the device the probe measured.
+    #[serde(default)]
+    pub setup: f64,
 }
 
 impl GpuRates {
     /// Every coefficient finite and not negative (rates that came back from the page are
     /// checked before use).
     pub fn valid(&self) -> bool {
-        [self.call, self.fixed, self.per_model]
+        [self.call, self.fixed, self.per_model, [self.setup, 0.0]]
             .iter()
             .flatten()
             .all(|v| v.is_finite() && *v >= 0.0)
@@ -443,7 +447,8 @@ pub fn estimate(plan: &Plan, c: &Config, rates: Rates) -> Estimate {
         units,
         flops,
         ridges,
-        seconds: rates.seconds(total),
+        // A GPU's setup is paid once, before any unit.
+        seconds: rates.seconds(total) + rates.gpu.map_or(0.0, |g| g.setup),
         bytes: peak_bytes(plan, c),
         memory_limit: MEMORY_LIMIT,
         shards: plan.seeds,
@@ -600,7 +605,7 @@ pub fn device_rates(clock: &dyn Fn() -> f64) -> Rates {
 /// probe's (as in [`device_rates`], width 32) and one of width 128 (14× the FLOP per step),
 /// trained through `train_batched` after a warm-up (pipelines, first dispatches): 1 and 4
 /// models, 4 and 16 steps of 64 rows each. The 12 steps between the two step counts give a
-/// step's time at each K and w, the rest the call's. About 2 s on a software adapter, tens
+/// step's time at each K and w, the rest the call's; the warm-up's time is the setup. About 2 s on a software adapter, tens
 /// of ms on a hardware GPU.
 pub async fn gpu_rates<B: crate::backend::Backend>(
     backend: &B,
@@ -646,7 +651,7 @@ pub async fn gpu_rates<B: crate::backend::Backend>(
         }
     };
     const K: usize = 4;
-    time(&nets[0], 1, 4).await?;
+    let setup = time(&nets[0], 1, 4).await?;
     // (call, step) of each network at K = 1 and K = 4.
     let mut fits = [[(0.0, 0.0); 2]; 2];
     for (i, a) in nets.iter().enumerate() {
@@ -680,6 +685,7 @@ pub async fn gpu_rates<B: crate::backend::Backend>(
         call,
         fixed: affine(&a),
         per_model: affine(&b),
+        setup,
     })
 }
 
@@ -728,6 +734,7 @@ mod tests {
             call: [0.5, 0.1],
             fixed: [1e-3, 1e-9],
             per_model: [2e-4, 1e-10],
+            setup: 2.0,
         };
         assert!(g.valid());
         // k = 4 models, 100 steps of w = 10⁶ FLOP: call 0.5 + 0.4, a step 2e-3 + 4 · 3e-4.
@@ -742,7 +749,7 @@ mod tests {
 
     /// On a GPU whose step costs 1 s whatever the models and their size, a `scratch` sweep
     /// costs one step count per point n (all seeds of a point train in one call), on top of
-    /// its CPU work: the seeds do not multiply it.
+    /// its CPU work and the GPU's setup (once): the seeds do not multiply it.
     #[test]
     fn on_a_gpu_the_seeds_of_a_point_pay_for_its_steps_once() {
         let c = crate::config::parse_fragment("v=1&preset=scratch&seeds=5&n=64,128,256&steps=40")
@@ -754,6 +761,7 @@ mod tests {
                 call: [0.0, 0.0],
                 fixed: [1.0, 0.0],
                 per_model: [0.0, 0.0],
+                setup: 7.0,
             }),
             ..cpu
         };
@@ -762,7 +770,7 @@ mod tests {
         // The CPU still scores the test set of every fit: that part is in both.
         let test = (5 * 3) as f64 * TEST_POINTS as f64 * forward_flops(&arch(&c, 32));
         let cpu_rest = on_cpu.seconds - OVERHEAD * (on_cpu.flops - test) / cpu.flops;
-        assert!((on_gpu.seconds - cpu_rest - 3.0 * 40.0).abs() < 1e-9);
+        assert!((on_gpu.seconds - cpu_rest - 3.0 * 40.0 - 7.0).abs() < 1e-9);
         assert_eq!(on_gpu.units, on_cpu.units);
     }
 

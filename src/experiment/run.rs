@@ -146,7 +146,8 @@ pub async fn run_shard<B: Backend>(
             done: 0,
             units: est.units,
             rates,
-            total_s: est.seconds,
+            // The units' seconds: a GPU's setup is no unit's.
+            total_s: est.seconds - rates.gpu.map_or(0.0, |g| g.setup),
             done_s: 0.0,
             paused_s: 0.0,
         },

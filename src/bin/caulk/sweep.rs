@@ -5,7 +5,7 @@
 use caulk::backend::cpu::CpuBackend;
 use caulk::backend::{gpu_for_sweeps, Backend};
 use caulk::config::Config;
-use caulk::experiment::plan::{device_rates, gpu_rates, human_bytes};
+use caulk::experiment::plan::{device_rates, gpu_rates, human_bytes, GpuRates};
 use caulk::experiment::{self, no_pause, run_shard, run_sweep, Cancel, Results, Shard};
 
 use crate::{clock, emit, to_json, usage, Fail};
@@ -29,7 +29,11 @@ pub fn sweep(c: &Config, quiet: bool) -> Result<Results, Fail> {
     if let Some(g) = &gpu {
         let measured = pollster::block_on(gpu_rates(g, &clock))
             .map_err(|e| Fail(format!("the GPU failed its rate probe: {e}"), 1))?;
-        rates.gpu = Some(measured);
+        // The sweep runs on this device, its pipelines made by the probe: no setup left.
+        rates.gpu = Some(GpuRates {
+            setup: 0.0,
+            ..measured
+        });
         est = experiment::estimate(&plan, c, rates);
     }
     // On the CPU the seeds are split among this many threads (the estimate is for one); the
