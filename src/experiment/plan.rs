@@ -10,7 +10,9 @@
 //! Cost model: a gradient step on a batch of b rows costs 6·b·MACs FLOPs (forward 2, backward
 //! 4), a forward pass 2·MACs per row, closed forms O(n) per knot candidate; generating a row
 //! evaluates every ridge cosine of the extractor. Seconds = FLOPs / FLOP rate + ridges /
-//! ridge rate, both rates measured on this device before the sweep ([`device_rates`]).
+//! ridge rate, both rates measured on this device before the sweep ([`device_rates`]); a
+//! sweep that trains on a GPU has its batched training timed by the GPU's own model instead
+//! ([`GpuRates`], measured by [`gpu_rates`]).
 
 use serde::Serialize;
 
@@ -605,8 +607,8 @@ pub fn device_rates(clock: &dyn Fn() -> f64) -> Rates {
 /// probe's (as in [`device_rates`], width 32) and one of width 128 (14× the FLOP per step),
 /// trained through `train_batched` after a warm-up (pipelines, first dispatches): 1 and 4
 /// models, 4 and 16 steps of 64 rows each. The 12 steps between the two step counts give a
-/// step's time at each K and w, the rest the call's; the warm-up's time is the setup. About 2 s on a software adapter, tens
-/// of ms on a hardware GPU.
+/// step's time at each K and w, the rest the call's; the warm-up's time is the setup. About
+/// 2 s on a software adapter, tens of ms on a hardware GPU.
 pub async fn gpu_rates<B: crate::backend::Backend>(
     backend: &B,
     clock: &dyn Fn() -> f64,
