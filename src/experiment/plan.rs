@@ -297,6 +297,9 @@ pub struct Estimate {
     pub flops: f64,
     /// Ridge cosines of data generation.
     pub ridges: f64,
+    /// Seconds of training on the GPU, setup included (0 when everything runs on the CPU).
+    #[serde(default)]
+    pub gpu_s: f64,
     /// Expected seconds on this device: OVERHEAD · flops / rates.flops + ridges / rates.ridges
     /// (+ the GPU's training seconds when `rates.gpu` is set).
     pub seconds: f64,
@@ -444,13 +447,14 @@ pub fn estimate(plan: &Plan, c: &Config, rates: Rates) -> Estimate {
             }
         }
     }
-    let Cost { flops, ridges, .. } = total;
+    // A GPU's setup is paid once, before any unit.
+    let setup = rates.gpu.map_or(0.0, |g| g.setup);
     Estimate {
         units,
-        flops,
-        ridges,
-        // A GPU's setup is paid once, before any unit.
-        seconds: rates.seconds(total) + rates.gpu.map_or(0.0, |g| g.setup),
+        flops: total.flops,
+        ridges: total.ridges,
+        gpu_s: total.gpu_s + setup,
+        seconds: rates.seconds(total) + setup,
         bytes: peak_bytes(plan, c),
         memory_limit: MEMORY_LIMIT,
         shards: plan.seeds,
@@ -773,6 +777,8 @@ mod tests {
         let test = (5 * 3) as f64 * TEST_POINTS as f64 * forward_flops(&arch(&c, 32));
         let cpu_rest = on_cpu.seconds - OVERHEAD * (on_cpu.flops - test) / cpu.flops;
         assert!((on_gpu.seconds - cpu_rest - 3.0 * 40.0 - 7.0).abs() < 1e-9);
+        assert!((on_gpu.gpu_s - 3.0 * 40.0 - 7.0).abs() < 1e-9);
+        assert_eq!(on_cpu.gpu_s, 0.0);
         assert_eq!(on_gpu.units, on_cpu.units);
     }
 

@@ -56,8 +56,12 @@ pub fn sweep(c: &Config, quiet: bool) -> Result<Results, Fail> {
                 if threads == 1 { "" } else { "s" }
             ),
         };
+        let on_gpu = match &gpu {
+            Some(_) => format!(", {:.1} s of GPU training", est.gpu_s),
+            None => String::new(),
+        };
         noteln!(
-            "caulk: {} units, {wall} {place} ({:.2e} FLOP at {:.2e} FLOP/s, {:.2e} ridge cosines at {:.2e}/s), {} of memory",
+            "caulk: {} units, {wall} {place} ({:.2e} FLOP at {:.2e} FLOP/s, {:.2e} ridge cosines at {:.2e}/s{on_gpu}), {} of memory",
             est.units, est.flops, rates.flops, est.ridges, rates.ridges, human_bytes(est.bytes)
         );
     }
