@@ -34,12 +34,7 @@ fn every_baked_file_is_named_by_its_config_and_the_presets_are_there() {
         assert_eq!(name, &file_name(&r.config), "{name} holds another config");
         assert!(!r.curves.is_empty() && !r.cancelled, "{name}");
     }
-    for p in [
-        Preset::Limit,
-        Preset::Scratch,
-        Preset::Headline,
-        Preset::Peft,
-    ] {
+    for p in Preset::ALL {
         let want = file_name(&Config::for_preset(p));
         assert!(
             files.iter().any(|(n, _)| *n == want),

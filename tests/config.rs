@@ -6,12 +6,7 @@ use caulk::rng::{Rng, Stream};
 
 #[test]
 fn every_preset_default_is_valid_and_round_trips() {
-    for p in [
-        Preset::Limit,
-        Preset::Scratch,
-        Preset::Headline,
-        Preset::Peft,
-    ] {
+    for p in Preset::ALL {
         let c = Config::for_preset(p);
         c.validate().unwrap();
         let (back, warnings) = Config::from_fragment(&c.to_fragment()).unwrap();

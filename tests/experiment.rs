@@ -220,12 +220,7 @@ fn a_sweep_beyond_the_memory_limit_is_refused_before_it_starts_and_presets_fit()
         "{err}"
     );
     assert_eq!(units, 0, "no work started");
-    for p in [
-        Preset::Limit,
-        Preset::Scratch,
-        Preset::Headline,
-        Preset::Peft,
-    ] {
+    for p in Preset::ALL {
         let c = Config::for_preset(p);
         let e = estimate(&plan(&c).unwrap(), &c, RATES);
         assert!(

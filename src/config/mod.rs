@@ -50,6 +50,16 @@ pub enum Preset {
     Peft,
 }
 
+impl Preset {
+    /// Every preset, in SCIENCE.md order.
+    pub const ALL: [Preset; 4] = [
+        Preset::Limit,
+        Preset::Scratch,
+        Preset::Headline,
+        Preset::Peft,
+    ];
+}
+
 /// Downstream methods of SCIENCE.md §4.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Method {

@@ -13,12 +13,7 @@ use crate::{clock, emit, to_json, Fail};
 /// `caulk bench presets`: each preset's default sweep, wall time against its estimate.
 pub fn bench_command(json: bool) -> Result<(), Fail> {
     let mut rows = Vec::new();
-    for preset in [
-        Preset::Limit,
-        Preset::Scratch,
-        Preset::Headline,
-        Preset::Peft,
-    ] {
+    for preset in Preset::ALL {
         let c = Config::for_preset(preset);
         let r = sweep(&c, true)?;
         rows.push(serde_json::json!({
