@@ -9,7 +9,7 @@ use wasm_bindgen::prelude::*;
 
 use crate::backend::probe_device;
 use crate::config::{self, BackendChoice, Config, KEYS};
-use crate::experiment::plan::{device_rates, gpu_rates, GpuRates, RateHistory};
+use crate::experiment::rates::{device_rates, gpu_rates, GpuRates, RateHistory};
 use crate::experiment::{self, run_shard, Cancel, Progress};
 use crate::theory;
 
@@ -110,7 +110,7 @@ thread_local! {
 /// The cost of a fragment's sweep before it runs (the `Estimate` object) for this device:
 /// the CPU's rates are probed now (about 0.2 s) and estimated with the median of this
 /// worker's last probes; when the sweep will train on WebGPU (`backend=gpu`, or `auto` on a
-/// hardware adapter) the GPU's rates too, once per worker (`plan::gpu_rates`). Rejects
+/// hardware adapter) the GPU's rates too, once per worker (`rates::gpu_rates`). Rejects
 /// `backend=gpu` where there is no WebGPU, as the run would.
 #[wasm_bindgen]
 pub async fn estimate_experiment(fragment: String) -> Result<JsValue, JsError> {

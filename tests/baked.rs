@@ -51,11 +51,7 @@ fn the_baked_limit_preset_matches_a_fresh_run() {
     let fresh = pollster::block_on(run_sweep(
         &c,
         &CpuBackend,
-        Rates {
-            flops: 1e9,
-            ridges: 1e7,
-            gpu: None,
-        },
+        Rates::cpu(1e9, 1e7),
         &|| 0.0,
         &mut |_: &Progress| {},
         &mut |_: &str| {},

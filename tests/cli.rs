@@ -293,11 +293,7 @@ fn run_on_several_cores_gives_exactly_the_whole_sweep() {
         "v=1&preset=headline&seeds=2&m=300,1000,3000&n=64,128&methods=caulk-spline&steps=40&backend=cpu";
     let v = json(&caulk(&["run", "--fragment", frag, "--json"]));
     let (c, _) = Config::from_fragment(frag).unwrap();
-    let rates = Rates {
-        flops: 1e9,
-        ridges: 1e7,
-        gpu: None,
-    };
+    let rates = Rates::cpu(1e9, 1e7);
     let whole = pollster::block_on(run_sweep(
         &c,
         &CpuBackend,

@@ -7,11 +7,7 @@ use caulk::backend::cpu::CpuBackend;
 use caulk::config::{Config, Method};
 use caulk::experiment::{run_sweep, Cancel, Progress, Rates, Results};
 
-const RATES: Rates = Rates {
-    flops: 1e9,
-    ridges: 1e8,
-    gpu: None,
-};
+const RATES: Rates = Rates::cpu(1e9, 1e8);
 
 fn clock() -> f64 {
     use std::sync::OnceLock;

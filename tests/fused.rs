@@ -376,11 +376,7 @@ fn sweep<B: Backend>(
     c: &caulk::config::Config,
     backend: &B,
 ) -> (caulk::experiment::Results, Vec<String>) {
-    let rates = caulk::experiment::Rates {
-        flops: 1e9,
-        ridges: 1e7,
-        gpu: None,
-    };
+    let rates = caulk::experiment::Rates::cpu(1e9, 1e7);
     let mut notes = Vec::new();
     let r = pollster::block_on(caulk::experiment::run_sweep(
         c,
@@ -447,7 +443,7 @@ fn the_gpu_rate_probe_measures_the_fused_program() {
         move || start.elapsed().as_secs_f64()
     };
     let before = gpu.counters().dispatches;
-    let r = pollster::block_on(caulk::experiment::plan::gpu_rates(&gpu, &clock)).unwrap();
+    let r = pollster::block_on(caulk::experiment::rates::gpu_rates(&gpu, &clock)).unwrap();
     assert!(gpu.counters().dispatches > before);
     assert!(r.valid(), "{r:?}");
     // 100 steps of one default-sized model (w = 3 · 64 rows · its forward FLOP) take time.

@@ -140,11 +140,7 @@ async fn a_destroyed_webgpu_device_mid_sweep_hands_over_to_the_cpu() {
         "v=1&preset=headline&seeds=2&m=300&n=64,128&methods=caulk-adapter&steps=40",
     )
     .unwrap();
-    let rates = Rates {
-        flops: 1e9,
-        ridges: 1e7,
-        gpu: None,
-    };
+    let rates = Rates::cpu(1e9, 1e7);
     let gpu = GpuBackend::new().await.expect("WebGPU adapter");
     gpu.lose_device_after(6);
     let mut notes = Vec::new();

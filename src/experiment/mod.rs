@@ -4,6 +4,8 @@
 //!
 //! - [`plan`](mod@plan): what a preset runs, its prediction, and the cost estimate before it
 //!   starts;
+//! - [`rates`]: this device's measured speeds that the estimate turns work into seconds with
+//!   (the CPU kernels, data generation, a GPU's fused training);
 //! - [`stats`]: curve statistics (mean, intervals, slopes, flags, n_ε from data);
 //! - [`run`]: the sweep, with progress events and a cancellation token; finished points
 //!   survive cancellation and failed runs;
@@ -17,12 +19,14 @@ pub mod baked;
 pub mod batching;
 pub mod gemm;
 pub mod plan;
+pub mod rates;
 pub mod results;
 pub mod run;
 pub mod stats;
 
 pub use crate::train::Cancel;
-pub use plan::{device_rates, estimate, plan, Estimate, Plan, Rates};
+pub use plan::{estimate, plan, Estimate, Plan};
+pub use rates::{device_rates, Rates};
 pub use results::{merge, CurveResult, Results};
 pub use run::{no_pause, run_shard, run_sweep, shard_seeds, Checkpoint, Shard};
 

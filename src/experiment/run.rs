@@ -9,8 +9,9 @@
 
 use super::plan::{
     arch, data_cost, estimate, fit_cost, forward_flops, human_bytes, plan, pretrain_chunk,
-    pretrain_cost, pretrain_steps, Cost, Plan, Rates, MEMORY_LIMIT, PRETRAIN_BATCH, PRETRAIN_LR,
+    pretrain_cost, pretrain_steps, Cost, Plan, MEMORY_LIMIT, PRETRAIN_BATCH, PRETRAIN_LR,
 };
+use super::rates::Rates;
 use super::results::{curve_label, mean_of, method_name, summarise_curve, Acc, Results};
 use super::stats::summarise;
 use super::{Cancel, FinishedPoint, Progress};
@@ -686,11 +687,7 @@ mod tests {
     #[test]
     fn time_left_follows_the_modelled_cost_of_the_units_done() {
         // One second per ridge cosine (data generation has no overhead factor).
-        let rates = Rates {
-            flops: 1.0,
-            ridges: 1.0,
-            gpu: None,
-        };
+        let rates = Rates::cpu(1.0, 1.0);
         let costs = [1.0, 1.0, 1.0, 1.0, 4.0, 4.0]; // seconds each, 12 in all
         let now = Cell::new(0.0);
         let clock = || now.get();
@@ -738,11 +735,7 @@ mod tests {
             Box::pin(async {})
         };
         let mut events = Vec::new();
-        let rates = Rates {
-            flops: 1e9,
-            ridges: 1e8,
-            gpu: None,
-        };
+        let rates = Rates::cpu(1e9, 1e8);
         let shard = Shard { index: 0, count: 1 };
         let results = pollster::block_on(run_shard(
             &c,
