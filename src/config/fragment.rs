@@ -3,8 +3,10 @@
 //! always carries the full config including the seed.
 //!
 //! Parsing is lenient and total: every problem becomes a [`ConfigError`] naming its key
-//! while that key keeps its default, so the page can show the message and still work. The
-//! strict form for the CLI is [`Config::from_fragment`].
+//! while that key keeps its default, so the page can show the message and still work; a
+//! fragment that is too long or of another version is refused whole (error key `fragment`
+//! or `v`: every key keeps its default). The strict form for the CLI is
+//! [`Config::from_fragment`].
 
 use serde::Serialize;
 
@@ -60,7 +62,7 @@ pub fn parse_fragment(fragment: &str) -> Parsed {
         errors.push(ConfigError::new(
             "fragment",
             format!(
-                "{} characters, at most {MAX_FRAGMENT_LEN} allowed; using the defaults",
+                "{} characters, at most {MAX_FRAGMENT_LEN} allowed",
                 body.len()
             ),
         ));
@@ -117,7 +119,7 @@ pub fn parse_fragment(fragment: &str) -> Parsed {
             errors.push(ConfigError::new(
                 "v",
                 format!(
-                    "version {} is not supported (this app reads {FRAGMENT_VERSION}); using the defaults",
+                    "version {} is not supported (this app reads {FRAGMENT_VERSION})",
                     quote(other)
                 ),
             ));

@@ -39,7 +39,10 @@ test('a small limit sweep runs to the end with curves, slopes, theory overlay an
   // Exports: each produces a valid file.
   const save = async (button) => {
     const [dl] = await Promise.all([page.waitForEvent('download'), page.click(button)]);
-    const path = screenshotPath(dl.suggestedFilename());
+    // Named for the time it was made; saved under a fixed name so reruns don't pile up files.
+    const name = dl.suggestedFilename();
+    assert.match(name, /^caulk-\d{4}-\d\d-\d\d-\d\d-\d\d-\d\d\.(json|csv|svg|png)$/);
+    const path = screenshotPath(`export.${name.split('.').pop()}`);
     await dl.saveAs(path);
     return fs.readFileSync(path);
   };
@@ -74,7 +77,7 @@ test('cancel keeps the finished points, and the panel runs again afterwards', as
   // The finished points are in the export, marked partial.
   const save = async (button) => {
     const [dl] = await Promise.all([page.waitForEvent('download'), page.click(button)]);
-    const path = screenshotPath(`partial-${dl.suggestedFilename()}`);
+    const path = screenshotPath(`partial-export.${dl.suggestedFilename().split('.').pop()}`);
     await dl.saveAs(path);
     return fs.readFileSync(path, 'utf8');
   };

@@ -9,6 +9,7 @@ import init, { baked_file, baked_file_of, bounds, key_specs, merge_results, pars
 import { buildControls, EXPERIMENT_CONTROLS, syncControls, THEORY_CONTROLS } from './controls';
 import { mountExperimentMarkup } from './experiment-markup';
 import { ExperimentPanel } from './experiment-panel';
+import { showMessages } from './messages';
 import { drawRisk, drawSummary } from './theory-panel';
 import type { BoundsReport, KeySpec, Parsed, Results } from './types';
 
@@ -26,22 +27,9 @@ function tell(message: object): void {
   if (window.parent !== window) window.parent.postMessage({ source: 'caulk-lab', fragment, ...message }, '*');
 }
 
-function showMessages(p: Parsed): void {
-  const lines = [...p.errors.map((e) => `${e.key}: ${e.message}. Using the default.`), ...p.warnings];
-  const box = byId('messages');
-  box.replaceChildren(
-    ...lines.map((t) => {
-      const li = document.createElement('li');
-      li.textContent = t;
-      return li;
-    }),
-  );
-  box.hidden = lines.length === 0;
-}
-
 function update(p: Parsed): void {
   fragment = p.fragment;
-  showMessages(p);
+  showMessages(byId('messages'), p);
   if (location.hash.slice(1) !== fragment) history.replaceState(null, '', `#${fragment}`);
   syncControls(p.config);
   (byId('open-full') as HTMLAnchorElement).href = `index.html#${fragment}`;

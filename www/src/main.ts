@@ -6,6 +6,7 @@ import init, { baked_file, baked_file_of, bound_registry, bounds, key_specs, mer
 import { buildControls, buildToggles, EXPERIMENT_CONTROLS, syncControls, syncToggles, type BoundInfo } from './controls';
 import { mountExperimentMarkup } from './experiment-markup';
 import { ExperimentPanel } from './experiment-panel';
+import { showMessages } from './messages';
 import { drawTheory, timed } from './theory-panel';
 import type { BoundsReport, DeviceReport, KeySpec, Parsed, Results } from './types';
 
@@ -18,28 +19,11 @@ function byId(id: string): HTMLElement {
   return node;
 }
 
-function showMessages(p: Parsed): void {
-  const box = byId('messages');
-  const items: [string, string][] = [
-    ...p.errors.map((e): [string, string] => ['error', `${e.key}: ${e.message}. Using the default for ${e.key}.`]),
-    ...p.warnings.map((w): [string, string] => ['warning', w]),
-  ];
-  box.replaceChildren(
-    ...items.map(([cls, content]) => {
-      const li = document.createElement('li');
-      li.className = cls;
-      li.textContent = content;
-      return li;
-    }),
-  );
-  box.hidden = items.length === 0;
-}
-
 /** Apply a parse result: state, URL, controls, panels. Timed as `caulk:update`. */
 function update(p: Parsed): void {
   timed('update', () => {
     fragment = p.fragment;
-    showMessages(p);
+    showMessages(byId('messages'), p);
     if (location.hash.slice(1) !== fragment) history.replaceState(null, '', `#${fragment}`);
     syncControls(p.config);
     syncToggles(p.config);
