@@ -7,7 +7,7 @@
 use caulk::backend::cpu::CpuBackend;
 use caulk::config::{Config, Preset};
 use caulk::experiment::baked::file_name;
-use caulk::experiment::{run_sweep, Cancel, Progress, Rates, Results};
+use caulk::experiment::{plan, run_sweep, Cancel, Progress, Rates, Results};
 
 fn baked() -> Vec<(String, Results)> {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("www/baked");
@@ -33,6 +33,13 @@ fn every_baked_file_is_named_by_its_config_and_the_presets_are_there() {
         r.config.validate().unwrap();
         assert_eq!(name, &file_name(&r.config), "{name} holds another config");
         assert!(!r.curves.is_empty() && !r.cancelled, "{name}");
+    }
+    // Each file's curves are the ones its plan makes today (labels included: a change of
+    // what the curves are needs a re-bake).
+    for (name, r) in &files {
+        let want = plan(&r.config).unwrap().curves();
+        let have: Vec<_> = r.curves.iter().map(|c| (c.method, c.m, c.width)).collect();
+        assert_eq!(have, want, "{name}: rerun `caulk bake`");
     }
     for p in Preset::ALL {
         let want = file_name(&Config::for_preset(p));

@@ -19,17 +19,24 @@ fn clock() -> f64 {
 }
 
 fn run(fragment: &str) -> Results {
+    run_with_progress(fragment).0
+}
+
+/// The results of a sweep and its progress events, in order.
+fn run_with_progress(fragment: &str) -> (Results, Vec<Progress>) {
     let (c, _) = Config::from_fragment(fragment).unwrap();
-    pollster::block_on(run_sweep(
+    let mut events = Vec::new();
+    let r = pollster::block_on(run_sweep(
         &c,
         &CpuBackend,
         RATES,
         &clock,
-        &mut |_: &Progress| {},
+        &mut |p: &Progress| events.push(p.clone()),
         &mut |_: &str| {},
         &Cancel::new(),
     ))
-    .unwrap()
+    .unwrap();
+    (r, events)
 }
 
 fn last_local_slope(r: &Results, curve: usize) -> f64 {
@@ -148,18 +155,11 @@ fn cancelling_keeps_the_finished_points() {
 fn scratch_points_come_before_pre_training_and_the_numbers_do_not_depend_on_it() {
     // `scratch` needs no backbone, so its points are fitted before pre-training starts.
     let frag = "v=1&preset=peft&seeds=2&m=300&n=64,128&methods=scratch,caulk-adapter&steps=40";
-    let (c, _) = Config::from_fragment(frag).unwrap();
-    let mut order: Vec<(String, Option<Method>)> = Vec::new();
-    let r = pollster::block_on(run_sweep(
-        &c,
-        &CpuBackend,
-        RATES,
-        &clock,
-        &mut |p: &Progress| order.push((p.point.clone(), p.finished.as_ref().map(|f| f.method))),
-        &mut |_: &str| {},
-        &Cancel::new(),
-    ))
-    .unwrap();
+    let (r, events) = run_with_progress(frag);
+    let order: Vec<(String, Option<Method>)> = events
+        .into_iter()
+        .map(|p| (p.point, p.finished.map(|f| f.method)))
+        .collect();
     let first_point = order.iter().position(|(_, f)| f.is_some()).unwrap();
     let first_pretraining = order
         .iter()
@@ -174,6 +174,45 @@ fn scratch_points_come_before_pre_training_and_the_numbers_do_not_depend_on_it()
         ));
         assert_eq!(curve.risk_mean, one.curves[0].risk_mean, "{alone}");
     }
+}
+
+#[test]
+fn scratch_is_one_curve_per_width_whatever_m_and_alone_it_pre_trains_nothing() {
+    // `scratch` does not use the backbone, so several m give it one curve (m null), fitted
+    // once; the sweep's units (the estimate's count) are the progress events it sends.
+    let (r, events) = run_with_progress(
+        "v=1&preset=peft&seeds=2&m=300,1000&width=16,32&n=64,128&methods=scratch,full&steps=40",
+    );
+    let curves: Vec<(Method, Option<u64>, usize, &str)> = r
+        .curves
+        .iter()
+        .map(|c| (c.method, c.m, c.width, c.label.as_str()))
+        .collect();
+    assert_eq!(
+        curves,
+        [
+            (Method::Scratch, None, 16, "scratch (W = 16)"),
+            (Method::Full, Some(300), 16, "full (m = 300, W = 16)"),
+            (Method::Scratch, None, 32, "scratch (W = 32)"),
+            (Method::Full, Some(300), 32, "full (m = 300, W = 32)"),
+            (Method::Full, Some(1000), 16, "full (m = 1000, W = 16)"),
+            (Method::Full, Some(1000), 32, "full (m = 1000, W = 32)"),
+        ]
+    );
+    assert_eq!(events.len(), r.estimate.units);
+    // 2 seeds' data, 4 pre-trainings of 2 seeds, 6 curves × 2 n × 2 seeds.
+    assert_eq!(r.estimate.units, 2 + 4 * 2 + 6 * 2 * 2);
+    // Alone, scratch pre-trains nothing and gives the same numbers.
+    let (one, events) = run_with_progress(
+        "v=1&preset=peft&seeds=2&m=300,1000&width=16,32&n=64,128&methods=scratch&steps=40",
+    );
+    assert!(
+        !events.iter().any(|e| e.point.starts_with("pre-training")),
+        "{events:?}"
+    );
+    assert_eq!(one.curves.len(), 2);
+    assert_eq!(one.curves[0].risk_mean, r.curves[0].risk_mean);
+    assert_eq!(one.curves[1].risk_mean, r.curves[2].risk_mean);
 }
 
 #[test]

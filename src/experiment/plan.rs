@@ -59,7 +59,8 @@ pub fn allowed(preset: Preset) -> &'static [Method] {
 pub struct Plan {
     /// The task of every seed (the seed changes the instance).
     pub task: TaskSpec,
-    /// Groups: (m, width); m is None when nothing is pre-trained.
+    /// Groups: (m, width), the backbone shared by the curves of [`Plan::group_methods`]; m is
+    /// None when nothing is pre-trained.
     pub groups: Vec<(Option<u64>, usize)>,
     /// Target sizes.
     pub n: Vec<u64>,
@@ -164,6 +165,58 @@ pub fn plan(c: &Config) -> Result<Plan, ConfigError> {
         predicted_slope,
         prediction,
     })
+}
+
+impl Plan {
+    /// Whether `method` fits on a backbone pre-trained on m source samples: every method of
+    /// a preset that pre-trains, except `scratch`, which trains its own network.
+    pub fn uses_backbone(&self, method: Method) -> bool {
+        self.pretrain && method != Method::Scratch
+    }
+
+    /// The methods of group `g`, in the config's order: all of them, except that a method
+    /// which uses no backbone runs only in the first group of its width (its numbers do not
+    /// depend on m, so one curve per width, with m null, serves every m).
+    pub fn group_methods(&self, g: usize) -> Vec<Method> {
+        let Some(&(_, width)) = self.groups.get(g) else {
+            return Vec::new();
+        };
+        let first_of_width = self.groups.iter().position(|&(_, w)| w == width) == Some(g);
+        self.methods
+            .iter()
+            .copied()
+            .filter(|&method| first_of_width || self.uses_backbone(method))
+            .collect()
+    }
+
+    /// The curves of group `g`, one per method of [`Plan::group_methods`]: (method, m, width),
+    /// m none for a method that uses no backbone.
+    pub fn group_curves(&self, g: usize) -> Vec<(Method, Option<u64>, usize)> {
+        let Some(&(m, width)) = self.groups.get(g) else {
+            return Vec::new();
+        };
+        self.group_methods(g)
+            .into_iter()
+            .map(|method| (method, m.filter(|_| self.uses_backbone(method)), width))
+            .collect()
+    }
+
+    /// Every curve of the sweep, in the results' order (group by group).
+    pub fn curves(&self) -> Vec<(Method, Option<u64>, usize)> {
+        (0..self.groups.len())
+            .flat_map(|g| self.group_curves(g))
+            .collect()
+    }
+
+    /// Whether group `g` pre-trains: its preset pre-trains and one of its methods uses the
+    /// backbone.
+    pub fn group_pretrains(&self, g: usize) -> bool {
+        self.groups.get(g).is_some_and(|&(m, _)| m.is_some())
+            && self
+                .group_methods(g)
+                .into_iter()
+                .any(|method| self.uses_backbone(method))
+    }
 }
 
 fn names(methods: &[Method]) -> String {
@@ -331,15 +384,16 @@ pub fn estimate(plan: &Plan, c: &Config, rates: Rates) -> Estimate {
     }
     // On a GPU the seeds of a fit train together, and those of a pre-training in chunks.
     let gpu = rates.gpu.as_ref();
-    for &(m, width) in &plan.groups {
+    for (g, &(m, width)) in plan.groups.iter().enumerate() {
         let fwd = forward_flops(&arch(c, width));
+        let methods = plan.group_methods(g);
         for _ in 0..plan.seeds {
-            if let Some(m) = m.filter(|_| plan.pretrain) {
+            if let Some(m) = m.filter(|_| plan.group_pretrains(g)) {
                 let chunk = pretrain_chunk(c, m).min(plan.seeds);
                 add(pretrain_cost(plan, m, fwd, gpu.map(|g| (g, chunk))));
             }
             for &n in &plan.n {
-                for &method in &plan.methods {
+                for &method in &methods {
                     add(fit_cost(plan, method, n, fwd, gpu.map(|g| (g, plan.seeds))));
                 }
             }

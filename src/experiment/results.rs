@@ -6,7 +6,7 @@
 use serde::Serialize;
 
 use super::plan::{plan, Estimate, Plan};
-use super::stats::{n_eps_from_data, summarise};
+use super::stats::{mean, n_eps_from_data, summarise};
 use crate::config::{Config, Method};
 use crate::error::{Error, Result};
 use crate::theory::calibrate_scale;
@@ -198,11 +198,6 @@ pub(super) fn summarise_curve(acc: Acc, plan: &Plan, c: &Config, all_groups: usi
     }
 }
 
-/// The mean of `v` (None when empty).
-pub(super) fn mean_of(v: &[f64]) -> Option<f64> {
-    (!v.is_empty()).then(|| v.iter().sum::<f64>() / v.len() as f64)
-}
-
 /// The results of a sweep's shards (in shard order) as one: each curve's per-seed risks
 /// joined in seed order and summarised again, exactly as one run of the whole sweep would
 /// (its notes shard after shard); the constant reference over every seed; the longest wall
@@ -259,6 +254,6 @@ pub fn merge(c: &Config, parts: Vec<Results>) -> Result<Results> {
         .into_iter()
         .map(|acc| summarise_curve(acc, &whole, c, groups))
         .collect();
-    out.constant_risk = mean_of(&out.constant_risks);
+    out.constant_risk = mean(&out.constant_risks);
     Ok(out)
 }

@@ -12,7 +12,8 @@ use super::plan::{
     pretrain_cost, pretrain_steps, Cost, Plan, MEMORY_LIMIT, PRETRAIN_BATCH, PRETRAIN_LR,
 };
 use super::rates::Rates;
-use super::results::{curve_label, mean_of, method_name, summarise_curve, Acc, Results};
+use super::results::{curve_label, method_name, summarise_curve, Acc, Results};
+use super::stats::mean;
 use super::stats::summarise;
 use super::{Cancel, FinishedPoint, Progress};
 use crate::backend::cpu::CpuBackend;
@@ -157,18 +158,14 @@ pub async fn run_shard<B: Backend>(
     };
     let data = sweep.seed_data(seeds).await;
     let mut accs: Vec<Acc> = Vec::new();
-    for &(m, width) in &plan.groups {
+    for g in 0..plan.groups.len() {
         let first = accs.len();
         accs.extend(
-            plan.methods
-                .iter()
-                .map(|&method| Acc::new(method, m, width, plan.n.len())),
+            plan.group_curves(g)
+                .into_iter()
+                .map(|(method, m, width)| Acc::new(method, m, width, plan.n.len())),
         );
-        if sweep
-            .group(m, width, &data, &mut accs[first..])
-            .await
-            .is_none()
-        {
+        if sweep.group(g, &data, &mut accs[first..]).await.is_none() {
             break;
         }
     }
@@ -192,7 +189,7 @@ pub async fn run_shard<B: Backend>(
         },
         device_lost: device.lost,
         curves,
-        constant_risk: mean_of(&constant),
+        constant_risk: mean(&constant),
         constant_risks: constant,
         prediction: plan.prediction.clone(),
         estimate: est,
@@ -324,19 +321,16 @@ impl<B: Backend> Sweep<'_, B> {
         data
     }
 
-    /// The points of group (m, width) into `accs`, its curves in method order. Two phases:
-    /// the methods that need no backbone (`scratch`, or every method where nothing
-    /// pre-trains) first, so that their points come without waiting for pre-training; then
-    /// pre-training and the methods that use the backbone. A method's numbers do not depend
-    /// on the order (each run has its own streams). None when cancelled.
-    async fn group(
-        &mut self,
-        m: Option<u64>,
-        width: usize,
-        data: &[SeedData],
-        accs: &mut [Acc],
-    ) -> Option<()> {
+    /// The points of group `g` (m, width) into `accs`, one curve per method of
+    /// [`Plan::group_methods`], in order. Two phases: the methods that need no backbone
+    /// (`scratch`, or every method where nothing pre-trains) first, so that their points come
+    /// without waiting for pre-training; then, where a method uses it, pre-training and the
+    /// methods that use the backbone. A method's numbers do not depend on the order (each run
+    /// has its own streams). None when cancelled.
+    async fn group(&mut self, g: usize, data: &[SeedData], accs: &mut [Acc]) -> Option<()> {
         let plan = self.plan;
+        let (m, width) = plan.groups[g];
+        let methods = plan.group_methods(g);
         let a = arch(self.c, width);
         let fwd = forward_flops(&a);
         // Without pre-training, a placeholder backbone carries the architecture.
@@ -345,15 +339,14 @@ impl<B: Backend> Sweep<'_, B> {
             params: Vec::new(),
             report: empty_report(),
         };
-        let pretrains = m.is_some() && plan.pretrain;
-        let needs_backbone = |method: Method| pretrains && method != Method::Scratch;
+        let pretrains = plan.group_pretrains(g);
+        let needs_backbone = |method: Method| pretrains && plan.uses_backbone(method);
         for backbone in [false, true] {
             if backbone && !pretrains {
                 break;
             }
-            // The first phase is skipped when every method needs the backbone; the second
-            // pre-trains even when none does (the estimate counts it).
-            if !backbone && plan.methods.iter().all(|&method| needs_backbone(method)) {
+            // The first phase is skipped when every method needs the backbone.
+            if !backbone && methods.iter().all(|&method| needs_backbone(method)) {
                 continue;
             }
             let seeds = match m.filter(|_| backbone) {
@@ -377,7 +370,7 @@ impl<B: Backend> Sweep<'_, B> {
                     .collect();
                 for (slot, &method) in accs
                     .iter_mut()
-                    .zip(&plan.methods)
+                    .zip(&methods)
                     .filter(|(_, &method)| needs_backbone(method) == backbone)
                 {
                     if self.cancel.is_cancelled() {
@@ -385,7 +378,7 @@ impl<B: Backend> Sweep<'_, B> {
                     }
                     let outcomes = match is_gradient(method) {
                         true => {
-                            self.fit_gradient(method, m, n, &seeds, &backbones, &targets)
+                            self.fit_gradient(method, slot.m, n, &seeds, &backbones, &targets)
                                 .await
                         }
                         false => self.fit_closed(method, &seeds, &backbones, &targets),

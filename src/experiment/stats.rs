@@ -36,7 +36,8 @@ pub struct CurveStats {
     pub flags: Vec<String>,
 }
 
-fn mean(v: &[f64]) -> Option<f64> {
+/// The mean of `v` (None when empty).
+pub(super) fn mean(v: &[f64]) -> Option<f64> {
     (!v.is_empty()).then(|| v.iter().sum::<f64>() / v.len() as f64)
 }
 
