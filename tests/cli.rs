@@ -314,3 +314,24 @@ fn run_on_several_cores_gives_exactly_the_whole_sweep() {
         "{flops}"
     );
 }
+
+#[test]
+fn the_table_says_a_flag_of_every_curve_once() {
+    // Three n: every curve's slope rests on 3 points; the table says so once, above them.
+    let out = caulk(&[
+        "run",
+        "--fragment",
+        "v=1&preset=peft&seeds=1&m=300&n=64,128,256&methods=caulk-spline,linear-probe",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let table = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(table.matches("rests on 3 points").count(), 1, "{table}");
+    assert!(
+        table.contains("\nnote (every curve): the slope rests on 3 points"),
+        "{table}"
+    );
+}

@@ -199,6 +199,11 @@ fn scratch_is_one_curve_per_width_whatever_m_and_alone_it_pre_trains_nothing() {
             (Method::Full, Some(1000), 32, "full (m = 1000, W = 32)"),
         ]
     );
+    // Scratch's theory is the from-scratch rate, in any preset; peft states none for the rest.
+    let p = caulk::theory::TheoryParams::from_config(&r.config);
+    let scratch = -2.0 * p.s_star / (2.0 * p.s_star + p.d);
+    assert_eq!(r.curves[0].predicted_slope, Some(scratch));
+    assert_eq!(r.curves[1].predicted_slope, None);
     assert_eq!(events.len(), r.estimate.units);
     // 2 seeds' data, 4 pre-trainings of 2 seeds, 6 curves × 2 n × 2 seeds.
     assert_eq!(r.estimate.units, 2 + 4 * 2 + 6 * 2 * 2);

@@ -72,8 +72,10 @@ pub struct Plan {
     pub pretrain: bool,
     /// Fine-tuning settings.
     pub finetune: TrainOpts,
-    /// The theory's slope for the curves, if it states one.
+    /// The preset's slope for its curves, if it states one (see [`Plan::predicted_slope_of`]).
     pub predicted_slope: Option<f64>,
+    /// The from-scratch minimax slope −2s*/(2s*+d), the theory of every `scratch` curve.
+    pub scratch_slope: f64,
     /// The theory's prediction in words.
     pub prediction: String,
 }
@@ -163,6 +165,7 @@ pub fn plan(c: &Config) -> Result<Plan, ConfigError> {
             ..TrainOpts::default()
         },
         predicted_slope,
+        scratch_slope: -scratch_rate(&p),
         prediction,
     })
 }
@@ -206,6 +209,15 @@ impl Plan {
         (0..self.groups.len())
             .flat_map(|g| self.group_curves(g))
             .collect()
+    }
+
+    /// The theory's slope for a curve of `method`: the from-scratch rate for `scratch` (in any
+    /// preset: it uses no pre-trained backbone), the preset's slope for the others.
+    pub fn predicted_slope_of(&self, method: Method) -> Option<f64> {
+        match method {
+            Method::Scratch => Some(self.scratch_slope),
+            _ => self.predicted_slope,
+        }
     }
 
     /// Whether group `g` pre-trains: its preset pre-trains and one of its methods uses the

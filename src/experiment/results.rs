@@ -87,6 +87,20 @@ pub struct Results {
 }
 
 impl Results {
+    /// The flags every curve carries (several curves), e.g. a short n-window's "the slope
+    /// rests on 3 points": said once for all rather than under each curve.
+    pub fn shared_flags(&self) -> Vec<String> {
+        match self.curves.split_first() {
+            Some((first, rest)) if !rest.is_empty() => first
+                .flags
+                .iter()
+                .filter(|f| rest.iter().all(|c| c.flags.contains(f)))
+                .cloned()
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
     /// One CSV row per (curve, n): label, method, m, width, n, risk_mean, risk_lo, risk_hi,
     /// seeds_done, slope, slope_lo, slope_hi, predicted_slope (empty cells for nulls).
     pub fn to_csv(&self) -> String {
@@ -166,7 +180,8 @@ pub(super) fn summarise_curve(acc: Acc, plan: &Plan, c: &Config, all_groups: usi
     let stats = summarise(&n, &acc.risks, c.seed);
     let label = curve_label(acc.method, acc.m, acc.width, all_groups);
     // C of C·n^(predicted slope) fitted to the measured means.
-    let calibrated_c = plan.predicted_slope.and_then(|slope| {
+    let predicted_slope = plan.predicted_slope_of(acc.method);
+    let calibrated_c = predicted_slope.and_then(|slope| {
         let (model, data): (Vec<f64>, Vec<f64>) = n
             .iter()
             .zip(&stats.risk_mean)
@@ -188,7 +203,7 @@ pub(super) fn summarise_curve(acc: Acc, plan: &Plan, c: &Config, all_groups: usi
         slope: stats.slope,
         slope_lo: stats.slope_lo,
         slope_hi: stats.slope_hi,
-        predicted_slope: plan.predicted_slope,
+        predicted_slope,
         local_slopes: stats.local_slopes,
         calibrated_c,
         trainable: acc.trainable,

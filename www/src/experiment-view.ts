@@ -65,7 +65,10 @@ export function drawCurves(plot: HTMLElement, results: Results | null, points: M
         variant: shade.get(c.label),
       });
     }
-    const first = results.curves.find((c) => c.calibrated_c !== null && c.predicted_slope !== null);
+    // The preset's theory: that of its first curve with one, a `scratch` curve's (the
+    // from-scratch rate) only where every curve is scratch (the scratch preset).
+    const theorised = results.curves.filter((c) => c.calibrated_c !== null && c.predicted_slope !== null);
+    const first = results.curves.every((c) => c.method === 'scratch') ? theorised[0] : theorised.find((c) => c.method !== 'scratch');
     if (first && overlay !== 'none') {
       // C·n^slope with the theory's slope: C fitted to the data, or the config's C (raw).
       const slope = first.predicted_slope!;
@@ -107,6 +110,9 @@ export function drawCurves(plot: HTMLElement, results: Results | null, points: M
 /** The fitted slopes against the theory (a list into `summary`) and every point (`table`). */
 export function summarise(r: Results, summary: HTMLElement, table: HTMLElement): void {
   const lines: string[] = [`Theory predicts: ${r.prediction}.`];
+  // A flag every curve carries (a short n-window: "rests on 3 points") is said once.
+  const shared = r.curves.length > 1 ? r.curves[0].flags.filter((f) => r.curves.every((c) => c.flags.includes(f))) : [];
+  for (const f of shared) lines.push(`Note (every curve): ${f}.`);
   for (const c of r.curves) {
     const fitted =
       c.slope === null
@@ -115,7 +121,7 @@ export function summarise(r: Results, summary: HTMLElement, table: HTMLElement):
     const theory = c.predicted_slope === null ? '' : `; theory ${signed(c.predicted_slope)}`;
     const params = c.trainable === null ? '' : `; ${c.trainable} trainable parameters`;
     lines.push(`${c.label}: ${fitted}${theory}${params}.`);
-    for (const note of [...c.flags, ...c.notes]) lines.push(`  Note (${c.label}): ${note}.`);
+    for (const note of [...c.flags.filter((f) => !shared.includes(f)), ...c.notes]) lines.push(`  Note (${c.label}): ${note}.`);
   }
   if (r.constant_risk !== null) lines.push(`The best constant predictor has risk ${r.constant_risk.toExponential(2)} (dotted line).`);
   summary.replaceChildren(

@@ -174,6 +174,10 @@ pub fn run_command(c: &Config, json: bool, out: Option<&str>) -> Result<(), Fail
         "{}\n{:<40} {:>8} {:>18} {:>9}  risk at n = {:?}",
         results.prediction, "curve", "slope", "95 % CI", "theory", results.config.n
     );
+    let shared = results.shared_flags();
+    for flag in &shared {
+        text.push_str(&format!("\nnote (every curve): {flag}"));
+    }
     for cv in &results.curves {
         let f = |v: Option<f64>| v.map_or("-".to_string(), |x| format!("{x:.3}"));
         let risks: Vec<String> = cv
@@ -189,7 +193,12 @@ pub fn run_command(c: &Config, json: bool, out: Option<&str>) -> Result<(), Fail
             f(cv.predicted_slope),
             risks.join(" ")
         ));
-        for flag in cv.flags.iter().chain(&cv.notes) {
+        for flag in cv
+            .flags
+            .iter()
+            .filter(|f| !shared.contains(f))
+            .chain(&cv.notes)
+        {
             text.push_str(&format!("\n    note: {flag}"));
         }
     }
