@@ -396,11 +396,11 @@ pub fn estimate(plan: &Plan, c: &Config, rates: Rates) -> Estimate {
     }
     // On a GPU the seeds of a fit train together, and those of a pre-training in chunks.
     let gpu = rates.gpu.as_ref();
-    for (g, &(m, width)) in plan.groups.iter().enumerate() {
+    for (group, &(m, width)) in plan.groups.iter().enumerate() {
         let fwd = forward_flops(&arch(c, width));
-        let methods = plan.group_methods(g);
+        let methods = plan.group_methods(group);
         for _ in 0..plan.seeds {
-            if let Some(m) = m.filter(|_| plan.group_pretrains(g)) {
+            if let Some(m) = m.filter(|_| plan.group_pretrains(group)) {
                 let chunk = pretrain_chunk(c, m).min(plan.seeds);
                 add(pretrain_cost(plan, m, fwd, gpu.map(|g| (g, chunk))));
             }
