@@ -150,6 +150,18 @@ test('a link to a baked configuration shows its curves at once, and only for exa
   assert.equal(await page.locator('#exp-plot path.series[data-id^="m-"]').count(), 6);
   assert.match(await page.textContent('#exp-summary'), /caulk-adapter \(m = 30000, W = 32\): fitted slope/);
   assert.equal(await page.isDisabled('#export-json'), false);
+  assert.equal(await page.isDisabled('input[name="overlay"][value="raw"]'), false);
+  // peft's baked curves: scratch once, m null, with its own theory; the theory overlay, which
+  // peft has none for, is off, and a flag of every curve is said once.
+  const { page: peft } = await openApp(app.context, `${app.url}#v=1&preset=peft`);
+  await peft.waitForFunction(() => document.getElementById('experiment')?.dataset.state === 'baked', null, { timeout: 10_000 });
+  assert.equal(await peft.locator('#exp-plot path.series[data-id^="m-"]').count(), 7);
+  assert.equal(await peft.locator('#exp-plot path[data-id="theory"]').count(), 0);
+  assert.equal(await peft.isDisabled('input[name="overlay"][value="raw"]'), true);
+  const summary = await peft.textContent('#exp-summary');
+  assert.match(summary, /scratch: fitted slope −[\d.]+ \(95 % CI [^)]*\); theory −0\.\d+;/);
+  assert.equal(summary.match(/rests on 3 points/g)?.length, 1, summary);
+  await peft.close();
   // Another seed is another config: nothing baked, nothing shown until Run.
   const { page: other } = await openApp(app.context, `${app.url}#v=1&preset=headline&seed=2`);
   await other.waitForTimeout(1000);

@@ -4,7 +4,7 @@
 // The sweep runs in Web Workers (worker.ts); Cancel terminates them and keeps every point
 // that had finished. What is drawn and listed is experiment-view.ts's.
 
-import { drawCurves, joinPoints, summarise } from './experiment-view';
+import { drawCurves, joinPoints, summarise, theoryCurve } from './experiment-view';
 import type { Estimate, FinishedPoint, Progress, Results } from './types';
 import { copyText, download, standaloneSvg, svgToPng } from './export';
 import { estimate_wall_seconds, results_csv } from '../pkg/caulk.js';
@@ -494,5 +494,11 @@ export class ExperimentPanel {
   private draw(results: Results | null): void {
     const overlay = (document.querySelector('input[name="overlay"]:checked') as HTMLInputElement | null)?.value ?? 'calibrated';
     drawCurves($('exp-plot'), results, this.points, overlay);
+    // Results without a theoretical slope (peft) leave nothing to overlay.
+    const choices = document.querySelector<HTMLFieldSetElement>('fieldset.overlay');
+    if (choices) {
+      choices.disabled = results !== null && theoryCurve(results) === undefined;
+      choices.title = choices.disabled ? 'This preset states no theoretical slope to overlay.' : '';
+    }
   }
 }

@@ -4,7 +4,7 @@
 
 import { renderLogLog, type Series } from './plot';
 import { signed } from './theory-panel';
-import type { FinishedPoint, Results } from './types';
+import type { Curve, FinishedPoint, Results } from './types';
 
 /**
  * The points as the plot shows them: reports of the same (curve, n) from several workers
@@ -45,6 +45,16 @@ function shades(labels: string[]): Map<string, string | undefined> {
 }
 
 /**
+ * The curve the theory overlay follows: the preset's first curve with a theoretical slope
+ * (and its fitted C); a `scratch` curve's (the from-scratch rate) only where every curve is
+ * scratch (the scratch preset). None where the preset states no slope (peft).
+ */
+export function theoryCurve(results: Results): Curve | undefined {
+  const theorised = results.curves.filter((c) => c.calibrated_c !== null && c.predicted_slope !== null);
+  return results.curves.every((c) => c.method === 'scratch') ? theorised[0] : theorised.find((c) => c.method !== 'scratch');
+}
+
+/**
  * Draw into `plot` the curves of the final results (with the theory overlay `overlay`:
  * calibrated, raw or none), or while a sweep runs those of its finished `points` (by curve).
  */
@@ -65,10 +75,7 @@ export function drawCurves(plot: HTMLElement, results: Results | null, points: M
         variant: shade.get(c.label),
       });
     }
-    // The preset's theory: that of its first curve with one, a `scratch` curve's (the
-    // from-scratch rate) only where every curve is scratch (the scratch preset).
-    const theorised = results.curves.filter((c) => c.calibrated_c !== null && c.predicted_slope !== null);
-    const first = results.curves.every((c) => c.method === 'scratch') ? theorised[0] : theorised.find((c) => c.method !== 'scratch');
+    const first = theoryCurve(results);
     if (first && overlay !== 'none') {
       // C·n^slope with the theory's slope: C fitted to the data, or the config's C (raw).
       const slope = first.predicted_slope!;
