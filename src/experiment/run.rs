@@ -243,18 +243,21 @@ struct Ticker<'a> {
 
 impl Ticker<'_> {
     /// A unit of modelled cost `cost` finished (`point` says which; `finished` is the curve
-    /// point it completed). Time left: the pace so far scaled to the modelled work left,
-    /// working · (total − done) / done in modelled seconds, so that cheap units first (data,
-    /// `scratch` before pre-training) do not make it optimistic; working time is the time
-    /// elapsed less the time held paused.
+    /// point it completed). Time left: the modelled work left, (total − done) in modelled
+    /// seconds, at the pace so far, so that cheap units first (data, `scratch` before
+    /// pre-training) do not make it optimistic. The pace is (working + k) / (done + k): the
+    /// model's own pace 1 weighs as k = [`PACE_PRIOR_S`] modelled seconds, so that the
+    /// first units, slow on a cold worker (compilation, first allocations), do not double
+    /// it; working time is the time elapsed less the time held paused.
     fn tick(&mut self, point: String, cost: Cost, finished: Option<FinishedPoint>) {
         self.done += 1;
         self.done_s += self.rates.seconds(cost);
         let elapsed = (self.clock)() - self.start;
         let working = (elapsed - self.paused_s).max(0.0);
         let left = (self.total_s - self.done_s).max(0.0);
-        let eta_s = match self.done_s > 0.0 {
-            true => working * left / self.done_s,
+        let k = PACE_PRIOR_S.min(self.total_s);
+        let eta_s = match self.done_s + k > 0.0 {
+            true => left * (working + k) / (self.done_s + k),
             false => left,
         };
         (self.on_progress)(&Progress {
@@ -267,6 +270,10 @@ impl Ticker<'_> {
         });
     }
 }
+
+/// Modelled seconds of work the model's own pace weighs as, against the measured pace, in
+/// the time left ([`Ticker::tick`]).
+const PACE_PRIOR_S: f64 = 2.0;
 
 /// A shard's run: the config and its plan, where units run, progress, pause and cancel.
 struct Sweep<'a, B: Backend> {
@@ -714,6 +721,43 @@ mod tests {
         }
     }
 
+    /// A cold first unit (3 s for a modelled 1 s) on a 20 s sweep: the time left leans on
+    /// the model until more work is measured, (19 · (3 + 2) / (1 + 2) = 31.7 s, where the
+    /// pace alone said 57 s), and follows the measured pace once it is.
+    #[test]
+    fn a_slow_first_unit_does_not_double_the_time_left() {
+        let rates = Rates::cpu(1.0, 1.0);
+        let now = Cell::new(0.0);
+        let clock = || now.get();
+        let mut etas = Vec::new();
+        let mut on_progress = |p: &Progress| etas.push(p.eta_s);
+        let mut ticker = Ticker {
+            clock: &clock,
+            on_progress: &mut on_progress,
+            start: 0.0,
+            done: 0,
+            units: 20,
+            rates,
+            total_s: 20.0,
+            done_s: 0.0,
+            paused_s: 0.0,
+        };
+        let unit = Cost {
+            ridges: 1.0,
+            ..Cost::default()
+        };
+        now.set(3.0);
+        ticker.tick(String::new(), unit, None);
+        // Then 9 units at twice the modelled time: the pace tends to 2.
+        for _ in 0..9 {
+            now.set(now.get() + 2.0);
+            ticker.tick(String::new(), unit, None);
+        }
+        assert!((etas[0] - 19.0 * 5.0 / 3.0).abs() < 1e-9, "{}", etas[0]);
+        // After 10 modelled seconds (21 s worked): 10 · (21 + 2) / (10 + 2) = 19.2 s.
+        assert!((etas[9] - 10.0 * 23.0 / 12.0).abs() < 1e-9, "{}", etas[9]);
+    }
+
     /// A sweep held at its checkpoints (Pause) for 100 s each time, on a clock that only
     /// moves while held: no time was spent working, so no time is left (counting the pauses
     /// as work said hundreds of seconds).
@@ -743,8 +787,11 @@ mod tests {
         ));
         assert!(results.is_ok());
         assert!(events.len() > 2 && events.last().unwrap().0 >= 100.0);
+        // At most the modelled work left (well under a second here), never the pauses.
+        let total = estimate(&plan(&c).unwrap(), &c, rates).seconds;
+        assert!(total < 1.0, "{total}");
         for (elapsed, eta) in events {
-            assert!(eta.abs() < 1e-9, "{eta} s left at {elapsed} s");
+            assert!((0.0..=total).contains(&eta), "{eta} s left at {elapsed} s");
         }
     }
 }
