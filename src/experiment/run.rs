@@ -11,6 +11,7 @@ use super::plan::{
     arch, data_cost, estimate, fit_cost, forward_flops, human_bytes, plan, pretrain_chunk,
     pretrain_cost, pretrain_steps, Cost, Plan, MEMORY_LIMIT, PRETRAIN_BATCH, PRETRAIN_LR,
 };
+use super::progress::Ticker;
 use super::rates::Rates;
 use super::results::{curve_label, method_name, summarise_curve, Acc, Results};
 use super::stats::mean;
@@ -225,55 +226,6 @@ type Outcome = (f64, usize, Option<crate::train::TrainReport>);
 fn is_gradient(m: Method) -> bool {
     !matches!(m, Method::CaulkSpline | Method::LinearProbe)
 }
-
-/// Progress of a shard: one event per finished unit, with the time left.
-struct Ticker<'a> {
-    clock: &'a dyn Fn() -> f64,
-    on_progress: &'a mut dyn FnMut(&Progress),
-    start: f64,
-    done: usize,
-    units: usize,
-    /// The rates the estimate used, and the modelled seconds of all units and of those done.
-    rates: Rates,
-    total_s: f64,
-    done_s: f64,
-    /// Seconds spent held at checkpoints (Pause): not part of the pace.
-    paused_s: f64,
-}
-
-impl Ticker<'_> {
-    /// A unit of modelled cost `cost` finished (`point` says which; `finished` is the curve
-    /// point it completed). Time left: the modelled work left, (total − done) in modelled
-    /// seconds, at the pace so far, so that cheap units first (data, `scratch` before
-    /// pre-training) do not make it optimistic. The pace is (working + k) / (done + k): the
-    /// model's own pace 1 weighs as k = [`PACE_PRIOR_S`] modelled seconds, so that the
-    /// first units, slow on a cold worker (compilation, first allocations), do not double
-    /// it; working time is the time elapsed less the time held paused.
-    fn tick(&mut self, point: String, cost: Cost, finished: Option<FinishedPoint>) {
-        self.done += 1;
-        self.done_s += self.rates.seconds(cost);
-        let elapsed = (self.clock)() - self.start;
-        let working = (elapsed - self.paused_s).max(0.0);
-        let left = (self.total_s - self.done_s).max(0.0);
-        let k = PACE_PRIOR_S.min(self.total_s);
-        let eta_s = match self.done_s + k > 0.0 {
-            true => left * (working + k) / (self.done_s + k),
-            false => left,
-        };
-        (self.on_progress)(&Progress {
-            done: self.done,
-            total: self.units,
-            point,
-            elapsed_s: elapsed,
-            eta_s,
-            finished,
-        });
-    }
-}
-
-/// Modelled seconds of work the model's own pace weighs as, against the measured pace, in
-/// the time left ([`Ticker::tick`]).
-const PACE_PRIOR_S: f64 = 2.0;
 
 /// A shard's run: the config and its plan, where units run, progress, pause and cancel.
 struct Sweep<'a, B: Backend> {
@@ -676,92 +628,14 @@ impl Fallback<'_> {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use std::cell::Cell;
 
-    /// Units as they would be in `peft`: cheap ones first, then costly ones. When each takes
-    /// exactly its modelled time, elapsed + time left is the modelled total at every unit
-    /// (counting units instead would say 3 s left after the cheap half of a 12 s run).
-    #[test]
-    fn time_left_follows_the_modelled_cost_of_the_units_done() {
-        // One second per ridge cosine (data generation has no overhead factor).
-        let rates = Rates::cpu(1.0, 1.0);
-        let costs = [1.0, 1.0, 1.0, 1.0, 4.0, 4.0]; // seconds each, 12 in all
-        let now = Cell::new(0.0);
-        let clock = || now.get();
-        let mut events = Vec::new();
-        let mut on_progress = |p: &Progress| events.push((p.elapsed_s, p.eta_s, p.done, p.total));
-        let mut ticker = Ticker {
-            clock: &clock,
-            on_progress: &mut on_progress,
-            start: 0.0,
-            done: 0,
-            units: costs.len(),
-            rates,
-            total_s: 12.0,
-            done_s: 0.0,
-            paused_s: 0.0,
-        };
-        for &s in &costs {
-            now.set(now.get() + s);
-            let cost = Cost {
-                ridges: s,
-                ..Cost::default()
-            };
-            ticker.tick(String::new(), cost, None);
-        }
-        assert_eq!(events.len(), 6);
-        for (elapsed, eta, done, total) in events {
-            assert!(
-                (elapsed + eta - 12.0).abs() < 1e-9,
-                "{elapsed} + {eta} at {done}/{total}"
-            );
-        }
-    }
-
-    /// A cold first unit (3 s for a modelled 1 s) on a 20 s sweep: the time left leans on
-    /// the model until more work is measured, (19 · (3 + 2) / (1 + 2) = 31.7 s, where the
-    /// pace alone said 57 s), and follows the measured pace once it is.
-    #[test]
-    fn a_slow_first_unit_does_not_double_the_time_left() {
-        let rates = Rates::cpu(1.0, 1.0);
-        let now = Cell::new(0.0);
-        let clock = || now.get();
-        let mut etas = Vec::new();
-        let mut on_progress = |p: &Progress| etas.push(p.eta_s);
-        let mut ticker = Ticker {
-            clock: &clock,
-            on_progress: &mut on_progress,
-            start: 0.0,
-            done: 0,
-            units: 20,
-            rates,
-            total_s: 20.0,
-            done_s: 0.0,
-            paused_s: 0.0,
-        };
-        let unit = Cost {
-            ridges: 1.0,
-            ..Cost::default()
-        };
-        now.set(3.0);
-        ticker.tick(String::new(), unit, None);
-        // Then 9 units at twice the modelled time: the pace tends to 2.
-        for _ in 0..9 {
-            now.set(now.get() + 2.0);
-            ticker.tick(String::new(), unit, None);
-        }
-        assert!((etas[0] - 19.0 * 5.0 / 3.0).abs() < 1e-9, "{}", etas[0]);
-        // After 10 modelled seconds (21 s worked): 10 · (21 + 2) / (10 + 2) = 19.2 s.
-        assert!((etas[9] - 10.0 * 23.0 / 12.0).abs() < 1e-9, "{}", etas[9]);
-    }
-
     /// A sweep held at its checkpoints (Pause) for 100 s each time, on a clock that only
     /// moves while held: no time was spent working, so no time is left (counting the pauses
     /// as work said hundreds of seconds).
-    #[cfg(not(target_arch = "wasm32"))]
     #[test]
     fn time_held_at_pause_is_not_counted_as_work() {
         let c = crate::config::parse_fragment("v=1&preset=limit&seeds=2&n=64,128").config;
