@@ -316,7 +316,7 @@ fn run_on_several_cores_gives_exactly_the_whole_sweep() {
 }
 
 #[test]
-fn the_table_says_a_flag_of_every_curve_once() {
+fn the_table_says_a_flag_of_every_curve_once_and_n_eps_per_curve() {
     // Three n: every curve's slope rests on 3 points; the table says so once, above them.
     let out = caulk(&[
         "run",
@@ -334,4 +334,6 @@ fn the_table_says_a_flag_of_every_curve_once() {
         table.contains("\nnote (every curve): the slope rests on 3 points"),
         "{table}"
     );
+    // n_ε read off each curve, for the config's ε (0.02 by default).
+    assert!(table.contains("theory n_ε(0.02)  risk at n"), "{table}");
 }

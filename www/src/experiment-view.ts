@@ -3,7 +3,7 @@
 // fitted slopes against the theory, and a table of every point.
 
 import { renderLogLog, type Series } from './plot';
-import { signed } from './theory-panel';
+import { count, signed } from './theory-panel';
 import type { Curve, FinishedPoint, Results } from './types';
 
 /**
@@ -114,9 +114,17 @@ export function drawCurves(plot: HTMLElement, results: Results | null, points: M
   svg.setAttribute('aria-describedby', 'exp-summary');
 }
 
+/** n_ε read off a curve: the smallest n whose mean risk is at most ε (interpolated), or why none. */
+function nEpsMeasured(c: Curve, eps: number): string {
+  if (c.n_eps !== null) return `n_ε ≈ ${count(c.n_eps)} for ε = ${eps}`;
+  const measured = c.n.filter((_, j) => c.risk_mean[j] !== null);
+  return measured.length === 0 ? 'no finished point' : `ε = ${eps} not reached by n = ${count(measured[measured.length - 1])}`;
+}
+
 /** The fitted slopes against the theory (a list into `summary`) and every point (`table`). */
 export function summarise(r: Results, summary: HTMLElement, table: HTMLElement): void {
   const lines: string[] = [`Theory predicts: ${r.prediction}.`];
+  const eps = r.config.eps;
   // A flag every curve carries (a short n-window: "rests on 3 points") is said once.
   const shared = r.curves.length > 1 ? r.curves[0].flags.filter((f) => r.curves.every((c) => c.flags.includes(f))) : [];
   for (const f of shared) lines.push(`Note (every curve): ${f}.`);
@@ -127,7 +135,7 @@ export function summarise(r: Results, summary: HTMLElement, table: HTMLElement):
         : `fitted slope ${signed(c.slope)} (95 % CI ${c.slope_lo === null ? '?' : signed(c.slope_lo)} to ${c.slope_hi === null ? '?' : signed(c.slope_hi)})`;
     const theory = c.predicted_slope === null ? '' : `; theory ${signed(c.predicted_slope)}`;
     const params = c.trainable === null ? '' : `; ${c.trainable} trainable parameters`;
-    lines.push(`${c.label}: ${fitted}${theory}${params}.`);
+    lines.push(`${c.label}: ${fitted}${theory}; ${nEpsMeasured(c, eps)}${params}.`);
     for (const note of [...c.flags.filter((f) => !shared.includes(f)), ...c.notes]) lines.push(`  Note (${c.label}): ${note}.`);
   }
   if (r.constant_risk !== null) lines.push(`The best constant predictor has risk ${r.constant_risk.toExponential(2)} (dotted line).`);

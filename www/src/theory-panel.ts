@@ -13,7 +13,8 @@ export function signed(v: number, digits = 3): string {
   return v.toFixed(digits).replace('-', '−');
 }
 
-function count(v: number): string {
+/** A sample count as people read it: 1,024 (or 1.00e+9 beyond a billion). */
+export function count(v: number): string {
   return v >= 1e9 ? v.toExponential(2) : Math.round(v).toLocaleString('en');
 }
 

@@ -139,6 +139,8 @@ export interface Curve {
   slope_hi: number | null;
   predicted_slope: number | null;
   calibrated_c: number | null;
+  /** n_ε read off the data (ε from the config), null where no point reaches ε. */
+  n_eps: number | null;
   trainable: number | null;
   flags: string[];
   notes: string[];
@@ -152,7 +154,7 @@ export interface Results {
   elapsed_ms: number;
   cancelled: boolean;
   device_lost: string | null;
-  config: { c: number; [key: string]: unknown };
+  config: { c: number; eps: number; [key: string]: unknown };
 }
 
 export interface Estimate {

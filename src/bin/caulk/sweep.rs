@@ -171,8 +171,14 @@ pub fn run_command(c: &Config, json: bool, out: Option<&str>) -> Result<(), Fail
         return Ok(());
     }
     let mut text = format!(
-        "{}\n{:<40} {:>8} {:>18} {:>9}  risk at n = {:?}",
-        results.prediction, "curve", "slope", "95 % CI", "theory", results.config.n
+        "{}\n{:<40} {:>8} {:>18} {:>9} {:>9}  risk at n = {:?}",
+        results.prediction,
+        "curve",
+        "slope",
+        "95 % CI",
+        "theory",
+        format!("n_ε({})", results.config.eps),
+        results.config.n
     );
     let shared = results.shared_flags();
     for flag in &shared {
@@ -186,11 +192,12 @@ pub fn run_command(c: &Config, json: bool, out: Option<&str>) -> Result<(), Fail
             .map(|r| r.map_or("-".into(), |x| format!("{x:.2e}")))
             .collect();
         text.push_str(&format!(
-            "\n{:<40} {:>8} {:>18} {:>9}  {}",
+            "\n{:<40} {:>8} {:>18} {:>9} {:>9}  {}",
             cv.label,
             f(cv.slope),
             format!("[{}, {}]", f(cv.slope_lo), f(cv.slope_hi)),
             f(cv.predicted_slope),
+            cv.n_eps.map_or("-".into(), |n| format!("{n:.0}")),
             risks.join(" ")
         ));
         for flag in cv
