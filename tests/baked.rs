@@ -74,3 +74,33 @@ fn the_baked_limit_preset_matches_a_fresh_run() {
         assert_eq!(b.slope, f.slope);
     }
 }
+
+#[test]
+fn the_key_follows_what_changes_the_measured_risks() {
+    let key = |f: &str| file_name(&Config::from_fragment(f).unwrap().0);
+    let limit = key("v=1&preset=limit");
+    // The theory panel's constants, and m where nothing is pre-trained, change no risk.
+    for same in [
+        "v=1&preset=limit&eps=0.01&c=2&c_pre=0.5&nu=0.9&c_h=3&c_f=2",
+        "v=1&preset=limit&m=10,1000000",
+        "v=1&preset=limit&backend=cpu&bounds=scratch",
+    ] {
+        assert_eq!(key(same), limit, "{same}");
+    }
+    for other in [
+        "v=1&preset=limit&alpha=0.8",
+        "v=1&preset=limit&seed=2",
+        "v=1&preset=limit&sigma=0.3",
+    ] {
+        assert_ne!(key(other), limit, "{other}");
+    }
+    // Where the preset pre-trains, m is what it varies.
+    assert_ne!(
+        key("v=1&preset=headline&m=300"),
+        key("v=1&preset=headline&m=3000")
+    );
+    assert_eq!(
+        key("v=1&preset=headline&eps=0.05"),
+        key("v=1&preset=headline")
+    );
+}

@@ -58,6 +58,12 @@ impl Preset {
         Preset::Headline,
         Preset::Peft,
     ];
+
+    /// Whether the preset pre-trains a backbone on m source samples (headline, peft): where
+    /// it does not, `m` is the theory panel's alone.
+    pub fn pretrains(self) -> bool {
+        matches!(self, Preset::Headline | Preset::Peft)
+    }
 }
 
 /// Downstream methods of SCIENCE.md §4.

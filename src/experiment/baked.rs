@@ -1,9 +1,12 @@
 //! Baked results: sweeps computed ahead of time (`caulk bake`) and shipped beside the page as
 //! `baked/<key>.json`, so that opening a link to exactly that config shows its curves at
-//! once. The key is a hash of everything that decides the numbers: the canonical fragment
-//! with the display-only keys (`view`, `show`, `bounds`, `backend`) at fixed values. The
-//! backend is left out because the CPU and GPU paths agree within the tolerance of the GPU
-//! issue; baked files are computed on the CPU.
+//! once. The key is a hash of everything that decides the measured risks: the canonical
+//! fragment with the other keys at fixed values: display keys (`view`, `show`, `bounds`,
+//! `backend`), the theory panel's constants (`eps`, `c`, `c_pre`, `nu`, `c_h`, `c_f`: the
+//! results carry the ε and C they were summarised with, and say so), and `m` where the preset
+//! pre-trains nothing. The backend is left out because the CPU and GPU paths agree within the
+//! tolerance of the GPU issue; baked files are computed on the CPU. The page also uses the
+//! key to tell whether the curves on show are still those of the current config.
 
 use crate::config::{BackendChoice, Config, View};
 
@@ -14,7 +17,7 @@ fn fnv1a(text: &str) -> u64 {
     })
 }
 
-/// The config with the keys that do not change the numbers at fixed values.
+/// The config with the keys that do not change the measured risks at fixed values.
 pub fn numbers_only(c: &Config) -> Config {
     let d = Config::default();
     Config {
@@ -22,6 +25,17 @@ pub fn numbers_only(c: &Config) -> Config {
         show: d.show,
         bounds: d.bounds,
         backend: BackendChoice::Auto,
+        eps: d.eps,
+        c: d.c,
+        c_pre: d.c_pre,
+        nu: d.nu,
+        c_h: d.c_h,
+        c_f: d.c_f,
+        m: if c.preset.pretrains() {
+            c.m.clone()
+        } else {
+            d.m
+        },
         ..c.clone()
     }
 }

@@ -118,28 +118,24 @@ pub fn plan(c: &Config) -> Result<Plan, ConfigError> {
     }
     let p = TheoryParams::from_config(c);
     let widths: Vec<usize> = c.width.iter().map(|w| *w as usize).collect();
-    let (groups, pretrain, predicted_slope, prediction) = match c.preset {
+    let (groups, predicted_slope, prediction) = match c.preset {
         Preset::Limit => (
             vec![(None, widths[0])],
-            false,
             Some(-caulk_limit_rate(&p)),
             "log-log slope ≈ −2s/(2s+1), whatever d (oracle extractor)".to_string(),
         ),
         Preset::Scratch => (
             widths.iter().map(|w| (None, *w)).collect(),
-            false,
             Some(-scratch_rate(&p)),
             "slope ≈ −2s*/(2s*+d): flatter as d grows".to_string(),
         ),
         Preset::Headline => (
             c.m.iter().flat_map(|m| widths.iter().map(move |w| (Some(*m), *w))).collect(),
-            true,
             Some(-caulk_limit_rate(&p)),
             "as m (or W) grows the risk falls and local slopes steepen toward −2s/(2s+1); n_ε falls with m".to_string(),
         ),
         Preset::Peft => (
             c.m.iter().flat_map(|m| widths.iter().map(move |w| (Some(*m), *w))).collect(),
-            true,
             None,
             "at small n the caulks and LoRA beat full fine-tuning and training from scratch".to_string(),
         ),
@@ -157,7 +153,7 @@ pub fn plan(c: &Config) -> Result<Plan, ConfigError> {
         n: c.n.clone(),
         methods: c.methods.clone(),
         seeds: c.seeds as usize,
-        pretrain,
+        pretrain: c.preset.pretrains(),
         finetune: TrainOpts {
             steps: c.steps as usize,
             lr: c.lr,

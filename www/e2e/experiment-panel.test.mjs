@@ -58,6 +58,22 @@ test('a small limit sweep runs to the end with curves, slopes, theory overlay an
   const png = await save('#export-png');
   assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
   assert.ok(png.length > 5000);
+  // A key that changes the numbers moved: the curves stay, said to be of an earlier
+  // configuration; moving it back restores their status. ε changes no number.
+  const done = await page.textContent('#exp-status');
+  await page.fill('#ctl-alpha', '0.8');
+  await page.dispatchEvent('#ctl-alpha', 'change');
+  await page.waitForFunction(() => document.getElementById('experiment')?.dataset.state === 'stale');
+  assert.match(await page.textContent('#exp-status'), /^The curves shown are of an earlier configuration/);
+  assert.equal(await page.locator('#exp-plot circle.dot').count(), 4);
+  await page.fill('#ctl-alpha', '0.5');
+  await page.dispatchEvent('#ctl-alpha', 'change');
+  await page.waitForFunction(() => document.getElementById('experiment')?.dataset.state === 'done');
+  assert.equal(await page.textContent('#exp-status'), done);
+  await page.fill('#ctl-eps', '0.01');
+  await page.dispatchEvent('#ctl-eps', 'change');
+  await page.waitForFunction(() => location.hash.includes('&eps=0.01'));
+  assert.equal(await state(page), 'done');
   assert.deepEqual(await page.evaluate(() => window.__csp), []);
   assert.deepEqual(problems, []);
   await page.close();

@@ -75,6 +75,8 @@ export class ExperimentPanel {
   private baked: Promise<unknown> | null = null;
   /** The config whose over-budget run the user confirmed. */
   private confirmed = '';
+  /** The state and status of the curves on show before a config change made them stale. */
+  private beforeStale: { state: string; status: string } | null = null;
 
   /**
    * `fragment` gives the current config; `merge` joins the results of a sweep's shards (the
@@ -207,6 +209,31 @@ export class ExperimentPanel {
   }
 
   /**
+   * Curves on show (final or partial) whose numbers are of another config than the current
+   * one (a key that changes them was moved since; `file` is the current config's numbers
+   * key, `name` and `nameOf` as in `showBaked`): kept, with a status saying so, so a link
+   * copied now is not mistaken for theirs. Moving back restores their status. True when
+   * the final results on show are the current config's.
+   */
+  private markStale(file: string, name: (fragment: string) => string, nameOf: (r: unknown) => string): boolean {
+    if (this.running()) return false;
+    const shown = this.results ? nameOf(this.results) : this.partial ? name(this.partial.fragment) : null;
+    const host = $('experiment');
+    const stale = shown !== null && shown !== file;
+    if (stale && host.dataset.state !== 'stale') {
+      this.beforeStale = { state: host.dataset.state ?? 'idle', status: $('exp-status').textContent ?? '' };
+      host.dataset.state = 'stale';
+      $('exp-status').textContent =
+        'The curves shown are of an earlier configuration (their JSON export carries it); the controls have changed since. Press Run to compute the current one.';
+    } else if (!stale && host.dataset.state === 'stale' && this.beforeStale) {
+      host.dataset.state = this.beforeStale.state;
+      $('exp-status').textContent = this.beforeStale.status;
+      this.beforeStale = null;
+    }
+    return this.results !== null && !stale;
+  }
+
+  /**
    * Show results computed ahead of time for exactly the current config (`baked/<key>.json`
    * beside the page), if there are any; `name` gives a config's file name, `nameOf` a
    * results object's (they must agree). Running again recomputes them here.
@@ -214,6 +241,8 @@ export class ExperimentPanel {
   async showBaked(name: (fragment: string) => string, nameOf: (r: unknown) => string): Promise<void> {
     const fragment = this.fragment();
     const file = name(fragment);
+    // Curves of exactly these numbers on show (this browser's run, or the baked ones) stay.
+    if (this.markStale(file, name, nameOf)) return;
     let results: Results;
     try {
       this.baked ??= fetch(new URL('baked/index.json', document.baseURI)).then((r) => (r.ok ? r.json() : []));
@@ -232,6 +261,7 @@ export class ExperimentPanel {
     summarise(results, $('exp-summary'), $('exp-table'));
     this.setResults(results);
     $('experiment').dataset.state = 'baked';
+    this.beforeStale = null;
     $('exp-status').textContent = `Precomputed results for exactly this configuration (computed ahead of time on ${results.backend} in ${seconds(results.elapsed_ms / 1000)}). Press Run to compute them again in this browser.`;
     this.onDone(results);
   }
@@ -356,6 +386,7 @@ export class ExperimentPanel {
   run(): void {
     if (this.running() || !this.gate()) return;
     $('exp-confirm').hidden = true;
+    this.beforeStale = null;
     this.setResults(null);
     this.points.clear();
     $('exp-summary').replaceChildren();
