@@ -266,6 +266,31 @@ fn fused_training_on_the_gpu_matches_the_composed_cpu_path() {
     }
 }
 
+/// Pre-training's shape (batch 128, 50 steps between evaluations): the run's dispatches
+/// stay short enough for lavapipe, which computed wrong steps past about 24 of them in one
+/// dispatch (the best losses were 12 % off the CPU's; split into one-step dispatches, 5e-5).
+#[test]
+fn long_runs_between_evaluations_train_as_the_cpu_does() {
+    use caulk::experiment::batching::{max_rel_diff, train_k, BatchingSetup};
+    let gpu = gpu();
+    let setup = BatchingSetup {
+        steps: 50,
+        eval_every: 50,
+        batch: 128,
+        ..BatchingSetup::default()
+    };
+    let clock = || 0.0;
+    let (cpu, _) = pollster::block_on(train_k(&CpuBackend, &setup, 3, &clock)).unwrap();
+    let before = gpu.counters();
+    let (on_gpu, _) = pollster::block_on(train_k(&gpu, &setup, 3, &clock)).unwrap();
+    let dispatches = gpu.counters().dispatches - before.dispatches;
+    let diff = max_rel_diff(&cpu, &on_gpu);
+    assert!(diff < 1e-3, "best losses differ by {diff}");
+    // Still few dispatches per step: 50 steps in at most 10 train dispatches, plus the
+    // load, two evaluations and a save.
+    assert!(dispatches <= 10 + 4, "{dispatches} dispatches");
+}
+
 #[test]
 fn a_lost_gpu_mid_sweep_hands_the_rest_to_the_cpu_and_keeps_every_point() {
     use caulk::config::Config;

@@ -14,8 +14,7 @@ use super::plan::{
 use super::progress::Ticker;
 use super::rates::Rates;
 use super::results::{curve_label, method_name, summarise_curve, Acc, Results};
-use super::stats::mean;
-use super::stats::summarise;
+use super::stats::{mean, summarise};
 use super::{Cancel, FinishedPoint, Progress};
 use crate::backend::cpu::CpuBackend;
 use crate::backend::Backend;

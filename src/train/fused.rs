@@ -25,10 +25,15 @@ use super::{Cancel, TrainOpts, TrainReport};
 pub const MAX_STEPS_PER_DISPATCH: usize = 64;
 
 /// Floating-point work of one model per dispatch that sets fewer steps for big models (one
-/// workgroup does a model's whole step, so this bounds a dispatch's length).
-const FLOPS_PER_DISPATCH: f64 = 2e8;
+/// workgroup does a model's whole step, so this bounds a dispatch's length). Measured on
+/// Mesa's lavapipe (22.3): past about 2.4·10^7 FLOP per workgroup in one dispatch (25 steps
+/// of batch 128 at width 32, 14 of batch 32 at width 128) it computes wrong results, the
+/// same kernel split into shorter dispatches is exact, and SwiftShader runs the long
+/// dispatch right; so this stays 3× below. A dispatch per few steps costs a real GPU little
+/// (its launch is microseconds, a step tens of them). It was 2·10^8.
+const FLOPS_PER_DISPATCH: f64 = 8e6;
 
-/// Steps per dispatch for a plan: as many as fit `FLOPS_PER_DISPATCH` (2·10^8 FLOP), 1 to
+/// Steps per dispatch for a plan: as many as fit `FLOPS_PER_DISPATCH` (8·10^6 FLOP), 1 to
 /// [`MAX_STEPS_PER_DISPATCH`].
 pub fn steps_per_dispatch(plan: &FusedPlan) -> usize {
     ((FLOPS_PER_DISPATCH / plan.step_flops().max(1.0)) as usize).clamp(1, MAX_STEPS_PER_DISPATCH)
