@@ -97,15 +97,12 @@ pub fn arch(c: &Config, width: usize) -> Arch {
 pub fn plan(c: &Config) -> Result<Plan, ConfigError> {
     let ok = allowed(c.preset);
     if let Some(bad) = c.methods.iter().find(|m| !ok.contains(m)) {
-        let name = serde_json::to_value(bad)
-            .ok()
-            .and_then(|v| v.as_str().map(String::from))
-            .unwrap_or_default();
         return Err(ConfigError::new(
             "methods",
             format!(
-                "{name} does not belong to preset {:?} (allowed: {})",
-                c.preset,
+                "{} does not belong to preset {} (allowed: {})",
+                id(bad),
+                id(&c.preset),
                 names(ok)
             ),
         ));
@@ -227,12 +224,16 @@ impl Plan {
     }
 }
 
+/// A method's or preset's id as the URL writes it (`caulk-spline`, `limit`).
+fn id(v: &impl Serialize) -> String {
+    serde_json::to_value(v)
+        .ok()
+        .and_then(|v| v.as_str().map(String::from))
+        .unwrap_or_default()
+}
+
 fn names(methods: &[Method]) -> String {
-    methods
-        .iter()
-        .filter_map(|m| serde_json::to_value(m).ok()?.as_str().map(String::from))
-        .collect::<Vec<_>>()
-        .join("|")
+    methods.iter().map(id).collect::<Vec<_>>().join("|")
 }
 
 /// Multiply-accumulates of one forward pass of a row.
