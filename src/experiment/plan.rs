@@ -396,8 +396,9 @@ pub fn estimate(plan: &Plan, c: &Config, rates: Rates) -> Estimate {
     for (group, &(m, width)) in plan.groups.iter().enumerate() {
         let fwd = forward_flops(&arch(c, width));
         let methods = plan.group_methods(group);
+        let source = m.filter(|_| plan.group_pretrains(group));
         for _ in 0..plan.seeds {
-            if let Some(m) = m.filter(|_| plan.group_pretrains(group)) {
+            if let Some(m) = source {
                 let chunk = pretrain_chunk(c, m).min(plan.seeds);
                 add(pretrain_cost(plan, m, fwd, gpu.map(|g| (g, chunk))));
             }

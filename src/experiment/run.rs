@@ -279,8 +279,8 @@ impl<B: Backend> Sweep<'_, B> {
         data
     }
 
-    /// The points of group `g` (m, width) into `accs`, one curve per method of
-    /// [`Plan::group_methods`], in order. Two phases: the methods that need no backbone
+    /// The points of group `g` (m, width) into `accs`, its curves
+    /// ([`Plan::group_curves`]). Two phases: the methods that need no backbone
     /// (`scratch`, or every method where nothing pre-trains) first, so that their points come
     /// without waiting for pre-training; then, where a method uses it, pre-training and the
     /// methods that use the backbone. A method's numbers do not depend on the order (each run
@@ -288,7 +288,6 @@ impl<B: Backend> Sweep<'_, B> {
     async fn group(&mut self, g: usize, data: &[SeedData], accs: &mut [Acc]) -> Option<()> {
         let plan = self.plan;
         let (m, width) = plan.groups[g];
-        let methods = plan.group_methods(g);
         let a = arch(self.c, width);
         let fwd = forward_flops(&a);
         // Without pre-training, a placeholder backbone carries the architecture.
@@ -304,7 +303,7 @@ impl<B: Backend> Sweep<'_, B> {
                 break;
             }
             // The first phase is skipped when every method needs the backbone.
-            if !backbone && methods.iter().all(|&method| needs_backbone(method)) {
+            if !backbone && accs.iter().all(|slot| needs_backbone(slot.method)) {
                 continue;
             }
             let seeds = match m.filter(|_| backbone) {
@@ -326,11 +325,11 @@ impl<B: Backend> Sweep<'_, B> {
                     .iter()
                     .map(|s| s.data.pool.prefix(n as usize))
                     .collect();
-                for (slot, &method) in accs
+                for slot in accs
                     .iter_mut()
-                    .zip(&methods)
-                    .filter(|(_, &method)| needs_backbone(method) == backbone)
+                    .filter(|slot| needs_backbone(slot.method) == backbone)
                 {
+                    let method = slot.method;
                     if self.cancel.is_cancelled() {
                         return None;
                     }
