@@ -233,6 +233,13 @@ pub trait Backend {
         false
     }
 
+    /// Loop iterations one kernel invocation may run in all, where the driver silently
+    /// stops an invocation's loops past a budget (Mesa's lavapipe: 65535 shared by all
+    /// loops); `None` where loops run to the end. Work per dispatch is sized to stay under it.
+    fn loop_budget(&self) -> Option<u64> {
+        None
+    }
+
     /// Run `steps` fused training steps numbered t0 + 1 … t0 + steps; `idx` holds each
     /// model's mini-batch rows for every step (K × steps × b, as f32).
     fn fused_train(

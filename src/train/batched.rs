@@ -480,7 +480,7 @@ pub async fn train_batched<B: Backend>(
         )));
     }
     super::check_opts(opts)?;
-    if backend.has_fused() {
+    if backend.has_fused() && super::fused::fits(backend, arch, trainable, data, opts)? {
         return super::fused::train_fused(backend, arch, params, trainable, data, opts, cancel)
             .await;
     }

@@ -5,14 +5,17 @@
 //! validation losses is read back until the end:
 //!
 //! - per dispatch: up to [`MAX_STEPS_PER_DISPATCH`] steps (fewer for big models, so that one
-//!   dispatch stays short), never past the next evaluation point;
+//!   dispatch stays short, and fewer where the driver stops loops past a budget, see
+//!   [`crate::backend::fused::loops`]), never past the next evaluation point;
 //! - per evaluation point: one eval dispatch, one readback of K losses, and one dispatch that
 //!   copies the improved models' parameters into their best-weights slots (not a copy
 //!   command per model: K transfers, each behind a barrier, grew with K);
 //! - at the end: one readback of the best weights.
 //!
 //! When the buffers for K models exceed what the device binds, the models train in several
-//! runs of fewer models each.
+//! runs of fewer models each. Every loss readback also says whether a dispatch spent the
+//! driver's loop budget after all; the run then stops with `Error::Gpu` (a sweep goes on on
+//! the CPU) rather than go on with wrong numbers.
 
 use crate::backend::{Backend, FusedBuffers, FusedPlan, FusedShape, Keep};
 use crate::error::{Error, Result};
@@ -25,18 +28,45 @@ use super::{Cancel, TrainOpts, TrainReport};
 pub const MAX_STEPS_PER_DISPATCH: usize = 64;
 
 /// Floating-point work of one model per dispatch that sets fewer steps for big models (one
-/// workgroup does a model's whole step, so this bounds a dispatch's length). Measured on
-/// Mesa's lavapipe (22.3): past about 2.4·10^7 FLOP per workgroup in one dispatch (25 steps
-/// of batch 128 at width 32, 14 of batch 32 at width 128) it computes wrong results, the
-/// same kernel split into shorter dispatches is exact, and SwiftShader runs the long
-/// dispatch right; so this stays 3× below. A dispatch per few steps costs a real GPU little
-/// (its launch is microseconds, a step tens of them). It was 2·10^8.
-const FLOPS_PER_DISPATCH: f64 = 8e6;
+/// workgroup does a model's whole step, so this bounds a dispatch's length: milliseconds on
+/// a hardware GPU, far from any watchdog).
+const FLOPS_PER_DISPATCH: f64 = 2e8;
 
-/// Steps per dispatch for a plan: as many as fit `FLOPS_PER_DISPATCH` (8·10^6 FLOP), 1 to
-/// [`MAX_STEPS_PER_DISPATCH`].
-pub fn steps_per_dispatch(plan: &FusedPlan) -> usize {
-    ((FLOPS_PER_DISPATCH / plan.step_flops().max(1.0)) as usize).clamp(1, MAX_STEPS_PER_DISPATCH)
+/// Steps per dispatch for a plan: as many as fit `FLOPS_PER_DISPATCH` (2·10^8 FLOP) and the
+/// driver's loop budget (`loop_budget`, [`crate::backend::Backend::loop_budget`]), 1 to
+/// [`MAX_STEPS_PER_DISPATCH`]. (Lavapipe's budget of 65535 loop passes was first met as
+/// wrong steps past about 2.4·10^7 FLOP per dispatch, and a FLOP cap of 8·10^6 for every
+/// device.)
+pub fn steps_per_dispatch(plan: &FusedPlan, loop_budget: Option<u64>) -> usize {
+    let by_flops = (FLOPS_PER_DISPATCH / plan.step_flops().max(1.0)) as usize;
+    let by_loops = loop_budget.map_or(usize::MAX, |b| plan.steps_within(b) as usize);
+    by_flops.min(by_loops).clamp(1, MAX_STEPS_PER_DISPATCH)
+}
+
+/// Whether the fused program can train these models on `backend`: false where one training
+/// step or one validation chunk would spend the driver's loop budget (very wide networks on
+/// lavapipe), which then train by the composed primitives.
+pub fn fits<B: Backend>(
+    backend: &B,
+    arch: &Arch,
+    trainable: &dyn Fn(Role) -> bool,
+    data: &[ModelData<'_>],
+    opts: &TrainOpts,
+) -> Result<bool> {
+    let budget = backend.loop_budget();
+    if budget.is_none() {
+        return Ok(true);
+    }
+    Ok(plan(arch, trainable, data, &batch_capped(opts, data))?.fits_loop_budget(budget))
+}
+
+/// `opts` with one mini-batch size for all K models: capped at the smallest table.
+fn batch_capped(opts: &TrainOpts, data: &[ModelData<'_>]) -> TrainOpts {
+    let smallest = data.iter().map(|m| m.y.len()).min().unwrap_or(1);
+    TrainOpts {
+        batch: opts.batch.clamp(1, smallest),
+        ..*opts
+    }
 }
 
 /// Train with the fused program, splitting the K models into runs that fit the device.
@@ -50,11 +80,8 @@ pub async fn train_fused<B: Backend>(
     cancel: &Cancel,
 ) -> Result<Vec<TrainReport>> {
     let k = params.len();
-    // One mini-batch size for all K models (capped at the smallest table), whatever the runs.
-    let batch = opts
-        .batch
-        .clamp(1, data.iter().map(|m| m.y.len()).min().unwrap_or(1));
-    let opts = &TrainOpts { batch, ..*opts };
+    // One mini-batch size for all K models, whatever the runs.
+    let opts = &batch_capped(opts, data);
     let per_run = models_per_run(backend, arch, trainable, data, opts)?;
     let mut reports = Vec::with_capacity(k);
     let mut start = 0;
@@ -149,7 +176,13 @@ async fn run<B: Backend>(
     let mut bufs = FusedBuffers::new(backend, &plan, &flat, &train, &val)?;
     backend.fused_eval(&plan, &mut bufs)?;
     backend.flush();
-    let per_dispatch = steps_per_dispatch(&plan);
+    let per_dispatch = steps_per_dispatch(&plan, backend.loop_budget());
+    // The K losses of a readback, once the flag after them says no dispatch spent the
+    // driver's loop budget.
+    let losses_of = |read: Vec<f32>| -> Result<Vec<f32>> {
+        plan.budget_spent(&read)?;
+        Ok(read[..k].to_vec())
+    };
     let every = opts.eval_every.max(1);
     let mut order = BatchOrder::new(data, plan.shape.batch);
     // The dispatch starting after step t: its step count (never past the next evaluation)
@@ -163,7 +196,7 @@ async fn run<B: Backend>(
     };
     // The first mini-batches are drawn while the device evaluates the starting weights.
     let mut chunk = next_chunk(0);
-    let mut reports = starting_reports(&backend.read(&bufs.loss).await?);
+    let mut reports = starting_reports(&losses_of(backend.read(&bufs.loss).await?)?);
     let mut t = 0;
     while t < opts.steps {
         if cancel.is_cancelled() {
@@ -182,7 +215,7 @@ async fn run<B: Backend>(
             .for_each(|r| r.steps = t);
         if t == next_eval {
             backend.fused_eval(&plan, &mut bufs)?;
-            let losses = backend.read(&bufs.loss).await?;
+            let losses = losses_of(backend.read(&bufs.loss).await?)?;
             let better = improvements(&mut reports, &losses, t);
             // The improved models' weights are kept by one dispatch for all of them.
             backend.fused_keep(&plan, &mut bufs, Keep::Save(&better))?;

@@ -36,14 +36,14 @@ impl GpuBackend {
         })
     }
 
-    /// Record one dispatch of the fused kernel (`run` = mode, t0, steps, 0) with one
-    /// workgroup per model. The run's bind group is made once and reused while its buffers
+    /// Record one dispatch of the fused kernel (`run` = mode, t0, steps; the loop budget
+    /// check's 2 passes added) with one workgroup per model. The run's bind group is made once and reused while its buffers
     /// and plan stay the same; each dispatch adds only its small `run` group.
     pub(super) fn fused_dispatch(
         &self,
         plan: &FusedPlan,
         bufs: &FusedBuffers<GpuBuffer>,
-        run: [u32; 4],
+        run: [u32; 3],
         idx: &[f32],
     ) -> Result<()> {
         let k = plan.shape.k;
@@ -51,7 +51,7 @@ impl GpuBackend {
             ("state", bufs.state.len, k * 4 * plan.params),
             ("data", bufs.data.len, plan.data_len),
             ("scratch", bufs.scratch.len, k * plan.scratch),
-            ("loss", bufs.loss.len, k),
+            ("loss", bufs.loss.len, k + 1),
             ("best", bufs.best.len, k * plan.params),
         ] {
             if have != want {
@@ -100,7 +100,7 @@ impl GpuBackend {
         let group = self.bind_group(
             "train_fused run",
             &kernel.layouts[1],
-            bytemuck::cast_slice(&run),
+            bytemuck::cast_slice(&[run[0], run[1], run[2], 2]),
             &[&idx.buf],
         );
         self.record(

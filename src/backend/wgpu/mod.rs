@@ -36,6 +36,10 @@ const BACKENDS: ::wgpu::Backends = ::wgpu::Backends::BROWSER_WEBGPU;
 #[cfg(not(target_arch = "wasm32"))]
 const BACKENDS: ::wgpu::Backends = ::wgpu::Backends::PRIMARY;
 
+/// Loop iterations the loop-budget probe asks for (a hardware GPU runs them in about a
+/// millisecond; a budget above this counts as none).
+const LOOP_PROBE: u32 = 1 << 20;
+
 /// A GPU buffer of `len` f32.
 #[derive(Debug)]
 pub struct GpuBuffer {
@@ -76,6 +80,8 @@ pub struct GpuBackend {
     timing: Option<Timing>,
     info: String,
     software: bool,
+    /// What `loop_probe.wgsl` found ([`Backend::loop_budget`]).
+    loop_budget: Option<u64>,
     limits: ::wgpu::Limits,
     errors: Arc<Mutex<Vec<String>>>,
 }
@@ -192,7 +198,7 @@ impl GpuBackend {
                 overflow: std::cell::Cell::new(false),
                 period_ns: queue.get_timestamp_period() as f64,
             });
-        Ok(GpuBackend {
+        let mut backend = GpuBackend {
             device,
             queue,
             matmul,
@@ -211,9 +217,23 @@ impl GpuBackend {
                 || name.contains("software fallback")
                 || name.to_lowercase().contains("swiftshader"),
             info: format!("{}: {name}", api_name(info.backend)),
+            loop_budget: None,
             limits,
             errors,
-        })
+        };
+        backend.loop_budget = backend.probe_loop_budget().await?;
+        Ok(backend)
+    }
+
+    /// The loop iterations one invocation may run in all: a loop of [`LOOP_PROBE`]
+    /// iterations on the device (`loop_probe.wgsl`) says how many ran; `None` when all did.
+    async fn probe_loop_budget(&self) -> Result<Option<u64>> {
+        let probe = kernel(&self.device, "loop_probe.wgsl", &[false]);
+        let out = self.zeros(1)?;
+        self.launch(&probe, [LOOP_PROBE, 0, 0, 0, 0, 0, 0, 0], &[&out.buf], 1)?;
+        // The kernel writes a u32: its bits come back as one f32.
+        let ran = self.read(&out).await?.first().map_or(0, |v| v.to_bits());
+        Ok((ran < LOOP_PROBE).then_some(u64::from(ran)))
     }
 
     /// Fault injection for tests and the page's fault drill: destroy the device (as a driver
@@ -237,6 +257,18 @@ impl GpuBackend {
     /// Whether the adapter is a software rasteriser (lavapipe, SwiftShader, WARP).
     pub fn is_software(&self) -> bool {
         self.software
+    }
+
+    /// A kernel whose invocations each run `passes` loop passes (their leaving tests
+    /// included) must stay within the driver's loop budget: past it, its loops stop
+    /// silently and the results are wrong.
+    fn check_loops(&self, what: &str, passes: usize) -> Result<()> {
+        match self.loop_budget {
+            Some(budget) if passes as u64 > budget => Err(Error::Limit(format!(
+                "{what}: {passes} loop passes per invocation, the GPU driver stops loops after {budget}"
+            ))),
+            _ => Ok(()),
+        }
     }
 
     fn check_binding(&self, what: &str, len: usize) -> Result<()> {
@@ -335,6 +367,9 @@ impl Backend for GpuBackend {
         c: &mut GpuBuffer,
     ) -> Result<()> {
         spec.check(a.len, b.len, c.len)?;
+        // matmul.wgsl: a loop over the k/TILE tiles, each with a loop over TILE.
+        let tiles = spec.k.div_ceil(TILE);
+        self.check_loops("matmul", tiles + 1 + tiles * (TILE + 1))?;
         let max_groups = self.limits.max_compute_workgroups_per_dimension as usize;
         let groups = (spec.n.div_ceil(TILE), spec.m.div_ceil(TILE), spec.batch);
         if groups.0 > max_groups || groups.1 > max_groups || groups.2 > max_groups {
@@ -407,6 +442,7 @@ impl Backend for GpuBackend {
 
     fn col_sums(&self, s: &Rows, x: &GpuBuffer, out: &mut GpuBuffer) -> Result<()> {
         check::col_sums(s, x.len, out.len)?;
+        self.check_loops("column sums", s.rows + 1)?;
         let p = [s.batch as u32, s.rows as u32, s.cols as u32, 0, 0, 0, 0, 0];
         self.launch(
             &self.kernels.col_sums,
@@ -426,6 +462,7 @@ impl Backend for GpuBackend {
         loss: &mut GpuBuffer,
     ) -> Result<()> {
         check::mse_grad(s, out.len, y.len, counts.len, dout.len, loss.len)?;
+        self.check_loops("MSE", s.rows + 1)?;
         let p = [s.batch as u32, s.rows as u32, 0, 0, 0, 0, 0, 0];
         self.launch(
             &self.kernels.mse_grad,
@@ -525,6 +562,10 @@ impl Backend for GpuBackend {
         true
     }
 
+    fn loop_budget(&self) -> Option<u64> {
+        self.loop_budget
+    }
+
     fn flush(&self) {
         if self.pending.borrow().is_some() {
             self.submit(None);
@@ -546,11 +587,29 @@ impl Backend for GpuBackend {
                 idx.len()
             )));
         }
-        self.fused_dispatch(plan, bufs, [0, t0 as u32, steps as u32, 0], idx)
+        self.fused_dispatch(plan, bufs, [0, t0 as u32, steps as u32], idx)
     }
 
     fn fused_eval(&self, plan: &FusedPlan, bufs: &mut FusedBuffers<GpuBuffer>) -> Result<()> {
-        self.fused_dispatch(plan, bufs, [1, 0, 0, 0], &[])
+        // Chunks of the validation tables, in as many dispatches as the loop budget asks.
+        let (all, per) = (
+            plan.eval_chunks(),
+            plan.eval_chunks_per_dispatch(self.loop_budget),
+        );
+        if per == 0 {
+            return Err(Error::Limit(format!(
+                "width: one validation chunk of the fused kernel runs more loop passes than \
+                 the GPU driver allows per invocation ({})",
+                self.loop_budget.unwrap_or(0)
+            )));
+        }
+        let mut first = 0;
+        while first < all {
+            let n = per.min(all - first);
+            self.fused_dispatch(plan, bufs, [1, first as u32, n as u32], &[])?;
+            first += n;
+        }
+        Ok(())
     }
 
     fn fused_keep(
@@ -560,7 +619,7 @@ impl Backend for GpuBackend {
         keep: Keep<'_>,
     ) -> Result<()> {
         match keep {
-            Keep::Load => self.fused_dispatch(plan, bufs, [3, 0, 0, 0], &[]),
+            Keep::Load => self.fused_dispatch(plan, bufs, [3, 0, 0], &[]),
             Keep::Save(flags) if flags.len() != plan.shape.k => Err(Error::Shape(format!(
                 "fused keep: {} models need {} flags, got {}",
                 plan.shape.k,
@@ -571,7 +630,7 @@ impl Backend for GpuBackend {
             Keep::Save(flags) if !flags.contains(&true) => Ok(()),
             Keep::Save(flags) => {
                 let flags: Vec<f32> = flags.iter().map(|&f| f32::from(u8::from(f))).collect();
-                self.fused_dispatch(plan, bufs, [2, 0, 0, 0], &flags)
+                self.fused_dispatch(plan, bufs, [2, 0, 0], &flags)
             }
         }
     }

@@ -14,6 +14,7 @@ pub const SHADERS: &[(&str, &str)] = &[
     ("adam.wgsl", include_str!("shaders/adam.wgsl")),
     ("gather_rows.wgsl", include_str!("shaders/gather_rows.wgsl")),
     ("train_fused.wgsl", include_str!("shaders/train_fused.wgsl")),
+    ("loop_probe.wgsl", include_str!("shaders/loop_probe.wgsl")),
 ];
 
 /// The source of shader `name` (a file of [`SHADERS`]).

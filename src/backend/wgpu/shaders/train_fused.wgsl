@@ -1,9 +1,10 @@
 // train_fused: the whole training program of K same-shaped small MLPs, one workgroup per
 // model. A train dispatch runs `steps` steps (gather a mini-batch, forward, MSE gradient,
 // backward, Adam on the trainable ranges); an eval dispatch computes each model's validation
-// MSE; a save dispatch copies the parameters of the models the host flags (those whose
-// validation loss improved) into their slots of `best`, and a load dispatch copies every
-// model's `best` slot into its parameters (a run's start). Saving and loading in one
+// MSE (over a range of its chunks: several dispatches where one would run too many loop
+// passes, see below); a save dispatch copies the parameters of the models the host flags
+// (those whose validation loss improved) into their slots of `best`, and a load dispatch
+// copies every model's `best` slot into its parameters (a run's start). Saving and loading in one
 // dispatch, instead of a copy command per model, keeps the commands per evaluation
 // independent of K. The algebra is that of `train/batched.rs` and `model/net.rs`:
 //   layer l:  pre_l = h_l·W_lᵀ (+ (h_l·A_lᵀ)·B_lᵀ with LoRA) + b_l,  h_{l+1} = relu(pre_l)
@@ -16,6 +17,12 @@
 // phases is all the synchronisation needed. Every loop that holds a barrier has a uniform
 // trip count; threads stride over elements inside barrier-free loops.
 //
+// Loop budget: some drivers stop an invocation's loops, silently, once all its loops have
+// run a number of passes (lavapipe: 65535). The host sizes each dispatch below that from a
+// count of this file's loops (`backend/fused/loops.rs`), and every dispatch ends with a
+// loop of `run.check` (2) passes: where it runs fewer, the budget was spent and the
+// dispatch's results are wrong, so loss[K] is set and the host stops the run.
+//
 // Bindings:
 //   group 0 (made once per training run)
 //     0: uniform      net: Net (shapes, parameter and scratch offsets, Adam scalars)
@@ -23,10 +30,13 @@
 //     2: storage read data: array<f32>   trainable mask (P), x (K×n_max×d), y (K×n_max),
 //                                        val x (K×v_max×d), val y (K×v_max), val counts (K)
 //     3: storage rw   scr: array<f32>    K × S activations and deltas
-//     4: storage rw   loss: array<f32>   K validation losses (eval dispatches)
+//     4: storage rw   loss: array<f32>   K validation losses (eval dispatches), then loss[K]:
+//                                        non-zero once a dispatch spent the loop budget
 //     5: storage rw   best: array<f32>   K × P: the parameters kept (save and load dispatches)
 //   group 1 (one per dispatch)
-//     0: uniform      run: Run { mode (0 train, 1 eval, 2 save, 3 load), t0, steps }
+//     0: uniform      run: Run { mode (0 train, 1 eval, 2 save, 3 load), t0, steps, check }:
+//                                        train: steps t0 + 1 … t0 + steps; eval: chunks
+//                                        t0 … t0 + steps − 1; check: 2
 //     1: storage read idx: array<f32>    train: K × steps × b mini-batch row indices;
 //                                        save: K flags (non-zero: keep this model)
 //
@@ -54,7 +64,7 @@ struct Net {
     ranges: array<vec4<u32>, 16>, // trainable (offset, len) pairs, two per entry
 }
 
-struct Run { mode: u32, t0: u32, steps: u32, pad: u32 }
+struct Run { mode: u32, t0: u32, steps: u32, check: u32 }
 
 @group(0) @binding(0) var<uniform> net: Net;
 @group(0) @binding(1) var<storage, read_write> state: array<f32>;
@@ -468,7 +478,9 @@ fn train_step(s: u32) {
     sync();
 }
 
-// Validation MSE over the first count rows of this model's validation table.
+// Validation MSE over the first count rows of this model's validation table, in chunks of
+// R rows: this dispatch adds chunks t0 … t0 + steps − 1 to the sum in loss[model] (starting
+// from 0 at chunk 0) and divides by the count after the last chunk.
 fn evaluate() {
     let d = net.dims.z;
     let vmax = net.rows.z;
@@ -476,7 +488,9 @@ fn evaluate() {
     let count = u32(data[net.data2.y + model]);
     var err = 0.0;
     let chunks = (vmax + cap - 1u) / cap;
-    for (var ch = 0u; ch < chunks; ch++) {
+    let first = run.t0;
+    let last = min(first + run.steps, chunks);
+    for (var ch = first; ch < last; ch++) {
         let r0 = ch * cap;
         let rows = min(cap, vmax - r0);
         let total = rows * d;
@@ -512,7 +526,14 @@ fn evaluate() {
         workgroupBarrier();
     }
     if (lid == 0u) {
-        loss[model] = partial[0] / f32(max(count, 1u));
+        var sum = partial[0];
+        if (first > 0u) {
+            sum += loss[model];
+        }
+        if (last == chunks) {
+            sum /= f32(max(count, 1u));
+        }
+        loss[model] = sum;
     }
 }
 
@@ -534,7 +555,11 @@ fn keep(save: bool) {
 }
 
 @compute @workgroup_size(256)
-fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) li: u32) {
+fn main(
+    @builtin(workgroup_id) wg: vec3<u32>,
+    @builtin(num_workgroups) groups: vec3<u32>,
+    @builtin(local_invocation_index) li: u32,
+) {
     lid = li;
     model = wg.x;
     pb = model * 4u * net.dims.x;
@@ -547,5 +572,13 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
         evaluate();
     } else {
         keep(run.mode == 2u);
+    }
+    // The loop budget check (its trip count from the uniform, so no compiler counts it out).
+    var passes = 0u;
+    for (var i = 0u; i < run.check; i++) {
+        passes++;
+    }
+    if (passes != run.check) {
+        loss[groups.x] = 1.0;
     }
 }

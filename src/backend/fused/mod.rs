@@ -14,9 +14,13 @@
 //!   each ([`Keep`]).
 //!
 //! The kernel's uniform block ([`FusedPlan::words`]) holds the shapes and every offset.
+//! [`loops`] counts the kernel's loop passes per dispatch, for drivers that stop loops past
+//! a budget.
 
 use crate::error::{Error, Result};
 use crate::model::{Arch, Role, Segment};
+
+pub mod loops;
 
 /// Extractor layers the kernel's uniform block has room for (depth ≤ 6 needs 7).
 pub const MAX_LAYERS: usize = 8;
@@ -294,6 +298,19 @@ impl FusedPlan {
         Ok(out)
     }
 
+    /// Whether a readback of the loss buffer (K losses and the flag) says that a dispatch
+    /// spent the driver's loop budget, so that its results are wrong: the error to stop on.
+    pub fn budget_spent(&self, losses: &[f32]) -> Result<()> {
+        match losses.get(self.shape.k) {
+            Some(0.0) => Ok(()),
+            _ => Err(Error::Gpu(
+                "the GPU driver stopped the training kernel's loops part way (its loop budget \
+                 per invocation was spent), so its results are wrong"
+                    .into(),
+            )),
+        }
+    }
+
     /// Rough floating-point operations of one training step of one model (for choosing how
     /// many steps one dispatch runs): forward and backward through the trained part.
     pub fn step_flops(&self) -> f64 {
@@ -309,7 +326,8 @@ pub struct FusedBuffers<B> {
     pub data: B,
     /// K × S scratch.
     pub scratch: B,
-    /// K validation losses, written by an eval dispatch.
+    /// K validation losses, written by an eval dispatch, then a flag: non-zero once a
+    /// dispatch spent the driver's loop budget ([`FusedPlan::budget_spent`]).
     pub loss: B,
     /// K × P: each model's kept parameters.
     pub best: B,
@@ -347,7 +365,7 @@ impl<B> FusedBuffers<B> {
             state: backend.zeros(k * 4 * p)?,
             data: backend.upload(&plan.data(train, val)?)?,
             scratch: backend.zeros(k * plan.scratch)?,
-            loss: backend.zeros(k)?,
+            loss: backend.zeros(k + 1)?,
             best: backend.upload(params)?,
         };
         backend.fused_keep(plan, &mut bufs, Keep::Load)?;
