@@ -326,13 +326,15 @@ pub async fn probe_device(choice: crate::config::BackendChoice) -> DeviceReport 
         return fallback(format!("{} failed its self-check ({e})", gpu.describe()));
     }
     let sweeps_on_gpu = sweeps_take(choice, &gpu);
-    let line = match sweeps_on_gpu {
-        true => gpu.describe(),
-        false => format!(
-            "{}; sweeps run on the CPU, faster than a software adapter (backend=gpu uses it)",
-            gpu.describe()
-        ),
-    };
+    let mut line = gpu.describe();
+    if let Some(budget) = gpu.loop_budget() {
+        line += &format!(
+            " (its loops stop after {budget} passes per invocation: GPU work is split to fit)"
+        );
+    }
+    if !sweeps_on_gpu {
+        line += "; sweeps run on the CPU, faster than a software adapter (backend=gpu uses it)";
+    }
     DeviceReport {
         gpu: true,
         sweeps_on_gpu,
