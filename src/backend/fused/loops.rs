@@ -38,7 +38,7 @@ const TC: u64 = 16;
 const TILE: u64 = 32;
 
 /// A loop of `trips` passes: each pass, and the test that leaves it, costs one.
-pub fn passes(trips: u64) -> u64 {
+fn passes(trips: u64) -> u64 {
     trips + 1
 }
 

@@ -8,6 +8,10 @@ use crate::backend::fused::{FusedBuffers, FusedPlan};
 use crate::backend::Backend;
 use crate::error::{Error, Result};
 
+/// Passes of the loop that closes every dispatch (`run.check`): the kernel flags a spent
+/// loop budget when it runs fewer.
+const CHECK_PASSES: u32 = 2;
+
 /// The bind group of the run in progress, kept while its buffers and plan stay the same.
 pub(super) struct FusedBinding {
     buffers: [::wgpu::Buffer; 5],
@@ -36,9 +40,10 @@ impl GpuBackend {
         })
     }
 
-    /// Record one dispatch of the fused kernel (`run` = mode, t0, steps; the loop budget
-    /// check's 2 passes added) with one workgroup per model. The run's bind group is made once and reused while its buffers
-    /// and plan stay the same; each dispatch adds only its small `run` group.
+    /// Record one dispatch of the fused kernel (`run` = mode, t0, steps; the passes of the
+    /// loop budget check added) with one workgroup per model. The run's bind group is made
+    /// once and reused while its buffers and plan stay the same; each dispatch adds only its
+    /// small `run` group.
     pub(super) fn fused_dispatch(
         &self,
         plan: &FusedPlan,
@@ -100,7 +105,7 @@ impl GpuBackend {
         let group = self.bind_group(
             "train_fused run",
             &kernel.layouts[1],
-            bytemuck::cast_slice(&[run[0], run[1], run[2], 2]),
+            bytemuck::cast_slice(&[run[0], run[1], run[2], CHECK_PASSES]),
             &[&idx.buf],
         );
         self.record(

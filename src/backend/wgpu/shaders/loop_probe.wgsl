@@ -2,8 +2,8 @@
 // every loop of an invocation, silently, once a budget shared by all its loops is spent:
 // Mesa's llvmpipe (lavapipe) counts every pass of every loop of an invocation against one
 // budget of 65535 (LP_MAX_TGSI_LOOP_ITERATIONS, "shared between every loop in a shader")
-// and, once it is spent, leaves each loop after its first pass. This runs a loop of p.want iterations (from the
-// uniform, so the compiler cannot count it out) and writes how many ran.
+// and, once it is spent, leaves each loop after its first pass. This runs a loop of p.want
+// iterations (from the uniform, so the compiler cannot count it out) and writes how many ran.
 //
 // Bindings (group 0):
 //   0: uniform      p: Params { want, pad × 7 }

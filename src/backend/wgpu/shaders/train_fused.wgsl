@@ -4,8 +4,8 @@
 // MSE (over a range of its chunks: several dispatches where one would run too many loop
 // passes, see below); a save dispatch copies the parameters of the models the host flags
 // (those whose validation loss improved) into their slots of `best`, and a load dispatch
-// copies every model's `best` slot into its parameters (a run's start). Saving and loading in one
-// dispatch, instead of a copy command per model, keeps the commands per evaluation
+// copies every model's `best` slot into its parameters (a run's start). Saving and loading
+// in one dispatch, instead of a copy command per model, keeps the commands per evaluation
 // independent of K. The algebra is that of `train/batched.rs` and `model/net.rs`:
 //   layer l:  pre_l = h_l·W_lᵀ (+ (h_l·A_lᵀ)·B_lᵀ with LoRA) + b_l,  h_{l+1} = relu(pre_l)
 //             (identity on the last extractor layer, whose output is the feature z);
