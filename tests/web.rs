@@ -100,8 +100,11 @@ async fn training_primitives_match_reference_on_cpu_and_webgpu() {
 async fn fused_webgpu_training_matches_the_cpu_path() {
     use caulk::experiment::batching::{max_rel_diff, train_k, BatchingSetup};
     let gpu = GpuBackend::new().await.expect("WebGPU adapter");
+    // 30 steps: at 40 one model's trajectory is chaotic (a 10⁻⁶ nudge of its starting
+    // weights moves its best loss by 1.4 % on the CPU itself, and f32 summation orders
+    // differ by that much), so only a loose bound would hold there.
     let setup = BatchingSetup {
-        steps: 40,
+        steps: 30,
         eval_every: 10,
         n: 64,
         val: 16,
@@ -116,20 +119,20 @@ async fn fused_webgpu_training_matches_the_cpu_path() {
     let after = gpu.counters();
     let busy = gpu.device_seconds().await.unwrap().unwrap();
     assert!(busy > 0.0 && busy < 60.0, "device time {busy} s");
-    // Two f32 Adam trajectories (different summation orders) drift apart slowly; 5 % on
-    // the best loss of a 16-row validation set is far inside what a wrong gradient gives.
+    // Two f32 Adam trajectories (different summation orders) drift apart slowly: the same
+    // bound as natively on lavapipe (tests/fused.rs).
     let diff = max_rel_diff(&cpu, &web);
-    assert!(diff < 5e-2, "best losses differ by {diff}");
+    assert!(diff < 1e-3, "best losses differ by {diff}");
     for (c, w) in cpu.iter().zip(&web) {
         // Both improved on their starting weights.
         assert!(c.best_step > 0 && w.best_step > 0, "{c:?} vs {w:?}");
         assert!(w.diverged_at.is_none(), "{w:?}");
     }
-    // One load, 40 steps in 4 train dispatches, 5 evaluations, and after each later one a
+    // One load, 30 steps in 3 train dispatches, 4 evaluations, and after each later one a
     // save of the improved models' weights where any improved (at least once: see above).
     let dispatches = after.dispatches - before.dispatches;
     assert!(
-        (1 + 4 + 5 + 1..=1 + 4 + 5 + 4).contains(&dispatches),
+        (1 + 3 + 4 + 1..=1 + 3 + 4 + 3).contains(&dispatches),
         "{dispatches} dispatches"
     );
 }
