@@ -72,6 +72,28 @@ fn train_steps(
     (state, loss)
 }
 
+/// Every segment of copies of `params` trained on `backend`: the kept parameters and reports.
+fn train_all<B: Backend>(
+    backend: &B,
+    a: &Arch,
+    params: &[Vec<f64>],
+    data: &[ModelData],
+    opts: &TrainOpts,
+) -> (Vec<Vec<f64>>, Vec<caulk::train::TrainReport>) {
+    let mut p = params.to_vec();
+    let reports = pollster::block_on(train_batched(
+        backend,
+        a,
+        &mut p,
+        &|_| true,
+        data,
+        opts,
+        &Cancel::new(),
+    ))
+    .unwrap();
+    (p, reports)
+}
+
 fn max_rel_diff(a: &[f32], b: &[f32]) -> f32 {
     a.iter()
         .zip(b)
@@ -250,36 +272,9 @@ fn a_network_too_wide_for_one_fused_step_trains_on_the_composed_kernels() {
     let all = |_: Role| true;
     let fused = fits(&gpu, &a, &all, &data, &opts).unwrap();
     assert_eq!(fused, gpu.loop_budget().is_none());
-    let train = |backend: &dyn Fn(&mut [Vec<f64>]) -> Vec<caulk::train::TrainReport>| {
-        let mut p = params.clone();
-        let reports = backend(&mut p);
-        (p, reports)
-    };
-    let (cpu_params, cpu_reports) = train(&|p| {
-        pollster::block_on(train_batched(
-            &CpuBackend,
-            &a,
-            p,
-            &all,
-            &data,
-            &opts,
-            &Cancel::new(),
-        ))
-        .unwrap()
-    });
+    let (cpu_params, cpu_reports) = train_all(&CpuBackend, &a, &params, &data, &opts);
     let before = gpu.counters().dispatches;
-    let (gpu_params, gpu_reports) = train(&|p| {
-        pollster::block_on(train_batched(
-            &gpu,
-            &a,
-            p,
-            &all,
-            &data,
-            &opts,
-            &Cancel::new(),
-        ))
-        .unwrap()
-    });
+    let (gpu_params, gpu_reports) = train_all(&gpu, &a, &params, &data, &opts);
     let dispatches = gpu.counters().dispatches - before;
     if !fused {
         // The composed kernels: several dispatches per layer and step.
