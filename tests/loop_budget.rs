@@ -8,7 +8,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use caulk::backend::cpu::CpuBackend;
-use caulk::backend::wgpu::GpuBackend;
+use caulk::backend::wgpu::{GpuBackend, GpuBuffer};
 use caulk::backend::{Backend, FusedBuffers, FusedPlan, FusedShape};
 use caulk::model::{Arch, Role};
 use caulk::rng::{Rng, Stream};
@@ -40,6 +40,17 @@ fn plan_for(a: &Arch, trains: &dyn Fn(Role) -> bool, batch: usize, v_max: usize)
     FusedPlan::new(a, trains, shape).unwrap()
 }
 
+/// The buffers of `plan` for problem `pb`, its tables both training and validation.
+fn buffers(gpu: &GpuBackend, plan: &FusedPlan, pb: &Problem) -> FusedBuffers<GpuBuffer> {
+    let tables: Vec<(&[f64], &[f64])> =
+        pb.1.iter()
+            .zip(&pb.2)
+            .map(|(x, y)| (x.as_slice(), y.as_slice()))
+            .collect();
+    let flat: Vec<f32> = pb.0.iter().flatten().map(|v| *v as f32).collect();
+    FusedBuffers::new(gpu, plan, &flat, &tables, &tables).unwrap()
+}
+
 /// Fresh buffers for `pb`, `steps` training steps in dispatches of `chunk` steps (the rows
 /// of step t are a fixed function of t), then the state and the loss buffer (K losses and
 /// the budget flag).
@@ -50,13 +61,7 @@ fn train_steps(
     steps: usize,
     chunk: usize,
 ) -> (Vec<f32>, Vec<f32>) {
-    let tables: Vec<(&[f64], &[f64])> =
-        pb.1.iter()
-            .zip(&pb.2)
-            .map(|(x, y)| (x.as_slice(), y.as_slice()))
-            .collect();
-    let flat: Vec<f32> = pb.0.iter().flatten().map(|v| *v as f32).collect();
-    let mut bufs = FusedBuffers::new(gpu, plan, &flat, &tables, &tables).unwrap();
+    let mut bufs = buffers(gpu, plan, pb);
     let b = plan.shape.batch;
     let mut t = 0;
     while t < steps {
@@ -217,13 +222,7 @@ fn a_validation_table_too_long_for_one_dispatch_is_evaluated_in_several() {
             plan.eval_chunks()
         );
     }
-    let tables: Vec<(&[f64], &[f64])> =
-        pb.1.iter()
-            .zip(&pb.2)
-            .map(|(x, y)| (x.as_slice(), y.as_slice()))
-            .collect();
-    let flat: Vec<f32> = pb.0.iter().flatten().map(|v| *v as f32).collect();
-    let mut bufs = FusedBuffers::new(&gpu, &plan, &flat, &tables, &tables).unwrap();
+    let mut bufs = buffers(&gpu, &plan, &pb);
     let before = gpu.counters().dispatches;
     gpu.fused_eval(&plan, &mut bufs).unwrap();
     assert_eq!(gpu.counters().dispatches - before, dispatches);
