@@ -16,13 +16,9 @@ use caulk::train::{Cancel, TrainOpts};
 
 mod common;
 
-use common::{arch, problem, Problem, MODELS};
+use common::{arch, gpu, problem, Problem, MODELS};
 
 const ROWS: usize = 11;
-
-fn gpu() -> GpuBackend {
-    pollster::block_on(GpuBackend::new()).expect("GPU adapter (lavapipe)")
-}
 
 /// Which segments train.
 type Trains = Box<dyn Fn(Role) -> bool>;

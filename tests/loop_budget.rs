@@ -18,11 +18,7 @@ use caulk::train::{Cancel, TrainOpts};
 
 mod common;
 
-use common::{problem, Problem, MODELS};
-
-fn gpu() -> GpuBackend {
-    pollster::block_on(GpuBackend::new()).expect("GPU adapter (lavapipe)")
-}
+use common::{gpu, problem, Problem, MODELS};
 
 /// Rows of every training table here.
 const ROWS: usize = 200;

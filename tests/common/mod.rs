@@ -1,7 +1,8 @@
-//! Helpers shared by the training tests (tests/batched.rs, tests/fused.rs): a small
-//! architecture and random problems for K models.
+//! Helpers shared by the training tests (tests/batched.rs, tests/fused.rs,
+//! tests/loop_budget.rs): a small architecture, random problems for K models, the GPU.
 #![allow(dead_code)]
 
+use caulk::backend::wgpu::GpuBackend;
 use caulk::model::Arch;
 use caulk::rng::Rng;
 
@@ -42,4 +43,9 @@ pub fn problem(a: &Arch, rows: usize, rng: &mut Rng) -> Problem {
         .map(|_| (0..rows).map(|_| rng.normal()).collect())
         .collect();
     (params, xs, ys)
+}
+
+/// The GPU backend (lavapipe in CI); a missing adapter fails the test.
+pub fn gpu() -> GpuBackend {
+    pollster::block_on(GpuBackend::new()).expect("GPU adapter (lavapipe)")
 }
