@@ -18,6 +18,8 @@ pub enum Stream {
     Bootstrap = 4,
     /// Test fixtures (conformance matrices and the like).
     Test = 5,
+    /// The `jitter` perturbation of starting weights.
+    Jitter = 6,
 }
 
 /// xoshiro256++ (Blackman & Vigna 2019).

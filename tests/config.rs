@@ -64,6 +64,9 @@ fn out_of_range_and_malformed_values_name_their_key() {
         ("seed=-1", "seed"),
         ("seed=9007199254740992", "seed"),
         ("layers=5&depth=2", "layers"),
+        ("jitter=-1e-7", "jitter"),
+        ("jitter=0.02", "jitter"),
+        ("jitter=NaN", "jitter"),
         ("alpha=%zz", "alpha"),
     ];
     for (frag, key) in cases {
@@ -213,11 +216,13 @@ fn parse_of_write_is_identity_for_random_valid_configs() {
 
 #[test]
 fn switching_preset_resets_experiment_keys_and_keeps_theory_keys() {
-    let (c, _) = Config::from_fragment("v=1&preset=limit&alpha=0.3&d=7&seed=42&seeds=2").unwrap();
+    let (c, _) =
+        Config::from_fragment("v=1&preset=limit&alpha=0.3&d=7&seed=42&seeds=2&jitter=1e-7")
+            .unwrap();
     let h = c.with_preset(Preset::Headline);
     h.validate().unwrap();
     let want = Config::for_preset(Preset::Headline);
-    assert_eq!((h.alpha, h.d, h.seed), (0.3, 7, 42));
+    assert_eq!((h.alpha, h.d, h.seed, h.jitter), (0.3, 7, 42, 1e-7));
     assert_eq!(
         (h.m, h.methods, h.seeds),
         (want.m, want.methods, want.seeds)

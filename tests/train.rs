@@ -333,3 +333,63 @@ fn a_cancelled_token_stops_training_before_the_next_step() {
     assert_eq!(report.steps, 0);
     assert_eq!(p, start);
 }
+
+#[test]
+fn jitter_perturbs_every_starting_weight_within_its_bound_and_zero_changes_nothing() {
+    use caulk::train::jitter_start;
+    let w: Vec<f64> = arch().init(&mut Rng::with_index(3, Stream::Init, 0));
+    let jittered = |amount: f64, seed: u64| {
+        let mut p = w.clone();
+        jitter_start(&mut p, amount, seed, 0);
+        p
+    };
+    let bits = |p: &[f64]| p.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+    assert_eq!(bits(&jittered(0.0, 3)), bits(&w));
+    let a = jittered(1e-3, 3);
+    // |w' − w| ≤ jitter·|w| for every weight, and (u uniform in [−1, 1)) no weight stays put.
+    for (x, y) in w.iter().zip(&a) {
+        assert!((y - x).abs() <= 1e-3 * x.abs(), "{x} → {y}");
+        assert!(*x == 0.0 || x != y, "{x} unchanged");
+    }
+    // Its own stream: the same seed gives the same weights, another seed others; and the
+    // perturbation is about uniform (mean |u| = 1/2).
+    assert_eq!(bits(&jittered(1e-3, 3)), bits(&a));
+    assert_ne!(bits(&jittered(1e-3, 4)), bits(&a));
+    let mean_u = w
+        .iter()
+        .zip(&a)
+        .filter(|(x, _)| **x != 0.0)
+        .map(|(x, y)| ((y - x) / (1e-3 * x)).abs())
+        .sum::<f64>()
+        / w.iter().filter(|x| **x != 0.0).count() as f64;
+    assert!((mean_u - 0.5).abs() < 0.05, "mean |u| = {mean_u}");
+}
+
+#[test]
+fn a_jittered_pre_training_starts_elsewhere_and_learns_as_well() {
+    let (t, seed) = (task(5), 5);
+    let source = t.source(1024);
+    let train_with = |jitter: f64| {
+        let o = TrainOpts {
+            jitter,
+            ..opts(300)
+        };
+        pretrain(&arch(), &source, &o, seed, &Cancel::new()).unwrap()
+    };
+    let (plain, jittered) = (train_with(0.0), train_with(1e-6));
+    assert_ne!(plain.params, jittered.params);
+    let (a, b) = (
+        pretrained_mse(&plain, &t.test()),
+        pretrained_mse(&jittered, &t.test()),
+    );
+    assert!((a - b).abs() <= 0.05 * a, "test MSE {a} vs {b}");
+    // Out of range: an error naming the key, before any step.
+    for bad in [-1e-9, 0.5, f64::NAN] {
+        let o = TrainOpts {
+            jitter: bad,
+            ..opts(10)
+        };
+        let err = pretrain(&arch(), &source, &o, seed, &Cancel::new()).unwrap_err();
+        assert!(err.to_string().starts_with("jitter: "), "{err}");
+    }
+}

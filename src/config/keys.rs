@@ -90,6 +90,9 @@ const fn names(
 /// Largest integer a JavaScript number holds exactly (2^53 − 1): seeds survive the page.
 pub const MAX_SAFE_INT: f64 = 9_007_199_254_740_991.0;
 
+/// Largest `jitter`: a numerical-sensitivity check perturbs weights far less than this.
+pub const MAX_JITTER: f64 = 0.01;
+
 /// Method ids in SCIENCE.md order.
 pub const METHOD_IDS: &[&str] = &[
     "caulk-adapter",
@@ -163,6 +166,13 @@ pub const KEYS: &[KeySpec] = &[
     ),
     num("steps", Int, 1.0, 100_000.0, "gradient steps per fit"),
     open(num("lr", Float, 0.0, 1.0, "learning rate")),
+    num(
+        "jitter",
+        Float,
+        0.0,
+        MAX_JITTER,
+        "relative perturbation of every network's starting weights",
+    ),
     names("backend", Enum, &["auto", "cpu", "gpu"], "compute device"),
     open(num("eps", Float, 0.0, 10.0, "target excess risk ε for n_ε")),
     names(
@@ -376,6 +386,7 @@ pub fn get(c: &Config, key: &str) -> Option<String> {
         "layers" => c.layers.to_string(),
         "steps" => c.steps.to_string(),
         "lr" => c.lr.to_string(),
+        "jitter" => c.jitter.to_string(),
         "backend" => name_of(&c.backend),
         "eps" => c.eps.to_string(),
         "bounds" => c.bounds.join(","),
@@ -415,6 +426,7 @@ pub fn set(c: &mut Config, key: &str, text: &str) -> Result<(), ConfigError> {
         "layers" => c.layers = small(s.parse_int(text)?),
         "steps" => c.steps = small(s.parse_int(text)?),
         "lr" => c.lr = s.parse_float(text)?,
+        "jitter" => c.jitter = s.parse_float(text)?,
         "backend" => c.backend = s.parse_name(text)?,
         "eps" => c.eps = s.parse_float(text)?,
         "bounds" => c.bounds = s.parse_names(text)?,

@@ -176,6 +176,13 @@ pub struct Config {
     pub steps: u32,
     /// Learning rate.
     pub lr: f64,
+    /// Relative perturbation of every network's starting weights (pre-training and every
+    /// gradient fit): each weight w starts as w·(1 + jitter·u), u uniform in [−1, 1] from
+    /// the seed's own stream. 0 (the default) leaves them alone; 10⁻⁷-10⁻⁶ shows how far a
+    /// result moves under changes at the level of f32 rounding, the floor for comparing the
+    /// CPU and GPU paths.
+    #[serde(default)]
+    pub jitter: f64,
     /// Compute device choice.
     pub backend: BackendChoice,
     /// Target excess risk for the sample complexity n_ε.
@@ -239,7 +246,7 @@ impl Config {
 
     /// The same config under another preset: the experiment keys (m, width, depth, n, seeds,
     /// methods, rank, adapter_width, layers, steps, lr) take the new preset's defaults, the
-    /// theory keys and the seed stay.
+    /// theory keys, the seed and the jitter stay.
     pub fn with_preset(&self, preset: Preset) -> Config {
         let d = Config::for_preset(preset);
         Config {

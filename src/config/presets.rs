@@ -34,6 +34,7 @@ pub fn defaults(preset: Preset) -> Config {
         layers: 1,
         steps: 500,
         lr: 0.01,
+        jitter: 0.0,
         backend: BackendChoice::Auto,
         eps: 0.02,
         bounds: ["caulk_limit", "caulk_m", "scratch"]

@@ -155,6 +155,7 @@ pub fn plan(c: &Config) -> Result<Plan, ConfigError> {
             steps: c.steps as usize,
             lr: c.lr,
             batch: FINETUNE_BATCH,
+            jitter: c.jitter,
             ..TrainOpts::default()
         },
         predicted_slope,

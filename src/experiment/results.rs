@@ -177,7 +177,15 @@ pub(super) fn curve_label(method: Method, m: Option<u64>, width: usize, groups: 
 /// A curve's means, intervals, slopes and n_ε from its raw outcomes.
 pub(super) fn summarise_curve(acc: Acc, plan: &Plan, c: &Config, all_groups: usize) -> CurveResult {
     let n: Vec<f64> = plan.n.iter().map(|v| *v as f64).collect();
-    let stats = summarise(&n, &acc.risks, c.seed);
+    let mut stats = summarise(&n, &acc.risks, c.seed);
+    // A jittered run is a numerical-sensitivity check of a curve that trains a network.
+    let trains = plan.pretrain || !matches!(acc.method, Method::CaulkSpline | Method::LinearProbe);
+    if c.jitter > 0.0 && trains {
+        stats.flags.push(format!(
+            "every starting weight was perturbed by up to a relative {:e} (jitter: a check of numerical sensitivity)",
+            c.jitter
+        ));
+    }
     let label = curve_label(acc.method, acc.m, acc.width, all_groups);
     // C of C·n^(predicted slope) fitted to the measured means.
     let predicted_slope = plan.predicted_slope_of(acc.method);

@@ -368,6 +368,7 @@ impl<B: Backend> Sweep<'_, B> {
             steps: pretrain_steps(m),
             lr: PRETRAIN_LR,
             batch: PRETRAIN_BATCH,
+            jitter: self.c.jitter,
             ..TrainOpts::default()
         };
         // Backbones pre-train in f32 through the sweep's backend, as fine-tuning does, so the

@@ -11,17 +11,23 @@
 //! | `scratch` | every base parameter, from a random initialisation starting at the constant ȳ | Adam |
 //!
 //! Gradient methods hold out a fifth of the target sample (at least one point) to pick the
-//! step whose weights they keep; closed forms use all of it.
+//! step whose weights they keep; closed forms use all of it. With [`TrainOpts::jitter`] > 0
+//! the starting weights of pre-training and of every gradient fit are perturbed
+//! ([`jitter_start`]), each from its seed's own stream.
 
 use serde::Serialize;
 
-use super::{mse, train, Cancel, TrainOpts, TrainReport};
+use super::{jitter_start, mse, train, Cancel, TrainOpts, TrainReport};
 use crate::closed_form::{KnotRule, Ridge, Spline};
 use crate::config::{ConfigError, Method};
 use crate::data::{excess_risk, Sample};
 use crate::error::{Error, Result};
 use crate::model::{Arch, Role};
 use crate::rng::{Rng, Stream};
+
+/// The jitter streams ([`jitter_start`]) of pre-training and of a downstream fit.
+const PRETRAIN_JITTER: u64 = 0;
+const FIT_JITTER: u64 = 1;
 
 /// A pre-trained network.
 #[derive(Clone, Debug, PartialEq)]
@@ -71,6 +77,7 @@ pub fn pretrain(
 ) -> Result<Pretrained> {
     arch.validate()?;
     let mut params = arch.init(&mut Rng::with_index(seed, Stream::Init, 0));
+    jitter_start(&mut params, opts.jitter, seed, PRETRAIN_JITTER);
     let mask = vec![true; params.len()];
     let (tx, ty, val) = split(source, arch.d);
     let report = train(
@@ -112,7 +119,11 @@ pub async fn pretrain_batched<B: crate::backend::Backend>(
     }
     let mut params: Vec<Vec<f64>> = seeds
         .iter()
-        .map(|s| arch.init(&mut Rng::with_index(*s, Stream::Init, 0)))
+        .map(|s| {
+            let mut p = arch.init(&mut Rng::with_index(*s, Stream::Init, 0));
+            jitter_start(&mut p, opts.jitter, *s, PRETRAIN_JITTER);
+            p
+        })
         .collect();
     let data: Vec<ModelData> = sources
         .iter()
@@ -236,6 +247,7 @@ pub fn fit(
         Method::LinearProbe => linear_probe(pre, target, test),
         _ => {
             let (arch2, mut params) = start(method, pre, target, opts, &mut init)?;
+            jitter_start(&mut params, opts.train.jitter, seed, FIT_JITTER);
             let mask = trainable_mask(&arch2, method, opts.layers);
             let (tx, ty, val) = split(target, arch.d);
             let report = train(
@@ -315,13 +327,14 @@ pub async fn fit_batched<B: crate::backend::Backend>(
                 "the target sample is empty",
             )));
         }
-        let (a, p) = start(
+        let (a, mut p) = start(
             method,
             pres[i],
             &targets[i],
             opts,
             &mut Rng::with_index(seeds[i], Stream::Init, 1),
         )?;
+        jitter_start(&mut p, opts.train.jitter, seeds[i], FIT_JITTER);
         arch2 = Some(a);
         params.push(p);
     }

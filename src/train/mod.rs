@@ -72,6 +72,9 @@ pub struct TrainOpts {
     pub optimizer: Optimizer,
     /// Steps between validation evaluations.
     pub eval_every: usize,
+    /// Relative perturbation of the starting weights, applied where a fit's starting
+    /// weights are made ([`jitter_start`]): 0 leaves them alone.
+    pub jitter: f64,
 }
 
 impl Default for TrainOpts {
@@ -83,6 +86,7 @@ impl Default for TrainOpts {
             weight_decay: 0.0,
             optimizer: Optimizer::Adam,
             eval_every: 50,
+            jitter: 0.0,
         }
     }
 }
@@ -201,8 +205,30 @@ pub fn train(
     Ok(report)
 }
 
-/// A positive finite learning rate and at least one step, or an error naming `lr`.
+/// Perturb starting weights for a numerical-sensitivity check: w ← w·(1 + jitter·u) with u
+/// uniform in [−1, 1), drawn from the model's own stream (`seed`, and `index` to tell
+/// pre-training from fine-tuning), so the same seed and jitter give the same weights on
+/// every backend. A jitter of 0 leaves `params` bit-identical.
+pub fn jitter_start(params: &mut [f64], jitter: f64, seed: u64, index: u64) {
+    if jitter == 0.0 {
+        return;
+    }
+    let mut rng = Rng::with_index(seed, crate::rng::Stream::Jitter, index);
+    for w in params.iter_mut() {
+        *w *= 1.0 + jitter * rng.uniform_in(-1.0, 1.0);
+    }
+}
+
+/// A positive finite learning rate, at least one step and a jitter in [0, MAX_JITTER], or
+/// an error naming the key.
 pub(crate) fn check_opts(opts: &TrainOpts) -> Result<()> {
+    use crate::config::keys::MAX_JITTER;
+    if !(opts.jitter.is_finite() && (0.0..=MAX_JITTER).contains(&opts.jitter)) {
+        return Err(Error::Config(crate::config::ConfigError::new(
+            "jitter",
+            format!("{} is out of range [0, {MAX_JITTER}]", opts.jitter),
+        )));
+    }
     if opts.lr.is_finite() && opts.lr > 0.0 && opts.steps > 0 {
         return Ok(());
     }
