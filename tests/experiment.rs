@@ -347,6 +347,19 @@ fn a_jittered_sweep_is_reproducible_and_moves_by_less_than_its_seed_spread() {
             moved += usize::from(ra != rb);
         }
     }
-    // It reaches the backbones (both methods) and the adapter's own training.
+    // It reaches the backbones (both methods) and the adapter's own training, and says so.
     assert_eq!(moved, 4, "points that moved");
+    for c in &jittered.curves {
+        assert!(
+            c.flags.iter().any(|f| f.contains("perturbed by up to a relative 1e-6")),
+            "{}: {:?}",
+            c.label,
+            c.flags
+        );
+    }
+    // `limit` trains no network: the same numbers, and a flag that says so.
+    let frag = "v=1&preset=limit&seeds=2&n=64,128";
+    let (plain, jittered) = (run(frag), run(&format!("{frag}&jitter=1e-3")));
+    assert_eq!(plain.curves[0].risks, jittered.curves[0].risks);
+    assert!(jittered.curves[0].flags.iter().any(|f| f.contains("changes nothing")));
 }

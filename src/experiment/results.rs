@@ -180,11 +180,14 @@ pub(super) fn summarise_curve(acc: Acc, plan: &Plan, c: &Config, all_groups: usi
     let mut stats = summarise(&n, &acc.risks, c.seed);
     // A jittered run is a numerical-sensitivity check of a curve that trains a network.
     let trains = plan.pretrain || !matches!(acc.method, Method::CaulkSpline | Method::LinearProbe);
-    if c.jitter > 0.0 && trains {
-        stats.flags.push(format!(
-            "every starting weight was perturbed by up to a relative {:e} (jitter: a check of numerical sensitivity)",
-            c.jitter
-        ));
+    if c.jitter > 0.0 {
+        stats.flags.push(match trains {
+            true => format!(
+                "every starting weight was perturbed by up to a relative {:e} (jitter: a check of numerical sensitivity)",
+                c.jitter
+            ),
+            false => "jitter changes nothing here: no network is trained".to_string(),
+        });
     }
     let label = curve_label(acc.method, acc.m, acc.width, all_groups);
     // C of C·n^(predicted slope) fitted to the measured means.
