@@ -72,8 +72,8 @@ pub struct TrainOpts {
     pub optimizer: Optimizer,
     /// Steps between validation evaluations.
     pub eval_every: usize,
-    /// Relative perturbation of the starting weights, applied where a fit's starting
-    /// weights are made ([`jitter_start`]): 0 leaves them alone.
+    /// Relative perturbation of the starting weights (frozen ones included), applied where
+    /// a fit's starting weights are made ([`jitter_start`]): 0 leaves them alone.
     pub jitter: f64,
 }
 
