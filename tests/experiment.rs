@@ -351,7 +351,9 @@ fn a_jittered_sweep_is_reproducible_and_moves_by_less_than_its_seed_spread() {
     assert_eq!(moved, 4, "points that moved");
     for c in &jittered.curves {
         assert!(
-            c.flags.iter().any(|f| f.contains("perturbed by up to a relative 1e-6")),
+            c.flags
+                .iter()
+                .any(|f| f.contains("perturbed by up to a relative 1e-6")),
             "{}: {:?}",
             c.label,
             c.flags
@@ -361,5 +363,8 @@ fn a_jittered_sweep_is_reproducible_and_moves_by_less_than_its_seed_spread() {
     let frag = "v=1&preset=limit&seeds=2&n=64,128";
     let (plain, jittered) = (run(frag), run(&format!("{frag}&jitter=1e-3")));
     assert_eq!(plain.curves[0].risks, jittered.curves[0].risks);
-    assert!(jittered.curves[0].flags.iter().any(|f| f.contains("changes nothing")));
+    assert!(jittered.curves[0]
+        .flags
+        .iter()
+        .any(|f| f.contains("changes nothing")));
 }

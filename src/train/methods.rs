@@ -25,10 +25,6 @@ use crate::error::{Error, Result};
 use crate::model::{Arch, Role};
 use crate::rng::{Rng, Stream};
 
-/// The jitter streams ([`jitter_start`]) of pre-training and of a downstream fit.
-const PRETRAIN_JITTER: u64 = 0;
-const FIT_JITTER: u64 = 1;
-
 /// A pre-trained network.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Pretrained {
@@ -76,8 +72,7 @@ pub fn pretrain(
     cancel: &Cancel,
 ) -> Result<Pretrained> {
     arch.validate()?;
-    let mut params = arch.init(&mut Rng::with_index(seed, Stream::Init, 0));
-    jitter_start(&mut params, opts.jitter, seed, PRETRAIN_JITTER);
+    let mut params = backbone_start(arch, seed, opts);
     let mask = vec![true; params.len()];
     let (tx, ty, val) = split(source, arch.d);
     let report = train(
@@ -119,11 +114,7 @@ pub async fn pretrain_batched<B: crate::backend::Backend>(
     }
     let mut params: Vec<Vec<f64>> = seeds
         .iter()
-        .map(|s| {
-            let mut p = arch.init(&mut Rng::with_index(*s, Stream::Init, 0));
-            jitter_start(&mut p, opts.jitter, *s, PRETRAIN_JITTER);
-            p
-        })
+        .map(|s| backbone_start(arch, *s, opts))
         .collect();
     let data: Vec<ModelData> = sources
         .iter()
@@ -224,7 +215,6 @@ pub fn fit(
             ),
         )));
     }
-    let mut init = Rng::with_index(seed, Stream::Init, 1);
     match method {
         Method::CaulkSpline => {
             if arch.k != 1 {
@@ -246,8 +236,7 @@ pub fn fit(
         }
         Method::LinearProbe => linear_probe(pre, target, test),
         _ => {
-            let (arch2, mut params) = start(method, pre, target, opts, &mut init)?;
-            jitter_start(&mut params, opts.train.jitter, seed, FIT_JITTER);
+            let (arch2, mut params) = start(method, pre, target, opts, seed)?;
             let mask = trainable_mask(&arch2, method, opts.layers);
             let (tx, ty, val) = split(target, arch.d);
             let report = train(
@@ -272,23 +261,34 @@ pub fn fit(
     }
 }
 
+/// A backbone's starting parameters for pre-training: seed `seed`'s initialisation, jittered
+/// as `opts` says.
+fn backbone_start(arch: &Arch, seed: u64, opts: &TrainOpts) -> Vec<f64> {
+    let mut params = arch.init(&mut Rng::with_index(seed, Stream::Init, 0));
+    jitter_start(&mut params, opts.jitter, seed, 0);
+    params
+}
+
 /// The network a gradient method trains and its starting parameters: the pre-trained ones,
-/// extended by an adapter or LoRA, or a fresh initialisation for `scratch`.
+/// extended by an adapter or LoRA, or a fresh initialisation for `scratch` (seed `seed`'s
+/// stream), jittered as `opts.train` says.
 fn start(
     method: Method,
     pre: &Pretrained,
     target: &Sample,
     opts: &MethodOpts,
-    init: &mut Rng,
+    seed: u64,
 ) -> Result<(Arch, Vec<f64>)> {
     let arch = &pre.arch;
-    let (arch2, params) = match method {
+    let init = &mut Rng::with_index(seed, Stream::Init, 1);
+    let (arch2, mut params) = match method {
         Method::CaulkAdapter => arch.extend(&pre.params, opts.adapter_width.max(1), 0, init),
         Method::Lora => arch.extend(&pre.params, 0, opts.rank.max(1), init),
         Method::Scratch => (arch.clone(), scratch_init(arch, init, &target.y)),
         _ => (arch.clone(), pre.params.clone()),
     };
     arch2.validate()?;
+    jitter_start(&mut params, opts.train.jitter, seed, 1);
     Ok((arch2, params))
 }
 
@@ -327,14 +327,7 @@ pub async fn fit_batched<B: crate::backend::Backend>(
                 "the target sample is empty",
             )));
         }
-        let (a, mut p) = start(
-            method,
-            pres[i],
-            &targets[i],
-            opts,
-            &mut Rng::with_index(seeds[i], Stream::Init, 1),
-        )?;
-        jitter_start(&mut p, opts.train.jitter, seeds[i], FIT_JITTER);
+        let (a, p) = start(method, pres[i], &targets[i], opts, seeds[i])?;
         arch2 = Some(a);
         params.push(p);
     }
