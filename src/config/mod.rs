@@ -103,6 +103,12 @@ impl Method {
         Method::Full,
         Method::Scratch,
     ];
+
+    /// Whether the method trains by gradient steps (on the backend, K seeds at once);
+    /// `caulk-spline` and `linear-probe` are closed forms.
+    pub fn is_gradient(self) -> bool {
+        !matches!(self, Method::CaulkSpline | Method::LinearProbe)
+    }
 }
 
 /// Where training runs.

@@ -179,7 +179,7 @@ pub(super) fn summarise_curve(acc: Acc, plan: &Plan, c: &Config, all_groups: usi
     let n: Vec<f64> = plan.n.iter().map(|v| *v as f64).collect();
     let mut stats = summarise(&n, &acc.risks, c.seed);
     // A jittered run is a numerical-sensitivity check of a curve that trains a network.
-    let trains = plan.pretrain || !matches!(acc.method, Method::CaulkSpline | Method::LinearProbe);
+    let trains = plan.pretrain || acc.method.is_gradient();
     if c.jitter > 0.0 {
         stats.flags.push(match trains {
             true => format!(

@@ -221,11 +221,6 @@ struct SeedRun<'d> {
 /// What a fit gave: risk, trainable parameters, the training report of gradient methods.
 type Outcome = (f64, usize, Option<crate::train::TrainReport>);
 
-/// Gradient methods train K seeds at once on the backend; the others are closed forms.
-fn is_gradient(m: Method) -> bool {
-    !matches!(m, Method::CaulkSpline | Method::LinearProbe)
-}
-
 /// A shard's run: the config and its plan, where units run, progress, pause and cancel.
 struct Sweep<'a, B: Backend> {
     c: &'a Config,
@@ -333,7 +328,7 @@ impl<B: Backend> Sweep<'_, B> {
                     if self.cancel.is_cancelled() {
                         return None;
                     }
-                    let outcomes = match is_gradient(method) {
+                    let outcomes = match method.is_gradient() {
                         true => {
                             self.fit_gradient(method, slot.m, n, &seeds, &backbones, &targets)
                                 .await

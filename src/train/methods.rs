@@ -306,7 +306,7 @@ pub async fn fit_batched<B: crate::backend::Backend>(
     cancel: &Cancel,
 ) -> Result<Vec<Fit>> {
     use super::batched::{train_batched, ModelData};
-    if matches!(method, Method::CaulkSpline | Method::LinearProbe) {
+    if !method.is_gradient() {
         return Err(Error::Config(ConfigError::new(
             "methods",
             "closed-form methods are not trained in batches",
