@@ -346,3 +346,16 @@ pub fn gemm_bench(window_ms: f64) -> Result<JsValue, JsError> {
         (window_ms / 1000.0).clamp(0.01, 10.0),
     ))
 }
+
+/// The title claim ([`experiment::claim::claim`]) of a results object for the current
+/// fragment's ε and `at_n` (the curves keep their numbers; only ε and the reading point
+/// move): the `claim` object of `caulk run --json`, or null with fewer than two m.
+#[wasm_bindgen]
+pub fn claim_of(results: JsValue, fragment: &str) -> Result<JsValue, JsError> {
+    let r: experiment::Results = serde_wasm_bindgen::from_value(results)
+        .map_err(|e| JsError::new(&format!("results: {e}")))?;
+    let now = config::parse_fragment(fragment).config;
+    to_js(&experiment::claim::claim(
+        &r.config, &r.curves, now.eps, now.at_n,
+    ))
+}

@@ -228,3 +228,47 @@ fn switching_preset_resets_experiment_keys_and_keeps_theory_keys() {
         (want.m, want.methods, want.seeds)
     );
 }
+
+/// Each key's control is declared in the key table and fits its kind: sliders and steppers
+/// on numbers, chips and grids on integer lists, checkboxes on name lists, a log slider inside
+/// the key's bounds; a key with a control has a panel (and only then); `show=` lists exactly
+/// the keys with a control (and `none`), so an embed can show every control the page has.
+#[test]
+fn every_control_is_declared_in_the_key_table_and_fits_its_key() {
+    use caulk::config::keys::{Widget, SHOW_IDS};
+    for s in KEYS {
+        let numeric = matches!(s.kind, KeyKind::Int | KeyKind::Float);
+        let ok = match s.widget {
+            Widget::None => s.panels.is_empty(),
+            Widget::Slider { step } => {
+                numeric && step > 0.0 && (s.max - s.min) / step <= 1000.0 && s.max < 1e6
+            }
+            Widget::LogSlider { lo, hi } => {
+                s.kind == KeyKind::Float && lo > 0.0 && lo < hi && lo >= s.min && hi <= s.max
+            }
+            Widget::Stepper { step, .. } => numeric && step > 0.0,
+            Widget::Select => {
+                s.kind == KeyKind::Enum || (s.kind == KeyKind::Int && s.max - s.min <= 16.0)
+            }
+            Widget::Chips | Widget::Grid => s.kind == KeyKind::IntList,
+            Widget::Checkboxes => s.kind == KeyKind::EnumList,
+        };
+        assert!(ok, "{}: {:?} does not fit {:?}", s.key, s.widget, s.kind);
+        assert_eq!(
+            s.widget == Widget::None,
+            s.panels.is_empty(),
+            "{}: a control needs a panel",
+            s.key
+        );
+    }
+    let mut with_control: Vec<&str> = KEYS
+        .iter()
+        .filter(|s| s.widget != Widget::None && s.key != "preset")
+        .map(|s| s.key)
+        .collect();
+    with_control.push("none");
+    let mut show: Vec<&str> = SHOW_IDS.to_vec();
+    with_control.sort_unstable();
+    show.sort_unstable();
+    assert_eq!(with_control, show);
+}

@@ -24,6 +24,55 @@ pub enum KeyKind {
     EnumList,
 }
 
+/// The control a key gets on the page, declared here beside its bounds so that a new key
+/// gets its control with no page change (`www/src/controls.ts` builds them from this table).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[serde(tag = "type", rename_all = "kebab-case")]
+pub enum Widget {
+    /// No control of its own (a link-only key, or one with a bespoke control: `bounds`).
+    None,
+    /// A slider over the key's bounds in steps of `step` (an open lower bound starts one
+    /// step above it), with its value beside it.
+    Slider {
+        /// Step of the slider.
+        step: f64,
+    },
+    /// A slider over log10 of the value, from `lo` to `hi` (inside the key's bounds), for
+    /// values that span decades (ε); the value is written with 3 significant digits.
+    LogSlider {
+        /// Smallest value on the slider.
+        lo: f64,
+        /// Largest value on the slider.
+        hi: f64,
+    },
+    /// A number box with − and + buttons (multiply by 2 / divide by 2 when `log`, else
+    /// add `step`).
+    Stepper {
+        /// Additive step (ignored when `log`).
+        step: f64,
+        /// Whether the buttons halve and double.
+        log: bool,
+    },
+    /// One of the key's choices (or, for an integer key, one of its values).
+    Select,
+    /// An integer list as removable chips plus a box that adds one.
+    Chips,
+    /// A list of names as one checkbox per choice.
+    Checkboxes,
+    /// An integer list as a geometric grid: from, to and the number of points.
+    Grid,
+}
+
+/// Where a key's control appears on the page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Panel {
+    /// Beside the bounds plot.
+    Theory,
+    /// Beside the measured curves.
+    Experiment,
+}
+
 /// One key of the contract with its bounds. `min_open` makes the lower bound exclusive.
 #[derive(Clone, Copy, Debug, Serialize)]
 pub struct KeySpec {
@@ -43,6 +92,14 @@ pub struct KeySpec {
     pub choices: &'static [&'static str],
     /// One line for the UI and `--help`.
     pub help: &'static str,
+    /// The control the page gives the key.
+    pub widget: Widget,
+    /// The panels that show that control (a key of both, like α, gets one in each, kept in
+    /// step by the fragment).
+    pub panels: &'static [Panel],
+    /// Whether the control sits under the panel's "advanced" disclosure (list keys also get
+    /// a free-text box there).
+    pub advanced: bool,
 }
 
 const fn num(key: &'static str, kind: KeyKind, min: f64, max: f64, help: &'static str) -> KeySpec {
@@ -55,6 +112,9 @@ const fn num(key: &'static str, kind: KeyKind, min: f64, max: f64, help: &'stati
         max_items: 1,
         choices: &[],
         help,
+        widget: Widget::None,
+        panels: &[],
+        advanced: false,
     }
 }
 
@@ -84,8 +144,42 @@ const fn names(
         max_items: choices.len(),
         choices,
         help,
+        widget: Widget::None,
+        panels: &[],
+        advanced: false,
     }
 }
+
+/// `spec` with control `widget` in `panels`.
+const fn ui(spec: KeySpec, widget: Widget, panels: &'static [Panel]) -> KeySpec {
+    KeySpec {
+        widget,
+        panels,
+        ..spec
+    }
+}
+
+/// `spec` with its control under "advanced".
+const fn adv(spec: KeySpec) -> KeySpec {
+    KeySpec {
+        advanced: true,
+        ..spec
+    }
+}
+
+const THEORY: &[Panel] = &[Panel::Theory];
+const EXPERIMENT: &[Panel] = &[Panel::Experiment];
+const BOTH: &[Panel] = &[Panel::Theory, Panel::Experiment];
+const fn slider(step: f64) -> Widget {
+    Widget::Slider { step }
+}
+const fn stepper(step: f64) -> Widget {
+    Widget::Stepper { step, log: false }
+}
+const LOG_STEPPER: Widget = Widget::Stepper {
+    step: 1.0,
+    log: true,
+};
 
 /// Largest integer a JavaScript number holds exactly (2^53 − 1): seeds survive the page.
 pub const MAX_SAFE_INT: f64 = 9_007_199_254_740_991.0;
@@ -104,10 +198,35 @@ pub const METHOD_IDS: &[&str] = &[
     "scratch",
 ];
 
-/// Controls an embedded figure can show (`show=`), or `none`.
+/// Controls an embedded figure can show (`show=`), or `none`: every key with a control in
+/// [`KEYS`] except `preset` (an embed's preset is its link's). A test keeps the two in step.
 pub const SHOW_IDS: &[&str] = &[
-    "none", "alpha", "beta", "s_phi", "d", "k", "eps", "m", "n", "c", "c_pre", "nu", "c_h", "c_f",
-    "seeds", "methods", "width", "depth", "steps", "lr", "sigma", "seed", "backend",
+    "none",
+    "alpha",
+    "beta",
+    "s_phi",
+    "d",
+    "k",
+    "eps",
+    "m",
+    "n",
+    "c",
+    "c_pre",
+    "nu",
+    "c_h",
+    "c_f",
+    "seeds",
+    "methods",
+    "width",
+    "depth",
+    "steps",
+    "lr",
+    "sigma",
+    "seed",
+    "backend",
+    "rank",
+    "adapter_width",
+    "layers",
 ];
 
 /// Bound ids in display order (the registry in `theory::bounds` must match; tested).
@@ -122,50 +241,127 @@ pub const BOUND_IDS: &[&str] = &[
 
 use KeyKind::*;
 
-/// Every key, in the canonical order the fragment writer uses.
+/// Every key, in the canonical order the fragment writer uses, with the control the page
+/// gives it (controls appear in this order in their panels).
 pub const KEYS: &[KeySpec] = &[
-    names(
-        "preset",
-        Enum,
-        &["limit", "scratch", "headline", "peft"],
-        "experiment preset",
+    ui(
+        names(
+            "preset",
+            Enum,
+            &["limit", "scratch", "headline", "peft"],
+            "experiment preset",
+        ),
+        Widget::Select,
+        EXPERIMENT,
     ),
-    num(
-        "seed",
-        Int,
-        0.0,
-        MAX_SAFE_INT,
-        "master seed of every random stream",
-    ),
-    num("d", Int, 1.0, 16.0, "input dimension d"),
-    num("k", Int, 1.0, 2.0, "feature (bottleneck) dimension k"),
-    open(num("alpha", Float, 0.0, 1.0, "caulk smoothness α")),
-    open(num("beta", Float, 0.0, 1.0, "head smoothness β")),
-    open(num(
-        "s_phi",
-        Float,
-        0.0,
-        2.0,
-        "feature-extractor smoothness s_φ",
+    adv(ui(
+        num(
+            "seed",
+            Int,
+            0.0,
+            MAX_SAFE_INT,
+            "master seed of every random stream",
+        ),
+        stepper(1.0),
+        EXPERIMENT,
     )),
-    num("sigma", Float, 0.0, 2.0, "label-noise standard deviation σ"),
-    list(num("m", IntList, 10.0, 1e6, "source sample sizes m"), 16),
-    list(num("width", IntList, 4.0, 1024.0, "backbone widths W"), 16),
-    num("depth", Int, 1.0, 6.0, "backbone depth (hidden layers)"),
-    list(num("n", IntList, 4.0, 1e5, "target sample sizes n"), 64),
-    num("seeds", Int, 1.0, 32.0, "independent seeds per point"),
-    names("methods", EnumList, METHOD_IDS, "downstream methods"),
-    num("rank", Int, 1.0, 64.0, "LoRA rank r"),
-    num("adapter_width", Int, 1.0, 256.0, "adapter bottleneck width"),
-    num(
-        "layers",
-        Int,
-        1.0,
-        6.0,
-        "layers fitted by partial fine-tuning (≤ depth)",
+    ui(
+        num("d", Int, 1.0, 16.0, "input dimension d"),
+        slider(1.0),
+        BOTH,
     ),
-    num("steps", Int, 1.0, 100_000.0, "gradient steps per fit"),
-    open(num("lr", Float, 0.0, 1.0, "learning rate")),
+    ui(
+        num("k", Int, 1.0, 2.0, "feature (bottleneck) dimension k"),
+        Widget::Select,
+        THEORY,
+    ),
+    ui(
+        open(num("alpha", Float, 0.0, 1.0, "caulk smoothness α")),
+        slider(0.01),
+        BOTH,
+    ),
+    ui(
+        open(num("beta", Float, 0.0, 1.0, "head smoothness β")),
+        slider(0.01),
+        BOTH,
+    ),
+    ui(
+        open(num(
+            "s_phi",
+            Float,
+            0.0,
+            2.0,
+            "feature-extractor smoothness s_φ",
+        )),
+        slider(0.01),
+        THEORY,
+    ),
+    ui(
+        num("sigma", Float, 0.0, 2.0, "label-noise standard deviation σ"),
+        slider(0.05),
+        EXPERIMENT,
+    ),
+    ui(
+        list(num("m", IntList, 10.0, 1e6, "source sample sizes m"), 16),
+        Widget::Chips,
+        BOTH,
+    ),
+    ui(
+        list(num("width", IntList, 4.0, 1024.0, "backbone widths W"), 16),
+        Widget::Chips,
+        EXPERIMENT,
+    ),
+    adv(ui(
+        num("depth", Int, 1.0, 6.0, "backbone depth (hidden layers)"),
+        stepper(1.0),
+        EXPERIMENT,
+    )),
+    ui(
+        list(num("n", IntList, 4.0, 1e5, "target sample sizes n"), 64),
+        Widget::Grid,
+        BOTH,
+    ),
+    ui(
+        num("seeds", Int, 1.0, 32.0, "independent seeds per point"),
+        slider(1.0),
+        EXPERIMENT,
+    ),
+    ui(
+        names("methods", EnumList, METHOD_IDS, "downstream methods"),
+        Widget::Checkboxes,
+        EXPERIMENT,
+    ),
+    adv(ui(
+        num("rank", Int, 1.0, 64.0, "LoRA rank r"),
+        LOG_STEPPER,
+        EXPERIMENT,
+    )),
+    adv(ui(
+        num("adapter_width", Int, 1.0, 256.0, "adapter bottleneck width"),
+        LOG_STEPPER,
+        EXPERIMENT,
+    )),
+    adv(ui(
+        num(
+            "layers",
+            Int,
+            1.0,
+            6.0,
+            "layers fitted by partial fine-tuning (≤ depth)",
+        ),
+        stepper(1.0),
+        EXPERIMENT,
+    )),
+    adv(ui(
+        num("steps", Int, 1.0, 100_000.0, "gradient steps per fit"),
+        LOG_STEPPER,
+        EXPERIMENT,
+    )),
+    adv(ui(
+        open(num("lr", Float, 0.0, 1.0, "learning rate")),
+        LOG_STEPPER,
+        EXPERIMENT,
+    )),
     num(
         "jitter",
         Float,
@@ -173,42 +369,77 @@ pub const KEYS: &[KeySpec] = &[
         MAX_JITTER,
         "relative perturbation of every network's starting weights",
     ),
-    names("backend", Enum, &["auto", "cpu", "gpu"], "compute device"),
-    open(num("eps", Float, 0.0, 10.0, "target excess risk ε for n_ε")),
+    ui(
+        names("backend", Enum, &["auto", "cpu", "gpu"], "compute device"),
+        Widget::Select,
+        EXPERIMENT,
+    ),
+    ui(
+        open(num("eps", Float, 0.0, 10.0, "target excess risk ε for n_ε")),
+        Widget::LogSlider { lo: 1e-4, hi: 1.0 },
+        BOTH,
+    ),
+    num(
+        "at_n",
+        Int,
+        0.0,
+        1e5,
+        "n at which the risk is read against m (0: the largest n)",
+    ),
     names(
         "bounds",
         EnumList,
         BOUND_IDS,
         "bounds shown in the theory panel",
     ),
-    open(num("c", Float, 0.0, 1e6, "scale constant C of every bound")),
-    num(
-        "c_pre",
-        Float,
-        0.0,
-        1e6,
-        "C_pre: weight of the pre-training term of caulk_m",
-    ),
-    open(num(
-        "nu",
-        Float,
-        0.0,
-        1.0,
-        "task diversity ν (task_diversity)",
+    adv(ui(
+        open(num("c", Float, 0.0, 1e6, "scale constant C of every bound")),
+        LOG_STEPPER,
+        THEORY,
     )),
-    open(num(
-        "c_h",
-        Float,
-        0.0,
-        1e9,
-        "C_H: representation-class complexity (task_diversity)",
+    adv(ui(
+        num(
+            "c_pre",
+            Float,
+            0.0,
+            1e6,
+            "C_pre: weight of the pre-training term of caulk_m",
+        ),
+        LOG_STEPPER,
+        THEORY,
     )),
-    open(num(
-        "c_f",
-        Float,
-        0.0,
-        1e9,
-        "C_F: head-class complexity (task_diversity)",
+    adv(ui(
+        open(num(
+            "nu",
+            Float,
+            0.0,
+            1.0,
+            "task diversity ν (task_diversity)",
+        )),
+        stepper(0.05),
+        THEORY,
+    )),
+    adv(ui(
+        open(num(
+            "c_h",
+            Float,
+            0.0,
+            1e9,
+            "C_H: representation-class complexity (task_diversity)",
+        )),
+        LOG_STEPPER,
+        THEORY,
+    )),
+    adv(ui(
+        open(num(
+            "c_f",
+            Float,
+            0.0,
+            1e9,
+            "C_F: head-class complexity (task_diversity)",
+        )),
+        LOG_STEPPER,
+        THEORY,
     )),
     names(
         "view",
@@ -389,6 +620,7 @@ pub fn get(c: &Config, key: &str) -> Option<String> {
         "jitter" => c.jitter.to_string(),
         "backend" => name_of(&c.backend),
         "eps" => c.eps.to_string(),
+        "at_n" => c.at_n.to_string(),
         "bounds" => c.bounds.join(","),
         "c" => c.c.to_string(),
         "c_pre" => c.c_pre.to_string(),
@@ -429,6 +661,7 @@ pub fn set(c: &mut Config, key: &str, text: &str) -> Result<(), ConfigError> {
         "jitter" => c.jitter = s.parse_float(text)?,
         "backend" => c.backend = s.parse_name(text)?,
         "eps" => c.eps = s.parse_float(text)?,
+        "at_n" => c.at_n = s.parse_int(text)?,
         "bounds" => c.bounds = s.parse_names(text)?,
         "c" => c.c = s.parse_float(text)?,
         "c_pre" => c.c_pre = s.parse_float(text)?,

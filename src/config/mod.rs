@@ -193,6 +193,10 @@ pub struct Config {
     pub backend: BackendChoice,
     /// Target excess risk for the sample complexity n_ε.
     pub eps: f64,
+    /// The n at which the claim figure reads the risk against m: the grid's n nearest to
+    /// it in log scale; 0 (the default) takes the largest n.
+    #[serde(default)]
+    pub at_n: u64,
     /// Bound ids shown in the theory panel (no repeats, at least one).
     pub bounds: Vec<String>,
     /// Scale constant C of every bound.

@@ -37,6 +37,7 @@ pub fn defaults(preset: Preset) -> Config {
         jitter: 0.0,
         backend: BackendChoice::Auto,
         eps: 0.02,
+        at_n: 0,
         bounds: ["caulk_limit", "caulk_m", "scratch"]
             .map(String::from)
             .to_vec(),

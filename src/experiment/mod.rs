@@ -12,12 +12,15 @@
 //! - [`progress`]: its progress events (the finished points with them) and the time left;
 //! - [`results`]: what a sweep returns (`caulk run --json`), curves summarised from the
 //!   per-seed risks, shards merged, CSV;
+//! - [`claim`]: the title claim from measured curves: risk at one n and n_ε against m, with
+//!   bootstrap intervals, beside the calibrated `caulk_m` bound's n_ε(m);
 //! - [`baked`]: names of results computed ahead of time and shipped beside the page;
 //! - [`batching`]: the K-model batching benchmark (model-steps/s, dispatches per step);
 //! - [`gemm`]: the CPU GEMM benchmark against a peak probe of the same core.
 
 pub mod baked;
 pub mod batching;
+pub mod claim;
 pub mod gemm;
 pub mod plan;
 pub mod progress;

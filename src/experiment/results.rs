@@ -5,6 +5,7 @@
 
 use serde::Serialize;
 
+use super::claim::{claim, Claim};
 use super::plan::{plan, Estimate, Plan};
 use super::stats::{mean, n_eps_from_data, summarise};
 use crate::config::{Config, Method};
@@ -79,6 +80,11 @@ pub struct Results {
     pub estimate: Estimate,
     /// Wall time.
     pub elapsed_ms: f64,
+    /// The title claim from these curves: per (method, width) measured at several m, the
+    /// risk at one n and n_ε against m beside the calibrated `caulk_m` bound's
+    /// ([`claim`](super::claim)); null with fewer than two m.
+    #[serde(default)]
+    pub claim: Option<Claim>,
     /// Whether the sweep was cancelled (the curves hold what had finished).
     pub cancelled: bool,
     /// What happened when the GPU failed mid-sweep and the CPU took over (null otherwise).
@@ -281,5 +287,6 @@ pub fn merge(c: &Config, parts: Vec<Results>) -> Result<Results> {
         .map(|acc| summarise_curve(acc, &whole, c, groups))
         .collect();
     out.constant_risk = mean(&out.constant_risks);
+    out.claim = claim(c, &out.curves, c.eps, c.at_n);
     Ok(out)
 }

@@ -170,11 +170,12 @@ pub async fn run_shard<B: Backend>(
         }
     }
     let groups = plan.groups.len();
-    let curves = accs
+    let curves: Vec<_> = accs
         .into_iter()
         .map(|acc| summarise_curve(acc, &plan, c, groups))
         .collect();
     let constant: Vec<f64> = data.iter().map(|sd| sd.constant).collect();
+    let claim = super::claim::claim(c, &curves, c.eps, c.at_n);
     let device = sweep.device;
     Ok(Results {
         config: c.clone(),
@@ -189,6 +190,7 @@ pub async fn run_shard<B: Backend>(
         },
         device_lost: device.lost,
         curves,
+        claim,
         constant_risk: mean(&constant),
         constant_risks: constant,
         prediction: plan.prediction.clone(),

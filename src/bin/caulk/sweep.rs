@@ -212,6 +212,46 @@ pub fn run_command(c: &Config, json: bool, out: Option<&str>) -> Result<(), Fail
     if let Some(r) = results.constant_risk {
         text.push_str(&format!("\nconstant predictor: {r:.2e}"));
     }
+    if let Some(claim) = &results.claim {
+        text.push_str(&claim_table(claim));
+    }
     text.push_str(&format!("\n{:.1} s", results.elapsed_ms / 1000.0));
     emit(&text)
+}
+
+/// The title claim as a table: per (method, width), per m the risk at one n and n_ε read off
+/// the curve (with 95 % bootstrap intervals; "> n_max" where ε is not reached in the grid)
+/// beside the calibrated `caulk_m` bound's n_ε.
+fn claim_table(claim: &caulk::experiment::claim::Claim) -> String {
+    let n_max = claim.n_max;
+    let n_text = |v: Option<f64>| v.map_or(format!("> {n_max}"), |x| format!("{x:.0}"));
+    let num = |v: Option<f64>| v.map_or("-".to_string(), |x| format!("{x:.2e}"));
+    let mut text = format!(
+        "\nclaim: n_ε falls as m grows (ε = {}; risk at n = {})\n{:<28} {:>8} {:>9} {:>21} {:>9} {:>19} {:>10}",
+        claim.eps, claim.n, "series", "m", "risk", "95 % CI", "n_ε", "95 % CI", "bound n_ε"
+    );
+    for s in &claim.series {
+        for row in &s.rows {
+            text.push_str(&format!(
+                "\n{:<28} {:>8} {:>9} {:>21} {:>9} {:>19} {:>10}",
+                s.label,
+                row.m,
+                num(row.risk),
+                format!("[{}, {}]", num(row.risk_lo), num(row.risk_hi)),
+                row.n_eps
+                    .map_or(format!("> {n_max}"), |x| format!("{x:.0}")),
+                format!("[{}, {}]", n_text(row.n_eps_lo), n_text(row.n_eps_hi)),
+                row.bound_n_eps
+                    .map_or("floor ≥ ε".to_string(), |x| format!("{x:.0}")),
+            ));
+        }
+        text.push_str(&format!(
+            "\n{:<28} caulk_m calibrated: C = {}, C_pre = {}; limit rate's n_ε = {}",
+            "",
+            num(s.c),
+            num(s.c_pre),
+            s.limit_n_eps.map_or("-".into(), |x| format!("{x:.0}"))
+        ));
+    }
+    text
 }

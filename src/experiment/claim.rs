@@ -1,0 +1,398 @@
+//! The paper's title claim drawn from measured data: *target sample complexity falls as
+//! pre-trained models scale*. For each (method, width) measured at several source sizes m,
+//! one row per m:
+//!
+//! - the mean excess risk at one n of the grid (`at_n`; the largest by default) with its
+//!   95 % bootstrap interval over seeds (the curve's own interval at that n);
+//! - n_ε, the smallest n whose mean risk reaches ε, read off the curve by log-log
+//!   interpolation between grid points ([`n_eps_from_data`]), with a 95 % percentile
+//!   bootstrap interval: seeds are resampled (jointly over n when every n has the same
+//!   seeds) and n_ε read off each resampled mean curve; a resample that never reaches ε
+//!   counts as +∞, so an upper end beyond the grid is reported as "> n_max" (null), never
+//!   extrapolated;
+//! - the n_ε(m) of the `caulk_m` bound R(n, m) = C·n^(−r) + C_pre·ε_pre(m)^s (r = 2s/(2s+1),
+//!   ε_pre(m) = m^(−2s_φ/(2s_φ+d)), the app's model) with C and C_pre calibrated to the same
+//!   curves: least squares of the relative residual, Σ_ij ((C·a_j + C_pre·b_i − y_ij)/y_ij)²
+//!   with a_j = n_j^(−r), b_i = ε_pre(m_i)^s, a 2×2 linear system (C_pre clamped at 0, which
+//!   refits C alone). The bound's n_ε is null where its floor C_pre·b_i is at or above ε.
+//!
+//! Beside the rows: the limit rate's n_ε with the same C, (C/ε)^(1/r): the floor that no m
+//! goes below in the model.
+
+use serde::{Deserialize, Serialize};
+
+use super::results::CurveResult;
+use super::stats::{mean, n_eps_from_data, BOOTSTRAP};
+use crate::config::{Config, Method};
+use crate::rng::{Rng, Stream};
+use crate::theory::bounds::{self, TheoryParams};
+
+/// One m of a claim series.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ClaimRow {
+    /// Source sample size.
+    pub m: u64,
+    /// Mean risk at the claim's n (null where no seed finished there).
+    pub risk: Option<f64>,
+    /// Its 95 % bootstrap interval, lower end.
+    pub risk_lo: Option<f64>,
+    /// Upper end.
+    pub risk_hi: Option<f64>,
+    /// n_ε read off the mean curve; null when the grid's largest n does not reach ε.
+    pub n_eps: Option<f64>,
+    /// 2.5 % bootstrap quantile of n_ε (null when even it lies beyond the grid).
+    pub n_eps_lo: Option<f64>,
+    /// 97.5 % quantile; null when more than 2.5 % of resamples do not reach ε ("> n_max").
+    pub n_eps_hi: Option<f64>,
+    /// The calibrated `caulk_m` bound's n_ε at this m (null where its floor is ≥ ε).
+    pub bound_n_eps: Option<f64>,
+}
+
+/// One (method, width) measured at several m.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ClaimSeries {
+    /// Method id.
+    pub method: Method,
+    /// Backbone width.
+    pub width: usize,
+    /// Legend text.
+    pub label: String,
+    /// One row per m, increasing.
+    pub rows: Vec<ClaimRow>,
+    /// C of the calibrated `caulk_m` bound.
+    pub c: Option<f64>,
+    /// C_pre of the calibrated `caulk_m` bound.
+    pub c_pre: Option<f64>,
+    /// The limit rate's n_ε with the calibrated C: (C/ε)^(1/r).
+    pub limit_n_eps: Option<f64>,
+}
+
+/// The claim table of a result (`caulk run --json`'s `claim`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Claim {
+    /// The target excess risk.
+    pub eps: f64,
+    /// The n at which `risk` is read.
+    pub n: u64,
+    /// The largest n measured: an n_ε beyond it is "> n_max".
+    pub n_max: u64,
+    /// One series per (method, width) with at least two m.
+    pub series: Vec<ClaimSeries>,
+}
+
+/// The grid n that `at_n` picks: 0 or none given means the largest, otherwise the grid value
+/// nearest in log scale (ties to the smaller).
+pub fn pick_n(grid: &[u64], at_n: u64) -> Option<u64> {
+    let last = *grid.last()?;
+    if at_n == 0 {
+        return Some(last);
+    }
+    let target = (at_n as f64).ln();
+    grid.iter()
+        .copied()
+        .min_by(|a, b| {
+            let da = ((*a as f64).ln() - target).abs();
+            let db = ((*b as f64).ln() - target).abs();
+            da.total_cmp(&db)
+        })
+        .or(Some(last))
+}
+
+/// The claim of `curves` measured under config `c`, for target ε = `eps` at n = `at_n`
+/// ([`pick_n`]). None where no (method, width) has two or more m.
+pub fn claim(c: &Config, curves: &[CurveResult], eps: f64, at_n: u64) -> Option<Claim> {
+    let grid = curves.first()?.n.clone();
+    let n = pick_n(&grid, at_n)?;
+    let j_at = grid.iter().position(|&x| x == n)?;
+    let p = TheoryParams {
+        eps,
+        ..TheoryParams::from_config(c)
+    };
+    let mut keys: Vec<(Method, usize)> = Vec::new();
+    for cv in curves.iter().filter(|cv| cv.m.is_some()) {
+        if !keys.contains(&(cv.method, cv.width)) {
+            keys.push((cv.method, cv.width));
+        }
+    }
+    let series: Vec<ClaimSeries> = keys
+        .into_iter()
+        .filter_map(|(method, width)| {
+            let mut group: Vec<&CurveResult> = curves
+                .iter()
+                .filter(|cv| cv.method == method && cv.width == width && cv.m.is_some())
+                .collect();
+            if group.len() < 2 {
+                return None;
+            }
+            group.sort_by_key(|cv| cv.m);
+            Some(series(&p, &group, c.seed, j_at))
+        })
+        .collect();
+    (!series.is_empty()).then(|| Claim {
+        eps,
+        n,
+        n_max: *grid.last().unwrap_or(&n),
+        series,
+    })
+}
+
+fn series(p: &TheoryParams, group: &[&CurveResult], seed: u64, j_at: usize) -> ClaimSeries {
+    let (c_fit, c_pre_fit) = calibrate_caulk_m(p, group).unzip();
+    let fitted = TheoryParams {
+        c: c_fit.unwrap_or(p.c),
+        c_pre: c_pre_fit.unwrap_or(p.c_pre),
+        ..*p
+    };
+    let bound_n_eps = |m: f64| {
+        c_fit?;
+        bounds::spec("caulk_m").and_then(|s| bounds::n_eps(s, &fitted, m).ok())
+    };
+    let limit_n_eps = c_fit.and_then(|_| {
+        bounds::spec("caulk_limit").and_then(|s| bounds::n_eps(s, &fitted, f64::INFINITY).ok())
+    });
+    let method_name = serde_json::to_value(group[0].method)
+        .ok()
+        .and_then(|v| v.as_str().map(String::from))
+        .unwrap_or_default();
+    let rows = group
+        .iter()
+        .enumerate()
+        .map(|(i, cv)| {
+            let m = cv.m.unwrap_or(0);
+            let n: Vec<f64> = cv.n.iter().map(|&x| x as f64).collect();
+            // A stream per (seed, row): the intervals do not depend on which other m ran.
+            let mut rng = Rng::with_index(seed, Stream::Bootstrap, 1_000 + m + i as u64);
+            let (lo, hi) = n_eps_interval(&n, &cv.risks, p.eps, &mut rng);
+            ClaimRow {
+                m,
+                risk: cv.risk_mean.get(j_at).copied().flatten(),
+                risk_lo: cv.risk_lo.get(j_at).copied().flatten(),
+                risk_hi: cv.risk_hi.get(j_at).copied().flatten(),
+                n_eps: n_eps_from_data(&n, &cv.risk_mean, p.eps),
+                n_eps_lo: lo,
+                n_eps_hi: hi,
+                bound_n_eps: bound_n_eps(m as f64),
+            }
+        })
+        .collect();
+    ClaimSeries {
+        method: group[0].method,
+        width: group[0].width,
+        label: format!("{method_name} (W = {})", group[0].width),
+        rows,
+        c: c_fit,
+        c_pre: c_pre_fit,
+        limit_n_eps,
+    }
+}
+
+/// The 2.5 % and 97.5 % bootstrap quantiles of n_ε over resampled seeds; a quantile that
+/// falls on a resample not reaching ε is None.
+fn n_eps_interval(
+    n: &[f64],
+    risks: &[Vec<f64>],
+    eps: f64,
+    rng: &mut Rng,
+) -> (Option<f64>, Option<f64>) {
+    if risks.iter().all(Vec::is_empty) {
+        return (None, None);
+    }
+    let k = risks.iter().map(Vec::len).max().unwrap_or(0);
+    let joint = risks.iter().all(|r| r.len() == k);
+    let mut draws: Vec<f64> = (0..BOOTSTRAP)
+        .map(|_| {
+            let idx: Vec<usize> = (0..k)
+                .map(|_| (rng.next_u64() % k as u64) as usize)
+                .collect();
+            let means: Vec<Option<f64>> = risks
+                .iter()
+                .map(|r| match joint {
+                    true => mean(&idx.iter().map(|&i| r[i]).collect::<Vec<_>>()),
+                    false => mean(
+                        &(0..r.len())
+                            .map(|_| r[(rng.next_u64() % r.len().max(1) as u64) as usize])
+                            .collect::<Vec<_>>(),
+                    ),
+                })
+                .collect();
+            n_eps_from_data(n, &means, eps).unwrap_or(f64::INFINITY)
+        })
+        .collect();
+    draws.sort_by(f64::total_cmp);
+    let q = |t: f64| {
+        let v = draws[((draws.len() - 1) as f64 * t).round() as usize];
+        v.is_finite().then_some(v)
+    };
+    (q(0.025), q(0.975))
+}
+
+/// (C, C_pre) of `caulk_m` fitted to the curves of one (method, width) at several m: the
+/// relative least squares of the module doc. None without two positive means.
+fn calibrate_caulk_m(p: &TheoryParams, group: &[&CurveResult]) -> Option<(f64, f64)> {
+    let r = bounds::caulk_limit_rate(p);
+    // Rows (a/y, b/y) against the target 1.
+    let rows: Vec<(f64, f64)> = group
+        .iter()
+        .flat_map(|cv| {
+            let b = bounds::eps_pre(p, cv.m.unwrap_or(1) as f64).powf(p.s);
+            cv.n.iter().zip(&cv.risk_mean).filter_map(move |(&n, y)| {
+                y.filter(|y| *y > 0.0 && y.is_finite())
+                    .map(|y| ((n as f64).powf(-r) / y, b / y))
+            })
+        })
+        .collect();
+    if rows.len() < 2 {
+        return None;
+    }
+    let (saa, sab, sbb) = rows.iter().fold((0.0, 0.0, 0.0), |(aa, ab, bb), (a, b)| {
+        (aa + a * a, ab + a * b, bb + b * b)
+    });
+    let (sa, sb) = rows
+        .iter()
+        .fold((0.0, 0.0), |(sa, sb), (a, b)| (sa + a, sb + b));
+    let det = saa * sbb - sab * sab;
+    let joint = (det.abs() > 1e-12 * saa * sbb).then(|| {
+        let c = (sa * sbb - sb * sab) / det;
+        let c_pre = (saa * sb - sab * sa) / det;
+        (c, c_pre)
+    });
+    match joint {
+        Some((c, c_pre)) if c > 0.0 && c_pre >= 0.0 => Some((c, c_pre)),
+        // No m-term in the data (or a degenerate system): C alone, C_pre = 0.
+        _ => (saa > 0.0).then(|| (sa / saa, 0.0)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn curve(m: u64, n: &[u64], risks: Vec<Vec<f64>>) -> CurveResult {
+        let means: Vec<Option<f64>> = risks.iter().map(|r| mean(r)).collect();
+        CurveResult {
+            label: format!("caulk-spline (m = {m}, W = 32)"),
+            method: Method::CaulkSpline,
+            m: Some(m),
+            width: 32,
+            n: n.to_vec(),
+            risk_lo: means.clone(),
+            risk_hi: means.clone(),
+            risk_mean: means,
+            seeds_done: risks.iter().map(Vec::len).collect(),
+            slope: None,
+            slope_lo: None,
+            slope_hi: None,
+            predicted_slope: None,
+            local_slopes: Vec::new(),
+            n_eps: None,
+            calibrated_c: None,
+            trainable: None,
+            flags: Vec::new(),
+            notes: Vec::new(),
+            risks,
+        }
+    }
+
+    fn headline() -> Config {
+        crate::config::parse_fragment("v=1&preset=headline").config
+    }
+
+    #[test]
+    fn pick_n_takes_the_largest_or_the_nearest_in_log_scale() {
+        let grid = [64, 256, 1024];
+        assert_eq!(pick_n(&grid, 0), Some(1024));
+        assert_eq!(pick_n(&grid, 200), Some(256));
+        assert_eq!(pick_n(&grid, 100), Some(64)); // ln 100 is nearer ln 64 than ln 256
+        assert_eq!(pick_n(&grid, 5000), Some(1024));
+        assert_eq!(pick_n(&[], 0), None);
+    }
+
+    /// Curves made exactly from the model are calibrated back to its constants, and each
+    /// row's bound n_ε equals the model's own.
+    #[test]
+    fn calibration_recovers_the_constants_of_exact_model_curves() {
+        let c = headline();
+        let p = TheoryParams::from_config(&c);
+        let (c0, c_pre0) = (0.8, 0.3);
+        let r = bounds::caulk_limit_rate(&p);
+        let n = [64u64, 128, 256, 512, 1024, 2048];
+        let curves: Vec<CurveResult> = [300u64, 3000, 30000]
+            .iter()
+            .map(|&m| {
+                let floor = c_pre0 * bounds::eps_pre(&p, m as f64).powf(p.s);
+                let risks = n
+                    .iter()
+                    .map(|&x| vec![c0 * (x as f64).powf(-r) + floor; 3])
+                    .collect();
+                curve(m, &n, risks)
+            })
+            .collect();
+        let got = claim(&c, &curves, 0.05, 0).expect("three m");
+        let s = &got.series[0];
+        assert!((s.c.unwrap() - c0).abs() < 1e-9, "{:?}", s.c);
+        assert!((s.c_pre.unwrap() - c_pre0).abs() < 1e-9, "{:?}", s.c_pre);
+        let truth = TheoryParams {
+            c: c0,
+            c_pre: c_pre0,
+            eps: 0.05,
+            ..p
+        };
+        for row in &s.rows {
+            let want = bounds::n_eps(bounds::spec("caulk_m").unwrap(), &truth, row.m as f64).ok();
+            assert_eq!(row.bound_n_eps, want, "m = {}", row.m);
+        }
+        // The limit's n_ε is below every m's: the model's floor.
+        let limit = s.limit_n_eps.unwrap();
+        assert!(s
+            .rows
+            .iter()
+            .all(|row| row.bound_n_eps.is_none_or(|b| b >= limit)));
+        assert_eq!(got.n, 2048);
+        assert_eq!(got.n_max, 2048);
+    }
+
+    /// n_ε read off the data falls with m when the curves do, its interval holds it, and a
+    /// curve that never reaches ε has no n_ε and no upper end ("> n_max").
+    #[test]
+    fn measured_n_eps_falls_with_m_and_is_never_extrapolated() {
+        let c = headline();
+        let n = [64u64, 256, 1024];
+        // Seeds scattered ±10 % around a curve that shifts down with m.
+        let make = |m: u64, scale: f64| {
+            let risks = n
+                .iter()
+                .map(|&x| {
+                    let base = scale * (x as f64).powf(-0.5);
+                    vec![base * 0.9, base, base * 1.1, base * 0.95]
+                })
+                .collect();
+            curve(m, &n, risks)
+        };
+        let curves = vec![make(300, 3.0), make(3000, 1.5), make(30000, 1.0)];
+        let eps = 0.06;
+        let got = claim(&c, &curves, eps, 256).unwrap();
+        assert_eq!(got.n, 256);
+        let rows = &got.series[0].rows;
+        // m = 300: 3/√1024 = 0.094 > ε everywhere: not reached, no upper end.
+        assert_eq!(rows[0].n_eps, None);
+        assert_eq!(rows[0].n_eps_hi, None);
+        let (a, b) = (rows[1].n_eps.unwrap(), rows[2].n_eps.unwrap());
+        assert!(b < a, "{b} < {a}");
+        for row in &rows[1..] {
+            let (lo, mid) = (row.n_eps_lo.unwrap(), row.n_eps.unwrap());
+            assert!(lo <= mid, "{lo} ≤ {mid}");
+            if let Some(hi) = row.n_eps_hi {
+                assert!(mid <= hi && hi <= 1024.0, "{mid} ≤ {hi} ≤ 1024");
+            }
+        }
+        // The risk column is the curve at n = 256.
+        assert_eq!(rows[2].risk, curves[2].risk_mean[1]);
+    }
+
+    #[test]
+    fn one_m_makes_no_claim() {
+        let c = headline();
+        let curves = vec![curve(300, &[64, 128], vec![vec![0.1], vec![0.05]])];
+        assert_eq!(claim(&c, &curves, 0.02, 0), None);
+    }
+}
