@@ -10,7 +10,7 @@ use wasm_bindgen::prelude::*;
 use crate::backend::probe_device;
 use crate::config::{self, BackendChoice, Config, KEYS};
 use crate::experiment::rates::{device_rates, gpu_rates, GpuRates, RateHistory};
-use crate::experiment::{self, run_shard, Cancel, Progress};
+use crate::experiment::{self, run_seeds, Cancel, Progress};
 use crate::theory;
 
 /// Seconds from the JS clock (milliseconds since the epoch; fine for durations here).
@@ -149,8 +149,9 @@ pub async fn estimate_experiment(fragment: String) -> Result<JsValue, JsError> {
     to_js(&experiment::estimate(&plan, &c, rates))
 }
 
-/// Run a fragment's sweep, or shard `shard_index` of `shard_count` of it (several workers
-/// run the shards of one sweep; `merge_results` joins them). Call it from a Web Worker: the
+/// Run a fragment's sweep for its seeds `seed_from` … `seed_to` − 1 (several workers run
+/// ranges of one sweep, a few seeds first for the curves' shape; `merge_results` joins the
+/// ranges given in seed order). Call it from a Web Worker: the
 /// CPU path blocks between awaits. Calls `on_progress(event)` after every unit, awaits the
 /// promise of `checkpoint()` after it (Pause holds it), and `on_device(message)` if the GPU
 /// fails and the CPU takes over; resolves to the `caulk run --json` object.
@@ -164,8 +165,8 @@ pub async fn run_experiment(
     on_progress: js_sys::Function,
     on_device: js_sys::Function,
     checkpoint: js_sys::Function,
-    shard_index: u32,
-    shard_count: u32,
+    seed_from: u32,
+    seed_to: u32,
     rates: JsValue,
 ) -> Result<JsValue, JsError> {
     // Between units: await the promise `checkpoint()` returns (the worker yields there, and
@@ -178,10 +179,7 @@ pub async fn run_experiment(
             }
         })
     };
-    let shard = experiment::Shard {
-        index: shard_index as usize,
-        count: shard_count.max(1) as usize,
-    };
+    let seeds = seed_from as usize..seed_to as usize;
     let fragment = fragment.as_str();
     let on_progress = &on_progress;
     let on_device = &on_device;
@@ -216,9 +214,9 @@ pub async fn run_experiment(
     // The same call on either backend (their buffer types differ, so no one value holds both).
     macro_rules! shard_on {
         ($backend:expr) => {
-            run_shard(
+            run_seeds(
                 &c,
-                shard,
+                seeds.clone(),
                 $backend,
                 rates,
                 &clock,

@@ -71,6 +71,8 @@ pub enum Panel {
     Theory,
     /// Beside the measured curves.
     Experiment,
+    /// Beside the claim figures (risk and n_ε against m, under the measured curves).
+    Claim,
 }
 
 /// One key of the contract with its bounds. `min_open` makes the lower bound exclusive.
@@ -377,7 +379,7 @@ pub const KEYS: &[KeySpec] = &[
     ui(
         open(num("eps", Float, 0.0, 10.0, "target excess risk ε for n_ε")),
         Widget::LogSlider { lo: 1e-4, hi: 1.0 },
-        BOTH,
+        &[Panel::Theory, Panel::Claim],
     ),
     num(
         "at_n",

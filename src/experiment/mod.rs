@@ -34,4 +34,4 @@ pub use plan::{estimate, plan, Estimate, Plan};
 pub use progress::{FinishedPoint, Progress};
 pub use rates::{device_rates, Rates};
 pub use results::{merge, CurveResult, Results};
-pub use run::{no_pause, run_shard, run_sweep, shard_seeds, Checkpoint, Shard};
+pub use run::{no_pause, run_seeds, run_shard, run_sweep, shard_seeds, Checkpoint, Shard};

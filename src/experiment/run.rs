@@ -109,12 +109,47 @@ pub async fn run_shard<B: Backend>(
     checkpoint: Checkpoint<'_>,
     cancel: &Cancel,
 ) -> Result<Results> {
-    c.validate()?;
     if shard.count == 0 || shard.index >= shard.count {
         return Err(Error::Shape(format!("bad shard {shard:?}")));
     }
+    let seeds = shard_seeds(c.seeds as usize, shard);
+    run_seeds(
+        c,
+        seeds,
+        backend,
+        rates,
+        clock,
+        on_progress,
+        on_device,
+        checkpoint,
+        cancel,
+    )
+    .await
+}
+
+/// [`run_sweep`] for the sweep seeds `seeds` (a range inside 0 … seeds − 1), awaiting
+/// `checkpoint` after every unit. The page runs a few seeds first (the whole curve's shape)
+/// and the rest after; [`merge`](super::merge) joins ranges given in seed order.
+#[allow(clippy::too_many_arguments)]
+pub async fn run_seeds<B: Backend>(
+    c: &Config,
+    seeds: std::ops::Range<usize>,
+    backend: &B,
+    rates: Rates,
+    clock: &dyn Fn() -> f64,
+    on_progress: &mut dyn FnMut(&Progress),
+    on_device: &mut dyn FnMut(&str),
+    checkpoint: Checkpoint<'_>,
+    cancel: &Cancel,
+) -> Result<Results> {
+    c.validate()?;
     let mut plan: Plan = plan(c)?;
-    let seeds = shard_seeds(plan.seeds, shard);
+    if seeds.start >= seeds.end || seeds.end > plan.seeds {
+        return Err(Error::Shape(format!(
+            "seeds {}..{} are not inside the sweep's 0..{}",
+            seeds.start, seeds.end, plan.seeds
+        )));
+    }
     // The estimate (units, memory) is of this shard's seeds.
     plan.seeds = seeds.len();
     let est = estimate(&plan, c, rates);

@@ -6,14 +6,15 @@
 // Every string from the URL reaches the DOM as text.
 
 import init, { baked_file, baked_file_of, bounds, key_specs, merge_results, parse_fragment, set_key } from '../pkg/caulk.js';
-import { buildControls, EXPERIMENT_CONTROLS, syncControls, THEORY_CONTROLS } from './controls';
+import { buildKeyControls, syncControls } from './controls';
 import { mountExperimentMarkup } from './experiment-markup';
 import { ExperimentPanel } from './experiment-panel';
 import { showMessages } from './messages';
 import { drawRisk, drawSummary } from './theory-panel';
-import type { BoundsReport, KeySpec, Parsed, Results } from './types';
+import type { BoundsReport, Config, KeySpec, Parsed, Results } from './types';
 
 let fragment = '';
+let config: Config | null = null;
 let panel: ExperimentPanel | null = null;
 
 function byId(id: string): HTMLElement {
@@ -29,13 +30,15 @@ function tell(message: object): void {
 
 function update(p: Parsed): void {
   fragment = p.fragment;
+  config = p.config;
   showMessages(byId('messages'), p);
   if (location.hash.slice(1) !== fragment) history.replaceState(null, '', `#${fragment}`);
-  syncControls(p.config);
+  syncControls(p.config, p.errors);
   (byId('open-full') as HTMLAnchorElement).href = `index.html#${fragment}`;
   if (p.config.view === 'experiment') {
     panel?.estimate();
     void panel?.showBaked(baked_file, baked_file_of);
+    panel?.configChanged();
   } else {
     const report = bounds(fragment) as BoundsReport;
     drawRisk(report);
@@ -58,15 +61,15 @@ async function main(): Promise<void> {
   const view = String(first.config.view);
   const shown = (first.config.show as string[]).filter((k) => k !== 'none');
   const specs = key_specs() as KeySpec[];
-  const controls = [...THEORY_CONTROLS, ...EXPERIMENT_CONTROLS].filter(([key]) => shown.includes(key));
   const change = (key: string, value: string) => update(set_key(fragment, key, value) as Parsed);
-  buildControls(byId('controls'), specs, change, controls);
-  byId('controls').hidden = controls.length === 0;
+  byId('controls').hidden = buildKeyControls(byId('controls'), specs, shown, change) === 0;
   byId(view === 'experiment' ? 'experiment' : 'theory').hidden = false;
   if (view === 'experiment') {
     panel = new ExperimentPanel(
       () => fragment,
+      () => config!,
       (f, parts) => merge_results(f, parts) as Results,
+      change,
       (results) => tell({ type: 'finished', results }),
     );
   }

@@ -27,6 +27,13 @@ const PARTS: Record<string, (compact: boolean) => Node[]> = {
   run: () => [
     h('p', { id: 'exp-estimate', class: 'estimate', 'aria-live': 'polite' }),
     h(
+      'label',
+      { class: 'switch' },
+      h('input', { type: 'checkbox', id: 'exp-live', role: 'switch', checked: true }),
+      h('span', {}, 'Live: run every change at once'),
+      h('small', { id: 'exp-live-note' }),
+    ),
+    h(
       'div',
       { class: 'exp-actions' },
       button('exp-run', 'Run'),

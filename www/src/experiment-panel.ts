@@ -3,25 +3,49 @@
 // the fitted slopes next to the theory's prediction, a calibrated bound overlay and a table.
 // The sweep runs in Web Workers (worker.ts); Cancel terminates them and keeps every point
 // that had finished. What is drawn and listed is experiment-view.ts's.
+//
+// Live: with the switch on (by default when the estimate is at most LIVE_S seconds), a change
+// of a key that moves the numbers abandons the sweep in progress and, 150 ms after the last
+// change, starts the new one. A sweep runs in two stages: the first SHAPE_SEEDS seeds over
+// every point (the whole curve's shape), then the other seeds, which narrow the bands; the
+// ranges of seeds are queued to the workers, and their results merge in seed order into
+// exactly the numbers of one run.
 
 import { drawCurves, joinPoints, summarise, theoryCurve } from './experiment-view';
-import type { Estimate, FinishedPoint, Progress, Results } from './types';
+import type { Claim, Config, Estimate, FinishedPoint, Progress, Results } from './types';
 import { copyText, download, standaloneSvg, svgToPng } from './export';
-import { estimate_wall_seconds, results_csv } from '../pkg/caulk.js';
+import { claim_of, estimate_wall_seconds, results_csv } from '../pkg/caulk.js';
+import { drawClaim, drawEpsLine } from './claim-view';
 import { InPageWorker } from './jobs';
 
 /** Runs estimated above this many seconds start only after the user confirms. */
 export const BUDGET_S = 120;
 /** Delay of each settling probe after the estimate before it (see `settleProbes`). */
 const SETTLE_MS = 1500;
+/** Live runs start by themselves when the estimate is at most this (seconds). */
+export const LIVE_S = 10;
+/** Seeds of the first stage: the whole curve's shape. */
+export const SHAPE_SEEDS = 2;
+/** Wait after the last change before a live run starts. */
+const DEBOUNCE_MS = 150;
+
+/** A range of seeds run by one worker, and what it has sent. */
+interface Part {
+  from: number;
+  to: number;
+  stage: number;
+  progress: Progress | null;
+  at: number;
+  results: Results | null;
+}
 
 function megabytes(b: number): string {
   return b >= 1e9 ? `${(b / 1e9).toFixed(1)} GB` : `${Math.max(1, Math.round(b / 1e6))} MB`;
 }
 
 type Reply =
-  | { type: 'progress'; id: number; shard?: number; event: Progress }
-  | { type: 'done'; id: number; shard?: number; results: Results; wall_ms: number }
+  | { type: 'progress'; id: number; part?: number; event: Progress }
+  | { type: 'done'; id: number; part?: number; results: Results; wall_ms: number }
   | { type: 'estimate'; id: number; estimate: Estimate }
   | { type: 'device'; id: number; message: string }
   | { type: 'error'; id: number; message: string };
@@ -31,6 +55,26 @@ const $ = (id: string) => {
   if (!node) throw new Error(`page is missing #${id}`);
   return node;
 };
+
+/**
+ * The ranges of seeds of a run on `workers` workers: the first SHAPE_SEEDS seeds (stage 1,
+ * the curve's shape), then the rest (stage 2), each stage split into contiguous ranges,
+ * one per worker at most; in seed order, as `merge_results` wants them.
+ */
+export function plan(seeds: number, workers: number): Part[] {
+  const ranges = (from: number, to: number, stage: number): Part[] => {
+    const k = Math.max(1, Math.min(workers, to - from));
+    return Array.from({ length: k }, (_, i) => ({
+      from: from + Math.floor(((to - from) * i) / k),
+      to: from + Math.floor(((to - from) * (i + 1)) / k),
+      stage,
+      progress: null,
+      at: 0,
+      results: null,
+    }));
+  };
+  return seeds <= SHAPE_SEEDS ? ranges(0, seeds, 1) : [...ranges(0, SHAPE_SEEDS, 1), ...ranges(SHAPE_SEEDS, seeds, 2)];
+}
 
 function seconds(s: number): string {
   return s < 60 ? `${Math.max(1, Math.round(s))} s` : `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
@@ -43,16 +87,25 @@ export class ExperimentPanel {
   private inPage = false;
   private id = 0;
   /**
-   * The run in progress: its shards' latest progress (and when it came, `performance.now()`
-   * ms), the last point run, and finished results.
+   * The run in progress: its ranges of seeds (queued to the workers in order), the last
+   * point run, the seeds in all and the workers.
    */
   private shards: {
-    progress: (Progress | null)[];
-    at: number[];
+    parts: Part[];
+    next: number;
     point: string;
-    parts: (Results | null)[];
     fragment: string;
+    seeds: number;
+    workers: number;
+    units: number;
   } | null = null;
+  /** The user's choice of the Live switch (null: on when the estimate is at most LIVE_S). */
+  private liveChoice: boolean | null = null;
+  private liveTimer = 0;
+  /** The numbers key (baked file name) of the config whose curves are on show or running. */
+  private shownKey = '';
+  /** Whether a baked file is being looked for (a live run waits for the answer). */
+  private bakedCheck: Promise<boolean> = Promise.resolve(false);
   /** The timer that counts the time left down between progress events (while running). */
   private countdown = 0;
   private points = new Map<string, FinishedPoint[]>();
@@ -84,10 +137,24 @@ export class ExperimentPanel {
    */
   constructor(
     private fragment: () => string,
+    private config: () => Config,
     private merge: (fragment: string, parts: Results[]) => Results,
+    private setKey: (key: string, value: string) => void,
     private onDone: (r: Results) => void = () => {},
   ) {
-    $('exp-run').addEventListener('click', () => this.run());
+    $('exp-run').addEventListener('click', () => {
+      this.liveRun = false;
+      this.run();
+    });
+    document.getElementById('ctl-at_n')?.addEventListener('change', (e) => this.setKey('at_n', (e.target as HTMLSelectElement).value));
+    const live = $('exp-live') as HTMLInputElement;
+    const testDefault = (window as unknown as { caulkLive?: boolean }).caulkLive;
+    if (typeof testDefault === 'boolean') this.liveChoice = testDefault;
+    live.addEventListener('change', () => {
+      this.liveChoice = live.checked;
+      this.showLive();
+      if (live.checked) this.schedule();
+    });
     $('exp-pause').addEventListener('click', () => this.togglePause());
     for (const radio of document.querySelectorAll('input[name="overlay"]')) {
       radio.addEventListener('change', () => this.draw(this.results));
@@ -238,32 +305,47 @@ export class ExperimentPanel {
    * beside the page), if there are any; `name` gives a config's file name, `nameOf` a
    * results object's (they must agree). Running again recomputes them here.
    */
-  async showBaked(name: (fragment: string) => string, nameOf: (r: unknown) => string): Promise<void> {
+  showBaked(name: (fragment: string) => string, nameOf: (r: unknown) => string): Promise<boolean> {
+    this.numbersKey = name;
+    this.bakedCheck = this.findBaked(name, nameOf);
+    return this.bakedCheck;
+  }
+
+  /** The numbers key of a fragment (set by `showBaked`). */
+  private numbersKey: (fragment: string) => string = (f) => f;
+
+  private async findBaked(name: (fragment: string) => string, nameOf: (r: unknown) => string): Promise<boolean> {
     const fragment = this.fragment();
     const file = name(fragment);
     // Curves of exactly these numbers on show (this browser's run, or the baked ones) stay.
-    if (this.markStale(file, name, nameOf)) return;
+    if (this.markStale(file, name, nameOf)) return true;
     let results: Results;
     try {
       this.baked ??= fetch(new URL('baked/index.json', document.baseURI)).then((r) => (r.ok ? r.json() : []));
       const index = (await this.baked) as string[];
-      if (!index.includes(file)) return;
+      if (!index.includes(file)) return false;
       const reply = await fetch(new URL(`baked/${file}`, document.baseURI));
-      if (!reply.ok) return;
+      if (!reply.ok) return false;
       results = (await reply.json()) as Results;
-      if (nameOf(results) !== file) return;
+      if (nameOf(results) !== file) return false;
     } catch {
-      return;
+      return false;
     }
-    if (this.running() || this.fragment() !== fragment) return;
+    if (this.fragment() !== fragment) return false;
+    if (this.running()) {
+      if (this.shards?.fragment === fragment) return false;
+      this.abandon();
+    }
     this.points.clear();
+    this.setResults(results);
+    this.shownKey = file;
     this.draw(results);
     summarise(results, $('exp-summary'), $('exp-table'));
-    this.setResults(results);
     $('experiment').dataset.state = 'baked';
     this.beforeStale = null;
     $('exp-status').textContent = `Precomputed results for exactly this configuration (computed ahead of time on ${results.backend} in ${seconds(results.elapsed_ms / 1000)}). Press Run to compute them again in this browser.`;
     this.onDone(results);
+    return true;
   }
 
   /** Ask for the cost of the current config (debounced). */
@@ -307,6 +389,14 @@ export class ExperimentPanel {
       }
       return false;
     }
+    if (this.liveRun) {
+      this.liveRun = false;
+      if (!this.isLive()) {
+        this.showLive();
+        $('exp-status').textContent = `Not run live: this configuration would take about ${seconds(this.wallSeconds(est))}, over ${LIVE_S} s. Press Run, or switch Live on.`;
+        return false;
+      }
+    }
     if (est.bytes > est.memory_limit) {
       $('exp-status').textContent = `Not run: this configuration needs about ${megabytes(est.bytes)} of memory, over the ${megabytes(est.memory_limit)} limit; lower width, depth, seeds, m or n.`;
       return false;
@@ -342,25 +432,40 @@ export class ExperimentPanel {
   }
 
   /**
-   * The run's status line and bar: runs done of the total, and the time left of the slowest
-   * shard, each shard's last estimate less the time since it came (so the line counts down
-   * between units instead of standing still).
+   * The run's status line and bar: runs done of the total, the stage on screen, and the time
+   * left: the modelled wall time of the units not done, counted down between events.
    */
   private showProgress(): void {
     if (!this.shards) return;
-    const { progress, at } = this.shards;
+    const { parts, units } = this.shards;
     const now = performance.now();
-    const seen = progress.map((p, i) => (p ? { p, since: (now - at[i]) / 1000 } : null)).filter((x) => x !== null);
-    if (seen.length === 0) return;
-    const done = seen.reduce((a, x) => a + x.p.done, 0);
-    const total = progress.length > seen.length ? Math.max(1, this.estimated?.estimate.units ?? 1) : seen.reduce((a, x) => a + x.p.total, 0);
-    const left = Math.max(0, ...seen.map((x) => (x.p.done < x.p.total ? x.p.eta_s - x.since : 0)));
+    const done = parts.reduce((a, p) => a + (p.results ? (p.progress?.total ?? 0) : (p.progress?.done ?? 0)), 0);
+    const total = Math.max(1, units, done);
+    const running = parts.filter((p) => p.progress && !p.results);
+    const left = Math.max(
+      0,
+      ...running.map((p) => p.progress!.eta_s - (now - p.at) / 1000),
+      // Ranges still queued: their share of the estimate.
+      this.estimated ? (this.wallSeconds(this.estimated.estimate) * parts.filter((p) => !p.progress).reduce((a, p) => a + p.to - p.from, 0)) / Math.max(1, this.shards.seeds) : 0,
+    );
     const bar = $('exp-progress') as HTMLProgressElement;
     bar.max = total;
     bar.value = done;
-    const workers = progress.length > 1 ? ` · ${progress.length} workers` : '';
+    const workers = this.shards.workers > 1 ? ` · ${this.shards.workers} workers` : '';
     const paused = $('experiment').dataset.state === 'paused' ? ' · paused' : '';
-    $('exp-status').textContent = `${done} of ${total} runs · about ${seconds(left)} left${workers}${paused} · ${this.shards.point}`;
+    $('exp-status').textContent = `${this.stageText()} · ${done} of ${total} runs · about ${seconds(left)} left${workers}${paused} · ${this.shards.point}`;
+  }
+
+  /** Which stage is on screen: the shape on a few seeds, or the other seeds filling in. */
+  private stageText(): string {
+    if (!this.shards) return '';
+    const { parts, seeds } = this.shards;
+    const first = parts.filter((p) => p.stage === 1);
+    if (parts.every((p) => p.stage === 1)) return `All ${seeds} seed${seeds === 1 ? '' : 's'} at once`;
+    const shape = first.reduce((a, p) => a + p.to - p.from, 0);
+    if (first.some((p) => !p.results)) return `Stage 1 of 2: the whole curve on ${shape} of ${seeds} seeds`;
+    const filled = parts.filter((p) => p.results).reduce((a, p) => a + p.to - p.from, 0);
+    return `Stage 2 of 2: the curve on ${filled} of ${seeds} seeds is final, the other seeds are filling in and the bands narrow`;
   }
 
   /** Hold every worker after its current unit, or let them go on. */
@@ -372,10 +477,10 @@ export class ExperimentPanel {
     // pausing and counts from the resume.
     if (this.shards) {
       const now = performance.now();
-      this.shards.progress.forEach((p, i) => {
-        if (p && pausing) p.eta_s = Math.max(0, p.eta_s - (now - this.shards!.at[i]) / 1000);
-      });
-      this.shards.at.fill(now);
+      for (const part of this.shards.parts) {
+        if (part.progress && pausing) part.progress.eta_s = Math.max(0, part.progress.eta_s - (now - part.at) / 1000);
+        part.at = now;
+      }
     }
     $('experiment').dataset.state = pausing ? 'paused' : 'running';
     $('exp-pause').textContent = pausing ? 'Resume' : 'Pause';
@@ -396,17 +501,79 @@ export class ExperimentPanel {
     $('exp-device').hidden = true;
     $('exp-status').textContent = 'Starting…';
     const fragment = this.fragment();
+    this.shownKey = this.numbersKey(fragment);
+    this.startedAt = performance.now();
     const est = this.estimated?.fragment === fragment ? this.estimated.estimate : null;
-    const count = est ? this.parallelism(est) : 1;
-    this.shards = { progress: Array(count).fill(null), at: Array(count).fill(0), point: '', parts: Array(count).fill(null), fragment };
+    const workers = est ? this.parallelism(est) : 1;
+    const seeds = Number(this.config().seeds);
+    this.shards = { parts: plan(seeds, workers), next: 0, point: '', fragment, seeds, workers, units: est?.units ?? 1 };
     const id = ++this.id;
     try {
-      for (let index = 0; index < count; index++) {
-        this.ensureWorker(index).postMessage({ type: 'run', id, fragment, shard: index, shards: count, rates: est?.rates ?? null });
-      }
+      for (let w = 0; w < Math.min(workers, this.shards.parts.length); w++) this.dispatch(w, id, est);
     } catch (e) {
       this.fail(e instanceof Error ? e.message : String(e));
     }
+  }
+
+  /** Give worker `w` the next queued range of seeds of run `id`. */
+  private dispatch(w: number, id: number, est: Estimate | null): void {
+    const run = this.shards;
+    if (!run || run.next >= run.parts.length) return;
+    const index = run.next++;
+    const part = run.parts[index];
+    this.ensureWorker(w).postMessage({ type: 'run', id, fragment: run.fragment, from: part.from, to: part.to, part: index, rates: est?.rates ?? null });
+    // Which worker runs which part: a finished part hands its worker the next one.
+    this.workerOf.set(index, w);
+  }
+
+  private workerOf = new Map<number, number>();
+  private startedAt = 0;
+
+  /**
+   * Live: after a change that moves the numbers, abandon the sweep of the old config and
+   * (debounced) run the new one once its estimate is in, unless its curves are on show.
+   */
+  private schedule(): void {
+    clearTimeout(this.liveTimer);
+    this.liveTimer = window.setTimeout(async () => {
+      const fragment = this.fragment();
+      if (await this.bakedCheck) return;
+      if (this.fragment() !== fragment || !this.isLive()) return;
+      if (this.running()) {
+        if (this.shards?.fragment === fragment) return;
+        this.abandon();
+      }
+      if (this.results && this.shownKey === this.numbersKey(fragment)) return;
+      this.liveRun = true;
+      this.run();
+    }, DEBOUNCE_MS);
+  }
+
+  /** Whether a live run is waiting for its estimate (it then runs only within LIVE_S). */
+  private liveRun = false;
+
+  /** Live is on: the user's choice, or by default when the last estimate is within LIVE_S. */
+  private isLive(): boolean {
+    if (this.liveChoice !== null) return this.liveChoice;
+    const est = this.estimated?.estimate;
+    return est ? this.wallSeconds(est) <= LIVE_S : true;
+  }
+
+  /** The switch shows whether live is on, and why when by default. */
+  private showLive(): void {
+    const live = $('exp-live') as HTMLInputElement;
+    live.checked = this.isLive();
+    const est = this.estimated?.estimate;
+    $('exp-live-note').textContent =
+      this.liveChoice === null && est && !live.checked ? `off: this configuration takes about ${seconds(this.wallSeconds(est))}` : '';
+  }
+
+  /** Drop the sweep in progress (its config is no longer the current one) without a word. */
+  private abandon(): void {
+    this.stopWorkers();
+    this.id++;
+    this.setRunning(false);
+    this.points.clear();
   }
 
   cancel(why: string): void {
@@ -449,6 +616,7 @@ export class ExperimentPanel {
             if (!this.running() && !this.runWhenEstimated && this.fragment() === fragment) this.requestEstimate();
           }, SETTLE_MS);
         }
+        this.showLive();
         if (this.runWhenEstimated && fragment === this.fragment()) {
           this.runWhenEstimated = false;
           this.run();
@@ -457,9 +625,10 @@ export class ExperimentPanel {
       }
       case 'progress': {
         const p = r.event;
-        if (!this.shards) break;
-        this.shards.progress[r.shard ?? 0] = p;
-        this.shards.at[r.shard ?? 0] = performance.now();
+        const part = this.shards?.parts[r.part ?? 0];
+        if (!this.shards || !part) break;
+        part.progress = p;
+        part.at = performance.now();
         this.shards.point = p.point;
         this.showProgress();
         if (p.finished && p.finished.risk_mean !== null) {
@@ -484,13 +653,19 @@ export class ExperimentPanel {
         $('exp-device').textContent = r.message;
         break;
       case 'done': {
-        if (!this.shards) break;
-        this.shards.parts[r.shard ?? 0] = r.results;
-        const parts = this.shards.parts;
+        const run = this.shards;
+        const part = run?.parts[r.part ?? 0];
+        if (!run || !part) break;
+        part.results = r.results;
+        // The worker that finished takes the next queued range.
+        const w = this.workerOf.get(r.part ?? 0) ?? 0;
+        this.dispatch(w, r.id, this.estimated?.fragment === run.fragment ? this.estimated.estimate : null);
+        this.showProgress();
+        const parts = run.parts.map((x) => x.results);
         if (parts.some((x) => x === null)) break;
         let results: Results;
         try {
-          results = parts.length === 1 ? parts[0]! : this.merge(this.shards.fragment, parts as Results[]);
+          results = parts.length === 1 ? parts[0]! : this.merge(run.fragment, parts as Results[]);
         } catch (e) {
           this.fail(`the shards' results did not merge (${e instanceof Error ? e.message : String(e)})`);
           break;
@@ -498,8 +673,9 @@ export class ExperimentPanel {
         this.shards = null;
         this.setRunning(false);
         $('experiment').dataset.state = 'done';
-        const workers = parts.length > 1 ? ` in ${parts.length} workers` : this.inPage ? ' in this page (it may not start a worker)' : '';
-        $('exp-status').textContent = `Done in ${seconds(results.elapsed_ms / 1000)} on ${results.backend}${workers}.`;
+        const workers = run.workers > 1 ? ` in ${run.workers} workers` : this.inPage ? ' in this page (it may not start a worker)' : '';
+        const stages = run.parts.some((x) => x.stage === 2) ? `, shape first on ${SHAPE_SEEDS} seeds, then all ${run.seeds}` : '';
+        $('exp-status').textContent = `Done in ${seconds((performance.now() - this.startedAt) / 1000)} on ${results.backend}${workers}${stages}.`;
         this.draw(results);
         summarise(results, $('exp-summary'), $('exp-table'));
         this.setResults(results);
@@ -521,15 +697,79 @@ export class ExperimentPanel {
     }
   }
 
-  /** Curves from the finished points, or from the final results with the theory overlay. */
+  /** ε is being dragged on the plot: the plot is not redrawn under the pointer. */
+  private dragging = false;
+
+  /**
+   * The config changed (any key): the ε line and the claim follow at once; live, a change
+   * that moves the numbers runs the new config (`schedule`).
+   */
+  configChanged(): void {
+    if (this.dragging) this.drawClaimPart(this.results);
+    else this.draw(this.results);
+    this.showLive();
+    if (this.isLive()) this.schedule();
+  }
+
+  /** Curves from the finished points, or from the final results with the theory overlay; the ε line; the claim. */
   private draw(results: Results | null): void {
     const overlay = (document.querySelector('input[name="overlay"]:checked') as HTMLInputElement | null)?.value ?? 'calibrated';
     drawCurves($('exp-plot'), results, this.points, overlay);
+    const svg = $('exp-plot').querySelector('svg');
+    if (svg && (results !== null || this.points.size > 0)) {
+      drawEpsLine(
+        svg,
+        Number(this.config().eps),
+        (v) => {
+          this.dragging = true;
+          this.setKey('eps', v);
+        },
+        (v) => {
+          this.dragging = false;
+          this.setKey('eps', v);
+          this.draw(this.results);
+          (document.querySelector('#exp-plot .eps-line') as SVGGElement | null)?.focus();
+        },
+      );
+    }
     // Results without a theoretical slope (peft) leave nothing to overlay.
     const choices = document.querySelector<HTMLFieldSetElement>('fieldset.overlay');
     if (choices) {
       choices.disabled = results !== null && theoryCurve(results) === undefined;
       choices.title = choices.disabled ? 'This preset states no theoretical slope to overlay.' : '';
+    }
+    this.drawClaimPart(results);
+  }
+
+  /** The claim figures (where the page has them) from the final results, for the current ε and at_n. */
+  private drawClaimPart(results: Results | null): void {
+    const risk = document.getElementById('claim-risk');
+    const neps = document.getElementById('claim-neps');
+    const summary = document.getElementById('claim-summary');
+    if (!risk || !neps || !summary) return;
+    let claim: Claim | null = null;
+    let why = 'The claim figures need the results of a finished sweep.';
+    if (results) {
+      try {
+        claim = claim_of(results, this.fragment()) as Claim | null;
+        why = 'The claim needs curves at two or more source sizes m (the headline preset, or add m).';
+      } catch (e) {
+        why = `No claim: ${e instanceof Error ? e.message : String(e)}.`;
+      }
+    } else if (this.running()) {
+      why = 'The claim figures appear when the sweep has finished (they need every seed).';
+    }
+    drawClaim(claim, risk, neps, summary, why);
+    const select = document.getElementById('ctl-at_n') as HTMLSelectElement | null;
+    if (select) {
+      const grid = results?.curves[0]?.n ?? [];
+      const want = grid.map(String).join(',');
+      if (select.dataset.grid !== want) {
+        select.replaceChildren(...grid.map((n) => new Option(n.toLocaleString('en'), String(n))));
+        select.dataset.grid = want;
+      }
+      select.disabled = grid.length === 0;
+      if (claim) select.value = String(claim.n);
     }
   }
 }

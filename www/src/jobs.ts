@@ -2,11 +2,11 @@
 // case) and the page itself (InPageWorker, for frames that may not start a worker, e.g. an
 // iframe sandboxed without allow-same-origin). The caller must have initialised the wasm
 // module.
-// Requests:  { type: 'run', id, fragment, shard?, shards?, rates? } | { type: 'estimate', id, fragment }
+// Requests:  { type: 'run', id, fragment, from, to, part?, rates? } (seeds from … to−1) | { type: 'estimate', id, fragment }
 //            | { type: 'batching', id, backend, ks } (the K-model benchmark)
 //            | { type: 'gemm', id, window_ms } (the CPU GEMM benchmark)
 //            | { type: 'pause' | 'resume', id } (hold the sweep after its current unit)
-// Replies:   { type: 'progress', id, shard, event } | { type: 'done', id, shard, results, wall_ms }
+// Replies:   { type: 'progress', id, part, event } | { type: 'done', id, part, results, wall_ms }
 //            | { type: 'device', id, message } (the GPU failed; the CPU took over)
 //            | { type: 'estimate', id, estimate } | { type: 'error', id, message }
 
@@ -14,7 +14,7 @@ import { batching_bench, estimate_experiment, gemm_bench, run_experiment } from 
 
 export type Request =
   | { type: 'estimate'; id: number; fragment: string }
-  | { type: 'run'; id: number; fragment: string; shard?: number; shards?: number; rates?: unknown }
+  | { type: 'run'; id: number; fragment: string; from: number; to: number; part?: number; rates?: unknown }
   | { type: 'batching'; id: number; backend: string; ks: number[] }
   | { type: 'gemm'; id: number; window_ms: number }
   | { type: 'pause'; id: number }
@@ -78,18 +78,18 @@ export class Jobs {
         return;
       }
       const start = performance.now();
-      const shard = req.shard ?? 0;
+      const part = req.part ?? 0;
       const results = await run_experiment(
         fragment,
-        (event: unknown) => this.post({ type: 'progress', id, shard, event }),
-        (message: string) => this.post({ type: 'device', id, shard, message }),
+        (event: unknown) => this.post({ type: 'progress', id, part, event }),
+        (message: string) => this.post({ type: 'device', id, part, message }),
         this.checkpoint,
-        shard,
-        req.shards ?? 1,
+        req.from,
+        req.to,
         req.rates ?? null,
       );
       // WebAssembly memory only grows: its size now is the peak so far here.
-      this.post({ type: 'done', id, shard, results, wall_ms: performance.now() - start, memory_bytes: this.memoryBytes() });
+      this.post({ type: 'done', id, part, results, wall_ms: performance.now() - start, memory_bytes: this.memoryBytes() });
     } catch (err) {
       this.post({ type: 'error', id, message: err instanceof Error ? err.message : String(err) });
     }

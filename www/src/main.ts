@@ -3,14 +3,15 @@
 // Every string that may come from a URL reaches the DOM through textContent, never as HTML.
 
 import init, { baked_file, baked_file_of, bound_registry, bounds, key_specs, merge_results, parse_fragment, probe, set_key, switch_preset } from '../pkg/caulk.js';
-import { buildControls, buildToggles, EXPERIMENT_CONTROLS, syncControls, syncToggles, type BoundInfo } from './controls';
+import { buildPanelControls, buildToggles, syncControls, syncToggles, type BoundInfo } from './controls';
 import { mountExperimentMarkup } from './experiment-markup';
 import { ExperimentPanel } from './experiment-panel';
 import { showMessages } from './messages';
 import { drawTheory, timed } from './theory-panel';
-import type { BoundsReport, DeviceReport, KeySpec, Parsed, Results } from './types';
+import type { BoundsReport, Config, DeviceReport, KeySpec, Parsed, Results } from './types';
 
 let fragment = '';
+let config: Config | null = null;
 let experiment: ExperimentPanel | null = null;
 
 function byId(id: string): HTMLElement {
@@ -23,9 +24,11 @@ function byId(id: string): HTMLElement {
 function update(p: Parsed): void {
   timed('update', () => {
     fragment = p.fragment;
+    config = p.config;
     showMessages(byId('messages'), p);
     if (location.hash.slice(1) !== fragment) history.replaceState(null, '', `#${fragment}`);
-    syncControls(p.config);
+    // Each refused value also says so under its own control.
+    syncControls(p.config, p.errors);
     syncToggles(p.config);
     drawTheory(timed('bounds', () => bounds(fragment) as BoundsReport));
     const preset = document.getElementById('ctl-preset') as HTMLSelectElement | null;
@@ -33,6 +36,7 @@ function update(p: Parsed): void {
   });
   experiment?.estimate();
   void experiment?.showBaked(baked_file, baked_file_of);
+  experiment?.configChanged();
 }
 
 const change = (key: string, value: string) => update(timed('set_key', () => set_key(fragment, key, value) as Parsed));
@@ -63,14 +67,20 @@ async function main(): Promise<void> {
     byId('device').textContent = 'No compute device: WebAssembly failed to load.';
     return;
   }
-  buildControls(byId('controls'), key_specs() as KeySpec[], change);
-  buildToggles(byId('toggles'), bound_registry() as BoundInfo[], (ids) => change('bounds', ids.join(',')));
   const specs = key_specs() as KeySpec[];
-  buildControls(byId('exp-controls'), specs, change, EXPERIMENT_CONTROLS);
+  buildPanelControls(byId('controls'), byId('controls-advanced'), specs, 'theory', change);
+  buildToggles(byId('toggles'), bound_registry() as BoundInfo[], (ids) => change('bounds', ids.join(',')));
+  buildPanelControls(byId('exp-controls'), byId('exp-advanced'), specs, 'experiment', change);
+  buildPanelControls(byId('claim-controls'), null, specs, 'claim', change);
   const presetSelect = byId('ctl-preset') as HTMLSelectElement;
   for (const name of specs.find((s) => s.key === 'preset')?.choices ?? []) presetSelect.append(new Option(name, name));
   presetSelect.addEventListener('change', () => update(switch_preset(fragment, presetSelect.value) as Parsed));
-  experiment = new ExperimentPanel(() => fragment, (f, parts) => merge_results(f, parts) as Results);
+  experiment = new ExperimentPanel(
+    () => fragment,
+    () => config!,
+    (f, parts) => merge_results(f, parts) as Results,
+    change,
+  );
   const first = parse_fragment(location.hash) as Parsed;
   update(first);
   window.addEventListener('hashchange', () => {

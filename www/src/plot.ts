@@ -26,9 +26,34 @@ export interface PlotOptions {
   legend?: 'bottom-left' | 'top-right';
   /** viewBox size (default 640 × 400); smaller boxes make the text larger on screen. */
   size?: [number, number];
+  /** Values the y axis must include besides the data's (a reference line). */
+  yInclude?: number[];
 }
 
 const M = { left: 64, right: 16, top: 16, bottom: 48 };
+
+/** A drawn plot's scales: data → viewBox coordinates, and the plotting area. */
+export interface Scale {
+  px: (v: number) => number;
+  py: (v: number) => number;
+  /** viewBox y → data value (the inverse of `py`). */
+  fromY: (y: number) => number;
+  x0: number;
+  x1: number;
+  y0: number;
+  y1: number;
+  left: number;
+  right: number;
+  top: number;
+  bottom: number;
+}
+
+const scales = new WeakMap<SVGSVGElement, Scale>();
+
+/** The scales of a plot drawn by `renderLogLog` (none for an empty one). */
+export function scaleOf(svg: SVGSVGElement): Scale | undefined {
+  return scales.get(svg);
+}
 
 export function el<K extends keyof SVGElementTagNameMap>(
   name: K,
@@ -82,6 +107,7 @@ export function renderLogLog(host: Element, series: Series[], opt: PlotOptions):
   const totalH = below ? H + legendH + 8 : H;
   const xs = series.flatMap((s) => s.x.filter((x, i) => ok(x) && ok(s.y[i])));
   const ys = series.flatMap((s) => [...s.y, ...(s.band?.lo ?? []), ...(s.band?.hi ?? [])].filter(ok));
+  if (ys.length > 0) ys.push(...(opt.yInclude ?? []).filter(ok));
   const svg = el('svg', { viewBox: `0 0 ${W} ${totalH}`, role: 'img', class: 'plot' });
   el('title', {}, svg).textContent = opt.title;
   host.replaceChildren(svg);
@@ -99,6 +125,8 @@ export function renderLogLog(host: Element, series: Series[], opt: PlotOptions):
   const px = (v: number) => M.left + ((Math.log10(v) - Math.log10(x0)) / (Math.log10(x1) - Math.log10(x0))) * (W - M.left - M.right);
   const py = (v: number) => H - M.bottom - ((Math.log10(v) - Math.log10(y0)) / (Math.log10(y1) - Math.log10(y0))) * (H - M.top - M.bottom);
 
+  const fromY = (y: number) => 10 ** (Math.log10(y0) + ((H - M.bottom - y) / (H - M.top - M.bottom)) * (Math.log10(y1) - Math.log10(y0)));
+  scales.set(svg, { px, py, fromY, x0, x1, y0, y1, left: M.left, right: W - M.right, top: M.top, bottom: H - M.bottom });
   const grid = el('g', { class: 'grid' }, svg);
   const axes = el('g', { class: 'axes' }, svg);
   for (const t of logTicks(x0, x1)) {

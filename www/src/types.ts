@@ -31,6 +31,12 @@ export interface KeySpec {
   max_items: number;
   choices: string[];
   help: string;
+  /** The control the key gets (declared in src/config/keys.rs). */
+  widget: { type: 'none' | 'slider' | 'log-slider' | 'stepper' | 'select' | 'chips' | 'checkboxes' | 'grid'; step?: number; lo?: number; hi?: number; log?: boolean };
+  /** The panels that show it. */
+  panels: ('theory' | 'experiment' | 'claim')[];
+  /** Under the panel's "advanced" disclosure. */
+  advanced: boolean;
 }
 
 export interface BoundCurve {
@@ -146,9 +152,41 @@ export interface Curve {
   notes: string[];
 }
 
+export interface ClaimRow {
+  m: number;
+  risk: number | null;
+  risk_lo: number | null;
+  risk_hi: number | null;
+  /** null: ε not reached inside the n grid ("> n_max"). */
+  n_eps: number | null;
+  n_eps_lo: number | null;
+  /** null: beyond the grid in more than 2.5 % of resamples. */
+  n_eps_hi: number | null;
+  bound_n_eps: number | null;
+}
+
+export interface ClaimSeries {
+  method: string;
+  width: number;
+  label: string;
+  rows: ClaimRow[];
+  c: number | null;
+  c_pre: number | null;
+  limit_n_eps: number | null;
+}
+
+/** The title claim of a result (`caulk run --json`'s `claim`; src/experiment/claim.rs). */
+export interface Claim {
+  eps: number;
+  n: number;
+  n_max: number;
+  series: ClaimSeries[];
+}
+
 export interface Results {
   backend: string;
   curves: Curve[];
+  claim?: Claim | null;
   constant_risk: number | null;
   prediction: string;
   elapsed_ms: number;
