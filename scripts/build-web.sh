@@ -41,6 +41,7 @@ cp www/index.html www/embed.html www/bench.html www/style.css www/favicon.svg "$
 cp "$OUT_DIR/caulk_bg.wasm" "$DIST_DIR/"
 # Results computed ahead of time (`caulk bake`), shown at once for exactly their config.
 # baked/index.json lists them, so the page asks only for files that exist.
+rm -rf "$DIST_DIR/baked"
 mkdir -p "$DIST_DIR/baked"
 cp www/baked/*.json "$DIST_DIR/baked/"
 (cd www/baked && ls *.json) | python3 -c 'import json, sys; print(json.dumps(sorted(l.strip() for l in sys.stdin if l.strip())))' > "$DIST_DIR/baked/index.json"

@@ -104,3 +104,20 @@ fn the_key_follows_what_changes_the_measured_risks() {
         key("v=1&preset=headline")
     );
 }
+
+/// Each file's claim table (what `caulk run --json` wrote) is today's claim of its own curves:
+/// the page recomputes it from the same curves (`claim_of`), so the page's n_ε-vs-m figure and
+/// the CLI's table agree; `headline` has one (several m) with a series per caulk.
+#[test]
+fn every_baked_claim_is_the_claim_of_its_curves() {
+    use caulk::experiment::claim::claim;
+    for (name, r) in baked() {
+        let want = claim(&r.config, &r.curves, r.config.eps, r.config.at_n);
+        assert_eq!(r.claim, want, "{name}: re-bake (caulk bake)");
+        if r.config.preset == Preset::Headline {
+            let c = want.expect("headline has several m");
+            assert_eq!(c.series.len(), 2, "{name}");
+            assert!(c.series.iter().all(|s| s.rows.len() == r.config.m.len()));
+        }
+    }
+}

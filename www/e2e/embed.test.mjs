@@ -30,7 +30,7 @@ async function hostPage(body) {
 test('embed.html shows one figure and only the controls that show= lists', async () => {
   const { page, problems } = await openApp(app.context, `${app.url}embed.html#v=1&alpha=0.7&show=alpha,d`);
   assert.ok((await page.getAttribute('#plot path[data-id="caulk_limit"]', 'd'))?.startsWith('M'));
-  assert.deepEqual(await page.locator('#controls input, #controls select').evaluateAll((xs) => xs.map((x) => x.id)), ['ctl-alpha', 'ctl-d']);
+  assert.deepEqual(await page.locator('#controls input, #controls select').evaluateAll((xs) => xs.map((x) => x.id)), ['ctl-d', 'ctl-alpha']);
   assert.equal(await page.isVisible('#experiment'), false);
   const before = await page.getAttribute('#plot path[data-id="scratch"]', 'd');
   await page.fill('#ctl-d', '6');

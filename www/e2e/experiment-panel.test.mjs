@@ -70,8 +70,7 @@ test('a small limit sweep runs to the end with curves, slopes, theory overlay an
   await page.dispatchEvent('#ctl-alpha', 'change');
   await page.waitForFunction(() => document.getElementById('experiment')?.dataset.state === 'done');
   assert.equal(await page.textContent('#exp-status'), done);
-  await page.fill('#ctl-eps', '0.01');
-  await page.dispatchEvent('#ctl-eps', 'change');
+  await page.fill('#ctl-eps', '-2'); // log10 ε
   await page.waitForFunction(() => location.hash.includes('&eps=0.01'));
   assert.equal(await state(page), 'done');
   assert.deepEqual(await page.evaluate(() => window.__csp), []);
@@ -109,9 +108,9 @@ test('cancel keeps the finished points, and the panel runs again afterwards', as
   // A new run after the cancel works (a fresh worker).
   await page.selectOption('#ctl-preset', 'limit');
   await page.fill('#ctl-seeds', '2');
-  await page.press('#ctl-seeds', 'Enter');
-  await page.fill('#ctl-n', '64,128,256');
-  await page.press('#ctl-n', 'Enter');
+  await page.click('#experiment details.advanced summary');
+  await page.fill('#txt-experiment-n', '64,128,256');
+  await page.press('#txt-experiment-n', 'Enter');
   await page.click('#exp-run');
   await page.waitForFunction(() => document.getElementById('experiment')?.dataset.state === 'done', null, { timeout: 120_000 });
   assert.equal(await page.locator('#exp-table tbody tr').count(), 3);

@@ -69,9 +69,11 @@ export async function withBrowser({ webgpu }, fn) {
 
 /**
  * Open `url` in a new page that records CSP violations, console errors and page errors;
- * waits until the app says it is ready.
+ * waits until the app says it is ready. `live`: the experiment panel's Live switch at load
+ * (false by default, so that a test drives runs with Run; 'auto' leaves the page's default:
+ * on when the estimate is within 10 s).
  */
-export async function openApp(context, url) {
+export async function openApp(context, url, { live = false } = {}) {
   const page = await context.newPage();
   const problems = [];
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
@@ -81,6 +83,7 @@ export async function openApp(context, url) {
   page.on('console', (m) => {
     if (m.type() === 'error') problems.push(`console: ${m.text()}`);
   });
+  if (live !== 'auto') await page.addInitScript((on) => (window.caulkLive = on), live);
   await page.addInitScript(() => {
     window.__csp = [];
     document.addEventListener('securitypolicyviolation', (e) => {

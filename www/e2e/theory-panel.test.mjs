@@ -22,8 +22,9 @@ test('toggling a bound adds and removes its curves, card and URL entry', async (
   assert.equal(await page.locator('.card-caulk_m').count(), 0);
   // Bounds with an m-term draw one curve per m.
   await page.check('#show-representation');
-  await page.fill('#ctl-m', '100,10000,1000000');
-  await page.press('#ctl-m', 'Enter');
+  await page.click('#theory details.advanced summary');
+  await page.fill('#txt-m', '100,10000,1000000');
+  await page.press('#txt-m', 'Enter');
   await page.waitForFunction(() => location.hash.includes('&m=100,10000,1000000&'));
   assert.equal(await paths(page, 'representation'), 3);
   assert.deepEqual(problems, []);
@@ -55,8 +56,8 @@ test('the phase diagram and n_ε plot follow d, ε and m; a point with α·d < 1
   // s = 0.2: the floor 0.1·m^(−0.08) stays above ε = 0.02 for every m ≤ 10^6.
   assert.match(await page.textContent('#neps-text'), /Up to m = 1,000,000 the pre-training floor is above ε/);
   // With ε = 0.05 it drops below ε inside the grid: 0.1·m^(−0.08) < 0.05 ⇔ m > 2^12.5 ≈ 5793.
-  await page.fill('#ctl-eps', '0.05');
-  await page.press('#ctl-eps', 'Enter');
+  // The ε slider is logarithmic: its position is log10 ε.
+  await page.fill('#ctl-eps', String(Math.log10(0.05)));
   await page.waitForFunction(() => document.getElementById('neps-text')?.textContent?.startsWith('Below m ≈'));
   assert.match(await page.textContent('#neps-text'), /Below m ≈ 7,499/);
   assert.equal(await page.locator('#neps path[data-id="caulk_m"]').count(), 1);
@@ -68,11 +69,14 @@ test('the phase diagram and n_ε plot follow d, ε and m; a point with α·d < 1
 test('a refused list value shows a message and the input snaps back', async () => {
   const { page, problems } = await openApp(app.context, app.url);
   const hash = await page.evaluate(() => location.hash);
-  await page.fill('#ctl-n', '64,32');
-  await page.press('#ctl-n', 'Enter');
+  await page.click('#theory details.advanced summary');
+  await page.fill('#txt-n', '64,32');
+  await page.press('#txt-n', 'Enter');
   await page.waitForSelector('#messages:not([hidden])');
   assert.match(await page.textContent('#messages'), /n: "?64,32"? must be strictly increasing/);
-  assert.equal(await page.inputValue('#ctl-n'), '128,256,512,1024,2048,4096');
+  assert.equal(await page.inputValue('#txt-n'), '128,256,512,1024,2048,4096');
+  // The same message stands inline under the control, naming the key.
+  assert.match(await page.textContent('#theory .control[data-key="n"] .control-error'), /^n: .*strictly increasing/);
   assert.equal(await page.evaluate(() => location.hash), hash);
   // Unchecking the last bound is refused the same way.
   for (const id of ['caulk_m', 'scratch']) await page.uncheck(`#show-${id}`);

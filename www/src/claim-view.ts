@@ -3,7 +3,7 @@
 // m with bootstrap intervals, beside the calibrated `caulk_m` bound's n_ε(m) and the limit
 // rate's n_ε as the floor. An n_ε not reached inside the n grid is drawn at n_max as an
 // open triangle pointing up, labelled "> n_max", never extrapolated. ε is set by dragging
-// a horizontal line on the measured-curves plot (`drawEpsLine`), by keyboard on that line,
+// a horizontal line on the measured-curves plot (eps-line.ts), by keyboard on that line,
 // or by the slider beside these figures.
 
 import { el, renderLogLog, scaleOf, type Series } from './plot';
@@ -117,71 +117,4 @@ export function drawClaim(claim: Claim | null, riskHost: HTMLElement, nepsHost: 
       return li;
     }),
   );
-}
-
-/**
- * A horizontal line at y = ε on the measured-curves plot `svg`, draggable (pointer, touch)
- * and keyboard-operable (↑/↓ by 10^0.05, PageUp/PageDown by 10^0.25): `onDrag(value)` while
- * it moves, `onDrop(value)` when let go. Outside the axis it sits at the edge, saying so.
- */
-export function drawEpsLine(svg: SVGSVGElement, eps: number, onDrag: (v: string) => void, onDrop: (v: string) => void): void {
-  const scale = scaleOf(svg);
-  if (!scale) return;
-  const clampY = (y: number) => Math.min(scale.bottom, Math.max(scale.top, y));
-  const g = el('g', { class: 'eps-line', tabindex: 0, role: 'slider', 'aria-label': 'target error ε (drag, or use the arrow keys)' }, svg);
-  const hit = el('rect', { x: scale.left, width: scale.right - scale.left, height: 40, class: 'eps-hit' }, g);
-  const line = el('line', { x1: scale.left, x2: scale.right, class: 'eps-rule' }, g);
-  const label = el('text', { x: scale.right - 6, 'text-anchor': 'end', class: 'eps-label' }, g);
-  const short = (v: number) => String(+v.toPrecision(3));
-  let value = eps;
-  const place = (v: number) => {
-    value = v;
-    const raw = scale.py(v);
-    const y = clampY(raw);
-    line.setAttribute('y1', String(y));
-    line.setAttribute('y2', String(y));
-    hit.setAttribute('y', String(y - 20));
-    label.setAttribute('y', String(y - 6));
-    const off = raw > scale.bottom ? ' (below the axis)' : raw < scale.top ? ' (above the axis)' : '';
-    label.textContent = `ε = ${short(v)}${off}`;
-    g.setAttribute('aria-valuenow', String(v));
-    g.setAttribute('aria-valuetext', `ε = ${short(v)}`);
-  };
-  place(eps);
-  const toValue = (clientY: number) => {
-    const ctm = svg.getScreenCTM();
-    if (!ctm) return value;
-    const y = new DOMPoint(0, clientY).matrixTransform(ctm.inverse()).y;
-    return scale.fromY(clampY(y));
-  };
-  let dragging = false;
-  let frame = 0;
-  g.addEventListener('pointerdown', (e) => {
-    dragging = true;
-    g.setPointerCapture(e.pointerId);
-    g.classList.add('dragging');
-    e.preventDefault();
-  });
-  g.addEventListener('pointermove', (e) => {
-    if (!dragging) return;
-    place(toValue(e.clientY));
-    cancelAnimationFrame(frame);
-    frame = requestAnimationFrame(() => onDrag(short(value)));
-  });
-  const end = (e: PointerEvent) => {
-    if (!dragging) return;
-    dragging = false;
-    g.classList.remove('dragging');
-    place(toValue(e.clientY));
-    cancelAnimationFrame(frame);
-    onDrop(short(value));
-  };
-  g.addEventListener('pointerup', end);
-  g.addEventListener('pointercancel', end);
-  g.addEventListener('keydown', (e) => {
-    const step = { ArrowUp: 0.05, ArrowDown: -0.05, PageUp: 0.25, PageDown: -0.25 }[e.key];
-    if (step === undefined) return;
-    e.preventDefault();
-    onDrop(short(value * 10 ** step));
-  });
 }

@@ -15,7 +15,8 @@ import { drawCurves, joinPoints, summarise, theoryCurve } from './experiment-vie
 import type { Claim, Config, Estimate, FinishedPoint, Progress, Results } from './types';
 import { copyText, download, standaloneSvg, svgToPng } from './export';
 import { claim_of, estimate_wall_seconds, results_csv } from '../pkg/caulk.js';
-import { drawClaim, drawEpsLine } from './claim-view';
+import { drawClaim } from './claim-view';
+import { drawEpsLine } from './eps-line';
 import { InPageWorker } from './jobs';
 
 /** Runs estimated above this many seconds start only after the user confirms. */

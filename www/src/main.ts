@@ -30,7 +30,7 @@ function update(p: Parsed): void {
     // Each refused value also says so under its own control.
     syncControls(p.config, p.errors);
     syncToggles(p.config);
-    drawTheory(timed('bounds', () => bounds(fragment) as BoundsReport));
+    drawTheory(timed('bounds', () => bounds(fragment) as BoundsReport), (v) => change('eps', v));
     const preset = document.getElementById('ctl-preset') as HTMLSelectElement | null;
     if (preset) preset.value = String(p.config.preset);
   });

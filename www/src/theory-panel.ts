@@ -6,6 +6,7 @@ import katex from 'katex';
 import { renderLogLog, type Series } from './plot';
 import { movePhaseMark, renderPhase } from './phase';
 import { badge } from './controls';
+import { drawEpsLine } from './eps-line';
 import type { BoundCurve, BoundsReport } from './types';
 
 /** Signed number with a real minus sign. */
@@ -40,8 +41,15 @@ function nEpsText(b: BoundCurve, eps: number): string {
   return b.n_eps === null ? `n_ε: none (${b.n_eps_note ?? 'no reason given'})` : `n_ε = ${count(b.n_eps)} for ε = ${eps}`;
 }
 
-/** The risk-vs-n plot into #plot (described by #summary). */
-export function drawRisk(report: BoundsReport): void {
+/** ε is being dragged on the plot: it is not redrawn under the pointer meanwhile. */
+let epsDragging = false;
+
+/**
+ * The risk-vs-n plot into #plot (described by #summary), with the ε line; `onEps` (when
+ * given) makes the line draggable and sets ε.
+ */
+export function drawRisk(report: BoundsReport, onEps?: (value: string) => void): void {
+  if (epsDragging) return;
   const series: Series[] = groups(report).flatMap((g) =>
     g.map((b, i) => ({
       id: b.id,
@@ -58,6 +66,22 @@ export function drawRisk(report: BoundsReport): void {
     yLabel: `excess risk (scale C = ${report.params.c})`,
   });
   svg.setAttribute('aria-describedby', 'summary');
+  svg.setAttribute('aria-label', `Excess-risk bounds against target sample size n, log-log, with the target error ε = ${report.params.eps}`);
+  if (onEps) {
+    drawEpsLine(
+      svg,
+      report.params.eps,
+      (v) => {
+        epsDragging = true;
+        onEps(v);
+      },
+      (v) => {
+        epsDragging = false;
+        onEps(v);
+        (document.querySelector('#plot .eps-line') as SVGGElement | null)?.focus();
+      },
+    );
+  }
 }
 
 /** Render TeX into `host` unless it already shows exactly that source (KaTeX is the costly
@@ -179,9 +203,9 @@ export function timed<T>(name: string, f: () => T): T {
   return out;
 }
 
-/** Redraw the whole panel from `report`. */
-export function drawTheory(report: BoundsReport): void {
-  timed('risk', () => drawRisk(report));
+/** Redraw the whole panel from `report`; `onEps` sets ε from the plot's ε line. */
+export function drawTheory(report: BoundsReport, onEps?: (value: string) => void): void {
+  timed('risk', () => drawRisk(report, onEps));
   timed('formulas', () => drawFormulas(report));
   timed('phase', () => drawPhase(report));
   timed('neps', () => drawNEps(report));

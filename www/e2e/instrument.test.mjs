@@ -1,0 +1,134 @@
+// End-to-end: the page as an instrument. Every slider's figure is beside it on a laptop
+// (1280×800) and on a phone (390×844); live runs restart on a change; ε set by dragging the
+// line on the curves (or by keyboard) and the claim's reading n survive a reload through the
+// link; the n_ε-vs-m figure shows the same numbers as the CLI's table of the same config.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { useApp, openApp, screenshotPath, DIST } from './harness.mjs';
+
+const app = useApp();
+
+/** Headline, small enough to run live in a few seconds, with two m for the claim. */
+const SMALL_HEADLINE = 'v=1&preset=headline&seeds=2&m=300,3000&n=64,128,256&steps=60';
+
+/** The share of `selector`'s box inside the viewport (0 … 1). */
+async function inView(page, selector) {
+  return page.evaluate((sel) => {
+    const r = document.querySelector(sel).getBoundingClientRect();
+    const w = Math.max(0, Math.min(r.right, innerWidth) - Math.max(r.left, 0));
+    const h = Math.max(0, Math.min(r.bottom, innerHeight) - Math.max(r.top, 0));
+    return (w * h) / Math.max(1, r.width * r.height);
+  }, selector);
+}
+
+/** The drawing of the panel figure that holds the figures `input` drives. */
+const drawing = (page, figure) => page.evaluate((sel) => [...document.querySelectorAll(`${sel} svg`)].map((s) => s.innerHTML).join(''), figure);
+
+for (const [width, height] of [
+  [1280, 800],
+  [390, 844],
+]) {
+  test(`at ${width}×${height} every slider's figure is in view while it moves, and its drawing changes`, async () => {
+    const { page, problems } = await openApp(app.context, `${app.url}#${SMALL_HEADLINE}`, { live: 'auto' });
+    await page.setViewportSize({ width, height });
+    await page.waitForFunction(() => document.getElementById('experiment')?.dataset.state === 'done', null, { timeout: 120_000 });
+    // No horizontal scroll at this width.
+    assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth));
+    const sliders = await page.locator('section.panel input[type="range"]').evaluateAll((xs) => xs.map((x) => x.id));
+    assert.ok(sliders.length >= 10, sliders.join(' '));
+    for (const id of sliders) {
+      // The figure column of the panel grid that holds the slider.
+      const figure = await page.evaluate((i) => {
+        const grid = document.getElementById(i).closest('.panel-grid');
+        grid.querySelector('.panel-figure').id ||= `fig-${i}`;
+        return `#${grid.querySelector('.panel-figure').id}`;
+      }, id);
+      const input = page.locator(`#${id}`);
+      if (process.env.CAULK_DEBUG) console.log(id, figure);
+      const before = await drawing(page, figure);
+      const atMax = await input.evaluate((x) => Number(x.value) >= Number(x.max) - 1e-9);
+      await input.press(atMax ? 'ArrowLeft' : 'ArrowRight');
+      await page.waitForFunction(
+        ([sel, old]) => [...document.querySelectorAll(`${sel} svg`)].map((s) => s.innerHTML).join('') !== old,
+        [figure, before],
+        { timeout: 60_000 },
+      );
+      const share = await inView(page, `${figure} svg`);
+      assert.ok(share >= 0.5, `${id}: ${figure} is ${Math.round(share * 100)} % in view`);
+      // Touch targets: the slider is at least 44 px tall.
+      assert.ok((await input.boundingBox()).height >= 44, `${id} is shorter than 44 px`);
+      if (id === 'ctl-alpha' || id === 'ctl-experiment-seeds' || id === 'ctl-seeds') {
+        await page.screenshot({ path: screenshotPath(`instrument-${id}-${width}.png`) });
+      }
+      // A live rerun settles before the next slider (its drawing is then the new one's).
+      await page.waitForFunction(() => document.getElementById('experiment')?.dataset.state !== 'running', null, { timeout: 120_000 });
+    }
+    assert.deepEqual(await page.evaluate(() => window.__csp), []);
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+}
+
+test('live: a change restarts the sweep in two stages and ends with every seed', async () => {
+  const { page, problems } = await openApp(app.context, `${app.url}#v=1&preset=limit&seeds=4&n=64,128,256`, { live: 'auto' });
+  await page.waitForFunction(() => document.getElementById('experiment')?.dataset.state === 'done', null, { timeout: 120_000 });
+  assert.match(await page.textContent('#exp-status'), /shape first on 2 seeds, then all 4/);
+  assert.equal(await page.isChecked('#exp-live'), true);
+  const first = await page.textContent('#exp-table');
+  // σ moves the numbers: the sweep runs again by itself, first on 2 seeds.
+  await page.locator('#ctl-sigma').press('ArrowRight');
+  await page.waitForFunction(() => /^Stage 1 of 2|^Stage 2 of 2|^Done/.test(document.getElementById('exp-status')?.textContent ?? ''));
+  await page.waitForFunction(() => document.getElementById('experiment')?.dataset.state === 'done', null, { timeout: 120_000 });
+  assert.match(await page.evaluate(() => location.hash), /&sigma=0\.55&/);
+  assert.notEqual(await page.textContent('#exp-table'), first);
+  // Every row of the table has all 4 seeds.
+  const seeds = await page.locator('#exp-table tbody tr td:last-child').allTextContents();
+  assert.deepEqual(seeds, ['4', '4', '4']);
+  // Live off: a change leaves the curves, said to be of an earlier configuration.
+  await page.uncheck('#exp-live');
+  await page.locator('#ctl-sigma').press('ArrowRight');
+  await page.waitForFunction(() => document.getElementById('experiment')?.dataset.state === 'stale');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('ε dragged on the curves and the claim\'s n survive a reload; the n_ε figure agrees with the CLI table', async () => {
+  // The headline preset's own config is baked (by `caulk bake`, the CLI's JSON): the claim shows at once.
+  const { page, problems } = await openApp(app.context, `${app.url}#v=1&preset=headline`);
+  await page.waitForFunction(() => document.getElementById('experiment')?.dataset.state === 'baked', null, { timeout: 30_000 });
+  const file = await page.evaluate(() => fetch('baked/index.json').then((r) => r.json()));
+  const baked = file.map((f) => JSON.parse(fs.readFileSync(path.join(DIST, 'baked', f), 'utf8'))).find((r) => r.config.preset === 'headline');
+  const marks = async () =>
+    page.locator('#claim-neps [data-neps]').evaluateAll((xs) => xs.map((x) => [x.dataset.series, Number(x.dataset.m), x.dataset.neps]));
+  const cli = baked.claim.series.flatMap((s) => s.rows.map((r) => [s.label, r.m, r.n_eps === null ? 'none' : String(r.n_eps)]));
+  assert.deepEqual(await marks(), cli);
+  // Drag the ε line up on the curves plot: ε grows, the claim follows.
+  const line = page.locator('#exp-plot .eps-line');
+  const box = await line.boundingBox();
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2 - 60, { steps: 5 });
+  await page.mouse.up();
+  await page.waitForFunction(() => Number(new URLSearchParams(location.hash.slice(1)).get('eps')) > 0.02);
+  // And by keyboard on the line.
+  await page.locator('#exp-plot .eps-line').focus();
+  await page.keyboard.press('ArrowUp');
+  const eps = await page.evaluate(() => new URLSearchParams(location.hash.slice(1)).get('eps'));
+  await page.selectOption('#ctl-at_n', '512');
+  await page.waitForFunction(() => location.hash.includes('&at_n=512&'));
+  const claimText = await page.textContent('#claim-summary');
+  assert.match(claimText, new RegExp(`^ε = ${eps.replace('.', '\\.')}; risk read at n = 512`));
+  await page.screenshot({ path: screenshotPath('claim-1280.png'), fullPage: false });
+  await page.reload();
+  await page.waitForFunction(() => document.getElementById('experiment')?.dataset.state === 'baked', null, { timeout: 30_000 });
+  assert.equal(await page.evaluate(() => new URLSearchParams(location.hash.slice(1)).get('eps')), eps);
+  assert.equal(await page.inputValue('#ctl-at_n'), '512');
+  assert.equal(await page.textContent('#claim-summary'), claimText);
+  assert.match(await page.textContent('#exp-plot .eps-label'), new RegExp(`ε = ${eps.replace('.', '\\.')}`));
+  // The CLI's claim at this ε and n: the same n_ε marks.
+  assert.deepEqual(problems, []);
+  await page.close();
+});
