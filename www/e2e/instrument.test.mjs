@@ -107,6 +107,7 @@ test('ε dragged on the curves and the claim\'s n survive a reload; the n_ε fig
   assert.deepEqual(await marks(), cli);
   // Drag the ε line up on the curves plot: ε grows, the claim follows.
   const line = page.locator('#exp-plot .eps-line');
+  await line.scrollIntoViewIfNeeded();
   const box = await line.boundingBox();
   await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
   await page.mouse.down();

@@ -490,6 +490,7 @@ export class ExperimentPanel {
   }
 
   run(): void {
+    const live = this.liveRun;
     if (this.running() || !this.gate()) return;
     $('exp-confirm').hidden = true;
     this.beforeStale = null;
@@ -497,7 +498,9 @@ export class ExperimentPanel {
     this.points.clear();
     $('exp-summary').replaceChildren();
     $('exp-table').replaceChildren();
-    this.draw(null);
+    // A live rerun keeps the last curves on show, faded, until its first point replaces them.
+    if (live && $('exp-plot').querySelector('svg .series')) $('exp-plot').classList.add('previous');
+    else this.draw(null);
     this.setRunning(true);
     $('exp-device').hidden = true;
     $('exp-status').textContent = 'Starting…';
@@ -715,6 +718,7 @@ export class ExperimentPanel {
   /** Curves from the finished points, or from the final results with the theory overlay; the ε line; the claim. */
   private draw(results: Results | null): void {
     const overlay = (document.querySelector('input[name="overlay"]:checked') as HTMLInputElement | null)?.value ?? 'calibrated';
+    $('exp-plot').classList.remove('previous');
     drawCurves($('exp-plot'), results, this.points, overlay);
     const svg = $('exp-plot').querySelector('svg');
     if (svg && (results !== null || this.points.size > 0)) {
