@@ -71,6 +71,8 @@ async function main(): Promise<void> {
       (f, parts) => merge_results(f, parts) as Results,
       change,
       (results) => tell({ type: 'finished', results }),
+      // A course page may hold many embeds: none starts work by itself.
+      false,
     );
   }
   update(first);

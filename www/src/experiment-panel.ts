@@ -142,7 +142,9 @@ export class ExperimentPanel {
     private merge: (fragment: string, parts: Results[]) => Results,
     private setKey: (key: string, value: string) => void,
     private onDone: (r: Results) => void = () => {},
+    liveByDefault = true,
   ) {
+    if (!liveByDefault) this.liveChoice = false;
     $('exp-run').addEventListener('click', () => {
       this.liveRun = false;
       this.run();
