@@ -158,7 +158,9 @@ pub async fn estimate_experiment(fragment: String) -> Result<JsValue, JsError> {
 /// backend=gpu trains on WebGPU, auto on WebGPU when the adapter is hardware, otherwise on
 /// the CPU kernels. `rates` are this device's rates from an earlier estimate (its `rates`
 /// object), so that each worker does not spend ~0.35 s measuring them again; `null`
-/// measures them here.
+/// measures them here. `known` is the page's point cache, `{key: [risk, trainable]}` (or
+/// null): those seed-points are not computed again ([`experiment::cache`]); every progress
+/// event of a seed-point carries its outcome as `seed` for the cache.
 #[wasm_bindgen]
 pub async fn run_experiment(
     fragment: String,
@@ -168,7 +170,13 @@ pub async fn run_experiment(
     seed_from: u32,
     seed_to: u32,
     rates: JsValue,
+    known: JsValue,
 ) -> Result<JsValue, JsError> {
+    // A malformed cache is no cache: every point is computed.
+    let known: experiment::cache::Known = match known.is_null() || known.is_undefined() {
+        true => Default::default(),
+        false => serde_wasm_bindgen::from_value(known).unwrap_or_default(),
+    };
     // Between units: await the promise `checkpoint()` returns (the worker yields there, and
     // holds it while paused); a non-promise or a throw counts as "go on".
     let pause = move || -> std::pin::Pin<Box<dyn std::future::Future<Output = ()>>> {
@@ -224,6 +232,7 @@ pub async fn run_experiment(
                 &mut device,
                 &pause,
                 &cancel,
+                &known,
             )
             .await
         };

@@ -368,3 +368,75 @@ fn a_jittered_sweep_is_reproducible_and_moves_by_less_than_its_seed_spread() {
         .iter()
         .any(|f| f.contains("changes nothing")));
 }
+
+/// A sweep of `fragment`'s seeds handed the seed-points `known`, and its progress events.
+fn run_with_known(
+    fragment: &str,
+    known: &caulk::experiment::cache::Known,
+) -> (Results, Vec<Progress>) {
+    let (c, _) = Config::from_fragment(fragment).unwrap();
+    let mut events = Vec::new();
+    let r = pollster::block_on(caulk::experiment::run_seeds(
+        &c,
+        0..c.seeds as usize,
+        &CpuBackend,
+        RATES,
+        &clock,
+        &mut |p: &Progress| events.push(p.clone()),
+        &mut |_: &str| {},
+        &caulk::experiment::no_pause,
+        &Cancel::new(),
+        known,
+    ))
+    .unwrap();
+    (r, events)
+}
+
+/// The seed-points a sweep's events carry: key → (risk, trainable), and how many of them
+/// came from the cache.
+fn seed_points(events: &[Progress]) -> (caulk::experiment::cache::Known, usize) {
+    let points: Vec<_> = events.iter().filter_map(|p| p.seed.as_ref()).collect();
+    let cached = points.iter().filter(|s| s.cached).count();
+    let known = points
+        .into_iter()
+        .map(|s| (s.key.clone(), (s.risk, s.trainable)))
+        .collect();
+    (known, cached)
+}
+
+/// The point cache: a sweep handed an earlier sweep's seed-points recomputes exactly the
+/// points whose own inputs changed (and pre-trains only where one of them needs a backbone),
+/// and its results equal, bit for bit, a sweep of the same config without the cache.
+#[test]
+fn the_point_cache_recomputes_only_what_changed_and_changes_no_number() {
+    let frag = "v=1&preset=headline&seeds=2&m=300,3000&n=64,128&steps=30";
+    let (first, events) = run_with_known(frag, &Default::default());
+    let (known, cached) = seed_points(&events);
+    // 2 methods × 2 m × 2 n × 2 seeds, all computed.
+    assert_eq!((known.len(), cached), (16, 0));
+
+    // The same config: every seed-point from the cache, no pre-training, the same numbers.
+    let (again, events) = run_with_known(frag, &known);
+    assert_eq!(seed_points(&events).1, 16);
+    assert!(events.iter().all(|p| !p.point.starts_with("pre-training")));
+    assert_eq!(again.curves, first.curves);
+
+    // Only the method list: nothing computed.
+    let spline_only = format!("{frag}&methods=caulk-spline");
+    let (_, events) = run_with_known(&spline_only, &known);
+    let (points, cached) = seed_points(&events);
+    assert_eq!((points.len(), cached), (8, 8));
+
+    // The adapter's own knob: its 8 seed-points are computed (on backbones pre-trained
+    // again), the spline's 8 come from the cache; the numbers equal a run without a cache.
+    let narrower = format!("{frag}&adapter_width=4");
+    let (cached_run, events) = run_with_known(&narrower, &known);
+    let points: Vec<_> = events.iter().filter_map(|p| p.seed.as_ref()).collect();
+    assert_eq!(points.iter().filter(|s| s.cached).count(), 8);
+    assert!(points
+        .iter()
+        .filter(|s| !s.cached)
+        .all(|s| s.key.contains("method=caulk-adapter")));
+    let fresh = run(&narrower);
+    assert_eq!(cached_run.curves, fresh.curves);
+}

@@ -12,6 +12,8 @@
 //! - [`progress`]: its progress events (the finished points with them) and the time left;
 //! - [`results`]: what a sweep returns (`caulk run --json`), curves summarised from the
 //!   per-seed risks, shards merged, CSV;
+//! - [`cache`]: the point cache's keys (what one seed's outcome at one point depends on), so
+//!   a sweep after a change reuses the seed-points whose inputs did not change;
 //! - [`claim`]: the title claim from measured curves: risk at one n and n_ε against m, with
 //!   bootstrap intervals, beside the calibrated `caulk_m` bound's n_ε(m);
 //! - [`baked`]: names of results computed ahead of time and shipped beside the page;
@@ -20,6 +22,7 @@
 
 pub mod baked;
 pub mod batching;
+pub mod cache;
 pub mod claim;
 pub mod gemm;
 pub mod plan;

@@ -24,6 +24,9 @@ pub struct Progress {
     pub eta_s: f64,
     /// A point of a curve whose seeds have all finished with this unit, if one did.
     pub finished: Option<FinishedPoint>,
+    /// The seed-point this unit finished (its risk, for the caller's point cache), if it
+    /// finished one with a finite risk.
+    pub seed: Option<super::cache::SeedPoint>,
 }
 
 /// One finished point of a curve, sent with the progress event that completes it so a page
@@ -75,7 +78,13 @@ impl Ticker<'_> {
     /// model's own pace 1 weighs as k = [`PACE_PRIOR_S`] modelled seconds, so that the
     /// first units, slow on a cold worker (compilation, first allocations), do not double
     /// it; working time is the time elapsed less the time held paused.
-    pub(super) fn tick(&mut self, point: String, cost: Cost, finished: Option<FinishedPoint>) {
+    pub(super) fn tick(
+        &mut self,
+        point: String,
+        cost: Cost,
+        finished: Option<FinishedPoint>,
+        seed: Option<super::cache::SeedPoint>,
+    ) {
         self.done += 1;
         self.done_s += self.rates.seconds(cost);
         let elapsed = (self.clock)() - self.start;
@@ -93,6 +102,7 @@ impl Ticker<'_> {
             elapsed_s: elapsed,
             eta_s,
             finished,
+            seed,
         });
     }
 }
@@ -135,7 +145,7 @@ mod tests {
                 ridges: s,
                 ..Cost::default()
             };
-            ticker.tick(String::new(), cost, None);
+            ticker.tick(String::new(), cost, None, None);
         }
         assert_eq!(events.len(), 6);
         for (elapsed, eta, done, total) in events {
@@ -172,11 +182,11 @@ mod tests {
             ..Cost::default()
         };
         now.set(3.0);
-        ticker.tick(String::new(), unit, None);
+        ticker.tick(String::new(), unit, None, None);
         // Then 9 units at twice the modelled time: the pace tends to 2.
         for _ in 0..9 {
             now.set(now.get() + 2.0);
-            ticker.tick(String::new(), unit, None);
+            ticker.tick(String::new(), unit, None, None);
         }
         assert!((etas[0] - 19.0 * 5.0 / 3.0).abs() < 1e-9, "{}", etas[0]);
         // After 10 modelled seconds (21 s worked): 10 · (21 + 2) / (10 + 2) = 19.2 s.

@@ -7,6 +7,7 @@
 //! A failed or diverged run is left out of its point's mean and listed in the curve's notes;
 //! a cancelled sweep returns every point that had finished.
 
+use super::cache::{point_key, Known, SeedPoint};
 use super::plan::{
     arch, data_cost, estimate, fit_cost, forward_flops, human_bytes, plan, pretrain_chunk,
     pretrain_cost, pretrain_steps, Cost, Plan, MEMORY_LIMIT, PRETRAIN_BATCH, PRETRAIN_LR,
@@ -123,13 +124,18 @@ pub async fn run_shard<B: Backend>(
         on_device,
         checkpoint,
         cancel,
+        &Known::new(),
     )
     .await
 }
 
 /// [`run_sweep`] for the sweep seeds `seeds` (a range inside 0 … seeds − 1), awaiting
 /// `checkpoint` after every unit. The page runs a few seeds first (the whole curve's shape)
-/// and the rest after; [`merge`](super::merge) joins ranges given in seed order.
+/// and the rest after; [`merge`](super::merge) joins ranges given in seed order. A
+/// seed-point whose [`point_key`] is in `known` is not fitted again (nor its backbone
+/// pre-trained, where no other point of that seed needs it): its known outcome is used, so
+/// the results equal those of a sweep without the cache; every progress event of a
+/// seed-point carries its outcome ([`SeedPoint`]) for the caller's cache.
 #[allow(clippy::too_many_arguments)]
 pub async fn run_seeds<B: Backend>(
     c: &Config,
@@ -141,6 +147,7 @@ pub async fn run_seeds<B: Backend>(
     on_device: &mut dyn FnMut(&str),
     checkpoint: Checkpoint<'_>,
     cancel: &Cancel,
+    known: &Known,
 ) -> Result<Results> {
     c.validate()?;
     let mut plan: Plan = plan(c)?;
@@ -190,6 +197,7 @@ pub async fn run_seeds<B: Backend>(
         },
         checkpoint,
         cancel,
+        known,
     };
     let data = sweep.seed_data(seeds).await;
     let mut accs: Vec<Acc> = Vec::new();
@@ -268,6 +276,8 @@ struct Sweep<'a, B: Backend> {
     ticker: Ticker<'a>,
     checkpoint: Checkpoint<'a>,
     cancel: &'a Cancel,
+    /// Seed-points known before the sweep ([`super::cache`]).
+    known: &'a Known,
 }
 
 impl<B: Backend> Sweep<'_, B> {
@@ -297,7 +307,7 @@ impl<B: Backend> Sweep<'_, B> {
             let constant =
                 test.f.iter().map(|f| (f - mean).powi(2)).sum::<f64>() / test.len() as f64;
             self.ticker
-                .tick(format!("data seed {i}"), data_cost(self.plan), None);
+                .tick(format!("data seed {i}"), data_cost(self.plan), None, None);
             self.checkpoint().await;
             data.push(SeedData {
                 i,
@@ -330,6 +340,10 @@ impl<B: Backend> Sweep<'_, B> {
         };
         let pretrains = plan.group_pretrains(g);
         let needs_backbone = |method: Method| pretrains && plan.uses_backbone(method);
+        // The key of seed `sd`'s outcome of `slot` at n.
+        let key = |slot: &Acc, n: u64, sd: &SeedData| {
+            point_key(self.c, slot.method, slot.m, slot.width, n, sd.i)
+        };
         for backbone in [false, true] {
             if backbone && !pretrains {
                 break;
@@ -338,6 +352,7 @@ impl<B: Backend> Sweep<'_, B> {
             if !backbone && accs.iter().all(|slot| needs_backbone(slot.method)) {
                 continue;
             }
+            let phase = |slot: &&mut Acc| needs_backbone(slot.method) == backbone;
             let seeds = match m.filter(|_| backbone) {
                 None => data
                     .iter()
@@ -346,37 +361,86 @@ impl<B: Backend> Sweep<'_, B> {
                         pre: None,
                     })
                     .collect(),
-                Some(m) => self.pretrain(&a, m, width, data, accs).await?,
+                Some(m) => {
+                    // Pre-train only the seeds with a point of this phase not known yet; the
+                    // others take their known outcomes and need no backbone.
+                    let missing = |sd: &SeedData| {
+                        accs.iter()
+                            .filter(|slot| needs_backbone(slot.method) == backbone)
+                            .any(|slot| {
+                                plan.n
+                                    .iter()
+                                    .any(|&n| !self.known.contains_key(&key(slot, n, sd)))
+                            })
+                    };
+                    let (need, have): (Vec<&SeedData>, Vec<&SeedData>) =
+                        data.iter().partition(|sd| missing(sd));
+                    let mut runs = self.pretrain(&a, m, width, &need, accs).await?;
+                    runs.extend(have.into_iter().map(|sd| SeedRun {
+                        data: sd,
+                        pre: None,
+                    }));
+                    runs.sort_by_key(|r| r.data.i);
+                    runs
+                }
             };
-            let backbones: Vec<&Pretrained> = seeds
-                .iter()
-                .map(|s| s.pre.as_ref().unwrap_or(&placeholder))
-                .collect();
             for (j, &n) in plan.n.iter().enumerate() {
-                let targets: Vec<Sample> = seeds
-                    .iter()
-                    .map(|s| s.data.pool.prefix(n as usize))
-                    .collect();
-                for slot in accs
-                    .iter_mut()
-                    .filter(|slot| needs_backbone(slot.method) == backbone)
-                {
+                for slot in accs.iter_mut().filter(phase) {
                     let method = slot.method;
                     if self.cancel.is_cancelled() {
                         return None;
                     }
-                    let outcomes = match method.is_gradient() {
-                        true => {
-                            self.fit_gradient(method, slot.m, n, &seeds, &backbones, &targets)
+                    let keys: Vec<String> = seeds.iter().map(|s| key(slot, n, s.data)).collect();
+                    let cached: Vec<Option<(f64, usize)>> =
+                        keys.iter().map(|k| self.known.get(k).copied()).collect();
+                    // The seeds to fit: those not known (every one of them has its backbone).
+                    let todo: Vec<SeedRun> = seeds
+                        .iter()
+                        .zip(&cached)
+                        .filter(|(_, known)| known.is_none())
+                        .map(|(s, _)| SeedRun {
+                            data: s.data,
+                            pre: None,
+                        })
+                        .collect();
+                    let backbones: Vec<&Pretrained> = seeds
+                        .iter()
+                        .zip(&cached)
+                        .filter(|(_, known)| known.is_none())
+                        .map(|(s, _)| s.pre.as_ref().unwrap_or(&placeholder))
+                        .collect();
+                    let targets: Vec<Sample> = todo
+                        .iter()
+                        .map(|s| s.data.pool.prefix(n as usize))
+                        .collect();
+                    let mut fitted = match (todo.is_empty(), method.is_gradient()) {
+                        (true, _) => Vec::new(),
+                        (false, true) => {
+                            self.fit_gradient(method, slot.m, n, &todo, &backbones, &targets)
                                 .await
                         }
-                        false => self.fit_closed(method, &seeds, &backbones, &targets),
-                    };
+                        (false, false) => self.fit_closed(method, &todo, &backbones, &targets),
+                    }
+                    .into_iter();
+                    let outcomes: Vec<std::result::Result<Outcome, String>> = cached
+                        .iter()
+                        .map(|known| match known {
+                            Some((risk, trainable)) => Ok((*risk, *trainable, None)),
+                            None => fitted
+                                .next()
+                                .unwrap_or_else(|| Err("no outcome".to_string())),
+                        })
+                        .collect();
                     // On a GPU every seed of the point trains in one call.
                     let gpu = self.ticker.rates.gpu;
-                    let on_gpu = gpu.as_ref().map(|g| (g, seeds.len()));
+                    let on_gpu = gpu.as_ref().map(|g| (g, todo.len().max(1)));
                     let cost = fit_cost(plan, method, n, fwd, on_gpu);
-                    self.record(slot, j, n, &seeds, outcomes, cost)?;
+                    let known: Vec<(String, bool)> = keys
+                        .into_iter()
+                        .zip(&cached)
+                        .map(|(k, c)| (k, c.is_some()))
+                        .collect();
+                    self.record(slot, j, n, &seeds, outcomes, cost, &known)?;
                     self.checkpoint().await;
                 }
             }
@@ -392,7 +456,7 @@ impl<B: Backend> Sweep<'_, B> {
         a: &Arch,
         m: u64,
         width: usize,
-        data: &'d [SeedData],
+        data: &[&'d SeedData],
         accs: &mut [Acc],
     ) -> Option<Vec<SeedRun<'d>>> {
         let (backend, cancel) = (self.backend, self.cancel);
@@ -433,11 +497,12 @@ impl<B: Backend> Sweep<'_, B> {
                 Ok(list) => list.into_iter().map(Ok).collect(),
                 Err(e) => part.iter().map(|_| Err(e.to_string())).collect(),
             };
-            for (sd, pre) in part.iter().zip(pres) {
+            for (&sd, pre) in part.iter().zip(pres) {
                 let i = sd.i;
                 self.ticker.tick(
                     format!("pre-training m={m} width={width} seed {i}"),
                     cost,
+                    None,
                     None,
                 );
                 self.checkpoint().await;
@@ -545,8 +610,11 @@ impl<B: Backend> Sweep<'_, B> {
     }
 
     /// The seeds' outcomes at point (j, n) into `slot`, one progress unit of modelled `cost`
-    /// per seed; the last carries the point's summary (mean and interval over the seeds that
-    /// finished). None when a fit was cut short by cancellation (not a finished point).
+    /// per computed seed (none for a known one), each carrying its outcome for the caller's
+    /// cache (`keys`: each seed's key and whether it was known); the last carries the
+    /// point's summary (mean and interval over the seeds that finished). None when a fit was
+    /// cut short by cancellation (not a finished point).
+    #[allow(clippy::too_many_arguments)]
     fn record(
         &mut self,
         slot: &mut Acc,
@@ -555,10 +623,13 @@ impl<B: Backend> Sweep<'_, B> {
         seeds: &[SeedRun<'_>],
         outcomes: Vec<std::result::Result<Outcome, String>>,
         cost: Cost,
+        keys: &[(String, bool)],
     ) -> Option<()> {
         let last = seeds.len().saturating_sub(1);
         for (at, (s, outcome)) in seeds.iter().zip(outcomes).enumerate() {
             let i = s.data.i;
+            let (key, cached) = keys.get(at).cloned().unwrap_or_default();
+            let mut seed_point = None;
             match outcome {
                 Ok((_, _, Some(r))) if r.cancelled => return None,
                 Ok((risk, trainable, report)) => match report.and_then(|r| r.diverged_at) {
@@ -568,6 +639,12 @@ impl<B: Backend> Sweep<'_, B> {
                     None if risk.is_finite() => {
                         slot.risks[j].push(risk);
                         slot.trainable = Some(trainable);
+                        seed_point = Some(SeedPoint {
+                            key,
+                            risk,
+                            trainable,
+                            cached,
+                        });
                     }
                     None => slot
                         .notes
@@ -595,7 +672,8 @@ impl<B: Backend> Sweep<'_, B> {
                     risks: slot.risks[j].clone(),
                 }
             });
-            self.ticker.tick(label, cost, finished);
+            let cost = if cached { Cost::default() } else { cost };
+            self.ticker.tick(label, cost, finished, seed_point);
         }
         Some(())
     }

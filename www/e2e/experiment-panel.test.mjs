@@ -230,7 +230,7 @@ test('the CPU path splits the seeds among several workers and merges them', asyn
   await page.click('#exp-run');
   await page.waitForFunction(() => document.getElementById('experiment')?.dataset.state === 'done', null, { timeout: 120_000 });
   const status = await page.textContent('#exp-status');
-  if (cores >= 2) assert.match(status, /in [2-4] workers\.$/);
+  if (cores >= 2) assert.match(status, /in [2-4] workers, shape first on 2 seeds, then all 4\.$/);
   const [dl] = await Promise.all([page.waitForEvent('download'), page.click('#export-json')]);
   const path = screenshotPath('seed-shards.json');
   await dl.saveAs(path);

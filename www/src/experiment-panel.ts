@@ -27,6 +27,8 @@ const SETTLE_MS = 1500;
 export const LIVE_S = 10;
 /** Seeds of the first stage: the whole curve's shape. */
 export const SHAPE_SEEDS = 2;
+/** Seed-points the page's cache keeps (about 100 bytes each). */
+const CACHE_MAX = 200_000;
 /** Wait after the last change before a live run starts. */
 const DEBOUNCE_MS = 150;
 
@@ -509,6 +511,7 @@ export class ExperimentPanel {
     const fragment = this.fragment();
     this.shownKey = this.numbersKey(fragment);
     this.startedAt = performance.now();
+    this.counts = { computed: 0, cached: 0 };
     const est = this.estimated?.fragment === fragment ? this.estimated.estimate : null;
     const workers = est ? this.parallelism(est) : 1;
     const seeds = Number(this.config().seeds);
@@ -527,12 +530,21 @@ export class ExperimentPanel {
     if (!run || run.next >= run.parts.length) return;
     const index = run.next++;
     const part = run.parts[index];
-    this.ensureWorker(w).postMessage({ type: 'run', id, fragment: run.fragment, from: part.from, to: part.to, part: index, rates: est?.rates ?? null });
+    const known = Object.fromEntries(this.cache);
+    this.ensureWorker(w).postMessage({ type: 'run', id, fragment: run.fragment, from: part.from, to: part.to, part: index, rates: est?.rates ?? null, known });
     // Which worker runs which part: a finished part hands its worker the next one.
     this.workerOf.set(index, w);
   }
 
   private workerOf = new Map<number, number>();
+  /**
+   * The point cache: every seed-point this page has computed, by its key (what its numbers
+   * depend on, src/experiment/cache.rs), kept across changes and runs (the oldest dropped
+   * beyond CACHE_MAX). A run computes only the seed-points not in it.
+   */
+  private cache = new Map<string, [number, number]>();
+  /** Seed-points of the run on show: computed, and taken from the cache. */
+  private counts = { computed: 0, cached: 0 };
   private startedAt = 0;
 
   /**
@@ -635,6 +647,15 @@ export class ExperimentPanel {
         if (!this.shards || !part) break;
         part.progress = p;
         part.at = performance.now();
+        if (p.seed) {
+          this.counts[p.seed.cached ? 'cached' : 'computed']++;
+          $('experiment').dataset.computed = String(this.counts.computed);
+          $('experiment').dataset.cached = String(this.counts.cached);
+          if (!p.seed.cached) {
+            this.cache.set(p.seed.key, [p.seed.risk, p.seed.trainable]);
+            if (this.cache.size > CACHE_MAX) this.cache.delete(this.cache.keys().next().value!);
+          }
+        }
         this.shards.point = p.point;
         this.showProgress();
         if (p.finished && p.finished.risk_mean !== null) {
@@ -681,7 +702,8 @@ export class ExperimentPanel {
         $('experiment').dataset.state = 'done';
         const workers = run.workers > 1 ? ` in ${run.workers} workers` : this.inPage ? ' in this page (it may not start a worker)' : '';
         const stages = run.parts.some((x) => x.stage === 2) ? `, shape first on ${SHAPE_SEEDS} seeds, then all ${run.seeds}` : '';
-        $('exp-status').textContent = `Done in ${seconds((performance.now() - this.startedAt) / 1000)} on ${results.backend}${workers}${stages}.`;
+        const reused = this.counts.cached > 0 ? `; ${this.counts.computed} seed-points computed, ${this.counts.cached} reused from earlier runs` : '';
+        $('exp-status').textContent = `Done in ${seconds((performance.now() - this.startedAt) / 1000)} on ${results.backend}${workers}${stages}${reused}.`;
         this.draw(results);
         summarise(results, $('exp-summary'), $('exp-table'));
         this.setResults(results);

@@ -2,7 +2,8 @@
 // case) and the page itself (InPageWorker, for frames that may not start a worker, e.g. an
 // iframe sandboxed without allow-same-origin). The caller must have initialised the wasm
 // module.
-// Requests:  { type: 'run', id, fragment, from, to, part?, rates? } (seeds from … to−1) | { type: 'estimate', id, fragment }
+// Requests:  { type: 'run', id, fragment, from, to, part?, rates?, known? } (seeds from … to−1;
+//            known: the point cache, { key: [risk, trainable] }) | { type: 'estimate', id, fragment }
 //            | { type: 'batching', id, backend, ks } (the K-model benchmark)
 //            | { type: 'gemm', id, window_ms } (the CPU GEMM benchmark)
 //            | { type: 'pause' | 'resume', id } (hold the sweep after its current unit)
@@ -14,7 +15,7 @@ import { batching_bench, estimate_experiment, gemm_bench, run_experiment } from 
 
 export type Request =
   | { type: 'estimate'; id: number; fragment: string }
-  | { type: 'run'; id: number; fragment: string; from: number; to: number; part?: number; rates?: unknown }
+  | { type: 'run'; id: number; fragment: string; from: number; to: number; part?: number; rates?: unknown; known?: Record<string, [number, number]> }
   | { type: 'batching'; id: number; backend: string; ks: number[] }
   | { type: 'gemm'; id: number; window_ms: number }
   | { type: 'pause'; id: number }
@@ -87,6 +88,7 @@ export class Jobs {
         req.from,
         req.to,
         req.rates ?? null,
+        req.known ?? null,
       );
       // WebAssembly memory only grows: its size now is the peak so far here.
       this.post({ type: 'done', id, part, results, wall_ms: performance.now() - start, memory_bytes: this.memoryBytes() });

@@ -122,7 +122,16 @@ export interface FinishedPoint {
   risks: number[];
 }
 
+/** One seed's outcome at one point, for the page's point cache (src/experiment/cache.rs). */
+export interface SeedPoint {
+  key: string;
+  risk: number;
+  trainable: number;
+  cached: boolean;
+}
+
 export interface Progress {
+  seed: SeedPoint | null;
   done: number;
   total: number;
   point: string;

@@ -1,0 +1,131 @@
+//! The point cache: one seed's outcome at one point of a sweep, keyed by exactly the config
+//! keys that outcome depends on, so that a sweep after a change reuses every seed-point whose
+//! own inputs did not change (the page keeps the cache across changes and hands it to its
+//! workers; the CLI runs without one).
+//!
+//! A seed-point (method, m, width, n, seed index i) is a function of
+//! - the task: preset, seed, d, k, α, β, s_φ, σ (the data of sweep seed i, its target pool
+//!   of which n takes a prefix, its test set), and the jitter;
+//! - the backbone, where the method fits on one: depth, width and m (pre-training's own
+//!   steps and rate are fixed by m, `plan::pretrain_steps`);
+//! - the method's own knobs: steps and lr for a gradient method, rank for `lora`,
+//!   adapter_width for `caulk-adapter`, layers for `partial`;
+//! - the compute device asked for (`backend`: the CPU and a GPU agree only to f32 rounding).
+//!
+//! It does not depend on the other points of the sweep (each fit has its own streams, and
+//! models trained side by side do not interact), nor on ε, the n grid's other values, the
+//! method list or the seeds count: changing those recomputes nothing that is cached.
+//! `tests/experiment.rs` checks that a sweep with a cache equals one without, bit for bit.
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::config::{Config, Method};
+
+/// The outcomes known before a sweep starts: key → (risk, trainable parameters).
+pub type Known = HashMap<String, (f64, usize)>;
+
+/// One seed's finished outcome at one point, sent with the progress event of its unit.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SeedPoint {
+    /// [`point_key`] of the seed-point.
+    pub key: String,
+    /// Its excess risk.
+    pub risk: f64,
+    /// The method's trainable parameters there.
+    pub trainable: usize,
+    /// Whether it came from the cache (not computed by this sweep).
+    pub cached: bool,
+}
+
+/// The cache key of seed `i`'s outcome of `method` at (m, width, n) under config `c`: the
+/// keys of the module doc, in fragment syntax.
+pub fn point_key(
+    c: &Config,
+    method: Method,
+    m: Option<u64>,
+    width: usize,
+    n: u64,
+    i: usize,
+) -> String {
+    let get = |key: &str| c.get(key).unwrap_or_default();
+    let mut parts: Vec<String> = [
+        "preset", "seed", "d", "k", "alpha", "beta", "s_phi", "sigma", "jitter", "backend", "depth",
+    ]
+    .iter()
+    .map(|k| format!("{k}={}", get(k)))
+    .collect();
+    let own: &[&str] = match method {
+        Method::Lora => &["steps", "lr", "rank"],
+        Method::CaulkAdapter => &["steps", "lr", "adapter_width"],
+        Method::Partial => &["steps", "lr", "layers"],
+        Method::Full | Method::Scratch => &["steps", "lr"],
+        Method::CaulkSpline | Method::LinearProbe => &[],
+    };
+    parts.extend(own.iter().map(|k| format!("{k}={}", get(k))));
+    let name = serde_json::to_value(method)
+        .ok()
+        .and_then(|v| v.as_str().map(String::from))
+        .unwrap_or_default();
+    parts.push(format!("method={name}"));
+    parts.push(format!(
+        "m={}",
+        m.map_or("-".to_string(), |m| m.to_string())
+    ));
+    parts.push(format!("width={width}&n={n}&i={i}"));
+    parts.join("&")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(fragment: &str, method: Method) -> String {
+        let c = crate::config::parse_fragment(fragment).config;
+        point_key(&c, method, Some(3000), 32, 256, 1)
+    }
+
+    #[test]
+    fn the_key_follows_exactly_what_a_point_depends_on() {
+        let base = "v=1&preset=headline";
+        let spline = key(base, Method::CaulkSpline);
+        // ε, the method list, the seeds count, the n grid, steps (for a closed form) and
+        // the theory panel's constants do not move a spline point.
+        for other in [
+            "eps=0.05",
+            "methods=caulk-spline",
+            "seeds=3",
+            "n=64,256",
+            "steps=7",
+            "c=3",
+            "at_n=64",
+        ] {
+            assert_eq!(
+                key(&format!("{base}&{other}"), Method::CaulkSpline),
+                spline,
+                "{other}"
+            );
+        }
+        // The task, the backbone and the device do.
+        for other in [
+            "alpha=0.5",
+            "sigma=0.3",
+            "seed=2",
+            "depth=3",
+            "jitter=1e-7",
+            "backend=cpu",
+        ] {
+            assert_ne!(
+                key(&format!("{base}&{other}"), Method::CaulkSpline),
+                spline,
+                "{other}"
+            );
+        }
+        // A gradient method's own knobs move its points only.
+        let lora = key(base, Method::Lora);
+        assert_ne!(key(&format!("{base}&rank=8"), Method::Lora), lora);
+        assert_ne!(key(&format!("{base}&steps=100"), Method::Lora), lora);
+        assert_eq!(key(&format!("{base}&adapter_width=4"), Method::Lora), lora);
+    }
+}
