@@ -133,3 +133,31 @@ test('ε dragged on the curves and the claim\'s n survive a reload; the n_ε fig
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test('live: a change recomputes only the seed-points whose inputs changed', async () => {
+  const { page, problems } = await openApp(app.context, `${app.url}#${SMALL_HEADLINE}`, { live: 'auto' });
+  const done = () => page.waitForFunction(() => document.getElementById('experiment')?.dataset.state === 'done', null, { timeout: 120_000 });
+  const counts = () => page.evaluate(() => [Number(document.getElementById('experiment').dataset.computed), Number(document.getElementById('experiment').dataset.cached)]);
+  await done();
+  // 2 methods × 2 m × 3 n × 2 seeds, all computed.
+  assert.deepEqual(await counts(), [24, 0]);
+  // Only the method list: the spline's 12 seed-points all come from the cache.
+  await page.uncheck('#ctl-methods input[value="caulk-adapter"]');
+  await page.waitForFunction(() => location.hash.includes('&methods=caulk-spline&'));
+  await done();
+  assert.deepEqual(await counts(), [0, 12]);
+  assert.match(await page.textContent('#exp-status'), /0 seed-points computed, 12 reused/);
+  // One more n: only its 2 m × 2 seeds are computed.
+  await page.click('#experiment details.advanced summary');
+  await page.fill('#txt-experiment-n', '64,128,256,512');
+  await page.press('#txt-experiment-n', 'Enter');
+  await page.waitForFunction(() => location.hash.includes('&n=64,128,256,512&'));
+  await done();
+  assert.deepEqual(await counts(), [4, 12]);
+  // ε moves no number: nothing runs.
+  await page.locator('#ctl-claim-eps').press('ArrowLeft');
+  await page.waitForTimeout(400);
+  assert.equal(await page.getAttribute('#experiment', 'data-state'), 'done');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
