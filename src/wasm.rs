@@ -366,3 +366,15 @@ pub fn claim_of(results: JsValue, fragment: &str) -> Result<JsValue, JsError> {
         &r.config, &r.curves, now.eps, now.at_n,
     ))
 }
+
+/// The cost of a fragment's sweep with rates measured before (an earlier estimate's `rates`
+/// object): no probe, so a live run after a change can start at once; the worker's next
+/// estimate measures again.
+#[wasm_bindgen]
+pub fn estimate_with_rates(fragment: &str, rates: JsValue) -> Result<JsValue, JsError> {
+    let c = strict(fragment)?;
+    let plan = experiment::plan(&c).map_err(|e| JsError::new(&e.to_string()))?;
+    let rates: experiment::Rates =
+        serde_wasm_bindgen::from_value(rates).map_err(|e| JsError::new(&format!("rates: {e}")))?;
+    to_js(&experiment::estimate(&plan, &c, rates))
+}

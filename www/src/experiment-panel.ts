@@ -14,7 +14,7 @@
 import { drawCurves, joinPoints, summarise, theoryCurve } from './experiment-view';
 import type { Claim, Config, Estimate, FinishedPoint, Progress, Results } from './types';
 import { copyText, download, standaloneSvg, svgToPng } from './export';
-import { claim_of, estimate_wall_seconds, results_csv } from '../pkg/caulk.js';
+import { claim_of, estimate_wall_seconds, estimate_with_rates, results_csv } from '../pkg/caulk.js';
 import { drawClaim } from './claim-view';
 import { drawEpsLine } from './eps-line';
 import { InPageWorker } from './jobs';
@@ -382,6 +382,15 @@ export class ExperimentPanel {
    */
   private gate(): boolean {
     const fragment = this.fragment();
+    // A live run uses the rates of the last estimate (no probe, so it starts at once); the
+    // worker's own estimate of this config follows and refines the figure shown.
+    if (this.liveRun && this.estimated && this.estimated.fragment !== fragment) {
+      try {
+        this.estimated = { fragment, estimate: estimate_with_rates(fragment, this.estimated.estimate.rates) as Estimate };
+      } catch {
+        // An estimate the worker will refuse too: the normal path says why.
+      }
+    }
     const est = this.estimated?.fragment === fragment ? this.estimated.estimate : null;
     if (!est) {
       this.runWhenEstimated = true;
@@ -511,6 +520,7 @@ export class ExperimentPanel {
     const fragment = this.fragment();
     this.shownKey = this.numbersKey(fragment);
     this.startedAt = performance.now();
+    performance.mark('caulk:run-start');
     this.counts = { computed: 0, cached: 0 };
     const est = this.estimated?.fragment === fragment ? this.estimated.estimate : null;
     const workers = est ? this.parallelism(est) : 1;
@@ -659,6 +669,8 @@ export class ExperimentPanel {
         this.shards.point = p.point;
         this.showProgress();
         if (p.finished && p.finished.risk_mean !== null) {
+          // Marks for www/bench/live.mjs: the first point of a run on screen.
+          if (this.points.size === 0) performance.mark('caulk:first-point');
           const list = this.points.get(p.finished.label) ?? [];
           list.push(p.finished);
           this.points.set(p.finished.label, list);
@@ -684,6 +696,7 @@ export class ExperimentPanel {
         const part = run?.parts[r.part ?? 0];
         if (!run || !part) break;
         part.results = r.results;
+        if (part.stage === 1 && run.parts.every((x) => x.stage !== 1 || x.results)) performance.mark('caulk:shape');
         // The worker that finished takes the next queued range.
         const w = this.workerOf.get(r.part ?? 0) ?? 0;
         this.dispatch(w, r.id, this.estimated?.fragment === run.fragment ? this.estimated.estimate : null);
@@ -699,6 +712,7 @@ export class ExperimentPanel {
         }
         this.shards = null;
         this.setRunning(false);
+        performance.mark('caulk:done');
         $('experiment').dataset.state = 'done';
         const workers = run.workers > 1 ? ` in ${run.workers} workers` : this.inPage ? ' in this page (it may not start a worker)' : '';
         const stages = run.parts.some((x) => x.stage === 2) ? `, shape first on ${SHAPE_SEEDS} seeds, then all ${run.seeds}` : '';
