@@ -162,6 +162,7 @@ pub async fn estimate_experiment(fragment: String) -> Result<JsValue, JsError> {
 /// null): those seed-points are not computed again ([`experiment::cache`]); every progress
 /// event of a seed-point carries its outcome as `seed` for the cache.
 #[wasm_bindgen]
+#[allow(clippy::too_many_arguments)] // the JS call's arguments, one by one
 pub async fn run_experiment(
     fragment: String,
     on_progress: js_sys::Function,
