@@ -379,3 +379,23 @@ pub fn estimate_with_rates(fragment: &str, rates: JsValue) -> Result<JsValue, Js
         serde_wasm_bindgen::from_value(rates).map_err(|e| JsError::new(&format!("rates: {e}")))?;
     to_js(&experiment::estimate(&plan, &c, rates))
 }
+
+/// The `pins` value of the current fragment with a results object's curves (their mean
+/// risks, 4 significant digits) pinned under `label`; the caller sets it with [`set_key`],
+/// which refuses (naming `pins`) a fifth pin or a label taken or malformed.
+#[wasm_bindgen]
+pub fn pins_with(fragment: &str, results: JsValue, label: &str) -> Result<String, JsError> {
+    let r: experiment::Results = serde_wasm_bindgen::from_value(results)
+        .map_err(|e| JsError::new(&format!("results: {e}")))?;
+    let mut pins = config::parse_fragment(fragment).config.pins;
+    pins.push(r.pin(label));
+    Ok(config::pins::write_pins(&pins))
+}
+
+/// The `pins` value of the current fragment without the pin labelled `label`.
+#[wasm_bindgen]
+pub fn pins_without(fragment: &str, label: &str) -> String {
+    let mut pins = config::parse_fragment(fragment).config.pins;
+    pins.retain(|p| p.label != label);
+    config::pins::write_pins(&pins)
+}

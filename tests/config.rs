@@ -189,6 +189,19 @@ fn random_value(spec: &caulk::config::KeySpec, rng: &mut Rng) -> String {
             }
             v.join(",")
         }
+        KeyKind::Pins => {
+            let k = rng.next_u64() % 3;
+            (0..k)
+                .map(|i| {
+                    let r = pick(rng, 1e-4, 1.0);
+                    format!(
+                        "P{i}~caulk-spline*300*32*64:{},128:-",
+                        caulk::config::pins::round4(r)
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join(";")
+        }
     }
 }
 

@@ -22,6 +22,8 @@ pub enum KeyKind {
     Enum,
     /// A comma list of names out of `choices`, no repeats.
     EnumList,
+    /// Pinned curves with their numbers ([`pins`](super::pins)).
+    Pins,
 }
 
 /// The control a key gets on the page, declared here beside its bounds so that a new key
@@ -443,6 +445,16 @@ pub const KEYS: &[KeySpec] = &[
         LOG_STEPPER,
         THEORY,
     )),
+    list(
+        num(
+            "pins",
+            Pins,
+            0.0,
+            0.0,
+            "curves pinned on the plot, their numbers in the link",
+        ),
+        super::pins::MAX_PINS,
+    ),
     names(
         "view",
         Enum,
@@ -629,6 +641,7 @@ pub fn get(c: &Config, key: &str) -> Option<String> {
         "nu" => c.nu.to_string(),
         "c_h" => c.c_h.to_string(),
         "c_f" => c.c_f.to_string(),
+        "pins" => super::pins::write_pins(&c.pins),
         "view" => name_of(&c.view),
         "show" => c.show.join(","),
         _ => return None,
@@ -670,6 +683,7 @@ pub fn set(c: &mut Config, key: &str, text: &str) -> Result<(), ConfigError> {
         "nu" => c.nu = s.parse_float(text)?,
         "c_h" => c.c_h = s.parse_float(text)?,
         "c_f" => c.c_f = s.parse_float(text)?,
+        "pins" => c.pins = super::pins::parse_pins(text)?,
         "view" => c.view = s.parse_name(text)?,
         "show" => c.show = s.parse_names(text)?,
         _ => return Err(ConfigError::new(key, "unknown key")),

@@ -6,9 +6,11 @@
 //!   "print every key and parse it back", so each bound is written exactly once.
 //! - [`fragment`] reads and writes fragments; `parse(write(c)) == c` for every valid `c`.
 //! - [`presets`] gives each preset's defaults; omitted keys take them.
+//! - [`pins`] reads and writes the pinned curves a link carries.
 
 pub mod fragment;
 pub mod keys;
+pub mod pins;
 pub mod presets;
 
 use serde::{Deserialize, Serialize};
@@ -209,6 +211,9 @@ pub struct Config {
     pub c_h: f64,
     /// Head-class complexity C_F of `task_diversity`.
     pub c_f: f64,
+    /// Measured curves pinned on the plot, with their numbers ([`pins`]).
+    #[serde(default)]
+    pub pins: Vec<pins::Pin>,
     /// The figure `embed.html` shows.
     #[serde(default)]
     pub view: View,

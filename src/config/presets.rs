@@ -48,6 +48,7 @@ pub fn defaults(preset: Preset) -> Config {
         nu: 0.5,
         c_h: 10.0,
         c_f: 1.0,
+        pins: Vec::new(),
         view: View::Theory,
         show: no_controls(),
     };

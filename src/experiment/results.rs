@@ -107,6 +107,28 @@ impl Results {
         }
     }
 
+    /// The curves as a pin labelled `label`: each curve's mean risk per n, rounded to the
+    /// 4 significant digits a link carries (at most [`MAX_CURVES`](crate::config::pins::MAX_CURVES)
+    /// curves, the first ones).
+    pub fn pin(&self, label: &str) -> crate::config::pins::Pin {
+        use crate::config::pins::{round4, Pin, PinCurve, MAX_CURVES};
+        Pin {
+            label: label.to_string(),
+            curves: self
+                .curves
+                .iter()
+                .take(MAX_CURVES)
+                .map(|c| PinCurve {
+                    method: c.method,
+                    m: c.m,
+                    width: c.width as u32,
+                    n: c.n.clone(),
+                    risk: c.risk_mean.iter().map(|r| r.map(round4)).collect(),
+                })
+                .collect(),
+        }
+    }
+
     /// One CSV row per (curve, n): label, method, m, width, n, risk_mean, risk_lo, risk_hi,
     /// seeds_done, slope, slope_lo, slope_hi, predicted_slope (empty cells for nulls).
     pub fn to_csv(&self) -> String {

@@ -161,3 +161,54 @@ test('live: a change recomputes only the seed-points whose inputs changed', asyn
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test('pins freeze the curves, survive a reload through the link, and stop at 4', async () => {
+  const { page, problems } = await openApp(app.context, `${app.url}#v=1&preset=limit&seeds=2&n=64,128,256`, { live: 'auto' });
+  const done = () => page.waitForFunction(() => document.getElementById('experiment')?.dataset.state === 'done', null, { timeout: 120_000 });
+  await done();
+  const live = await page.getAttribute('#exp-plot path.series[data-id="m-caulk-spline"]:not(.pinned)', 'd');
+  await page.click('#exp-pin');
+  await page.waitForFunction(() => location.hash.includes('&pins=A~caulk-spline*-*32*64:'));
+  assert.equal(await page.locator('#exp-plot path.series.pinned').count(), 1);
+  // The pin is the curve as it was, to the 4 significant digits the link carries.
+  const near = (a, b) => {
+    const [x, y] = [a, b].map((d) => d.match(/-?\d+\.\d+/g).map(Number));
+    return x.length === y.length && x.every((v, i) => Math.abs(v - y[i]) < 0.5);
+  };
+  assert.ok(near(await page.getAttribute('#exp-plot path.series.pinned', 'd'), live));
+  const pinValue = () => page.evaluate(() => new URLSearchParams(location.hash.slice(1)).get('pins'));
+  const pinned = await pinValue();
+  // Change one thing: the live curve moves, the pin stays.
+  await page.locator('#ctl-sigma').press('ArrowRight');
+  await page.waitForFunction(() => location.hash.includes('&sigma=0.55&'));
+  await done();
+  // The pin's numbers stay (the axes may rescale around the new curve).
+  assert.equal(await pinValue(), pinned);
+  assert.equal(await page.locator('#exp-plot path.series.pinned').count(), 1);
+  assert.notEqual(await page.getAttribute('#exp-plot path.series[data-id="m-caulk-spline"]:not(.pinned)', 'd'), live);
+  await page.click('#exp-pin');
+  await page.waitForFunction(() => location.hash.includes(';B~caulk-spline'));
+  assert.match(await page.textContent('#exp-plot .legend'), /pin A[\s\S]*pin B/);
+  await page.screenshot({ path: screenshotPath('pins-1280.png') });
+  // Through the link: the pins are drawn at once after a reload.
+  await page.reload();
+  await page.waitForSelector('body[data-ready="true"]');
+  await page.waitForFunction(() => document.querySelectorAll('#exp-plot path.series.pinned').length === 2);
+  assert.deepEqual(await page.locator('#exp-pins li span').allTextContents(), ['pin A (1 curve)', 'pin B (1 curve)']);
+  // Two more fill the link's 4; a fifth is refused with a message naming pins.
+  await done();
+  await page.click('#exp-pin');
+  await page.waitForFunction(() => location.hash.includes(';C~'));
+  await page.click('#exp-pin');
+  await page.waitForFunction(() => location.hash.includes(';D~'));
+  await page.click('#exp-pin');
+  await page.waitForSelector('#messages:not([hidden])');
+  assert.match(await page.textContent('#messages'), /pins: 5 pins, at most 4 allowed/);
+  assert.equal(await page.locator('#exp-plot path.series.pinned').count(), 4);
+  // Unpin A.
+  await page.click('#exp-pins button[aria-label="unpin A"]');
+  await page.waitForFunction(() => !location.hash.includes('pins=A~'));
+  assert.equal(await page.locator('#exp-plot path.series.pinned').count(), 3);
+  assert.deepEqual(problems, []);
+  await page.close();
+});

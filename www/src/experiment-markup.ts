@@ -64,6 +64,12 @@ const PARTS: Record<string, (compact: boolean) => Node[]> = {
         choice('raw', "raw (the config's C)"),
         choice('none', 'none'),
       ),
+      h(
+        'div',
+        { class: 'pins', role: 'group', 'aria-label': 'Pinned curves' },
+        button('exp-pin', 'Pin these curves', { disabled: true, title: 'Freeze the curves on the plot, faded, to compare with the next change (at most 4; kept in the link)' }),
+        h('ul', { id: 'exp-pins', class: 'chips', 'aria-label': 'Pins' }),
+      ),
     ];
   },
   // Summary, every number, exports (short labels in the compact embed).

@@ -14,7 +14,7 @@
 import { drawCurves, joinPoints, summarise, theoryCurve } from './experiment-view';
 import type { Claim, Config, Estimate, FinishedPoint, Progress, Results } from './types';
 import { copyText, download, standaloneSvg, svgToPng } from './export';
-import { claim_of, estimate_wall_seconds, estimate_with_rates, results_csv } from '../pkg/caulk.js';
+import { claim_of, estimate_wall_seconds, estimate_with_rates, pins_with, pins_without, results_csv } from '../pkg/caulk.js';
 import { drawClaim } from './claim-view';
 import { drawEpsLine } from './eps-line';
 import { InPageWorker } from './jobs';
@@ -151,6 +151,7 @@ export class ExperimentPanel {
       this.liveRun = false;
       this.run();
     });
+    $('exp-pin').addEventListener('click', () => this.pin());
     document.getElementById('ctl-at_n')?.addEventListener('change', (e) => this.setKey('at_n', (e.target as HTMLSelectElement).value));
     const live = $('exp-live') as HTMLInputElement;
     const testDefault = (window as unknown as { caulkLive?: boolean }).caulkLive;
@@ -204,8 +205,44 @@ export class ExperimentPanel {
     });
   }
 
+  /** Pin the final curves on show under the first free letter (A-D). */
+  private pin(): void {
+    if (!this.results) return;
+    const taken = this.config().pins.map((p) => p.label);
+    const label = ['A', 'B', 'C', 'D'].find((l) => !taken.includes(l)) ?? 'E';
+    try {
+      this.setKey('pins', pins_with(this.fragment(), this.results, label));
+    } catch (e) {
+      $('exp-status').textContent = `Not pinned: ${e instanceof Error ? e.message : String(e)}.`;
+    }
+  }
+
+  /** The pin list: a chip per pin, with a button that unpins it. */
+  private showPins(): void {
+    const pins = this.config().pins;
+    const list = $('exp-pins');
+    if (list.dataset.pins === JSON.stringify(pins.map((p) => p.label))) return;
+    list.dataset.pins = JSON.stringify(pins.map((p) => p.label));
+    list.replaceChildren(
+      ...pins.map((p, k) => {
+        const li = document.createElement('li');
+        li.className = `chip pin-chip pin-${k}`;
+        const name = document.createElement('span');
+        name.textContent = `pin ${p.label} (${p.curves.length} curve${p.curves.length === 1 ? '' : 's'})`;
+        const remove = document.createElement('button');
+        remove.type = 'button';
+        remove.textContent = '×';
+        remove.setAttribute('aria-label', `unpin ${p.label}`);
+        remove.addEventListener('click', () => this.setKey('pins', pins_without(this.fragment(), p.label)));
+        li.append(name, remove);
+        return li;
+      }),
+    );
+  }
+
   private setResults(r: Results | null): void {
     this.results = r;
+    $('exp-pin').toggleAttribute('disabled', r === null);
     this.partial = null;
     $('export-json').toggleAttribute('disabled', r === null);
     $('export-csv').toggleAttribute('disabled', r === null);
@@ -757,7 +794,8 @@ export class ExperimentPanel {
   private draw(results: Results | null): void {
     const overlay = (document.querySelector('input[name="overlay"]:checked') as HTMLInputElement | null)?.value ?? 'calibrated';
     $('exp-plot').classList.remove('previous');
-    drawCurves($('exp-plot'), results, this.points, overlay);
+    drawCurves($('exp-plot'), results, this.points, overlay, this.config().pins);
+    this.showPins();
     const svg = $('exp-plot').querySelector('svg');
     if (svg && (results !== null || this.points.size > 0)) {
       drawEpsLine(

@@ -4,7 +4,7 @@
 
 import { renderLogLog, type Series } from './plot';
 import { count, signed } from './theory-panel';
-import type { Curve, FinishedPoint, Results } from './types';
+import type { Curve, FinishedPoint, Pin, Results } from './types';
 
 /**
  * The points as the plot shows them: reports of the same (curve, n) from several workers
@@ -58,8 +58,18 @@ export function theoryCurve(results: Results): Curve | undefined {
  * Draw into `plot` the curves of the final results (with the theory overlay `overlay`:
  * calibrated, raw or none), or while a sweep runs those of its finished `points` (by curve).
  */
-export function drawCurves(plot: HTMLElement, results: Results | null, points: Map<string, FinishedPoint[]>, overlay: string): void {
-  const series: Series[] = [];
+export function drawCurves(plot: HTMLElement, results: Results | null, points: Map<string, FinishedPoint[]>, overlay: string, pins: Pin[] = []): void {
+  // Pins first, under the live curves: faded, one dash per pin, one legend row each.
+  const series: Series[] = pins.flatMap((pin, k) =>
+    pin.curves.map((c, i) => ({
+      id: `m-${c.method}`,
+      label: `pin ${pin.label}`,
+      x: c.n,
+      y: c.risk,
+      variant: `pinned pin-${k}`,
+      noLegend: i > 0,
+    })),
+  );
   const labels = results ? results.curves.map((c) => c.label) : [...points.keys()];
   const shade = shades(labels);
   const id = (method: string) => `m-${method}`;

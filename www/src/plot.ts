@@ -16,6 +16,8 @@ export interface Series {
   band?: { lo: (number | null)[]; hi: (number | null)[] };
   /** Draw the points as dots too (measured curves). */
   dots?: boolean;
+  /** Leave it out of the legend (a pin's curves share one legend row). */
+  noLegend?: boolean;
 }
 
 export interface PlotOptions {
@@ -102,7 +104,7 @@ export function renderLogLog(host: Element, series: Series[], opt: PlotOptions):
   const [W, H] = opt.size ?? (narrow ? [440, 340] : [640, 400]);
   // A legend taller than a quarter of the plotting area would hide curves: it goes below.
   const rowH = 18;
-  const legendH = series.length * rowH + 8;
+  const legendH = series.filter((s) => !s.noLegend).length * rowH + 8;
   const below = legendH > 0.25 * (H - M.top - M.bottom);
   const totalH = below ? H + legendH + 8 : H;
   const xs = series.flatMap((s) => s.x.filter((x, i) => ok(x) && ok(s.y[i])));
@@ -178,6 +180,7 @@ export function renderLogLog(host: Element, series: Series[], opt: PlotOptions):
   }
 
   const legend = el('g', { class: 'legend' }, svg);
+  series = series.filter((s) => !s.noLegend);
   const widest = Math.max(...series.map((s) => 30 + 6.6 * s.label.length));
   const lx = opt.legend === 'top-right' && !below ? W - M.right - widest - 20 : M.left + 6;
   const top = below ? H + 8 : opt.legend === 'top-right' ? M.top + 6 : H - M.bottom - 10 - series.length * rowH;

@@ -6,7 +6,22 @@ export interface ConfigError {
   message: string;
 }
 
+/** A pinned curve (src/config/pins.rs). */
+export interface PinCurve {
+  method: string;
+  m: number | null;
+  width: number;
+  n: number[];
+  risk: (number | null)[];
+}
+
+export interface Pin {
+  label: string;
+  curves: PinCurve[];
+}
+
 export type Config = Record<string, unknown> & {
+  pins: Pin[];
   preset: string;
   alpha: number;
   beta: number;
