@@ -238,7 +238,7 @@ mod tests {
             assert_eq!(e.key, "pins");
             assert!(e.message.contains(says), "{bad}: {}", e.message);
         }
-        let five = vec!["P~lora*-*32*64:1"; 5].join(";");
+        let five = ["P~lora*-*32*64:1"; 5].join(";");
         assert!(parse_pins(&five).unwrap_err().message.contains("at most 4"));
     }
 }
