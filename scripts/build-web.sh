@@ -31,6 +31,19 @@ cargo build --lib --profile "$PROFILE" --target wasm32-unknown-unknown ${FEATURE
 echo "[web] wasm-bindgen --target $TARGET --out-dir $OUT_DIR"
 wasm-bindgen --target "$TARGET" --out-dir "$OUT_DIR" "target/wasm32-unknown-unknown/$PROFILE_DIR/caulk.wasm"
 
+# The same crate with relaxed SIMD (its CPU GEMM uses the fused f32x4.relaxed_madd), in its
+# own target folder; the page loads it where the browser validates relaxed SIMD
+# (www/src/wasm-url.ts). Its JS glue must equal the plain build's: one glue serves both.
+RELAXED_TARGET="target/relaxed"
+echo "[web] cargo build --profile $PROFILE --target wasm32-unknown-unknown (relaxed SIMD)"
+CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-C target-feature=+simd128,+relaxed-simd" CARGO_TARGET_DIR="$RELAXED_TARGET" \
+  cargo build --lib --profile "$PROFILE" --target wasm32-unknown-unknown ${FEATURES:+--features "$FEATURES"}
+wasm-bindgen --target "$TARGET" --out-dir "$RELAXED_TARGET/pkg" "$RELAXED_TARGET/wasm32-unknown-unknown/$PROFILE_DIR/caulk.wasm"
+if ! cmp -s "$RELAXED_TARGET/pkg/caulk.js" "$OUT_DIR/caulk.js"; then
+  echo "build-web: the relaxed-SIMD build's JS glue differs from the plain build's" >&2
+  exit 1
+fi
+
 mkdir -p "$DIST_DIR"
 echo "[web] esbuild www/src/{main,worker,bench,embed,caulk-lab}.ts -> $DIST_DIR/{app,worker,bench,embed,caulk-lab}.js"
 for entry in main:app worker:worker bench:bench embed:embed caulk-lab:caulk-lab; do
@@ -39,6 +52,7 @@ for entry in main:app worker:worker bench:bench embed:embed caulk-lab:caulk-lab;
 done
 cp www/index.html www/embed.html www/bench.html www/style.css www/favicon.svg "$DIST_DIR/"
 cp "$OUT_DIR/caulk_bg.wasm" "$DIST_DIR/"
+cp "$RELAXED_TARGET/pkg/caulk_bg.wasm" "$DIST_DIR/caulk_relaxed_bg.wasm"
 # Results computed ahead of time (`caulk bake`), shown at once for exactly their config.
 # baked/index.json lists them, so the page asks only for files that exist.
 rm -rf "$DIST_DIR/baked"

@@ -48,12 +48,18 @@ require_passed() {
 step "fmt" cargo fmt --all --check
 step "clippy native" cargo clippy --all-targets -- -D warnings
 step "clippy wasm32" cargo clippy --target wasm32-unknown-unknown --lib --tests -- -D warnings
+CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-C target-feature=+simd128,+relaxed-simd" CARGO_TARGET_DIR=target/relaxed \
+  step "clippy wasm32 relaxed" cargo clippy --target wasm32-unknown-unknown --lib --tests -- -D warnings
 # The crate docs map the modules and state the math: their links must resolve.
 RUSTDOCFLAGS="-D warnings" step "docs" cargo doc --no-deps --document-private-items
 step "native tests" cargo test
 require_passed "native tests"
 step "wasm tests chromium" cargo test --target wasm32-unknown-unknown --test web
 require_passed "wasm tests chromium"
+# The relaxed-SIMD build (its own CPU GEMM, src/backend/fma_gemm.rs): the CPU tests again.
+CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-C target-feature=+simd128,+relaxed-simd" CARGO_TARGET_DIR=target/relaxed \
+  step "wasm tests relaxed simd" cargo test --target wasm32-unknown-unknown --test web -- cpu
+require_passed "wasm tests relaxed simd"
 step "web build" bash scripts/build-web.sh
 step "typecheck" www/node_modules/.bin/tsc --noEmit -p www
 step "e2e playwright" node --test --test-reporter=tap www/e2e/

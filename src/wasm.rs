@@ -149,7 +149,7 @@ pub async fn estimate_experiment(fragment: String) -> Result<JsValue, JsError> {
     to_js(&experiment::estimate(&plan, &c, rates))
 }
 
-/// Run a fragment's sweep for its seeds `seed_from` … `seed_to` − 1 (several workers run
+/// Run a fragment's sweep for its seeds `seed_from` … `seed_to` − 1 (0: to the last; several workers run
 /// ranges of one sweep, a few seeds first for the curves' shape; `merge_results` joins the
 /// ranges given in seed order). Call it from a Web Worker: the
 /// CPU path blocks between awaits. Calls `on_progress(event)` after every unit, awaits the
@@ -188,11 +188,16 @@ pub async fn run_experiment(
             }
         })
     };
-    let seeds = seed_from as usize..seed_to as usize;
     let fragment = fragment.as_str();
     let on_progress = &on_progress;
     let on_device = &on_device;
     let c = strict(fragment)?;
+    // seed_to = 0 (or past the end): every seed from seed_from on.
+    let end = match seed_to {
+        0 => c.seeds,
+        to => to.min(c.seeds),
+    };
+    let seeds = seed_from as usize..end as usize;
     let rates = match rates.is_null() || rates.is_undefined() {
         true => device_rates(&clock),
         false => serde_wasm_bindgen::from_value::<experiment::Rates>(rates)

@@ -21,6 +21,18 @@ async fn cpu_backend_matches_reference_in_wasm() {
     assert_eq!(report.cases.len(), 7 * 4 + 1);
 }
 
+/// The CPU kernel is the build's own: the fused multiply-add GEMM where the build has
+/// relaxed SIMD (scripts/test.sh runs the CPU tests of that build too), matrixmultiply in
+/// the plain SIMD128 build, so neither run checks the other's kernel by mistake.
+#[wasm_bindgen_test]
+fn cpu_kernel_is_the_builds_own() {
+    let want = match cfg!(target_feature = "relaxed-simd") {
+        true => "CPU (relaxed-SIMD FMA GEMM)",
+        false => "CPU (matrixmultiply sgemm)",
+    };
+    assert_eq!(CpuBackend.describe(), want);
+}
+
 #[wasm_bindgen_test]
 async fn webgpu_backend_matches_reference() {
     let gpu = GpuBackend::new()

@@ -1,9 +1,18 @@
 //! The CPU backend: buffers are `Vec<f32>`; matmul is `matrixmultiply::sgemm` (a blocked,
-//! SIMD GEMM) called once per batch entry with strides that express the transposes.
+//! SIMD GEMM) called once per batch entry with strides that express the transposes, except
+//! in the browser build with relaxed SIMD, where it is [`fma_gemm`](super::fma_gemm) (a
+//! fused multiply-add kernel; wasm has no other FMA).
 
 use super::ops::{self, check, AdamStep, Gather, Rows};
 use super::{Backend, MatmulSpec};
 use crate::error::Result;
+
+/// The matmul kernel of this build, as the CPU backend describes itself.
+#[cfg(all(target_arch = "wasm32", target_feature = "relaxed-simd"))]
+pub const KERNEL: &str = "CPU (relaxed-SIMD FMA GEMM)";
+/// The matmul kernel of this build, as the CPU backend describes itself.
+#[cfg(not(all(target_arch = "wasm32", target_feature = "relaxed-simd")))]
+pub const KERNEL: &str = "CPU (matrixmultiply sgemm)";
 
 /// The pure-Rust CPU backend (native and wasm).
 #[derive(Clone, Debug, Default)]
@@ -13,7 +22,7 @@ impl Backend for CpuBackend {
     type Buffer = Vec<f32>;
 
     fn describe(&self) -> String {
-        "CPU (matrixmultiply sgemm)".to_string()
+        KERNEL.to_string()
     }
 
     fn upload(&self, data: &[f32]) -> Result<Vec<f32>> {
@@ -41,6 +50,28 @@ impl Backend for CpuBackend {
             trans_b,
             accumulate,
         } = *spec;
+        #[cfg(all(target_arch = "wasm32", target_feature = "relaxed-simd"))]
+        {
+            use super::fma_gemm::{gemm, Shape};
+            let shape = Shape {
+                m,
+                k,
+                n,
+                trans_a,
+                trans_b,
+            };
+            for bi in 0..batch {
+                gemm(
+                    shape,
+                    &a[bi * m * k..(bi + 1) * m * k],
+                    &b[bi * k * n..(bi + 1) * k * n],
+                    &mut c[bi * m * n..(bi + 1) * m * n],
+                    accumulate,
+                );
+            }
+            return Ok(());
+        }
+        #[allow(unreachable_code)]
         let beta = if accumulate { 1.0 } else { 0.0 };
         // Row/column strides of op(A) (m×k) and op(B) (k×n) in their row-major storage.
         let (rsa, csa) = if trans_a { (1, m) } else { (k, 1) };

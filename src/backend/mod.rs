@@ -17,6 +17,7 @@
 
 pub mod conformance;
 pub mod cpu;
+pub mod fma_gemm;
 pub mod fused;
 pub mod ops;
 pub mod reference;

@@ -3,6 +3,8 @@
 //! run: independent multiply-add chains on 4-lane f32 vectors (wasm SIMD128 `f32x4` in the
 //! browser, SSE natively: the same width), 2 FLOP per lane per multiply-add (no fused
 //! multiply-add: wasm SIMD128 has none), 8 chains so that latency never limits. GEMM / peak says how close the kernel gets to this core.
+//! In the browser build with relaxed SIMD a second probe runs the same chains with its fused
+//! `f32x4.relaxed_madd`, and the kernel is [`fma_gemm`](crate::backend::fma_gemm).
 
 use serde::Serialize;
 
@@ -25,8 +27,12 @@ pub struct GemmRow {
 /// The table and the peak.
 #[derive(Clone, Debug, Serialize)]
 pub struct GemmReport {
-    /// The peak probe, GFLOP/s.
+    /// The matmul kernel of this build ([`crate::backend::cpu::KERNEL`]).
+    pub kernel: &'static str,
+    /// The peak probe (multiply then add), GFLOP/s.
     pub peak_gflops: f64,
+    /// The fused multiply-add probe, GFLOP/s, in a build with relaxed SIMD (null elsewhere).
+    pub fma_peak_gflops: Option<f64>,
     /// One row per size.
     pub rows: Vec<GemmRow>,
 }
@@ -58,6 +64,22 @@ fn chains(m: f32, a: f32) -> f32 {
     for _ in 0..4096 {
         for c in acc.iter_mut() {
             *c = f32x4_add(f32x4_mul(*c, mv), av);
+        }
+    }
+    let sum = acc.iter().fold(f32x4_splat(0.0), |s, c| f32x4_add(s, *c));
+    f32x4_extract_lane::<0>(sum)
+}
+
+/// The same chains with the fused multiply-add of relaxed SIMD (`f32x4.relaxed_madd`), in
+/// the browser build that has it: the peak of that instruction set.
+#[cfg(all(target_arch = "wasm32", target_feature = "relaxed-simd"))]
+fn fma_chains(m: f32, a: f32) -> f32 {
+    use core::arch::wasm32::*;
+    let (mv, av) = (f32x4_splat(m), f32x4_splat(a));
+    let mut acc = [f32x4_splat(1.0); 8];
+    for _ in 0..4096 {
+        for c in acc.iter_mut() {
+            *c = f32x4_relaxed_madd(*c, mv, av);
         }
     }
     let sum = acc.iter().fold(f32x4_splat(0.0), |s, c| f32x4_add(s, *c));
@@ -96,11 +118,11 @@ fn chains(m: f32, a: f32) -> f32 {
     acc.iter().flatten().sum()
 }
 
-/// FLOP/s of [`chains`]: 4096 · 8 chains · 4 lanes · 2 FLOP per call.
-fn peak(clock: &dyn Fn() -> f64, window: f64) -> f64 {
+/// FLOP/s of `probe` (one of the chains): 4096 · 8 chains · 4 lanes · 2 FLOP per call.
+fn peak(clock: &dyn Fn() -> f64, window: f64, probe: fn(f32, f32) -> f32) -> f64 {
     let mut sink = 0.0f32;
     let reps = rate(clock, window, &mut || {
-        sink += chains(std::hint::black_box(0.999_9), std::hint::black_box(1e-7));
+        sink += probe(std::hint::black_box(0.999_9), std::hint::black_box(1e-7));
     });
     std::hint::black_box(sink);
     reps * (4096 * 8 * 4 * 2) as f64
@@ -108,7 +130,11 @@ fn peak(clock: &dyn Fn() -> f64, window: f64) -> f64 {
 
 /// The table: each size timed for `window` seconds of `clock`.
 pub fn gemm_table(clock: &dyn Fn() -> f64, window: f64) -> GemmReport {
-    let peak_gflops = peak(clock, window) / 1e9;
+    let peak_gflops = peak(clock, window, chains) / 1e9;
+    #[cfg(all(target_arch = "wasm32", target_feature = "relaxed-simd"))]
+    let fma_peak_gflops = Some(peak(clock, window, fma_chains) / 1e9);
+    #[cfg(not(all(target_arch = "wasm32", target_feature = "relaxed-simd")))]
+    let fma_peak_gflops = None;
     let rows = SIZES
         .iter()
         .map(|&n| {
@@ -128,5 +154,10 @@ pub fn gemm_table(clock: &dyn Fn() -> f64, window: f64) -> GemmReport {
             }
         })
         .collect();
-    GemmReport { peak_gflops, rows }
+    GemmReport {
+        kernel: crate::backend::cpu::KERNEL,
+        peak_gflops,
+        fma_peak_gflops,
+        rows,
+    }
 }

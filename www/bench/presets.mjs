@@ -1,13 +1,17 @@
 // Benchmark (not a test): wall time of each preset's default sweep on the browser's CPU path
 // (the wasm module in a Web Worker), next to the cost estimate made before it started.
-// Usage: node www/bench/presets.mjs [preset ...]   (default: all four). Prints JSON.
+// Usage: node www/bench/presets.mjs [--plain] [preset ...]   (default: all four). Prints JSON.
+// --plain: the plain SIMD128 build even where the browser has relaxed SIMD.
 
 import { withBrowser } from '../e2e/harness.mjs';
 
-const presets = process.argv.slice(2).length ? process.argv.slice(2) : ['limit', 'scratch', 'headline', 'peft'];
+const args = process.argv.slice(2);
+const plain = args.includes('--plain');
+const named = args.filter((a) => a !== '--plain');
+const presets = named.length ? named : ['limit', 'scratch', 'headline', 'peft'];
 await withBrowser({ webgpu: false }, async ({ server, browser }) => {
   const page = await browser.context.newPage();
-  await page.goto(`${server.url}bench.html`);
+  await page.goto(`${server.url}bench.html${plain ? '?simd=plain' : ''}`);
   await page.waitForSelector('body[data-ready="true"]');
   const rows = [];
   for (const preset of presets) {

@@ -76,6 +76,8 @@ test('live: a change restarts the sweep in two stages and ends with every seed',
   const { page, problems } = await openApp(app.context, `${app.url}#v=1&preset=limit&seeds=4&n=64,128,256`, { live: 'auto' });
   await page.waitForFunction(() => document.getElementById('experiment')?.dataset.state === 'done', null, { timeout: 120_000 });
   assert.match(await page.textContent('#exp-status'), /shape first on 2 seeds, then all 4/);
+  // Chromium has relaxed SIMD: the workers run that build, its fused multiply-add GEMM.
+  assert.match(await page.textContent('#exp-status'), /on CPU \(relaxed-SIMD FMA GEMM\)/);
   assert.equal(await page.isChecked('#exp-live'), true);
   const first = await page.textContent('#exp-table');
   // σ moves the numbers: the sweep runs again by itself, first on 2 seeds.

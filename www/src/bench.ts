@@ -12,7 +12,8 @@ interface Reply {
   memory_bytes?: number;
 }
 
-const worker = new Worker(new URL('worker.js', import.meta.url), { type: 'module' });
+// The page's ?simd=plain (the GEMM bench's plain build) goes to the worker that computes.
+const worker = new Worker(new URL(`worker.js${location.search}`, import.meta.url), { type: 'module' });
 let next = 0;
 
 function ask(type: 'run' | 'estimate' | 'batching' | 'gemm', fragment: string, extra: object = {}): Promise<Reply> {

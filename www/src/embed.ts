@@ -10,6 +10,7 @@ import { buildKeyControls, syncControls } from './controls';
 import { mountExperimentMarkup } from './experiment-markup';
 import { ExperimentPanel } from './experiment-panel';
 import { showMessages } from './messages';
+import { wasmFile } from './wasm-url';
 import { drawRisk, drawSummary } from './theory-panel';
 import type { BoundsReport, Config, KeySpec, Parsed, Results } from './types';
 
@@ -50,7 +51,7 @@ function update(p: Parsed): void {
 async function main(): Promise<void> {
   mountExperimentMarkup(true);
   try {
-    await init({ module_or_path: new URL('caulk_bg.wasm', import.meta.url) });
+    await init({ module_or_path: new URL(wasmFile(), import.meta.url) });
   } catch (e) {
     const box = byId('messages');
     box.textContent = `The compute module could not be loaded (${String(e)}).`;

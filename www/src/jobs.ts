@@ -15,7 +15,7 @@ import { batching_bench, estimate_experiment, gemm_bench, run_experiment } from 
 
 export type Request =
   | { type: 'estimate'; id: number; fragment: string }
-  | { type: 'run'; id: number; fragment: string; from: number; to: number; part?: number; rates?: unknown; known?: Record<string, [number, number]> }
+  | { type: 'run'; id: number; fragment: string; from?: number; to?: number; part?: number; rates?: unknown; known?: Record<string, [number, number]> }
   | { type: 'batching'; id: number; backend: string; ks: number[] }
   | { type: 'gemm'; id: number; window_ms: number }
   | { type: 'pause'; id: number }
@@ -85,8 +85,8 @@ export class Jobs {
         (event: unknown) => this.post({ type: 'progress', id, part, event }),
         (message: string) => this.post({ type: 'device', id, part, message }),
         this.checkpoint,
-        req.from,
-        req.to,
+        req.from ?? 0,
+        req.to ?? 0, // 0: to the last seed
         req.rates ?? null,
         req.known ?? null,
       );

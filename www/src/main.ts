@@ -7,6 +7,7 @@ import { buildPanelControls, buildToggles, syncControls, syncToggles, type Bound
 import { mountExperimentMarkup } from './experiment-markup';
 import { ExperimentPanel } from './experiment-panel';
 import { showMessages } from './messages';
+import { wasmFile } from './wasm-url';
 import { drawTheory, timed } from './theory-panel';
 import type { BoundsReport, Config, DeviceReport, KeySpec, Parsed, Results } from './types';
 
@@ -56,7 +57,7 @@ async function showDevice(backend: string): Promise<void> {
 async function main(): Promise<void> {
   mountExperimentMarkup(false);
   try {
-    await init({ module_or_path: new URL('caulk_bg.wasm', import.meta.url) });
+    await init({ module_or_path: new URL(wasmFile(), import.meta.url) });
   } catch (e) {
     const box = byId('messages');
     const li = document.createElement('li');

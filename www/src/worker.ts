@@ -3,9 +3,10 @@
 
 import init from '../pkg/caulk.js';
 import { Jobs, type Request } from './jobs';
+import { wasmFile } from './wasm-url';
 
 let exports: Awaited<ReturnType<typeof init>> | null = null;
-const ready = init({ module_or_path: new URL('caulk_bg.wasm', import.meta.url) }).then((x) => (exports = x));
+const ready = init({ module_or_path: new URL(wasmFile(), import.meta.url) }).then((x) => (exports = x));
 const jobs = new Jobs(
   (reply) => postMessage(reply),
   () => exports?.memory.buffer.byteLength ?? 0,
