@@ -158,9 +158,10 @@ pub async fn estimate_experiment(fragment: String) -> Result<JsValue, JsError> {
 /// backend=gpu trains on WebGPU, auto on WebGPU when the adapter is hardware, otherwise on
 /// the CPU kernels. `rates` are this device's rates from an earlier estimate (its `rates`
 /// object), so that each worker does not spend ~0.35 s measuring them again; `null`
-/// measures them here. `known` is the page's point cache, `{key: [risk, trainable]}` (or
-/// null): those seed-points are not computed again ([`experiment::cache`]); every progress
-/// event of a seed-point carries its outcome as `seed` for the cache.
+/// measures them here. `known` is the page's cache, `{points: {key: [risk, trainable]},
+/// backbones: {key: {params, report}}}` (or null): those seed-points are not computed and
+/// those backbones not pre-trained again ([`experiment::cache`]); every progress event of a
+/// seed-point carries its outcome as `seed`, and that of a pre-training its `backbone`.
 #[wasm_bindgen]
 #[allow(clippy::too_many_arguments)] // the JS call's arguments, one by one
 pub async fn run_experiment(

@@ -397,11 +397,52 @@ fn run_with_known(
 fn seed_points(events: &[Progress]) -> (caulk::experiment::cache::Known, usize) {
     let points: Vec<_> = events.iter().filter_map(|p| p.seed.as_ref()).collect();
     let cached = points.iter().filter(|s| s.cached).count();
-    let known = points
-        .into_iter()
-        .map(|s| (s.key.clone(), (s.risk, s.trainable)))
-        .collect();
+    let known = caulk::experiment::cache::Known {
+        points: points
+            .into_iter()
+            .map(|s| (s.key.clone(), (s.risk, s.trainable)))
+            .collect(),
+        backbones: Default::default(),
+    };
     (known, cached)
+}
+
+/// The backbones a sweep's events carry, by key.
+fn backbones(events: &[Progress]) -> caulk::experiment::cache::Known {
+    caulk::experiment::cache::Known {
+        points: Default::default(),
+        backbones: events
+            .iter()
+            .filter_map(|p| p.backbone.clone())
+            .map(|b| (b.key.clone(), b))
+            .collect(),
+    }
+}
+
+/// The backbone cache: after α, β or σ moved (they shape only the target), a sweep pre-trains
+/// nothing and fits on the backbones it has; its numbers equal a fresh sweep's bit for bit.
+#[test]
+fn backbones_are_reused_when_only_the_target_changes() {
+    let frag = "v=1&preset=headline&seeds=2&m=300,3000&n=64,128&steps=30";
+    let (_, events) = run_with_known(frag, &Default::default());
+    let known = backbones(&events);
+    assert_eq!(known.backbones.len(), 4); // 2 m × 2 seeds
+    for change in ["alpha=0.6", "sigma=0.3"] {
+        let moved = format!("{frag}&{change}");
+        let (cached_run, events) = run_with_known(&moved, &known);
+        assert!(
+            events.iter().all(|p| !p.point.starts_with("pre-training")),
+            "{change}: pre-trained again"
+        );
+        assert_eq!(cached_run.curves, run(&moved).curves, "{change}");
+    }
+    // s_φ changes the extractor: every backbone is trained again.
+    let (_, events) = run_with_known(&format!("{frag}&s_phi=0.8"), &known);
+    let pretrained = events
+        .iter()
+        .filter(|p| p.point.starts_with("pre-training"))
+        .count();
+    assert_eq!(pretrained, 4);
 }
 
 /// The point cache: a sweep handed an earlier sweep's seed-points recomputes exactly the
@@ -413,7 +454,7 @@ fn the_point_cache_recomputes_only_what_changed_and_changes_no_number() {
     let (first, events) = run_with_known(frag, &Default::default());
     let (known, cached) = seed_points(&events);
     // 2 methods × 2 m × 2 n × 2 seeds, all computed.
-    assert_eq!((known.len(), cached), (16, 0));
+    assert_eq!((known.points.len(), cached), (16, 0));
 
     // The same config: every seed-point from the cache, no pre-training, the same numbers.
     let (again, events) = run_with_known(frag, &known);
@@ -425,7 +466,7 @@ fn the_point_cache_recomputes_only_what_changed_and_changes_no_number() {
     let spline_only = format!("{frag}&methods=caulk-spline");
     let (_, events) = run_with_known(&spline_only, &known);
     let (points, cached) = seed_points(&events);
-    assert_eq!((points.len(), cached), (8, 8));
+    assert_eq!((points.points.len(), cached), (8, 8));
 
     // The adapter's own knob: its 8 seed-points are computed (on backbones pre-trained
     // again), the spline's 8 come from the cache; the numbers equal a run without a cache.

@@ -11,7 +11,7 @@
 //! (k rows of 8, contiguous), A into panels of 4 rows (k columns of 4), both zero-padded to
 //! whole panels, so the microkernel streams two vectors of B and four scalars of A per step
 //! of k and issues 8 multiply-adds:
-//! acc[r][h] ← acc[r][h] + a[p][r] · b[p][4h..4h+4]   (r < 4, h < 2, p < k).
+//! `acc[r][h] ← acc[r][h] + a[p][r] · b[p][4h..4h+4]`   (r < 4, h < 2, p < k).
 //! Natively (and in the plain SIMD128 build) the same code runs on a portable 4-lane type,
 //! which is how the tests check the blocking against the f64 reference.
 //!
@@ -229,7 +229,7 @@ pub fn gemm(s: Shape, a: &[f32], b: &[f32], c: &mut [f32], accumulate: bool) {
 }
 
 /// The MR×NR block of packed A (k×MR) times packed B (k rows of NR):
-/// acc[r][h] += a[p][r] · b[p][4h..4h+4].
+/// `acc[r][h] += a[p][r] · b[p][4h..4h+4]`.
 #[inline(always)]
 fn block<'b>(pa: &[f32], rows: impl Iterator<Item = &'b [f32]>) -> [[V; 2]; MR] {
     let mut acc = [[zero(); 2]; MR];

@@ -15,6 +15,12 @@
 //! It does not depend on the other points of the sweep (each fit has its own streams, and
 //! models trained side by side do not interact), nor on ε, the n grid's other values, the
 //! method list or the seeds count: changing those recomputes nothing that is cached.
+//!
+//! Backbones are cached too ([`backbone_key`]): seed i's pre-trained network is a function
+//! of its extractor φ* (seed, d, k, s_φ: its own stream, `data::tasks`), its source sample
+//! (m, with a fixed label noise), the architecture (depth, width), the jitter and the device,
+//! and not of α, β or σ, which shape only the target. So after a change of α, β or σ a
+//! sweep fits every method again on the backbones it already has.
 //! `tests/experiment.rs` checks that a sweep with a cache equals one without, bit for bit.
 
 use std::collections::HashMap;
@@ -23,8 +29,45 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::{Config, Method};
 
-/// The outcomes known before a sweep starts: key → (risk, trainable parameters).
-pub type Known = HashMap<String, (f64, usize)>;
+/// What is known before a sweep starts: seed-point outcomes, key → (risk, trainable
+/// parameters), and pre-trained backbones, key → [`Backbone`].
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Known {
+    /// Seed-points by [`point_key`].
+    #[serde(default)]
+    pub points: HashMap<String, (f64, usize)>,
+    /// Backbones by [`backbone_key`].
+    #[serde(default)]
+    pub backbones: HashMap<String, Backbone>,
+}
+
+/// A pre-trained backbone as the cache keeps it: its parameters (f64, exactly as trained)
+/// and how its training went.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Backbone {
+    /// [`backbone_key`] of it (set when it is sent with a progress event).
+    #[serde(default)]
+    pub key: String,
+    /// The sweep seed it belongs to.
+    #[serde(default)]
+    pub seed: usize,
+    /// Its parameters.
+    pub params: Vec<f64>,
+    /// How pre-training went.
+    pub report: crate::train::TrainReport,
+}
+
+/// The cache key of sweep seed `i`'s backbone pre-trained on m source samples at `width`
+/// under config `c` (the keys of the module doc).
+pub fn backbone_key(c: &Config, m: u64, width: usize, i: usize) -> String {
+    let get = |key: &str| c.get(key).unwrap_or_default();
+    let mut parts: Vec<String> = ["seed", "d", "k", "s_phi", "jitter", "backend", "depth"]
+        .iter()
+        .map(|k| format!("{k}={}", get(k)))
+        .collect();
+    parts.push(format!("backbone&m={m}&width={width}&i={i}"));
+    parts.join("&")
+}
 
 /// One seed's finished outcome at one point, sent with the progress event of its unit.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -84,6 +127,31 @@ mod tests {
     fn key(fragment: &str, method: Method) -> String {
         let c = crate::config::parse_fragment(fragment).config;
         point_key(&c, method, Some(3000), 32, 256, 1)
+    }
+
+    #[test]
+    fn a_backbone_key_leaves_out_what_shapes_only_the_target() {
+        let key = |f: &str| {
+            let c = crate::config::parse_fragment(f).config;
+            backbone_key(&c, 3000, 32, 1)
+        };
+        let base = key("v=1&preset=headline");
+        for same in [
+            "alpha=0.5",
+            "beta=0.5",
+            "sigma=0.3",
+            "methods=caulk-spline",
+            "steps=9",
+        ] {
+            assert_eq!(key(&format!("v=1&preset=headline&{same}")), base, "{same}");
+        }
+        for other in ["s_phi=0.5", "d=4", "seed=2", "depth=3", "jitter=1e-7"] {
+            assert_ne!(
+                key(&format!("v=1&preset=headline&{other}")),
+                base,
+                "{other}"
+            );
+        }
     }
 
     #[test]

@@ -27,6 +27,8 @@ pub struct Progress {
     /// The seed-point this unit finished (its risk, for the caller's point cache), if it
     /// finished one with a finite risk.
     pub seed: Option<super::cache::SeedPoint>,
+    /// The backbone this unit pre-trained (for the caller's cache), if it pre-trained one.
+    pub backbone: Option<super::cache::Backbone>,
 }
 
 /// One finished point of a curve, sent with the progress event that completes it so a page
@@ -85,6 +87,18 @@ impl Ticker<'_> {
         finished: Option<FinishedPoint>,
         seed: Option<super::cache::SeedPoint>,
     ) {
+        self.tick_with(point, cost, finished, seed, None);
+    }
+
+    /// [`tick`](Self::tick) for a unit that pre-trained `backbone`.
+    pub(super) fn tick_with(
+        &mut self,
+        point: String,
+        cost: Cost,
+        finished: Option<FinishedPoint>,
+        seed: Option<super::cache::SeedPoint>,
+        backbone: Option<super::cache::Backbone>,
+    ) {
         self.done += 1;
         self.done_s += self.rates.seconds(cost);
         let elapsed = (self.clock)() - self.start;
@@ -103,6 +117,7 @@ impl Ticker<'_> {
             eta_s,
             finished,
             seed,
+            backbone,
         });
     }
 }

@@ -7,7 +7,7 @@
 //! A failed or diverged run is left out of its point's mean and listed in the curve's notes;
 //! a cancelled sweep returns every point that had finished.
 
-use super::cache::{point_key, Known, SeedPoint};
+use super::cache::{backbone_key, point_key, Backbone, Known, SeedPoint};
 use super::plan::{
     arch, data_cost, estimate, fit_cost, forward_flops, human_bytes, plan, pretrain_chunk,
     pretrain_cost, pretrain_steps, Cost, Plan, MEMORY_LIMIT, PRETRAIN_BATCH, PRETRAIN_LR,
@@ -124,7 +124,7 @@ pub async fn run_shard<B: Backend>(
         on_device,
         checkpoint,
         cancel,
-        &Known::new(),
+        &Known::default(),
     )
     .await
 }
@@ -133,9 +133,11 @@ pub async fn run_shard<B: Backend>(
 /// `checkpoint` after every unit. The page runs a few seeds first (the whole curve's shape)
 /// and the rest after; [`merge`](super::merge) joins ranges given in seed order. A
 /// seed-point whose [`point_key`] is in `known` is not fitted again (nor its backbone
-/// pre-trained, where no other point of that seed needs it): its known outcome is used, so
-/// the results equal those of a sweep without the cache; every progress event of a
-/// seed-point carries its outcome ([`SeedPoint`]) for the caller's cache.
+/// pre-trained, where no other point of that seed needs it): its known outcome is used; a
+/// backbone whose [`backbone_key`] is known is not pre-trained again. The results equal those
+/// of a sweep without the cache; every progress event of a seed-point carries its outcome
+/// ([`SeedPoint`]), and that of a pre-training its backbone ([`Backbone`]), for the caller's
+/// cache.
 #[allow(clippy::too_many_arguments)]
 pub async fn run_seeds<B: Backend>(
     c: &Config,
@@ -370,12 +372,30 @@ impl<B: Backend> Sweep<'_, B> {
                             .any(|slot| {
                                 plan.n
                                     .iter()
-                                    .any(|&n| !self.known.contains_key(&key(slot, n, sd)))
+                                    .any(|&n| !self.known.points.contains_key(&key(slot, n, sd)))
                             })
                     };
                     let (need, have): (Vec<&SeedData>, Vec<&SeedData>) =
                         data.iter().partition(|sd| missing(sd));
-                    let mut runs = self.pretrain(&a, m, width, &need, accs).await?;
+                    // Of those, the seeds whose backbone is known take it; the rest pre-train.
+                    let known_backbone = |sd: &SeedData| {
+                        self.known
+                            .backbones
+                            .get(&backbone_key(self.c, m, width, sd.i))
+                            .map(|b| Pretrained {
+                                arch: a.clone(),
+                                params: b.params.clone(),
+                                report: b.report.clone(),
+                            })
+                    };
+                    let (reuse, train): (Vec<&SeedData>, Vec<&SeedData>) = need
+                        .into_iter()
+                        .partition(|sd| known_backbone(sd).is_some());
+                    let mut runs = self.pretrain(&a, m, width, &train, accs).await?;
+                    runs.extend(reuse.into_iter().map(|sd| SeedRun {
+                        data: sd,
+                        pre: known_backbone(sd),
+                    }));
                     runs.extend(have.into_iter().map(|sd| SeedRun {
                         data: sd,
                         pre: None,
@@ -391,8 +411,10 @@ impl<B: Backend> Sweep<'_, B> {
                         return None;
                     }
                     let keys: Vec<String> = seeds.iter().map(|s| key(slot, n, s.data)).collect();
-                    let cached: Vec<Option<(f64, usize)>> =
-                        keys.iter().map(|k| self.known.get(k).copied()).collect();
+                    let cached: Vec<Option<(f64, usize)>> = keys
+                        .iter()
+                        .map(|k| self.known.points.get(k).copied())
+                        .collect();
                     // The seeds to fit: those not known (every one of them has its backbone).
                     let todo: Vec<SeedRun> = seeds
                         .iter()
@@ -499,11 +521,19 @@ impl<B: Backend> Sweep<'_, B> {
             };
             for (&sd, pre) in part.iter().zip(pres) {
                 let i = sd.i;
-                self.ticker.tick(
+                // The backbone goes with its unit's event, for the caller's cache.
+                let cached = pre.as_ref().ok().map(|p| Backbone {
+                    key: backbone_key(self.c, m, width, i),
+                    seed: i,
+                    params: p.params.clone(),
+                    report: p.report.clone(),
+                });
+                self.ticker.tick_with(
                     format!("pre-training m={m} width={width} seed {i}"),
                     cost,
                     None,
                     None,
+                    cached,
                 );
                 self.checkpoint().await;
                 match pre {

@@ -92,7 +92,7 @@ impl Default for TrainOpts {
 }
 
 /// What happened during training.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, serde::Deserialize)]
 pub struct TrainReport {
     /// Steps taken.
     pub steps: usize,

@@ -12,7 +12,7 @@
 // exactly the numbers of one run.
 
 import { drawCurves, joinPoints, summarise, theoryCurve } from './experiment-view';
-import type { Claim, Config, Estimate, FinishedPoint, Progress, Results } from './types';
+import type { Backbone, Claim, Config, Estimate, FinishedPoint, Progress, Results } from './types';
 import { copyText, download, standaloneSvg, svgToPng } from './export';
 import { claim_of, estimate_wall_seconds, estimate_with_rates, pins_with, pins_without, results_csv } from '../pkg/caulk.js';
 import { drawClaim } from './claim-view';
@@ -29,6 +29,8 @@ export const LIVE_S = 10;
 export const SHAPE_SEEDS = 2;
 /** Seed-points the page's cache keeps (about 100 bytes each). */
 const CACHE_MAX = 200_000;
+/** Parameters the backbone cache keeps in all (8 bytes each: 64 MB). */
+const BACKBONE_VALUES = 8_000_000;
 /** Wait after the last change before a live run starts. */
 const DEBOUNCE_MS = 150;
 
@@ -577,7 +579,9 @@ export class ExperimentPanel {
     if (!run || run.next >= run.parts.length) return;
     const index = run.next++;
     const part = run.parts[index];
-    const known = Object.fromEntries(this.cache);
+    // The worker's seeds' backbones only (they are the large part).
+    const backbones = Object.fromEntries([...this.backbones].filter(([, b]) => b.seed >= part.from && b.seed < part.to));
+    const known = { points: Object.fromEntries(this.cache), backbones };
     this.ensureWorker(w).postMessage({ type: 'run', id, fragment: run.fragment, from: part.from, to: part.to, part: index, rates: est?.rates ?? null, known });
     // Which worker runs which part: a finished part hands its worker the next one.
     this.workerOf.set(index, w);
@@ -590,6 +594,13 @@ export class ExperimentPanel {
    * beyond CACHE_MAX). A run computes only the seed-points not in it.
    */
   private cache = new Map<string, [number, number]>();
+  /**
+   * The backbone cache: every backbone pre-trained in this page, by its key (its extractor,
+   * source sample, architecture and device: not α, β or σ), so that moving those keys fits
+   * again on the backbones there are; at most BACKBONE_VALUES parameters in all.
+   */
+  private backbones = new Map<string, Backbone>();
+  private backboneValues = 0;
   /** Seed-points of the run on show: computed, and taken from the cache. */
   private counts = { computed: 0, cached: 0 };
   private startedAt = 0;
@@ -694,6 +705,15 @@ export class ExperimentPanel {
         if (!this.shards || !part) break;
         part.progress = p;
         part.at = performance.now();
+        if (p.backbone && !this.backbones.has(p.backbone.key)) {
+          this.backbones.set(p.backbone.key, p.backbone);
+          this.backboneValues += p.backbone.params.length;
+          for (const [key, b] of this.backbones) {
+            if (this.backboneValues <= BACKBONE_VALUES) break;
+            this.backbones.delete(key);
+            this.backboneValues -= b.params.length;
+          }
+        }
         if (p.seed) {
           this.counts[p.seed.cached ? 'cached' : 'computed']++;
           $('experiment').dataset.computed = String(this.counts.computed);

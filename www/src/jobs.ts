@@ -3,7 +3,7 @@
 // iframe sandboxed without allow-same-origin). The caller must have initialised the wasm
 // module.
 // Requests:  { type: 'run', id, fragment, from, to, part?, rates?, known? } (seeds from … to−1;
-//            known: the point cache, { key: [risk, trainable] }) | { type: 'estimate', id, fragment }
+//            known: the page's cache, { points: { key: [risk, trainable] }, backbones: { key: backbone } }) | { type: 'estimate', id, fragment }
 //            | { type: 'batching', id, backend, ks } (the K-model benchmark)
 //            | { type: 'gemm', id, window_ms } (the CPU GEMM benchmark)
 //            | { type: 'pause' | 'resume', id } (hold the sweep after its current unit)
@@ -15,7 +15,7 @@ import { batching_bench, estimate_experiment, gemm_bench, run_experiment } from 
 
 export type Request =
   | { type: 'estimate'; id: number; fragment: string }
-  | { type: 'run'; id: number; fragment: string; from?: number; to?: number; part?: number; rates?: unknown; known?: Record<string, [number, number]> }
+  | { type: 'run'; id: number; fragment: string; from?: number; to?: number; part?: number; rates?: unknown; known?: { points: Record<string, [number, number]>; backbones: Record<string, unknown> } }
   | { type: 'batching'; id: number; backend: string; ks: number[] }
   | { type: 'gemm'; id: number; window_ms: number }
   | { type: 'pause'; id: number }

@@ -145,8 +145,17 @@ export interface SeedPoint {
   cached: boolean;
 }
 
+/** A pre-trained backbone for the page's cache (src/experiment/cache.rs). */
+export interface Backbone {
+  key: string;
+  seed: number;
+  params: number[];
+  report: unknown;
+}
+
 export interface Progress {
   seed: SeedPoint | null;
+  backbone: Backbone | null;
   done: number;
   total: number;
   point: string;
