@@ -405,8 +405,39 @@ export class ExperimentPanel {
     }, 150);
   }
 
+  /** An estimate of `fragment` is in: show it, settle the rates, run what waited for it. */
+  private onEstimate(fragment: string, estimate: Estimate): void {
+    this.estimated = { fragment, estimate };
+    const workers = this.parallelism(estimate);
+    const split = workers > 1 ? ` in ${workers} workers` : '';
+    const where = estimate.rates.gpu != null ? "on this device's GPU" : 'on this device';
+    $('exp-estimate').textContent = `About ${seconds(this.wallSeconds(estimate))} ${where} (${estimate.units} runs${split}, ${megabytes(estimate.bytes)} of memory).`;
+    // In the page itself (no worker) a probe would hold the main thread: no settling.
+    if (this.settleProbes > 0 && !this.inPage) {
+      this.settleProbes--;
+      window.setTimeout(() => {
+        if (!this.running() && !this.runWhenEstimated && this.fragment() === fragment) this.requestEstimate();
+      }, SETTLE_MS);
+    }
+    this.showLive();
+    if (this.runWhenEstimated && fragment === this.fragment()) {
+      this.runWhenEstimated = false;
+      this.run();
+    }
+  }
+
   private requestEstimate(): void {
     const fragment = this.fragment();
+    // Live, once the rates have settled: the estimate of a change is made here with them
+    // (the worker's probe would hold up the live run that starts at the same moment).
+    if (this.isLive() && this.settleProbes === 0 && this.estimated && this.estimated.fragment !== fragment) {
+      try {
+        this.onEstimate(fragment, estimate_with_rates(fragment, this.estimated.estimate.rates) as Estimate);
+        return;
+      } catch {
+        // The worker's estimate says why.
+      }
+    }
     // A new config's estimate may take seconds (the first one on a GPU measures it): the old
     // one's text must not stand for it meanwhile.
     if (this.estimated?.fragment !== fragment) $('exp-estimate').textContent = 'Estimating the cost…';
@@ -611,6 +642,13 @@ export class ExperimentPanel {
    */
   private schedule(): void {
     clearTimeout(this.liveTimer);
+    // The sweep of the old config stops at once (its CPU is free for the new one), and
+    // fresh workers load the compute module while the debounce runs.
+    if (this.running() && this.shards?.fragment !== this.fragment() && this.shownKey !== this.numbersKey(this.fragment())) {
+      this.abandon();
+      const est = this.estimated?.estimate;
+      for (let w = 0; w < (est ? this.parallelism(est) : 1); w++) this.ensureWorker(w);
+    }
     this.liveTimer = window.setTimeout(async () => {
       const fragment = this.fragment();
       if (await this.bakedCheck) return;
@@ -680,23 +718,7 @@ export class ExperimentPanel {
       case 'estimate': {
         const fragment = this.estimateIds.get(r.id) ?? '';
         this.estimateIds.delete(r.id);
-        this.estimated = { fragment, estimate: r.estimate };
-        const workers = this.parallelism(r.estimate);
-        const split = workers > 1 ? ` in ${workers} workers` : '';
-        const where = r.estimate.rates.gpu != null ? "on this device's GPU" : 'on this device';
-        $('exp-estimate').textContent = `About ${seconds(this.wallSeconds(r.estimate))} ${where} (${r.estimate.units} runs${split}, ${megabytes(r.estimate.bytes)} of memory).`;
-        // In the page itself (no worker) a probe would hold the main thread: no settling.
-        if (this.settleProbes > 0 && !this.inPage) {
-          this.settleProbes--;
-          window.setTimeout(() => {
-            if (!this.running() && !this.runWhenEstimated && this.fragment() === fragment) this.requestEstimate();
-          }, SETTLE_MS);
-        }
-        this.showLive();
-        if (this.runWhenEstimated && fragment === this.fragment()) {
-          this.runWhenEstimated = false;
-          this.run();
-        }
+        this.onEstimate(fragment, r.estimate);
         break;
       }
       case 'progress': {
