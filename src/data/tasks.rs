@@ -15,6 +15,7 @@
 
 use super::extractor::{Extractor, RidgeExtractor, TeacherMlp};
 use super::holder::Weierstrass;
+use super::inputs::{inputs, Inputs};
 use crate::rng::{Rng, Stream};
 
 /// Points of the fixed test set.
@@ -115,6 +116,7 @@ pub struct Task {
 }
 
 /// Stream parts of a task's seed.
+#[derive(Clone, Copy)]
 #[repr(u64)]
 enum Part {
     Extractor = 1,
@@ -173,25 +175,53 @@ impl Task {
         sum / weight
     }
 
+    /// The inputs of `n` rows of table `part`: x, z = φ*(x) and ε from the part's stream
+    /// (per row: d uniforms, then one normal), kept between sweeps ([`inputs`]).
+    fn inputs(&self, n: usize, part: Part) -> std::rc::Rc<Inputs> {
+        let (d, k) = (self.spec.d, self.spec.k);
+        let kind = match self.spec.extractor {
+            ExtractorKind::Ridge => 0,
+            ExtractorKind::Teacher => 1,
+        };
+        let key = (
+            self.seed,
+            d,
+            k,
+            self.spec.s_phi.to_bits(),
+            kind,
+            part as u64,
+        );
+        inputs(key, n, |n| {
+            let mut rng = Rng::with_index(self.seed, Stream::Data, part as u64);
+            let mut t = Inputs {
+                x: Vec::with_capacity(n * d),
+                z: vec![0.0; n * k],
+                eps: Vec::with_capacity(n),
+            };
+            for i in 0..n {
+                let start = t.x.len();
+                t.x.extend((0..d).map(|_| rng.uniform()));
+                self.extractor
+                    .eval(&t.x[start..], &mut t.z[i * k..(i + 1) * k]);
+                t.eps.push(rng.normal());
+            }
+            t
+        })
+    }
+
+    /// `n` rows of table `part`: y = head(z) + noise·ε on the table's inputs.
     fn sample(&self, n: usize, part: Part, head: impl Fn(&[f64]) -> f64, noise: f64) -> Sample {
         let (d, k) = (self.spec.d, self.spec.k);
-        let mut rng = Rng::with_index(self.seed, Stream::Data, part as u64);
-        let mut s = Sample {
-            x: Vec::with_capacity(n * d),
-            z: vec![0.0; n * k],
-            y: Vec::with_capacity(n),
-            f: Vec::with_capacity(n),
-        };
-        for i in 0..n {
-            let start = s.x.len();
-            s.x.extend((0..d).map(|_| rng.uniform()));
-            let zi = &mut s.z[i * k..(i + 1) * k];
-            self.extractor.eval(&s.x[start..], zi);
-            let f = head(zi);
-            s.f.push(f);
-            s.y.push(f + noise * rng.normal());
+        let t = self.inputs(n, part);
+        let z = t.z[..n * k].to_vec();
+        let f: Vec<f64> = z.chunks_exact(k).map(&head).collect();
+        let y = f.iter().zip(&t.eps).map(|(f, e)| f + noise * e).collect();
+        Sample {
+            x: t.x[..n * d].to_vec(),
+            z,
+            y,
+            f,
         }
-        s
     }
 
     /// The first `m` source samples.
