@@ -10,9 +10,15 @@
 //! A table of n rows is a prefix of one of n' > n rows (each table is one stream), so the
 //! longest made is kept and shorter ones are its prefixes. The cache is per thread (a page's
 //! worker; a CLI thread) and holds at most [`MAX_VALUES`] values, the oldest dropped first.
+//!
+//! The extractors themselves are kept too ([`extractor`], at most [`MAX_EXTRACTORS`]): making
+//! one (its ridges, and the quantiles that rescale it) takes about as long as evaluating it
+//! on the test set.
 
 use std::cell::RefCell;
 use std::rc::Rc;
+
+use super::extractor::Extractor;
 
 /// Values (f64) the cache holds per thread: 12 M, 96 MB.
 pub const MAX_VALUES: usize = 12_000_000;
@@ -75,7 +81,39 @@ pub fn inputs(key: InputsKey, n: usize, make: impl FnOnce(usize) -> Inputs) -> R
     made
 }
 
-/// Drop every kept table of this thread.
+/// Extractors kept per thread.
+pub const MAX_EXTRACTORS: usize = 32;
+
+/// A shared extractor.
+pub type SharedExtractor = std::sync::Arc<dyn Extractor + Send + Sync>;
+
+thread_local! {
+    static EXTRACTORS: RefCell<Vec<(InputsKey, SharedExtractor)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// The extractor of `key` (its part field unused): the kept one, or `make()`'s (then kept).
+pub fn extractor(key: InputsKey, make: impl FnOnce() -> SharedExtractor) -> SharedExtractor {
+    if let Some(e) = EXTRACTORS.with(|c| {
+        c.borrow()
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, e)| e.clone())
+    }) {
+        return e;
+    }
+    let made = make();
+    EXTRACTORS.with(|c| {
+        let mut c = c.borrow_mut();
+        c.push((key, made.clone()));
+        if c.len() > MAX_EXTRACTORS {
+            c.remove(0);
+        }
+    });
+    made
+}
+
+/// Drop every kept table and extractor of this thread.
 pub fn clear() {
     CACHE.with(|c| c.borrow_mut().clear());
+    EXTRACTORS.with(|c| c.borrow_mut().clear());
 }

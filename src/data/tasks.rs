@@ -13,9 +13,17 @@
 //! target sample of size n is a prefix of the one of size n' > n, and changing m never moves
 //! the target data.
 
-use super::extractor::{Extractor, RidgeExtractor, TeacherMlp};
+use super::extractor::{RidgeExtractor, TeacherMlp};
 use super::holder::Weierstrass;
-use super::inputs::{inputs, Inputs};
+use super::inputs::{extractor as kept_extractor, inputs, Inputs, SharedExtractor};
+
+/// The extractor kind as a cache key field.
+fn kind_id(kind: ExtractorKind) -> u8 {
+    match kind {
+        ExtractorKind::Ridge => 0,
+        ExtractorKind::Teacher => 1,
+    }
+}
 use crate::rng::{Rng, Stream};
 
 /// Points of the fixed test set.
@@ -111,7 +119,7 @@ pub struct Task {
     /// Its definition.
     pub spec: TaskSpec,
     seed: u64,
-    extractor: Box<dyn Extractor + Send + Sync>,
+    extractor: SharedExtractor,
     target: Vec<Weierstrass>,
 }
 
@@ -130,13 +138,26 @@ enum Part {
 impl Task {
     /// The ground truth of `spec` for `seed`.
     pub fn new(spec: TaskSpec, seed: u64) -> Self {
-        let mut rng = Rng::with_index(seed, Stream::Data, Part::Extractor as u64);
-        let extractor: Box<dyn Extractor + Send + Sync> = match spec.extractor {
-            ExtractorKind::Ridge => {
-                Box::new(RidgeExtractor::new(spec.d, spec.k, spec.s_phi, &mut rng))
+        // φ* depends on the seed, d, k, s_φ and the kind only: kept between sweeps.
+        let key = (
+            seed,
+            spec.d,
+            spec.k,
+            spec.s_phi.to_bits(),
+            kind_id(spec.extractor),
+            0,
+        );
+        let extractor = kept_extractor(key, || {
+            let mut rng = Rng::with_index(seed, Stream::Data, Part::Extractor as u64);
+            match spec.extractor {
+                ExtractorKind::Ridge => {
+                    std::sync::Arc::new(RidgeExtractor::new(spec.d, spec.k, spec.s_phi, &mut rng))
+                }
+                ExtractorKind::Teacher => {
+                    std::sync::Arc::new(TeacherMlp::new(spec.d, spec.k, &mut rng))
+                }
             }
-            ExtractorKind::Teacher => Box::new(TeacherMlp::new(spec.d, spec.k, &mut rng)),
-        };
+        });
         let mut rng = Rng::with_index(seed, Stream::Data, Part::TargetFunction as u64);
         let target = (0..spec.k)
             .map(|_| Weierstrass::new(spec.s, &mut rng))

@@ -39,6 +39,10 @@ interface Part {
   from: number;
   to: number;
   stage: number;
+  /** The worker that runs it: the same seeds go to the same worker run after run, so its
+   * kept task data (src/data/inputs.rs) serves them again. */
+  worker: number;
+  sent: boolean;
   progress: Progress | null;
   at: number;
   results: Results | null;
@@ -64,7 +68,8 @@ const $ = (id: string) => {
 /**
  * The ranges of seeds of a run on `workers` workers: the first SHAPE_SEEDS seeds (stage 1,
  * the curve's shape), then the rest (stage 2), each stage split into contiguous ranges,
- * one per worker at most; in seed order, as `merge_results` wants them.
+ * one per worker at most (range i of a stage to worker i); in seed order, as
+ * `merge_results` wants them.
  */
 export function plan(seeds: number, workers: number): Part[] {
   const ranges = (from: number, to: number, stage: number): Part[] => {
@@ -73,6 +78,8 @@ export function plan(seeds: number, workers: number): Part[] {
       from: from + Math.floor(((to - from) * i) / k),
       to: from + Math.floor(((to - from) * (i + 1)) / k),
       stage,
+      worker: i,
+      sent: false,
       progress: null,
       at: 0,
       results: null,
@@ -97,7 +104,6 @@ export class ExperimentPanel {
    */
   private shards: {
     parts: Part[];
-    next: number;
     point: string;
     fragment: string;
     seeds: number;
@@ -595,26 +601,27 @@ export class ExperimentPanel {
     const est = this.estimated?.fragment === fragment ? this.estimated.estimate : null;
     const workers = est ? this.parallelism(est) : 1;
     const seeds = Number(this.config().seeds);
-    this.shards = { parts: plan(seeds, workers), next: 0, point: '', fragment, seeds, workers, units: est?.units ?? 1 };
+    this.shards = { parts: plan(seeds, workers), point: '', fragment, seeds, workers, units: est?.units ?? 1 };
     const id = ++this.id;
     try {
-      for (let w = 0; w < Math.min(workers, this.shards.parts.length); w++) this.dispatch(w, id, est);
+      for (let w = 0; w < workers; w++) this.dispatch(w, id, est);
     } catch (e) {
       this.fail(e instanceof Error ? e.message : String(e));
     }
   }
 
-  /** Give worker `w` the next queued range of seeds of run `id`. */
+  /** Give worker `w` its next range of seeds of run `id`. */
   private dispatch(w: number, id: number, est: Estimate | null): void {
     const run = this.shards;
-    if (!run || run.next >= run.parts.length) return;
-    const index = run.next++;
+    const index = run?.parts.findIndex((p) => p.worker === w && !p.sent) ?? -1;
+    if (!run || index < 0) return;
     const part = run.parts[index];
+    part.sent = true;
     // The worker's seeds' backbones only (they are the large part).
     const backbones = Object.fromEntries([...this.backbones].filter(([, b]) => b.seed >= part.from && b.seed < part.to));
     const known = { points: Object.fromEntries(this.cache), backbones };
     this.ensureWorker(w).postMessage({ type: 'run', id, fragment: run.fragment, from: part.from, to: part.to, part: index, rates: est?.rates ?? null, known });
-    // Which worker runs which part: a finished part hands its worker the next one.
+    // A finished part hands its worker its next one.
     this.workerOf.set(index, w);
   }
 
