@@ -106,6 +106,14 @@ impl Method {
         Method::Scratch,
     ];
 
+    /// The method's id, as in links and JSON (`caulk-adapter`): its serde name.
+    pub fn id(self) -> String {
+        match serde_json::to_value(self) {
+            Ok(serde_json::Value::String(s)) => s,
+            _ => String::new(),
+        }
+    }
+
     /// Whether the method trains by gradient steps (on the backend, K seeds at once);
     /// `caulk-spline` and `linear-probe` are closed forms.
     pub fn is_gradient(self) -> bool {

@@ -54,13 +54,6 @@ pub fn round4(x: f64) -> f64 {
     format!("{x:.3e}").parse().unwrap_or(x)
 }
 
-fn method_id(m: Method) -> String {
-    serde_json::to_value(m)
-        .ok()
-        .and_then(|v| v.as_str().map(String::from))
-        .unwrap_or_default()
-}
-
 fn label_ok(label: &str) -> bool {
     (1..=MAX_LABEL).contains(&label.chars().count())
         && label
@@ -187,7 +180,7 @@ pub fn write_pins(pins: &[Pin]) -> String {
                         .collect();
                 format!(
                     "{}*{}*{}*{}",
-                    method_id(c.method),
+                    c.method.id(),
                     c.m.map_or("-".to_string(), |m| m.to_string()),
                     c.width,
                     points.join(",")

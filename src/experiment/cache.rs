@@ -107,11 +107,7 @@ pub fn point_key(
         Method::CaulkSpline | Method::LinearProbe => &[],
     };
     parts.extend(own.iter().map(|k| format!("{k}={}", get(k))));
-    let name = serde_json::to_value(method)
-        .ok()
-        .and_then(|v| v.as_str().map(String::from))
-        .unwrap_or_default();
-    parts.push(format!("method={name}"));
+    parts.push(format!("method={}", method.id()));
     parts.push(format!(
         "m={}",
         m.map_or("-".to_string(), |m| m.to_string())

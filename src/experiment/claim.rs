@@ -150,10 +150,7 @@ fn series(p: &TheoryParams, group: &[&CurveResult], seed: u64, j_at: usize) -> C
     let limit_n_eps = c_fit.and_then(|_| {
         bounds::spec("caulk_limit").and_then(|s| bounds::n_eps(s, &fitted, f64::INFINITY).ok())
     });
-    let method_name = serde_json::to_value(group[0].method)
-        .ok()
-        .and_then(|v| v.as_str().map(String::from))
-        .unwrap_or_default();
+    let method_name = group[0].method.id();
     let rows = group
         .iter()
         .enumerate()

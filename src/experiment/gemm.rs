@@ -54,20 +54,36 @@ fn rate(clock: &dyn Fn() -> f64, window: f64, work: &mut dyn FnMut()) -> f64 {
     0.0
 }
 
-/// 4096 rounds of 8 independent multiply-add chains on 4-lane f32 vectors; returns a lane so
-/// that nothing is optimised away.
+/// 4096 rounds of 8 independent chains c ← step(c, m, a) on 4-lane f32 vectors; returns a
+/// lane so that nothing is optimised away.
 #[cfg(target_arch = "wasm32")]
-fn chains(m: f32, a: f32) -> f32 {
+#[inline(always)]
+fn chains_of(
+    m: f32,
+    a: f32,
+    step: impl Fn(
+        core::arch::wasm32::v128,
+        core::arch::wasm32::v128,
+        core::arch::wasm32::v128,
+    ) -> core::arch::wasm32::v128,
+) -> f32 {
     use core::arch::wasm32::*;
     let (mv, av) = (f32x4_splat(m), f32x4_splat(a));
     let mut acc = [f32x4_splat(1.0); 8];
     for _ in 0..4096 {
         for c in acc.iter_mut() {
-            *c = f32x4_add(f32x4_mul(*c, mv), av);
+            *c = step(*c, mv, av);
         }
     }
     let sum = acc.iter().fold(f32x4_splat(0.0), |s, c| f32x4_add(s, *c));
     f32x4_extract_lane::<0>(sum)
+}
+
+/// Multiply-then-add chains (wasm SIMD128 has no fused multiply-add).
+#[cfg(target_arch = "wasm32")]
+fn chains(m: f32, a: f32) -> f32 {
+    use core::arch::wasm32::*;
+    chains_of(m, a, |c, m, a| f32x4_add(f32x4_mul(c, m), a))
 }
 
 /// The same chains with the fused multiply-add of relaxed SIMD (`f32x4.relaxed_madd`), in
@@ -75,15 +91,7 @@ fn chains(m: f32, a: f32) -> f32 {
 #[cfg(all(target_arch = "wasm32", target_feature = "relaxed-simd"))]
 fn fma_chains(m: f32, a: f32) -> f32 {
     use core::arch::wasm32::*;
-    let (mv, av) = (f32x4_splat(m), f32x4_splat(a));
-    let mut acc = [f32x4_splat(1.0); 8];
-    for _ in 0..4096 {
-        for c in acc.iter_mut() {
-            *c = f32x4_relaxed_madd(*c, mv, av);
-        }
-    }
-    let sum = acc.iter().fold(f32x4_splat(0.0), |s, c| f32x4_add(s, *c));
-    f32x4_extract_lane::<0>(sum)
+    chains_of(m, a, |c, m, a| f32x4_relaxed_madd(c, m, a))
 }
 
 /// The same with SSE (4 lanes, the x86-64 baseline) natively.

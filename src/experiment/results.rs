@@ -164,10 +164,7 @@ impl Results {
 
 /// A method's id, as in the URL and the JSON (`caulk-adapter`).
 pub(super) fn method_name(m: Method) -> String {
-    serde_json::to_value(m)
-        .ok()
-        .and_then(|v| v.as_str().map(String::from))
-        .unwrap_or_default()
+    m.id()
 }
 
 /// Raw outcomes of one curve: per n, the finished seeds' risks (in seed order), the
