@@ -621,11 +621,8 @@ export class ExperimentPanel {
     const backbones = Object.fromEntries([...this.backbones].filter(([, b]) => b.seed >= part.from && b.seed < part.to));
     const known = { points: Object.fromEntries(this.cache), backbones };
     this.ensureWorker(w).postMessage({ type: 'run', id, fragment: run.fragment, from: part.from, to: part.to, part: index, rates: est?.rates ?? null, known });
-    // A finished part hands its worker its next one.
-    this.workerOf.set(index, w);
   }
 
-  private workerOf = new Map<number, number>();
   /**
    * The point cache: every seed-point this page has computed, by its key (what its numbers
    * depend on, src/experiment/cache.rs), kept across changes and runs (the oldest dropped
@@ -783,9 +780,8 @@ export class ExperimentPanel {
         if (!run || !part) break;
         part.results = r.results;
         if (part.stage === 1 && run.parts.every((x) => x.stage !== 1 || x.results)) performance.mark('caulk:shape');
-        // The worker that finished takes the next queued range.
-        const w = this.workerOf.get(r.part ?? 0) ?? 0;
-        this.dispatch(w, r.id, this.estimated?.fragment === run.fragment ? this.estimated.estimate : null);
+        // The worker that finished takes its next range.
+        this.dispatch(part.worker, r.id, this.estimated?.fragment === run.fragment ? this.estimated.estimate : null);
         this.showProgress();
         const parts = run.parts.map((x) => x.results);
         if (parts.some((x) => x === null)) break;
