@@ -14,6 +14,9 @@ export function drawEpsLine(svg: SVGSVGElement, eps: number, onDrag: (v: string)
   if (!scale) return;
   const clampY = (y: number) => Math.min(scale.bottom, Math.max(scale.top, y));
   const g = el('g', { class: 'eps-line', tabindex: 0, role: 'slider', 'aria-label': 'target error ε (drag, or use the arrow keys)' }, svg);
+  // Under the legend, so that the legend stays readable where the line crosses it.
+  const legend = svg.querySelector('.legend');
+  if (legend) svg.insertBefore(g, legend);
   const hit = el('rect', { x: scale.left, width: scale.right - scale.left, height: 40, class: 'eps-hit' }, g);
   const line = el('line', { x1: scale.left, x2: scale.right, class: 'eps-rule' }, g);
   const label = el('text', { x: scale.right - 6, 'text-anchor': 'end', class: 'eps-label' }, g);
