@@ -27,6 +27,11 @@ fn strict(fragment: &str) -> Result<Config, JsError> {
     }
 }
 
+/// A results object (`run_experiment`'s) from JS, or an error naming it.
+fn results_of(value: JsValue) -> Result<experiment::Results, JsError> {
+    serde_wasm_bindgen::from_value(value).map_err(|e| JsError::new(&format!("results: {e}")))
+}
+
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
     value
         .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
@@ -255,8 +260,7 @@ pub async fn run_experiment(
 /// The CSV of a `run_experiment` result (the same columns as `caulk run --out`).
 #[wasm_bindgen]
 pub fn results_csv(results: JsValue) -> Result<String, JsError> {
-    let r: experiment::Results = serde_wasm_bindgen::from_value(results)
-        .map_err(|e| JsError::new(&format!("results: {e}")))?;
+    let r = results_of(results)?;
     Ok(r.to_csv())
 }
 
@@ -316,8 +320,7 @@ pub fn baked_file(fragment: &str) -> String {
 /// equals the name it was fetched under); an error when the object is not valid results.
 #[wasm_bindgen]
 pub fn baked_file_of(results: JsValue) -> Result<String, JsError> {
-    let r: experiment::Results = serde_wasm_bindgen::from_value(results)
-        .map_err(|e| JsError::new(&format!("results: {e}")))?;
+    let r = results_of(results)?;
     r.config
         .validate()
         .map_err(|e| JsError::new(&format!("results: {e}")))?;
@@ -366,8 +369,7 @@ pub fn gemm_bench(window_ms: f64) -> Result<JsValue, JsError> {
 /// move): the `claim` object of `caulk run --json`, or null with fewer than two m.
 #[wasm_bindgen]
 pub fn claim_of(results: JsValue, fragment: &str) -> Result<JsValue, JsError> {
-    let r: experiment::Results = serde_wasm_bindgen::from_value(results)
-        .map_err(|e| JsError::new(&format!("results: {e}")))?;
+    let r = results_of(results)?;
     let now = config::parse_fragment(fragment).config;
     to_js(&experiment::claim::claim(
         &r.config, &r.curves, now.eps, now.at_n,
@@ -391,8 +393,7 @@ pub fn estimate_with_rates(fragment: &str, rates: JsValue) -> Result<JsValue, Js
 /// which refuses (naming `pins`) a fifth pin or a label taken or malformed.
 #[wasm_bindgen]
 pub fn pins_with(fragment: &str, results: JsValue, label: &str) -> Result<String, JsError> {
-    let r: experiment::Results = serde_wasm_bindgen::from_value(results)
-        .map_err(|e| JsError::new(&format!("results: {e}")))?;
+    let r = results_of(results)?;
     let mut pins = config::parse_fragment(fragment).config.pins;
     pins.push(r.pin(label));
     Ok(config::pins::write_pins(&pins))

@@ -57,14 +57,20 @@ pub struct Backbone {
     pub report: crate::train::TrainReport,
 }
 
+/// `key=value` of each of `keys` in `c`, as the fragment writes them.
+fn pairs(c: &Config, keys: &[&str]) -> Vec<String> {
+    keys.iter()
+        .map(|k| format!("{k}={}", c.get(k).unwrap_or_default()))
+        .collect()
+}
+
 /// The cache key of sweep seed `i`'s backbone pre-trained on m source samples at `width`
 /// under config `c` (the keys of the module doc).
 pub fn backbone_key(c: &Config, m: u64, width: usize, i: usize) -> String {
-    let get = |key: &str| c.get(key).unwrap_or_default();
-    let mut parts: Vec<String> = ["seed", "d", "k", "s_phi", "jitter", "backend", "depth"]
-        .iter()
-        .map(|k| format!("{k}={}", get(k)))
-        .collect();
+    let mut parts = pairs(
+        c,
+        &["seed", "d", "k", "s_phi", "jitter", "backend", "depth"],
+    );
     parts.push(format!("backbone&m={m}&width={width}&i={i}"));
     parts.join("&")
 }
@@ -92,13 +98,13 @@ pub fn point_key(
     n: u64,
     i: usize,
 ) -> String {
-    let get = |key: &str| c.get(key).unwrap_or_default();
-    let mut parts: Vec<String> = [
-        "preset", "seed", "d", "k", "alpha", "beta", "s_phi", "sigma", "jitter", "backend", "depth",
-    ]
-    .iter()
-    .map(|k| format!("{k}={}", get(k)))
-    .collect();
+    let mut parts = pairs(
+        c,
+        &[
+            "preset", "seed", "d", "k", "alpha", "beta", "s_phi", "sigma", "jitter", "backend",
+            "depth",
+        ],
+    );
     let own: &[&str] = match method {
         Method::Lora => &["steps", "lr", "rank"],
         Method::CaulkAdapter => &["steps", "lr", "adapter_width"],
@@ -106,7 +112,7 @@ pub fn point_key(
         Method::Full | Method::Scratch => &["steps", "lr"],
         Method::CaulkSpline | Method::LinearProbe => &[],
     };
-    parts.extend(own.iter().map(|k| format!("{k}={}", get(k))));
+    parts.extend(pairs(c, own));
     parts.push(format!("method={}", method.id()));
     parts.push(format!(
         "m={}",

@@ -159,6 +159,8 @@ pub async fn run_seeds<B: Backend>(
             seeds.start, seeds.end, plan.seeds
         )));
     }
+    // A range of the sweep's seeds has no claim of its own: the merge of the ranges makes it.
+    let whole = seeds.len() == plan.seeds;
     // The estimate (units, memory) is of this shard's seeds.
     plan.seeds = seeds.len();
     let est = estimate(&plan, c, rates);
@@ -220,7 +222,10 @@ pub async fn run_seeds<B: Backend>(
         .map(|acc| summarise_curve(acc, &plan, c, groups))
         .collect();
     let constant: Vec<f64> = data.iter().map(|sd| sd.constant).collect();
-    let claim = super::claim::claim(c, &curves, c.eps, c.at_n);
+    let claim = match whole {
+        true => super::claim::claim(c, &curves, c.eps, c.at_n),
+        false => None,
+    };
     let device = sweep.device;
     Ok(Results {
         config: c.clone(),

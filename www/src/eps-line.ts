@@ -2,6 +2,7 @@
 // curves): n_ε is where a curve crosses it. Dragged with a pointer or a finger, or moved by
 // keyboard; the caller turns the value into `set_key('eps', …)`.
 
+import { short } from './controls';
 import { el, scaleOf } from './plot';
 
 /**
@@ -20,7 +21,6 @@ export function drawEpsLine(svg: SVGSVGElement, eps: number, onDrag: (v: string)
   const hit = el('rect', { x: scale.left, width: scale.right - scale.left, height: 40, class: 'eps-hit' }, g);
   const line = el('line', { x1: scale.left, x2: scale.right, class: 'eps-rule' }, g);
   const label = el('text', { x: scale.right - 6, 'text-anchor': 'end', class: 'eps-label' }, g);
-  const short = (v: number) => String(+v.toPrecision(3));
   let value = eps;
   const place = (v: number) => {
     value = v;

@@ -432,18 +432,26 @@ export class ExperimentPanel {
     }
   }
 
+  /**
+   * The estimate of `fragment` with the last estimate's rates (no probe), when there is a last
+   * one of another config; null otherwise, or where it fails (the worker's estimate then
+   * says why).
+   */
+  private estimateLocally(fragment: string): Estimate | null {
+    if (!this.estimated || this.estimated.fragment === fragment) return null;
+    try {
+      return estimate_with_rates(fragment, this.estimated.estimate.rates) as Estimate;
+    } catch {
+      return null;
+    }
+  }
+
   private requestEstimate(): void {
     const fragment = this.fragment();
     // Live, once the rates have settled: the estimate of a change is made here with them
     // (the worker's probe would hold up the live run that starts at the same moment).
-    if (this.isLive() && this.settleProbes === 0 && this.estimated && this.estimated.fragment !== fragment) {
-      try {
-        this.onEstimate(fragment, estimate_with_rates(fragment, this.estimated.estimate.rates) as Estimate);
-        return;
-      } catch {
-        // The worker's estimate says why.
-      }
-    }
+    const local = this.isLive() && this.settleProbes === 0 ? this.estimateLocally(fragment) : null;
+    if (local) return this.onEstimate(fragment, local);
     // A new config's estimate may take seconds (the first one on a GPU measures it): the old
     // one's text must not stand for it meanwhile.
     if (this.estimated?.fragment !== fragment) $('exp-estimate').textContent = 'Estimating the cost…';
@@ -460,13 +468,8 @@ export class ExperimentPanel {
     const fragment = this.fragment();
     // A live run uses the rates of the last estimate (no probe, so it starts at once); the
     // worker's own estimate of this config follows and refines the figure shown.
-    if (this.liveRun && this.estimated && this.estimated.fragment !== fragment) {
-      try {
-        this.estimated = { fragment, estimate: estimate_with_rates(fragment, this.estimated.estimate.rates) as Estimate };
-      } catch {
-        // An estimate the worker will refuse too: the normal path says why.
-      }
-    }
+    const local = this.liveRun ? this.estimateLocally(fragment) : null;
+    if (local) this.estimated = { fragment, estimate: local };
     const est = this.estimated?.fragment === fragment ? this.estimated.estimate : null;
     if (!est) {
       this.runWhenEstimated = true;
