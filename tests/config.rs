@@ -285,3 +285,19 @@ fn every_control_is_declared_in_the_key_table_and_fits_its_key() {
     show.sort_unstable();
     assert_eq!(with_control, show);
 }
+
+/// Pins carry their numbers in the link, so a config whose link would be longer than a link
+/// may be (and so would not open again) is refused, naming `pins`.
+#[test]
+fn pins_that_would_overflow_the_link_are_refused() {
+    let points: Vec<String> = (0..64).map(|i| format!("{}:0.01234", 100 + i)).collect();
+    let curve = format!("lora*-*32*{}", points.join(","));
+    let pin = |label: &str| format!("{label}~{}", [curve.as_str(); 3].join("~"));
+    let mut c = Config::default();
+    c.set("pins", &pin("A")).unwrap();
+    assert!(c.validate().is_ok());
+    c.set("pins", &[pin("A"), pin("B")].join(";")).unwrap();
+    let e = c.validate().unwrap_err();
+    assert_eq!(e.key, "pins");
+    assert!(e.message.contains("over the 4096"), "{}", e.message);
+}

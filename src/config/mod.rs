@@ -298,6 +298,15 @@ impl Config {
                 .ok_or_else(|| ConfigError::new(spec.key, "missing getter"))?;
             probe.set(spec.key, &value)?;
         }
-        keys::check_cross(self)
+        keys::check_cross(self)?;
+        // Its link must open again: pins carry numbers and are what can make it too long.
+        let len = self.to_fragment().len();
+        if len > MAX_FRAGMENT_LEN {
+            return Err(ConfigError::new(
+                if self.pins.is_empty() { "fragment" } else { "pins" },
+                format!("the link would be {len} characters, over the {MAX_FRAGMENT_LEN} a link may hold; unpin one"),
+            ));
+        }
+        Ok(())
     }
 }
