@@ -85,6 +85,8 @@ test('live: a change restarts the sweep in two stages and ends with every seed',
   await page.waitForFunction(() => /^Stage 1 of 2|^Stage 2 of 2|^Done/.test(document.getElementById('exp-status')?.textContent ?? ''));
   await page.waitForFunction(() => document.getElementById('experiment')?.dataset.state === 'done', null, { timeout: 120_000 });
   assert.match(await page.evaluate(() => location.hash), /&sigma=0\.55&/);
+  // The estimate line is the new config's, not left at "Estimating the cost…".
+  assert.match(await page.textContent('#exp-estimate'), /^About \d+ s on this device \(16 runs/);
   assert.notEqual(await page.textContent('#exp-table'), first);
   // Every row of the table has all 4 seeds.
   const seeds = await page.locator('#exp-table tbody tr td:last-child').allTextContents();

@@ -468,8 +468,10 @@ export class ExperimentPanel {
     const fragment = this.fragment();
     // A live run uses the rates of the last estimate (no probe, so it starts at once); the
     // worker's own estimate of this config follows and refines the figure shown.
+    // (Shown as the config's estimate: the worker's, asked for at the same change, is dropped
+    // with the workers of the sweep this run replaces.)
     const local = this.liveRun ? this.estimateLocally(fragment) : null;
-    if (local) this.estimated = { fragment, estimate: local };
+    if (local) this.onEstimate(fragment, local);
     const est = this.estimated?.fragment === fragment ? this.estimated.estimate : null;
     if (!est) {
       this.runWhenEstimated = true;
