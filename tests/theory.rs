@@ -215,7 +215,7 @@ fn phase_boundary_lies_exactly_at_alpha_d_equals_one() {
             }
         }
     }
-    let diagram = phase_diagram(0.7, 0.25, 5.0);
+    let diagram = phase_diagram(0.7, 1.0, 0.25, 5.0);
     assert!(diagram.caulk_wins);
     for (r, d) in diagram.d.iter().enumerate() {
         for (c, a) in diagram.alpha.iter().enumerate() {
@@ -229,7 +229,44 @@ fn phase_boundary_lies_exactly_at_alpha_d_equals_one() {
         .boundary
         .iter()
         .all(|(a, d)| (a * d - 1.0).abs() < 1e-12));
-    assert!(!phase_diagram(0.7, 0.25, 4.0).caulk_wins);
+    assert!(!phase_diagram(0.7, 1.0, 0.25, 4.0).caulk_wins);
+}
+
+#[test]
+fn the_two_phase_maps_put_their_boundaries_at_alpha_d_1_and_d_s_phi() {
+    for (beta, s_phi) in [(0.7, 1.0), (1.0, 2.5), (0.4, 0.5)] {
+        let p = phase_diagram(beta, s_phi, 0.3, 2.0);
+        let (eq, same) = (&p.maps[0], &p.maps[1]);
+        assert_eq!((eq.id, same.id), ("equal_beta", "same_target"));
+        for (r, d) in p.d.iter().enumerate() {
+            for (c, a) in p.alpha.iter().enumerate() {
+                // The gap is the difference of the two exponents of the module doc.
+                let want = caulk_rate(*a, beta) - scratch_rate_equal_beta(beta, *d);
+                assert!((eq.gap[r][c] - want).abs() < 1e-12);
+                let s_star = s_phi * a * beta;
+                let want = caulk_rate(*a, beta) - 2.0 * s_star / (2.0 * s_star + d);
+                assert!((same.gap[r][c] - want).abs() < 1e-12);
+                // Its sign: α·d > 1 for equal β, d > s_φ for the same target (whatever α).
+                if (a * d - 1.0).abs() > 1e-9 {
+                    assert_eq!(eq.gap[r][c] > 0.0, a * d > 1.0, "α = {a}, d = {d}");
+                }
+                if (d - s_phi).abs() > 1e-9 {
+                    assert_eq!(
+                        same.gap[r][c] > 0.0,
+                        *d > s_phi,
+                        "α = {a}, d = {d}, s_φ = {s_phi}"
+                    );
+                }
+            }
+        }
+        assert!(same.boundary.iter().all(|(_, d)| *d == s_phi));
+        assert!(eq.boundary.iter().all(|(a, d)| (a * d - 1.0).abs() < 1e-12));
+        // At (0.3, 2): α·d = 0.6 < 1 loses the first comparison; d = 2 > s_φ wins the second
+        // unless s_φ ≥ 2.
+        assert!(!eq.caulk_wins && eq.gap_now < 0.0);
+        assert_eq!(same.caulk_wins, 2.0 > s_phi);
+        assert_eq!(same.gap_now > 0.0, 2.0 > s_phi);
+    }
 }
 
 #[test]

@@ -7,9 +7,27 @@
 //! pseudo-observation in absolute terms: it keeps knots with almost no data in check without
 //! biasing well-populated ones (a nearly unpenalised fit blows up at empty edge knots).
 //!
-//! Knots: by exact leave-one-out, LOO(K) = mean_i ((y_i − ŷ_i)/(1 − H_ii))², with
+//! Knots: by exact leave-one-out, LOO(K) = mean_i e_i², e_i = (y_i − ŷ_i)/(1 − H_ii), with
 //! H_ii = b_iᵀ A⁻¹ b_i from the band of A⁻¹ (b_i has two nonzeros), over a geometric grid
-//! of K; the fit on all n at the best K is returned. Or the theoretical K = ⌈n^(1/(2s+1))⌉.
+//! of K, then a **weighted** choice: K = exp(Σ_K w_K ln K / Σ_K w_K), rounded, with
+//! w_K = exp(−n·(LOO(K) − LOO_min) / (2·LOO_min)) (Akaike-type weights: n/(2σ̂²) times the
+//! loss in fit, σ̂² = LOO_min). The fit on all n at that K is returned. Or the theoretical
+//! K = ⌈n^(1/(2s+1))⌉.
+//!
+//! Why not the argmin. At large n the LOO curve is flat over a wide range of K (up to
+//! n/2): once the bias is below the noise, more knots change LOO by less than its own
+//! standard error, the argmin sits wherever the noise puts it, and a tiny change of the
+//! features (a backbone pre-trained from starting weights perturbed at f32 rounding,
+//! `jitter=1e-6`) moved it from K ≈ 40 to K ≈ 400 and the `headline` curve at m = 30000 by
+//! 0.02 in slope. The weighted K is a continuous function of the LOO curve: where the curve
+//! is flat the weights are nearly equal and K sits in the middle of the flat range (in log
+//! scale); where it is steep the weights vanish within a few grid steps of the minimum, so
+//! it agrees with the argmin. Rounding to an integer only moves K to a neighbour. Measured:
+//! `headline` slopes move by ≤ 0.001 under `jitter=1e-6` (0.019 with the argmin), and the
+//! `limit` slopes stay within 0.05 of −2s/(2s+1) for s ∈ [0.4, 0.9], d ∈ {2, 5, 8}
+//! (16 seeds). The one-standard-error rule (fewest knots within one SE of the best) was
+//! tried first and dropped: as steady, but it oversmooths at small n and flattened the
+//! `limit` slopes by 0.09-0.17.
 
 use serde::Serialize;
 
@@ -24,7 +42,7 @@ pub const MAX_KNOTS: usize = 1024;
 /// How the number of knot intervals K is chosen.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub enum KnotRule {
-    /// Exact leave-one-out over a geometric grid of K.
+    /// Exact leave-one-out over a geometric grid of K, K weighted by its LOO (module doc).
     LeaveOneOut,
     /// K = ⌈n^(1/(2s+1))⌉ for smoothness s.
     Theory(f64),
@@ -105,6 +123,27 @@ pub fn knot_grid(n: usize) -> Vec<usize> {
     out
 }
 
+/// K from the LOO curve over [`knot_grid`]: the geometric mean of the grid's K under the
+/// weights w_K ∝ exp(−n·(LOO(K) − LOO_min) / (2·LOO_min)), rounded.
+fn weighted_knots(z: &[f64], y: &[f64], lo: f64, hi: f64) -> Result<usize> {
+    let curve = knot_grid(z.len())
+        .into_iter()
+        .map(|k| fit_k(z, y, lo, hi, k).map(|f| (k, f.loo)))
+        .collect::<Result<Vec<_>>>()?;
+    let min = curve.iter().map(|c| c.1).fold(f64::INFINITY, f64::min);
+    if !min.is_finite() {
+        return Err(Error::Shape("empty knot grid".into()));
+    }
+    let scale = z.len() as f64 / (2.0 * min.max(f64::MIN_POSITIVE));
+    let (mut sw, mut swl) = (0.0, 0.0);
+    for &(k, loo) in &curve {
+        let w = (-(loo - min) * scale).exp();
+        sw += w;
+        swl += w * (k as f64).ln();
+    }
+    Ok(((swl / sw).exp().round() as usize).clamp(1, MAX_KNOTS))
+}
+
 impl Spline {
     /// Fit to features `z` and labels `y` (same length ≥ 2) with the knot rule.
     pub fn fit(z: &[f64], y: &[f64], rule: KnotRule) -> Result<Spline> {
@@ -132,14 +171,8 @@ impl Spline {
                 fit_k(z, y, lo, hi, k.clamp(1, MAX_KNOTS))
             }
             KnotRule::LeaveOneOut => {
-                let mut best: Option<Spline> = None;
-                for k in knot_grid(z.len()) {
-                    let s = fit_k(z, y, lo, hi, k)?;
-                    if best.as_ref().is_none_or(|b| s.loo < b.loo) {
-                        best = Some(s);
-                    }
-                }
-                best.ok_or_else(|| Error::Shape("empty knot grid".into()))
+                let k = weighted_knots(z, y, lo, hi)?;
+                fit_k(z, y, lo, hi, k)
             }
         }
     }

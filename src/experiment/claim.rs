@@ -10,17 +10,18 @@
 //!   seeds) and n_ε read off each resampled mean curve; a resample that never reaches ε
 //!   counts as +∞, so an upper end beyond the grid is reported as "> n_max" (null), never
 //!   extrapolated;
-//! - the n_ε(m) of the `caulk_m` bound R(n, m) = C·n^(−r) + C_pre·ε_pre(m)^s (r = 2s/(2s+1),
+//! - the n_ε(m) of the `caulk_m` bound R(n, m) = C·(n^(−r) + C_pre·ε_pre(m)^s) (r = 2s/(2s+1),
 //!   ε_pre(m) = m^(−2s_φ/(2s_φ+d)), the app's model) with C and C_pre calibrated to the same
-//!   curves: least squares of the relative residual, Σ_ij ((C·a_j + C_pre·b_i − y_ij)/y_ij)²
-//!   with a_j = n_j^(−r), b_i = ε_pre(m_i)^s, a 2×2 linear system (C_pre clamped at 0, which
-//!   refits C alone). The bound's n_ε is null where its floor C_pre·b_i is at or above ε.
+//!   curves by least squares of the relative residual ([`super::model_fit`], which also says
+//!   how well the model fits each m).
+//!   The bound's n_ε is null where its floor C_pre·b_i is at or above ε.
 //!
 //! Beside the rows: the limit rate's n_ε with the same C, (C/ε)^(1/r): the floor that no m
 //! goes below in the model.
 
 use serde::{Deserialize, Serialize};
 
+use super::model_fit::{model_fit, ModelFit};
 use super::results::CurveResult;
 use super::stats::{mean, n_eps_from_data, BOOTSTRAP};
 use crate::config::{Config, Method};
@@ -65,6 +66,9 @@ pub struct ClaimSeries {
     pub c_pre: Option<f64>,
     /// The limit rate's n_ε with the calibrated C: (C/ε)^(1/r).
     pub limit_n_eps: Option<f64>,
+    /// The fitted `caulk_m` model per m and how well it fits ([`super::model_fit`]).
+    #[serde(default)]
+    pub model: Option<ModelFit>,
 }
 
 /// The claim table of a result (`caulk run --json`'s `claim`).
@@ -137,7 +141,8 @@ pub fn claim(c: &Config, curves: &[CurveResult], eps: f64, at_n: u64) -> Option<
 }
 
 fn series(p: &TheoryParams, group: &[&CurveResult], seed: u64, j_at: usize) -> ClaimSeries {
-    let (c_fit, c_pre_fit) = calibrate_caulk_m(p, group).unzip();
+    let model = model_fit(p, group);
+    let (c_fit, c_pre_fit) = model.as_ref().map(|f| (f.c, f.c_pre)).unzip();
     let fitted = TheoryParams {
         c: c_fit.unwrap_or(p.c),
         c_pre: c_pre_fit.unwrap_or(p.c_pre),
@@ -180,6 +185,7 @@ fn series(p: &TheoryParams, group: &[&CurveResult], seed: u64, j_at: usize) -> C
         c: c_fit,
         c_pre: c_pre_fit,
         limit_n_eps,
+        model,
     }
 }
 
@@ -221,43 +227,6 @@ fn n_eps_interval(
         v.is_finite().then_some(v)
     };
     (q(0.025), q(0.975))
-}
-
-/// (C, C_pre) of `caulk_m` fitted to the curves of one (method, width) at several m: the
-/// relative least squares of the module doc. None without two positive means.
-fn calibrate_caulk_m(p: &TheoryParams, group: &[&CurveResult]) -> Option<(f64, f64)> {
-    let r = bounds::caulk_limit_rate(p);
-    // Rows (a/y, b/y) against the target 1.
-    let rows: Vec<(f64, f64)> = group
-        .iter()
-        .flat_map(|cv| {
-            let b = bounds::eps_pre(p, cv.m.unwrap_or(1) as f64).powf(p.s);
-            cv.n.iter().zip(&cv.risk_mean).filter_map(move |(&n, y)| {
-                y.filter(|y| *y > 0.0 && y.is_finite())
-                    .map(|y| ((n as f64).powf(-r) / y, b / y))
-            })
-        })
-        .collect();
-    if rows.len() < 2 {
-        return None;
-    }
-    let (saa, sab, sbb) = rows.iter().fold((0.0, 0.0, 0.0), |(aa, ab, bb), (a, b)| {
-        (aa + a * a, ab + a * b, bb + b * b)
-    });
-    let (sa, sb) = rows
-        .iter()
-        .fold((0.0, 0.0), |(sa, sb), (a, b)| (sa + a, sb + b));
-    let det = saa * sbb - sab * sab;
-    let joint = (det.abs() > 1e-12 * saa * sbb).then(|| {
-        let c = (sa * sbb - sb * sab) / det;
-        let c_pre = (saa * sb - sab * sa) / det;
-        (c, c_pre)
-    });
-    match joint {
-        Some((c, c_pre)) if c > 0.0 && c_pre >= 0.0 => Some((c, c_pre)),
-        // No m-term in the data (or a degenerate system): C alone, C_pre = 0.
-        _ => (saa > 0.0).then(|| (sa / saa, 0.0)),
-    }
 }
 
 #[cfg(test)]
@@ -316,7 +285,7 @@ mod tests {
         let curves: Vec<CurveResult> = [300u64, 3000, 30000]
             .iter()
             .map(|&m| {
-                let floor = c_pre0 * bounds::eps_pre(&p, m as f64).powf(p.s);
+                let floor = c0 * c_pre0 * bounds::eps_pre(&p, m as f64).powf(p.s);
                 let risks = n
                     .iter()
                     .map(|&x| vec![c0 * (x as f64).powf(-r) + floor; 3])

@@ -16,6 +16,8 @@
 //!   a sweep after a change reuses the seed-points whose inputs did not change;
 //! - [`claim`]: the title claim from measured curves: risk at one n and n_ε against m, with
 //!   bootstrap intervals, beside the calibrated `caulk_m` bound's n_ε(m);
+//! - [`model_fit`]: the `caulk_m` model with its constants fitted to the measured curves of
+//!   every m (exponents fixed), and how well it fits each m;
 //! - [`baked`]: names of results computed ahead of time and shipped beside the page;
 //! - [`batching`]: the K-model batching benchmark (model-steps/s, dispatches per step);
 //! - [`gemm`]: the CPU GEMM benchmark against a peak probe of the same core.
@@ -25,6 +27,7 @@ pub mod batching;
 pub mod cache;
 pub mod claim;
 pub mod gemm;
+pub mod model_fit;
 pub mod plan;
 pub mod progress;
 pub mod rates;

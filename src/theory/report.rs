@@ -75,6 +75,6 @@ pub fn evaluate(c: &Config) -> BoundsReport {
         params: p,
         bounds: curves,
         n_eps_vs_m: n_eps_vs_m(&p),
-        phase: phase_diagram(c.beta, c.alpha, c.d as f64),
+        phase: phase_diagram(c.beta, c.s_phi, c.alpha, c.d as f64),
     }
 }

@@ -4,7 +4,7 @@
 
 import { renderLogLog, type Series } from './plot';
 import { count, signed } from './theory-panel';
-import type { Curve, FinishedPoint, Pin, Results } from './types';
+import type { ClaimSeries, Curve, FinishedPoint, Pin, Results } from './types';
 
 /**
  * The points as the plot shows them: reports of the same (curve, n) from several workers
@@ -91,9 +91,25 @@ export function drawCurves(plot: HTMLElement, results: Results | null, points: M
       const slope = first.predicted_slope!;
       const raw = overlay === 'raw';
       const scale = raw ? results.config.c : first.calibrated_c!;
+      // Several m: the finite-m model fitted to them, per m, and the limit rate as a reference.
+      const model = raw ? undefined : modelOf(results, first);
+      for (const row of model?.model?.rows ?? []) {
+        const measured = results.curves.find((c) => c.method === first.method && c.width === first.width && c.m === row.m);
+        series.push({
+          id: 'model',
+          label: `caulk_m fitted, m = ${count(row.m)}: ${row.inside}/${row.points} inside`,
+          x: measured?.n ?? first.n,
+          y: row.fitted,
+          variant: `fit-m-${first.method} ${measured ? (shade.get(measured.label) ?? '') : ''}`.trim(),
+        });
+      }
       series.push({
         id: 'theory',
-        label: raw ? `theory ${signed(slope)}, raw (C = ${scale})` : `theory ${signed(slope)}, C calibrated`,
+        label: raw
+          ? `theory ${signed(slope)}, raw (C = ${scale})`
+          : model?.model
+            ? `limit rate ${signed(slope)} (m → ∞), C calibrated`
+            : `theory ${signed(slope)}, C calibrated`,
         x: first.n,
         y: first.n.map((n) => scale * n ** slope),
       });
@@ -124,6 +140,29 @@ export function drawCurves(plot: HTMLElement, results: Results | null, points: M
   svg.setAttribute('aria-describedby', 'exp-summary');
 }
 
+/** The claim series (with its fitted caulk_m model) of the curve the theory overlay follows. */
+function modelOf(results: Results, first: Curve): ClaimSeries | undefined {
+  return results.claim?.series.find((s) => s.method === first.method && s.width === first.width && s.model);
+}
+
+/** The fitted finite-m model in words: its constants, which are shared, its fit per m, where it misses. */
+function modelLines(r: Results): string[] {
+  const lines: string[] = [];
+  for (const s of r.claim?.series ?? []) {
+    const f = s.model;
+    if (!f) continue;
+    lines.push(
+      `Finite-m model caulk_m for ${s.label}: R = C·(n^${signed(f.exponent)} + C_pre·ε_pre(m)^s), exponents fixed by the theory, C = ${f.c.toExponential(2)} and C_pre = ${f.c_pre.toExponential(2)} fitted once and shared by every m; ${f.inside} of ${f.points} measured points hold the fitted curve inside their 95 % interval.`,
+    );
+    for (const row of f.rows) {
+      lines.push(
+        `  m = ${count(row.m)}: ${row.inside}/${row.points} inside, typical miss ${Math.round((Math.exp(row.log_rms) - 1) * 100)} %${row.miss ? `; the model misses here: ${row.miss}` : ''}.`,
+      );
+    }
+  }
+  return lines;
+}
+
 /** n_ε read off a curve: the smallest n whose mean risk is at most ε (interpolated), or why none. */
 function nEpsMeasured(c: Curve, eps: number): string {
   if (c.n_eps !== null) return `n_ε ≈ ${count(c.n_eps)} for ε = ${eps}`;
@@ -148,6 +187,7 @@ export function summarise(r: Results, summary: HTMLElement, table: HTMLElement):
     lines.push(`${c.label}: ${fitted}${theory}; ${nEpsMeasured(c, eps)}${params}.`);
     for (const note of [...c.flags.filter((f) => !shared.includes(f)), ...c.notes]) lines.push(`  Note (${c.label}): ${note}.`);
   }
+  lines.push(...modelLines(r));
   if (r.constant_risk !== null) lines.push(`The best constant predictor has risk ${r.constant_risk.toExponential(2)} (dotted line).`);
   summary.replaceChildren(
     ...lines.map((t) => {

@@ -206,6 +206,30 @@ export interface ClaimSeries {
   c: number | null;
   c_pre: number | null;
   limit_n_eps: number | null;
+  /** The fitted caulk_m model per m (src/experiment/model_fit.rs). */
+  model?: ModelFit | null;
+}
+
+/** How the fitted model meets the curve of one m. */
+export interface ModelFitRow {
+  m: number;
+  /** The model at each n of the curve's grid. */
+  fitted: number[];
+  inside: number;
+  points: number;
+  log_rms: number;
+  /** null where the model fits (at least half the points inside their interval). */
+  miss: string | null;
+}
+
+/** caulk_m, R = C·(n^exponent + C_pre·ε_pre(m)^s), with C and C_pre shared by every m. */
+export interface ModelFit {
+  c: number;
+  c_pre: number;
+  exponent: number;
+  rows: ModelFitRow[];
+  inside: number;
+  points: number;
 }
 
 /** The title claim of a result (`caulk run --json`'s `claim`; src/experiment/claim.rs). */

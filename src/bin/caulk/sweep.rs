@@ -252,6 +252,25 @@ fn claim_table(claim: &caulk::experiment::claim::Claim) -> String {
             num(s.c_pre),
             s.limit_n_eps.map_or("-".into(), |x| format!("{x:.0}"))
         ));
+        if let Some(f) = &s.model {
+            text.push_str(&format!(
+                "\n{:<28} caulk_m fit (C, C_pre shared by every m; n^{:.3}): {} of {} points inside their 95 % CI",
+                "", f.exponent, f.inside, f.points
+            ));
+            for row in &f.rows {
+                text.push_str(&format!(
+                    "\n{:<28} m = {}: {}/{} inside, rms log residual {:.2}{}",
+                    "",
+                    row.m,
+                    row.inside,
+                    row.points,
+                    row.log_rms,
+                    row.miss
+                        .as_ref()
+                        .map_or(String::new(), |m| format!("; misses: {m}"))
+                ));
+            }
+        }
     }
     text
 }
