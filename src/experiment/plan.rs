@@ -56,7 +56,8 @@ pub fn pretrain_steps(m: u64) -> usize {
 /// The methods a preset accepts.
 pub fn allowed(preset: Preset) -> &'static [Method] {
     match preset {
-        Preset::Limit => &[Method::CaulkSpline],
+        // The gradient caulks on the oracle network (train::oracle).
+        Preset::Limit => &[Method::CaulkSpline, Method::CaulkAdapter, Method::Lora],
         Preset::Scratch => &[Method::Scratch],
         Preset::Headline | Preset::Peft => &Method::ALL,
     }
@@ -78,6 +79,8 @@ pub struct Plan {
     pub seeds: usize,
     /// Whether each group pre-trains a backbone.
     pub pretrain: bool,
+    /// Whether gradient methods run on the oracle network (`limit`: train::oracle).
+    pub oracle: bool,
     /// Fine-tuning settings.
     pub finetune: TrainOpts,
     /// The preset's slope for its curves, if it states one (see [`Plan::predicted_slope_of`]).
@@ -159,6 +162,7 @@ pub fn plan(c: &Config) -> Result<Plan, ConfigError> {
         methods: c.methods.clone(),
         seeds: c.seeds as usize,
         pretrain: c.preset.pretrains(),
+        oracle: c.preset == Preset::Limit,
         finetune: TrainOpts {
             steps: c.steps as usize,
             lr: c.lr,
@@ -375,8 +379,14 @@ pub fn fit_cost(
         _ => {
             let rows = (n as usize).min(FINETUNE_BATCH);
             let train = training(plan.finetune.steps, rows, fwd, gpu);
+            // On the oracle network every capacity of its grid is trained.
+            let tries = match plan.oracle {
+                true => crate::train::oracle::capacities(method).len().max(1) as f64,
+                false => 1.0,
+            };
             Cost {
-                flops: train.flops + test,
+                flops: tries * (train.flops + test),
+                gpu_s: tries * train.gpu_s,
                 ..train
             }
         }

@@ -217,6 +217,25 @@ pub(super) fn summarise_curve(acc: Acc, plan: &Plan, c: &Config, all_groups: usi
     let label = curve_label(acc.method, acc.m, acc.width, all_groups);
     // C of C·n^(predicted slope) fitted to the measured means.
     let predicted_slope = plan.predicted_slope_of(acc.method);
+    // A gradient caulk on the oracle network is held against the rate like the spline; where
+    // its slope's interval excludes the rate, the gap is said on the curve, not left to a
+    // theory line that suggests agreement.
+    if let (true, true, Some(want), Some(got), Some(lo), Some(hi)) = (
+        plan.oracle,
+        acc.method.is_gradient(),
+        predicted_slope,
+        stats.slope,
+        stats.slope_lo,
+        stats.slope_hi,
+    ) {
+        if want < lo || want > hi {
+            stats.flags.push(format!(
+                "its slope {got:.3} (95 % CI {lo:.3} to {hi:.3}) misses the theory's {want:.3} by {:.2}: on the oracle network gradient training does not reach the rate in {} steps (README: adapters against the theory)",
+                (got - want).abs(),
+                plan.finetune.steps
+            ));
+        }
+    }
     let calibrated_c = predicted_slope.and_then(|slope| {
         let (model, data): (Vec<f64>, Vec<f64>) = n
             .iter()

@@ -26,6 +26,7 @@ use crate::error::{Error, Result};
 use crate::model::Arch;
 use crate::rng::{Rng, Stream};
 use crate::train::methods::{fit, fit_batched, pretrain_batched, MethodOpts, Pretrained};
+use crate::train::oracle::{fit_oracle_batched, in_feature_space};
 use crate::train::TrainOpts;
 
 /// The seed of sweep seed `i`.
@@ -578,6 +579,11 @@ impl<B: Backend> Sweep<'_, B> {
             method_name(method),
             m.map_or("-".into(), |m| m.to_string())
         );
+        if self.plan.oracle {
+            return self
+                .fit_oracle(method, &what, seeds, backbones, targets)
+                .await;
+        }
         let fits = self
             .device
             .run(
@@ -590,6 +596,53 @@ impl<B: Backend> Sweep<'_, B> {
                     method,
                     backbones,
                     targets,
+                    &tests,
+                    mo,
+                    &ids,
+                    cancel,
+                ),
+            )
+            .await;
+        match fits {
+            Ok(fits) => fits
+                .into_iter()
+                .map(|f| Ok((f.risk, f.trainable, f.report)))
+                .collect(),
+            Err(e) => seeds.iter().map(|_| Err(e.to_string())).collect(),
+        }
+    }
+
+    /// A gradient caulk of `limit` at one point, every seed at once on the oracle network
+    /// (train::oracle), in feature space, its capacity chosen per seed on validation data.
+    async fn fit_oracle(
+        &mut self,
+        method: Method,
+        what: &str,
+        seeds: &[SeedRun<'_>],
+        backbones: &[&Pretrained],
+        targets: &[Sample],
+    ) -> Vec<std::result::Result<Outcome, String>> {
+        let (backend, cancel, mo) = (self.backend, self.cancel, &self.mo);
+        let Some(arch) = backbones.first().map(|b| b.arch.clone()) else {
+            return Vec::new();
+        };
+        let targets: Vec<Sample> = targets.iter().map(in_feature_space).collect();
+        let tests: Vec<Sample> = seeds
+            .iter()
+            .map(|s| in_feature_space(&s.data.test))
+            .collect();
+        let tests: Vec<&Sample> = tests.iter().collect();
+        let ids: Vec<u64> = seeds.iter().map(|s| s.data.seed).collect();
+        let fits = self
+            .device
+            .run(
+                what,
+                fit_oracle_batched(backend, method, &arch, &targets, &tests, mo, &ids, cancel),
+                fit_oracle_batched(
+                    &CpuBackend,
+                    method,
+                    &arch,
+                    &targets,
                     &tests,
                     mo,
                     &ids,

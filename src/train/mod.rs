@@ -11,6 +11,7 @@
 //! Frozen parameters are never written, so they stay bit-identical.
 //!
 //! [`methods`] maps the downstream methods onto this loop and onto the closed forms;
+//! [`oracle`] writes the infinite-pre-training limit into a network for the `limit` preset;
 //! [`batched`] runs the same algebra for K networks at once through a compute backend, and
 //! [`fused`] through a backend's fused training kernel (whole steps per dispatch); both take
 //! their mini-batch order and evaluation bookkeeping from [`schedule`].
@@ -18,6 +19,7 @@
 pub mod batched;
 pub mod fused;
 pub mod methods;
+pub mod oracle;
 pub mod schedule;
 
 use std::sync::atomic::{AtomicBool, Ordering};

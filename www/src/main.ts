@@ -8,7 +8,7 @@ import { mountExperimentMarkup } from './experiment-markup';
 import { ExperimentPanel } from './experiment-panel';
 import { showMessages } from './messages';
 import { wasmFile } from './wasm-url';
-import { drawTheory, timed } from './theory-panel';
+import { drawTheory, timed, wirePhaseSwitch } from './theory-panel';
 import type { BoundsReport, Config, DeviceReport, KeySpec, Parsed, Results } from './types';
 
 let fragment = '';

@@ -4,7 +4,7 @@
 
 import katex from 'katex';
 import { renderLogLog, type Series } from './plot';
-import { movePhaseMark, renderPhase } from './phase';
+import { movePhaseMark, phaseMap, renderPhase } from './phase';
 import { badge } from './controls';
 import { drawEpsLine } from './eps-line';
 import type { BoundCurve, BoundsReport } from './types';
@@ -142,22 +142,47 @@ function drawFormulas(report: BoundsReport): void {
 
 let phaseKey = '';
 
+let lastPhase: BoundsReport | null = null;
+
+/** The comparison the phase diagram shows (its switch; the first without one). */
+function phaseChoice(): string {
+  return (document.querySelector('input[name="phase-compare"]:checked') as HTMLInputElement | null)?.value ?? 'equal_beta';
+}
+
 function drawPhase(report: BoundsReport): void {
+  lastPhase = report;
   const p = report.phase;
-  // The cells depend on β only; redraw them only when β changed, otherwise move the mark.
-  const key = `${report.params.beta}`;
+  const id = phaseChoice();
+  // The cells depend on β, s_φ and the comparison; redraw them only when one changed,
+  // otherwise move the mark.
+  const key = `${report.params.beta} ${report.params.s_phi} ${id}`;
   const host = document.getElementById('phase')!;
   if (key !== phaseKey || !host.querySelector('svg')) {
-    renderPhase(host, p);
+    renderPhase(host, p, id);
     phaseKey = key;
   } else {
-    movePhaseMark(host, p);
+    movePhaseMark(host, p, id);
   }
   const [a, d] = p.current;
+  const map = phaseMap(p, id);
+  const gap = `exponent gap ${map.gap_now >= 0 ? '+' : '−'}${Math.abs(map.gap_now).toFixed(3)}`;
   document.getElementById('phase-text')!.textContent =
-    `At α = ${a} and d = ${d}, α·d = ${+(a * d).toFixed(4)} ${p.caulk_wins ? '>' : '≤'} 1: caulking's rate ` +
-    `${p.caulk_wins ? 'beats' : 'does not beat'} learning a β-smooth target from scratch in d dimensions (for equal β the boundary is α·d = 1, whatever β). ` +
-    `The from-scratch curve above is for the composite's own smoothness s* = s_φ·αβ instead; against that one caulking's exponent is larger whenever d > s_φ (here d = ${d}, s_φ = ${report.params.s_phi}).`;
+    map.id === 'equal_beta'
+      ? `At α = ${a} and d = ${d}, α·d = ${+(a * d).toFixed(4)} ${map.caulk_wins ? '>' : '≤'} 1: caulking's rate ` +
+        `${map.caulk_wins ? 'beats' : 'does not beat'} learning a β-smooth target from scratch in d dimensions (${gap}; for equal β the boundary is α·d = 1, whatever β). ` +
+        `Colour: caulking's exponent 2s/(2s+1) minus scratch's 2β/(2β+d). The other comparison, against the same composite target, is one switch away.`
+      : `At α = ${a} and d = ${d}, d ${map.caulk_wins ? '>' : '≤'} s_φ = ${report.params.s_phi}: caulking's rate ` +
+        `${map.caulk_wins ? 'beats' : 'does not beat'} learning the same composite target from scratch (${gap}), whose smoothness is s* = s_φ·αβ: ` +
+        `caulking's exponent 2s/(2s+1) is larger whenever d > s_φ, whatever α. Colour: 2s/(2s+1) minus 2s*/(2s*+d), the from-scratch curve of the plot above.`;
+}
+
+/** Redraw the phase diagram when its comparison switch changes. */
+export function wirePhaseSwitch(): void {
+  for (const radio of document.querySelectorAll('input[name="phase-compare"]')) {
+    radio.addEventListener('change', () => {
+      if (lastPhase) drawPhase(lastPhase);
+    });
+  }
 }
 
 function drawNEps(report: BoundsReport): void {

@@ -81,6 +81,18 @@ export interface NEpsCurve {
   limit: number | null;
 }
 
+/** One comparison of the phase diagram (src/theory/phase.rs). */
+export interface PhaseMap {
+  id: 'equal_beta' | 'same_target';
+  label: string;
+  rule: string;
+  /** Caulking's exponent minus scratch's, per (d row, α column). */
+  gap: number[][];
+  boundary: [number, number][];
+  gap_now: number;
+  caulk_wins: boolean;
+}
+
 export interface PhaseDiagram {
   alpha: number[];
   d: number[];
@@ -88,6 +100,7 @@ export interface PhaseDiagram {
   boundary: [number, number][];
   current: [number, number];
   caulk_wins: boolean;
+  maps: PhaseMap[];
 }
 
 export interface BoundsReport {
