@@ -109,6 +109,14 @@ test('ε dragged on the curves and the claim\'s n survive a reload; the n_ε fig
     page.locator('#claim-neps [data-neps]').evaluateAll((xs) => xs.map((x) => [x.dataset.series, Number(x.dataset.m), x.dataset.neps]));
   const cli = baked.claim.series.flatMap((s) => s.rows.map((r) => [s.label, r.m, r.n_eps === null ? 'none' : String(r.n_eps)]));
   assert.deepEqual(await marks(), cli);
+  // The finite-m model fitted to every m is drawn per m beside the curves, with its fit
+  // quality, and the limit rate stays as a reference line.
+  const fit = baked.claim.series.find((s) => s.method === 'caulk-spline').model;
+  assert.equal(await page.locator('#exp-plot path.series[data-id="model"]').count(), fit.rows.length);
+  const plotText = await page.textContent('#exp-plot');
+  for (const row of fit.rows) assert.ok(plotText.includes(`: ${row.inside}/${row.points} in CI`), `m = ${row.m}`);
+  assert.match(plotText, /limit rate −0\.561 \(m → ∞\), C calibrated/);
+  assert.match(await page.textContent('#exp-summary'), /C = .* and C_pre = .* fitted once and shared by every m/);
   // Drag the ε line up on the curves plot: ε grows, the claim follows.
   const line = page.locator('#exp-plot .eps-line');
   await line.scrollIntoViewIfNeeded();

@@ -66,6 +66,27 @@ test('the phase diagram and n_ε plot follow d, ε and m; a point with α·d < 1
   await page.close();
 });
 
+test('the phase diagram switches between its two comparisons, coloured by the exponent gap', async () => {
+  const { page, problems } = await openApp(app.context, `${app.url}#v=1&alpha=0.2&d=3&s_phi=1.5`);
+  assert.equal(await page.getAttribute('#phase svg', 'data-map'), 'equal_beta');
+  // α·d = 0.6 < 1: caulking loses to a β-smooth target, its gap negative.
+  assert.ok(Number(await page.getAttribute('#phase .phase-current', 'data-gap')) < 0);
+  const cells = async () => page.locator('#phase .cells rect').evaluateAll((xs) => xs.map((x) => x.getAttribute('fill')).join(''));
+  const before = await cells();
+  await page.check('input[name="phase-compare"][value="same_target"]');
+  await page.waitForFunction(() => document.querySelector('#phase svg')?.getAttribute('data-map') === 'same_target');
+  // Against the same composite target, d = 3 > s_φ = 1.5 wins whatever α: the gap is positive.
+  assert.match(await page.textContent('#phase-text'), /d > s_φ = 1\.5: caulking's rate beats learning the same composite target/);
+  assert.ok(Number(await page.getAttribute('#phase .phase-current', 'data-gap')) > 0);
+  assert.notEqual(await cells(), before);
+  // The mark follows d across the boundary d = s_φ of this comparison.
+  await page.fill('#ctl-d', '1');
+  await page.waitForFunction(() => /does not beat learning the same composite target/.test(document.getElementById('phase-text')?.textContent ?? ''));
+  assert.ok(Number(await page.getAttribute('#phase .phase-current', 'data-gap')) < 0);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
 test('a refused list value shows a message and the input snaps back', async () => {
   const { page, problems } = await openApp(app.context, app.url);
   const hash = await page.evaluate(() => location.hash);

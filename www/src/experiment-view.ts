@@ -97,7 +97,7 @@ export function drawCurves(plot: HTMLElement, results: Results | null, points: M
         const measured = results.curves.find((c) => c.method === first.method && c.width === first.width && c.m === row.m);
         series.push({
           id: 'model',
-          label: `caulk_m fitted, m = ${count(row.m)}: ${row.inside}/${row.points} inside`,
+          label: `caulk_m fit, m = ${count(row.m)}: ${row.inside}/${row.points} in CI`,
           x: measured?.n ?? first.n,
           y: row.fitted,
           variant: `fit-m-${first.method} ${measured ? (shade.get(measured.label) ?? '') : ''}`.trim(),

@@ -73,6 +73,7 @@ async function main(): Promise<void> {
   buildToggles(byId('toggles'), bound_registry() as BoundInfo[], (ids) => change('bounds', ids.join(',')));
   buildPanelControls(byId('exp-controls'), byId('exp-advanced'), specs, 'experiment', change);
   buildPanelControls(byId('claim-controls'), null, specs, 'claim', change);
+  wirePhaseSwitch();
   const presetSelect = byId('ctl-preset') as HTMLSelectElement;
   for (const name of specs.find((s) => s.key === 'preset')?.choices ?? []) presetSelect.append(new Option(name, name));
   presetSelect.addEventListener('change', () => update(switch_preset(fragment, presetSelect.value) as Parsed));

@@ -181,6 +181,7 @@ export interface Curve {
   label: string;
   method: string;
   m: number | null;
+  width: number;
   n: number[];
   risk_mean: (number | null)[];
   risk_lo: (number | null)[];
