@@ -18,6 +18,8 @@
 //!   bootstrap intervals, beside the calibrated `caulk_m` bound's n_ε(m);
 //! - [`model_fit`]: the `caulk_m` model with its constants fitted to the measured curves of
 //!   every m (exponents fixed), and how well it fits each m;
+//! - [`steady`]: the steadiness check, seed 0 run again from perturbed starting weights, and
+//!   the "unsteady" flag of a curve that moves more than its interval admits;
 //! - [`baked`]: names of results computed ahead of time and shipped beside the page;
 //! - [`batching`]: the K-model batching benchmark (model-steps/s, dispatches per step);
 //! - [`gemm`]: the CPU GEMM benchmark against a peak probe of the same core.
@@ -34,6 +36,7 @@ pub mod rates;
 pub mod results;
 pub mod run;
 pub mod stats;
+pub mod steady;
 
 pub use crate::train::Cancel;
 pub use plan::{estimate, plan, Estimate, Plan};

@@ -90,6 +90,9 @@ pub struct Results {
     /// What happened when the GPU failed mid-sweep and the CPU took over (null otherwise).
     #[serde(default)]
     pub device_lost: Option<String>,
+    /// The steadiness check's summary ([`steady`](super::steady)); null where it did not run.
+    #[serde(default)]
+    pub steadiness: Option<String>,
 }
 
 impl Results {

@@ -240,6 +240,7 @@ pub async fn run_seeds<B: Backend>(
             (Some(_), _) => format!("{} → {}", backend.describe(), CpuBackend.describe()),
         },
         device_lost: device.lost,
+        steadiness: None,
         curves,
         claim,
         constant_risk: mean(&constant),

@@ -188,6 +188,11 @@ export function summarise(r: Results, summary: HTMLElement, table: HTMLElement):
     for (const note of [...c.flags.filter((f) => !shared.includes(f)), ...c.notes]) lines.push(`  Note (${c.label}): ${note}.`);
   }
   lines.push(...modelLines(r));
+  lines.push(
+    r.steadiness
+      ? `Steadiness check: ${r.steadiness}.`
+      : 'Steadiness not checked in this browser run (the CLI and the precomputed results check it by running seed 0 again from starting weights perturbed at f32 rounding; set jitter = 1e-6 under Advanced to compare by hand).',
+  );
   if (r.constant_risk !== null) lines.push(`The best constant predictor has risk ${r.constant_risk.toExponential(2)} (dotted line).`);
   summary.replaceChildren(
     ...lines.map((t) => {

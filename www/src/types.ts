@@ -258,6 +258,8 @@ export interface Results {
   backend: string;
   curves: Curve[];
   claim?: Claim | null;
+  /** The steadiness check's summary (src/experiment/steady.rs); null where it did not run. */
+  steadiness?: string | null;
   constant_risk: number | null;
   prediction: string;
   elapsed_ms: number;

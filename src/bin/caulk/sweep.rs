@@ -11,8 +11,29 @@ use caulk::experiment::{self, no_pause, run_shard, run_sweep, Cancel, Results, S
 
 use crate::{clock, emit, to_json, usage, Fail};
 
-/// Run a sweep with a progress bar on stderr when it is a terminal.
+/// Run a sweep (with a progress bar on stderr when it is a terminal), then its steadiness
+/// check where it trains a network.
 pub fn sweep(c: &Config, quiet: bool) -> Result<Results, Fail> {
+    let mut results = run_config(c, quiet)?;
+    // Steadiness on the spot: seed 0 again from perturbed starting weights (experiment::steady).
+    match experiment::steady::twin(c) {
+        _ if results.cancelled => {}
+        experiment::steady::Twin::Run(twin) => {
+            if !quiet {
+                noteln!(
+                    "caulk: checking steadiness (seed 0 from starting weights perturbed by 1e-6)"
+                );
+            }
+            let twin = run_config(&twin, true)?;
+            experiment::steady::apply(&mut results, &twin);
+        }
+        experiment::steady::Twin::Skip(why) => results.steadiness = Some(why),
+    }
+    Ok(results)
+}
+
+/// One sweep of `c` on the native GPU or the CPU's cores, with a progress bar unless `quiet`.
+pub fn run_config(c: &Config, quiet: bool) -> Result<Results, Fail> {
     use std::io::IsTerminal;
     let plan = experiment::plan(c).map_err(|e| usage(format!("bad config: {e}")))?;
     let mut rates = device_rates(&clock);
@@ -211,6 +232,9 @@ pub fn run_command(c: &Config, json: bool, out: Option<&str>) -> Result<(), Fail
     }
     if let Some(r) = results.constant_risk {
         text.push_str(&format!("\nconstant predictor: {r:.2e}"));
+    }
+    if let Some(s) = &results.steadiness {
+        text.push_str(&format!("\n{s}"));
     }
     if let Some(claim) = &results.claim {
         text.push_str(&claim_table(claim));
