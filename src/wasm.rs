@@ -376,6 +376,27 @@ pub fn claim_of(results: JsValue, fragment: &str) -> Result<JsValue, JsError> {
     ))
 }
 
+/// The steadiness check of a fragment's sweep (experiment::steady): `{fragment}` of the twin
+/// run (seed 0 from perturbed starting weights) or `{skip}`, why there is none.
+#[wasm_bindgen]
+pub fn steady_twin(fragment: &str) -> Result<JsValue, JsError> {
+    use experiment::steady::{twin, Twin};
+    let c = strict(fragment)?;
+    match twin(&c) {
+        Twin::Run(t) => to_js(&serde_json::json!({ "fragment": t.to_fragment() })),
+        Twin::Skip(why) => to_js(&serde_json::json!({ "skip": why })),
+    }
+}
+
+/// `results` held against the results of its twin run: unsteady curves flagged, the check's
+/// summary in `steadiness`.
+#[wasm_bindgen]
+pub fn apply_steadiness(results: JsValue, twin: JsValue) -> Result<JsValue, JsError> {
+    let mut r = results_of(results)?;
+    experiment::steady::apply(&mut r, &results_of(twin)?);
+    to_js(&r)
+}
+
 /// The cost of a fragment's sweep with rates measured before (an earlier estimate's `rates`
 /// object): no probe, so a live run after a change can start at once; the worker's next
 /// estimate measures again.

@@ -158,6 +158,32 @@ test('a link over the time budget asks before running, and one over the memory l
   await page.close();
 });
 
+test('a finished run checks its steadiness on the spot, and a run without a network says there is nothing to check', async () => {
+  const { page, problems } = await openApp(app.context, `${app.url}#v=1&preset=headline&seeds=2&m=300&n=64,128&methods=caulk-adapter&steps=60&backend=cpu`);
+  await page.waitForFunction(() => /About .* runs/.test(document.getElementById('exp-estimate')?.textContent ?? ''));
+  await page.click('#exp-run');
+  await page.waitForFunction(() => document.getElementById('experiment')?.dataset.state === 'done', null, { timeout: 120_000 });
+  // Seed 0 again from perturbed starting weights, in a worker of its own; then the verdict.
+  await page.waitForFunction(() => ['steady', 'unsteady'].includes(document.getElementById('experiment')?.dataset.steady ?? ''), null, { timeout: 120_000 });
+  const summary = await page.textContent('#exp-summary');
+  assert.match(summary, /Steadiness check: (steady: seed 0 run again from starting weights perturbed by a relative 1e-6|\d+ curves? unsteady)/);
+  // Each flagged curve says so in the plot's legend too.
+  const flagged = (summary.match(/\): unsteady: /g) ?? []).length;
+  assert.equal(((await page.textContent('#exp-plot')).match(/\(unsteady\)/g) ?? []).length, flagged);
+  // The exported results carry it.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export-json')]);
+  const exported = JSON.parse(fs.readFileSync(await download.path(), 'utf8'));
+  assert.match(exported.steadiness, /^(steady|\d+ curves? unsteady)/);
+  // A sweep that trains no network has nothing to check, and says so.
+  const { page: limit } = await openApp(app.context, `${app.url}#v=1&preset=limit&seeds=2&n=64,128`);
+  await limit.waitForFunction(() => /About .* runs/.test(document.getElementById('exp-estimate')?.textContent ?? ''));
+  await limit.click('#exp-run');
+  await limit.waitForFunction(() => /nothing to check: no network is trained/.test(document.getElementById('exp-summary')?.textContent ?? ''), null, { timeout: 60_000 });
+  assert.deepEqual(problems, []);
+  await limit.close();
+  await page.close();
+});
+
 test('a link to a baked configuration shows its curves at once, and only for exactly that config', async () => {
   const { page, problems } = await openApp(app.context, `${app.url}#v=1&preset=headline`);
   await page.waitForFunction(() => document.getElementById('experiment')?.dataset.state === 'baked', null, { timeout: 10_000 });

@@ -14,7 +14,7 @@
 import { drawCurves, joinPoints, summarise, theoryCurve } from './experiment-view';
 import type { Backbone, Claim, Config, Estimate, FinishedPoint, Progress, Results } from './types';
 import { copyText, download, standaloneSvg, svgToPng } from './export';
-import { claim_of, estimate_wall_seconds, estimate_with_rates, pins_with, pins_without, results_csv } from '../pkg/caulk.js';
+import { apply_steadiness, claim_of, estimate_wall_seconds, estimate_with_rates, pins_with, pins_without, results_csv, steady_twin } from '../pkg/caulk.js';
 import { drawClaim } from './claim-view';
 import { drawEpsLine } from './eps-line';
 import { InPageWorker } from './jobs';
@@ -287,6 +287,71 @@ export class ExperimentPanel {
    * sandboxed without allow-same-origin), one in-page runner does the work instead: the
    * page then answers between the sweep's units only.
    */
+  /**
+   * The steadiness check of the last finished run (src/experiment/steady.rs): seed 0 run
+   * again from starting weights perturbed at f32 rounding, in a worker of its own so that a
+   * new run can abandon it without losing the sweep workers' caches.
+   */
+  private steady: { id: number; worker: Worker | InPageWorker; results: Results } | null = null;
+  private steadyRuns = 0;
+
+  /** Start the steadiness check of `results` (the run of `fragment`), or say why there is none. */
+  private checkSteadiness(fragment: string, results: Results): void {
+    this.stopSteadiness();
+    let twin: { fragment?: string; skip?: string };
+    try {
+      twin = steady_twin(fragment) as { fragment?: string; skip?: string };
+    } catch {
+      return;
+    }
+    if (twin.skip !== undefined || twin.fragment === undefined) {
+      this.showSteadiness({ ...results, steadiness: twin.skip ?? null });
+      return;
+    }
+    let worker: Worker | InPageWorker;
+    try {
+      worker = this.inPage ? new InPageWorker() : new Worker(new URL('worker.js', import.meta.url), { type: 'module' });
+    } catch {
+      worker = new InPageWorker();
+    }
+    // Its own ids (negative), so that it neither takes nor invalidates the sweeps' ids.
+    const id = -++this.steadyRuns;
+    this.steady = { id, worker, results };
+    $('experiment').dataset.steady = 'checking';
+    worker.onmessage = (e: MessageEvent<Reply>) => {
+      const r = e.data;
+      if (!this.steady || r.id !== this.steady.id) return;
+      if (r.type === 'done') {
+        const checked = apply_steadiness(this.steady.results, r.results) as Results;
+        this.stopSteadiness();
+        this.showSteadiness(checked);
+      } else if (r.type === 'error') {
+        this.stopSteadiness();
+        $('experiment').dataset.steady = 'failed';
+      }
+    };
+    worker.onerror = () => this.stopSteadiness();
+    worker.postMessage({ type: 'run', id, fragment: twin.fragment, from: 0, to: 1, part: 0 });
+    // Shown only: the results (and their exports) stay as they are until the verdict.
+    summarise({ ...results, steadiness: 'checking, seed 0 runs again from starting weights perturbed at f32 rounding…' }, $('exp-summary'), $('exp-table'));
+  }
+
+  /** Abandon a steadiness check in progress. */
+  private stopSteadiness(): void {
+    this.steady?.worker.terminate();
+    this.steady = null;
+  }
+
+  /** Results with their steadiness verdict: flags on the plot's summary and in the exports. */
+  private showSteadiness(results: Results): void {
+    if (this.results !== null && this.results !== results && this.shards === null) {
+      this.setResults(results);
+      this.draw(results);
+      summarise(results, $('exp-summary'), $('exp-table'));
+      $('experiment').dataset.steady = results.curves.some((c) => c.flags.some((f) => f.startsWith('unsteady'))) ? 'unsteady' : 'steady';
+    }
+  }
+
   private ensureWorker(i = 0): Worker | InPageWorker {
     while (this.workers.length <= i) {
       let worker: Worker | InPageWorker;
@@ -586,6 +651,7 @@ export class ExperimentPanel {
   run(): void {
     const live = this.liveRun;
     if (this.running() || !this.gate()) return;
+    this.stopSteadiness();
     $('exp-confirm').hidden = true;
     this.beforeStale = null;
     this.setResults(null);
@@ -809,6 +875,7 @@ export class ExperimentPanel {
         summarise(results, $('exp-summary'), $('exp-table'));
         this.setResults(results);
         this.onDone(results);
+        this.checkSteadiness(run.fragment, results);
         break;
       }
       case 'error':

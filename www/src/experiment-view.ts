@@ -77,7 +77,8 @@ export function drawCurves(plot: HTMLElement, results: Results | null, points: M
     for (const c of results.curves) {
       series.push({
         id: id(c.method),
-        label: `${c.label}  ${c.slope === null ? '' : signed(c.slope)}`,
+        // An unsteady curve (src/experiment/steady.rs) says so in the legend, beside its slope.
+        label: `${c.label}  ${c.slope === null ? '' : signed(c.slope)}${c.flags.some((f) => f.startsWith('unsteady')) ? '  (unsteady)' : ''}`,
         x: c.n,
         y: c.risk_mean,
         band: { lo: c.risk_lo, hi: c.risk_hi },
