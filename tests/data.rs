@@ -155,3 +155,21 @@ fn tables_from_kept_inputs_equal_fresh_ones() {
     assert_eq!(kept, fresh);
     assert_eq!(fingerprint(&kept.0), fingerprint(&fresh.0));
 }
+
+#[test]
+fn the_embedded_digits_are_the_uci_test_set() {
+    // data/digits/README.md: 1,797 images of 8×8 pixels in 0-16, these class counts.
+    let d = caulk::data::digits::load().unwrap();
+    assert_eq!(d.len(), 1797);
+    assert!(d.images.iter().all(|im| im.iter().all(|&p| p <= 16)));
+    // Every value of the range occurs, and both ends.
+    let max = d.images.iter().flat_map(|im| im.iter()).max().copied();
+    assert_eq!(max, Some(16));
+    assert_eq!(
+        d.class_counts(),
+        [178, 182, 177, 183, 181, 182, 181, 179, 174, 180]
+    );
+    // The first image is a 0 (its top row: 0, 0, 5, 13, 9, 1, 0, 0).
+    assert_eq!(d.labels[0], 0);
+    assert_eq!(&d.images[0][..8], &[0, 0, 5, 13, 9, 1, 0, 0]);
+}
