@@ -234,29 +234,7 @@ mod tests {
     use super::*;
 
     fn curve(m: u64, n: &[u64], risks: Vec<Vec<f64>>) -> CurveResult {
-        let means: Vec<Option<f64>> = risks.iter().map(|r| mean(r)).collect();
-        CurveResult {
-            label: format!("caulk-spline (m = {m}, W = 32)"),
-            method: Method::CaulkSpline,
-            m: Some(m),
-            width: 32,
-            n: n.to_vec(),
-            risk_lo: means.clone(),
-            risk_hi: means.clone(),
-            risk_mean: means,
-            seeds_done: risks.iter().map(Vec::len).collect(),
-            slope: None,
-            slope_lo: None,
-            slope_hi: None,
-            predicted_slope: None,
-            local_slopes: Vec::new(),
-            n_eps: None,
-            calibrated_c: None,
-            trainable: None,
-            flags: Vec::new(),
-            notes: Vec::new(),
-            risks,
-        }
+        CurveResult::of_risks(Method::CaulkSpline, m, n, risks, 0.0)
     }
 
     fn headline() -> Config {

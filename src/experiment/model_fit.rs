@@ -190,29 +190,8 @@ mod tests {
     use crate::experiment::stats::mean;
 
     fn curve(m: u64, n: &[u64], means: Vec<f64>, spread: f64) -> CurveResult {
-        let mean_of: Vec<Option<f64>> = means.iter().map(|y| Some(*y)).collect();
-        CurveResult {
-            label: format!("caulk-spline (m = {m}, W = 32)"),
-            method: Method::CaulkSpline,
-            m: Some(m),
-            width: 32,
-            n: n.to_vec(),
-            risk_lo: means.iter().map(|y| Some(y * (1.0 - spread))).collect(),
-            risk_hi: means.iter().map(|y| Some(y * (1.0 + spread))).collect(),
-            risk_mean: mean_of,
-            seeds_done: vec![1; n.len()],
-            slope: None,
-            slope_lo: None,
-            slope_hi: None,
-            predicted_slope: None,
-            local_slopes: Vec::new(),
-            n_eps: None,
-            calibrated_c: None,
-            trainable: None,
-            flags: Vec::new(),
-            notes: Vec::new(),
-            risks: means.iter().map(|y| vec![*y]).collect(),
-        }
+        let risks = means.iter().map(|y| vec![*y]).collect();
+        CurveResult::of_risks(Method::CaulkSpline, m, n, risks, spread)
     }
 
     fn params() -> TheoryParams {

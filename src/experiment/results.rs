@@ -95,6 +95,49 @@ pub struct Results {
     pub steadiness: Option<String>,
 }
 
+#[cfg(test)]
+impl CurveResult {
+    /// For tests: a curve of `method` (width 32) at m from its per-seed `risks`, each
+    /// interval the mean × (1 ∓ `spread`).
+    pub(crate) fn of_risks(
+        method: Method,
+        m: u64,
+        n: &[u64],
+        risks: Vec<Vec<f64>>,
+        spread: f64,
+    ) -> CurveResult {
+        let means: Vec<Option<f64>> = risks.iter().map(|r| super::stats::mean(r)).collect();
+        CurveResult {
+            label: format!("{} (m = {m}, W = 32)", method.id()),
+            method,
+            m: Some(m),
+            width: 32,
+            n: n.to_vec(),
+            risk_lo: means
+                .iter()
+                .map(|y| y.map(|y| y * (1.0 - spread)))
+                .collect(),
+            risk_hi: means
+                .iter()
+                .map(|y| y.map(|y| y * (1.0 + spread)))
+                .collect(),
+            risk_mean: means,
+            seeds_done: risks.iter().map(Vec::len).collect(),
+            slope: None,
+            slope_lo: None,
+            slope_hi: None,
+            predicted_slope: None,
+            local_slopes: Vec::new(),
+            n_eps: None,
+            calibrated_c: None,
+            trainable: None,
+            flags: Vec::new(),
+            notes: Vec::new(),
+            risks,
+        }
+    }
+}
+
 impl Results {
     /// The flags every curve carries (several curves), e.g. a short n-window's "the slope
     /// rests on 3 points": said once for all rather than under each curve.

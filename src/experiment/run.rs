@@ -25,9 +25,20 @@ use crate::data::{excess_risk, Sample, Task};
 use crate::error::{Error, Result};
 use crate::model::Arch;
 use crate::rng::{Rng, Stream};
-use crate::train::methods::{fit, fit_batched, pretrain_batched, MethodOpts, Pretrained};
+use crate::train::methods::{fit, fit_batched, pretrain_batched, Fit, MethodOpts, Pretrained};
 use crate::train::oracle::{fit_oracle_batched, in_feature_space};
 use crate::train::TrainOpts;
+
+/// The outcomes of a batched fit of `seeds` seeds: one per fit, or the error for each seed.
+fn outcomes(fits: Result<Vec<Fit>>, seeds: usize) -> Vec<std::result::Result<Outcome, String>> {
+    match fits {
+        Ok(fits) => fits
+            .into_iter()
+            .map(|f| Ok((f.risk, f.trainable, f.report)))
+            .collect(),
+        Err(e) => (0..seeds).map(|_| Err(e.to_string())).collect(),
+    }
+}
 
 /// The seed of sweep seed `i`.
 pub fn run_seed(seed: u64, i: usize) -> u64 {
@@ -604,13 +615,7 @@ impl<B: Backend> Sweep<'_, B> {
                 ),
             )
             .await;
-        match fits {
-            Ok(fits) => fits
-                .into_iter()
-                .map(|f| Ok((f.risk, f.trainable, f.report)))
-                .collect(),
-            Err(e) => seeds.iter().map(|_| Err(e.to_string())).collect(),
-        }
+        outcomes(fits, seeds.len())
     }
 
     /// A gradient caulk of `limit` at one point, every seed at once on the oracle network
@@ -651,13 +656,7 @@ impl<B: Backend> Sweep<'_, B> {
                 ),
             )
             .await;
-        match fits {
-            Ok(fits) => fits
-                .into_iter()
-                .map(|f| Ok((f.risk, f.trainable, f.report)))
-                .collect(),
-            Err(e) => seeds.iter().map(|_| Err(e.to_string())).collect(),
-        }
+        outcomes(fits, seeds.len())
     }
 
     /// A closed-form method at one point, seed by seed on the host in f64. `limit` fits the

@@ -204,30 +204,7 @@ mod tests {
     use crate::config::Method;
 
     fn curve(n: &[u64], risks: Vec<Vec<f64>>) -> CurveResult {
-        let mean = |r: &Vec<f64>| Some(r.iter().sum::<f64>() / r.len() as f64);
-        let means: Vec<Option<f64>> = risks.iter().map(mean).collect();
-        CurveResult {
-            label: "caulk-adapter (m = 300, W = 32)".into(),
-            method: Method::CaulkAdapter,
-            m: Some(300),
-            width: 32,
-            n: n.to_vec(),
-            risk_lo: means.iter().map(|m| m.map(|m| m * 0.9)).collect(),
-            risk_hi: means.iter().map(|m| m.map(|m| m * 1.1)).collect(),
-            risk_mean: means,
-            seeds_done: risks.iter().map(Vec::len).collect(),
-            slope: None,
-            slope_lo: None,
-            slope_hi: None,
-            predicted_slope: None,
-            local_slopes: Vec::new(),
-            n_eps: None,
-            calibrated_c: None,
-            trainable: None,
-            flags: Vec::new(),
-            notes: Vec::new(),
-            risks,
-        }
+        CurveResult::of_risks(Method::CaulkAdapter, 300, n, risks, 0.1)
     }
 
     #[test]
