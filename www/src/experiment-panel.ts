@@ -283,16 +283,14 @@ export class ExperimentPanel {
   }
 
   /**
-   * Worker `i`, started when first needed. Where the page may not start workers (an iframe
-   * sandboxed without allow-same-origin), one in-page runner does the work instead: the
-   * page then answers between the sweep's units only.
-   */
-  /**
    * The steadiness check of the last finished run (src/experiment/steady.rs): seed 0 run
-   * again from starting weights perturbed at f32 rounding, in a worker of its own so that a
-   * new run can abandon it without losing the sweep workers' caches.
+   * again from starting weights perturbed at f32 rounding, in a worker of its own, kept
+   * between checks (its data and wasm stay warm). A new run abandons a check in progress by
+   * stopping that worker, so the sweep workers keep their caches.
    */
-  private steady: { id: number; worker: Worker | InPageWorker; results: Results } | null = null;
+  private steadyWorker: Worker | InPageWorker | null = null;
+  /** The check in progress: its id (negative, apart from the sweeps') and the results it checks. */
+  private steady: { id: number; results: Results } | null = null;
   private steadyRuns = 0;
 
   /** Start the steadiness check of `results` (the run of `fragment`), or say why there is none. */
@@ -308,37 +306,42 @@ export class ExperimentPanel {
       this.showSteadiness({ ...results, steadiness: twin.skip ?? null });
       return;
     }
+    const worker = this.steadyWorker ?? this.startSteadyWorker();
+    const id = -++this.steadyRuns;
+    this.steady = { id, results };
+    $('experiment').dataset.steady = 'checking';
+    worker.postMessage({ type: 'run', id, fragment: twin.fragment, from: 0, to: 1, part: 0 });
+    // Shown only: the results (and their exports) stay as they are until the verdict.
+    summarise({ ...results, steadiness: 'checking, seed 0 runs again from starting weights perturbed at f32 rounding…' }, $('exp-summary'), $('exp-table'));
+  }
+
+  /** The steadiness check's worker, started. */
+  private startSteadyWorker(): Worker | InPageWorker {
     let worker: Worker | InPageWorker;
     try {
       worker = this.inPage ? new InPageWorker() : new Worker(new URL('worker.js', import.meta.url), { type: 'module' });
     } catch {
       worker = new InPageWorker();
     }
-    // Its own ids (negative), so that it neither takes nor invalidates the sweeps' ids.
-    const id = -++this.steadyRuns;
-    this.steady = { id, worker, results };
-    $('experiment').dataset.steady = 'checking';
     worker.onmessage = (e: MessageEvent<Reply>) => {
       const r = e.data;
-      if (!this.steady || r.id !== this.steady.id) return;
-      if (r.type === 'done') {
-        const checked = apply_steadiness(this.steady.results, r.results) as Results;
-        this.stopSteadiness();
-        this.showSteadiness(checked);
-      } else if (r.type === 'error') {
-        this.stopSteadiness();
-        $('experiment').dataset.steady = 'failed';
-      }
+      // Its progress is not shown: only the verdict (or a failure) ends the check.
+      if (!this.steady || r.id !== this.steady.id || (r.type !== 'done' && r.type !== 'error')) return;
+      const checked = this.steady.results;
+      this.steady = null;
+      if (r.type === 'done') this.showSteadiness(apply_steadiness(checked, r.results) as Results);
+      else $('experiment').dataset.steady = 'failed';
     };
     worker.onerror = () => this.stopSteadiness();
-    worker.postMessage({ type: 'run', id, fragment: twin.fragment, from: 0, to: 1, part: 0 });
-    // Shown only: the results (and their exports) stay as they are until the verdict.
-    summarise({ ...results, steadiness: 'checking, seed 0 runs again from starting weights perturbed at f32 rounding…' }, $('exp-summary'), $('exp-table'));
+    this.steadyWorker = worker;
+    return worker;
   }
 
-  /** Abandon a steadiness check in progress. */
+  /** Abandon a steadiness check in progress (its worker stops; an idle one is kept). */
   private stopSteadiness(): void {
-    this.steady?.worker.terminate();
+    if (this.steady === null) return;
+    this.steadyWorker?.terminate();
+    this.steadyWorker = null;
     this.steady = null;
   }
 
@@ -352,6 +355,11 @@ export class ExperimentPanel {
     }
   }
 
+  /**
+   * Worker `i`, started when first needed. Where the page may not start workers (an iframe
+   * sandboxed without allow-same-origin), one in-page runner does the work instead: the
+   * page then answers between the sweep's units only.
+   */
   private ensureWorker(i = 0): Worker | InPageWorker {
     while (this.workers.length <= i) {
       let worker: Worker | InPageWorker;
