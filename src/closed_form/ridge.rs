@@ -58,3 +58,26 @@ impl Ridge {
         self.b + x.iter().zip(&self.w).map(|(a, b)| a * b).sum::<f64>()
     }
 }
+
+/// Ridge with λ chosen on validation data: for λ in {10^-4, 10^-3, …, 10^2}, fit on the first
+/// four fifths of the n rows and score the squared error on the last fifth (≥ 1 row; with
+/// n < 5 there is no split and λ = 1), then refit on all n rows with the best λ (the first of
+/// equal ones). Returns the fit and its λ.
+pub fn fit_validated(x: &[f64], y: &[f64], p: usize) -> Result<(Ridge, f64)> {
+    let n = y.len();
+    let cut = if n >= 5 { n - (n / 5).max(1) } else { n };
+    let mut best = (f64::INFINITY, 1.0);
+    if cut < n && x.len() == n * p {
+        for e in -4..=2 {
+            let lambda = 10f64.powi(e);
+            let fit = Ridge::fit(&x[..cut * p], &y[..cut], p, lambda)?;
+            let err: f64 = (cut..n)
+                .map(|i| (fit.predict(&x[i * p..(i + 1) * p]) - y[i]).powi(2))
+                .sum();
+            if err < best.0 {
+                best = (err, lambda);
+            }
+        }
+    }
+    Ok((Ridge::fit(x, y, p, best.1)?, best.1))
+}

@@ -252,7 +252,7 @@ pub const KEYS: &[KeySpec] = &[
         names(
             "preset",
             Enum,
-            &["limit", "scratch", "headline", "peft"],
+            &["limit", "scratch", "headline", "peft", "digits"],
             "experiment preset",
         ),
         Widget::Select,

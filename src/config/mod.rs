@@ -50,21 +50,30 @@ pub enum Preset {
     Headline,
     /// n × method at a fixed backbone.
     Peft,
+    /// Real data: the UCI handwritten digits, pre-trained on the digit, fitted to its parity.
+    Digits,
 }
 
 impl Preset {
     /// Every preset, in SCIENCE.md order.
-    pub const ALL: [Preset; 4] = [
+    pub const ALL: [Preset; 5] = [
         Preset::Limit,
         Preset::Scratch,
         Preset::Headline,
         Preset::Peft,
+        Preset::Digits,
     ];
 
-    /// Whether the preset pre-trains a backbone on m source samples (headline, peft): where
-    /// it does not, `m` is the theory panel's alone.
+    /// Whether the preset pre-trains a backbone on m source samples (headline, peft,
+    /// digits): where it does not, `m` is the theory panel's alone.
     pub fn pretrains(self) -> bool {
-        matches!(self, Preset::Headline | Preset::Peft)
+        matches!(self, Preset::Headline | Preset::Peft | Preset::Digits)
+    }
+
+    /// Whether the preset runs on a synthetic task of known smoothness, so that the theory's
+    /// rates and models may be held against its curves (all but `digits`: real data).
+    pub fn synthetic(self) -> bool {
+        self != Preset::Digits
     }
 }
 

@@ -79,5 +79,23 @@ pub fn defaults(preset: Preset) -> Config {
             methods: Method::ALL.to_vec(),
             ..base
         },
+        // Real data (data::digits): m up to the 1,000 images of the source pool, n up to the
+        // 400 of the target pool; the target error ε = 0.05 is reached inside the grid from
+        // m = 300 (README: the digits preset).
+        Preset::Digits => Config {
+            m: vec![30, 100, 300, 1000],
+            n: vec![16, 32, 64, 128, 256],
+            width: vec![32],
+            depth: 1,
+            seeds: 8,
+            methods: vec![
+                Method::LinearProbe,
+                Method::CaulkAdapter,
+                Method::Lora,
+                Method::Scratch,
+            ],
+            eps: 0.05,
+            ..base
+        },
     }
 }

@@ -1,6 +1,15 @@
 //! The UCI handwritten digits (data/digits/README.md: 1,797 images of 8×8 pixels in 0-16 with
-//! their digit, CC BY 4.0), embedded as the gzip file scikit-learn ships, for the planned
-//! real-data preset `digits` (issue 22, part 3: not wired into a preset yet).
+//! their digit, CC BY 4.0), embedded as the gzip file scikit-learn ships, for the real-data
+//! preset `digits` ([`crate::experiment`]'s digits sweep).
+//!
+//! Each seed splits the images at random ([`Split::of`]) into a source pool of
+//! [`SOURCE_POOL`] images (pre-training takes its first m: a larger m holds every image of a
+//! smaller one), a target pool of [`TARGET_POOL`] (a fit on n takes its first n) and the
+//! remaining [`TEST_SIZE`] target images as the test set. The source task is the digit (10
+//! classes); the target task is its parity, y = digit mod 2 ∈ {0, 1}, a different function of
+//! the same digit (SCIENCE.md's check: with the class probabilities as the feature the caulk
+//! sees, the probe's error falls with m; a target of other classes than the source's does
+//! not). Pixels enter networks as value / 16 ∈ [0, 1].
 //!
 //! The file is decoded here without a gzip library: the gzip header (RFC 1952: magic 1f 8b,
 //! method 8, flags for an extra field, a name, a comment, a header CRC) is skipped, the raw
@@ -46,9 +55,85 @@ impl Digits {
     }
 }
 
-/// The embedded data set.
+/// Images in the source pool of every split.
+pub const SOURCE_POOL: usize = 1000;
+/// Images in the target pool (the largest n).
+pub const TARGET_POOL: usize = 400;
+/// Target images held out for testing: the rest.
+pub const TEST_SIZE: usize = 1797 - SOURCE_POOL - TARGET_POOL;
+
+/// The embedded data set, decoded once per thread (a worker of the page, a thread of the
+/// CLI) and shared after.
 pub fn load() -> Result<Digits> {
-    parse(&gunzip(GZ)?)
+    thread_local! {
+        static DECODED: std::cell::OnceCell<std::result::Result<Digits, String>> =
+            const { std::cell::OnceCell::new() };
+    }
+    DECODED.with(|cell| {
+        cell.get_or_init(|| {
+            gunzip(GZ)
+                .and_then(|t| parse(&t))
+                .map_err(|e| e.to_string())
+        })
+        .clone()
+        .map_err(Error::Shape)
+    })
+}
+
+/// The target label of a digit: its parity.
+pub fn target_label(digit: u8) -> f64 {
+    f64::from(digit % 2)
+}
+
+/// One seed's partition of the images (indices into [`Digits`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Split {
+    /// Source pool, [`SOURCE_POOL`] images.
+    pub source: Vec<usize>,
+    /// Target pool, [`TARGET_POOL`] images.
+    pub target: Vec<usize>,
+    /// Test images, [`TEST_SIZE`].
+    pub test: Vec<usize>,
+}
+
+impl Split {
+    /// The split of `len` images for `seed`: a Fisher-Yates permutation from the seed's data
+    /// stream, cut into source, target and test.
+    pub fn of(len: usize, seed: u64) -> Split {
+        let mut order: Vec<usize> = (0..len).collect();
+        let mut rng = crate::rng::Rng::with_index(seed, crate::rng::Stream::Data, 0xD161);
+        crate::train::shuffle(&mut order, &mut rng);
+        let source_end = SOURCE_POOL.min(len);
+        let target_end = (SOURCE_POOL + TARGET_POOL).min(len);
+        Split {
+            source: order[..source_end].to_vec(),
+            target: order[source_end..target_end].to_vec(),
+            test: order[target_end..].to_vec(),
+        }
+    }
+}
+
+impl Digits {
+    /// The pixels of images `idx` as rows of 64 values in [0, 1] (value / 16).
+    pub fn pixels(&self, idx: &[usize]) -> Vec<f64> {
+        idx.iter()
+            .flat_map(|&i| {
+                self.images[i]
+                    .iter()
+                    .map(|&v| f64::from(v) / f64::from(MAX_PIXEL))
+            })
+            .collect()
+    }
+
+    /// The digits of images `idx`, as f64 (class labels for pre-training).
+    pub fn digits(&self, idx: &[usize]) -> Vec<f64> {
+        idx.iter().map(|&i| f64::from(self.labels[i])).collect()
+    }
+
+    /// The target labels of images `idx` ([`target_label`]).
+    pub fn targets(&self, idx: &[usize]) -> Vec<f64> {
+        idx.iter().map(|&i| target_label(self.labels[i])).collect()
+    }
 }
 
 fn bad(what: impl Into<String>) -> Error {
@@ -147,6 +232,20 @@ fn parse(text: &[u8]) -> Result<Digits> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_split_partitions_every_image_once_and_depends_on_the_seed() {
+        let a = Split::of(1797, 1);
+        let mut all: Vec<usize> = [&a.source[..], &a.target, &a.test].concat();
+        assert_eq!(
+            (a.source.len(), a.target.len(), a.test.len()),
+            (SOURCE_POOL, TARGET_POOL, TEST_SIZE)
+        );
+        all.sort_unstable();
+        assert_eq!(all, (0..1797).collect::<Vec<_>>());
+        assert_eq!(Split::of(1797, 1), a);
+        assert_ne!(Split::of(1797, 2).source, a.source);
+    }
 
     #[test]
     fn bad_files_and_lines_are_refused_with_a_reason() {

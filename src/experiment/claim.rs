@@ -17,7 +17,8 @@
 //!   The bound's n_ε is null where its floor C_pre·b_i is at or above ε.
 //!
 //! Beside the rows: the limit rate's n_ε with the same C, (C/ε)^(1/r): the floor that no m
-//! goes below in the model.
+//! goes below in the model. On real data (`digits`) only the measured rows are given: the
+//! model's exponents are those of Hölder classes, which digits are not.
 
 use serde::{Deserialize, Serialize};
 
@@ -129,7 +130,7 @@ pub fn claim(c: &Config, curves: &[CurveResult], eps: f64, at_n: u64) -> Option<
                 return None;
             }
             group.sort_by_key(|cv| cv.m);
-            Some(series(&p, &group, c.seed, j_at))
+            Some(series(&p, &group, c.seed, j_at, c.preset.synthetic()))
         })
         .collect();
     (!series.is_empty()).then(|| Claim {
@@ -140,8 +141,16 @@ pub fn claim(c: &Config, curves: &[CurveResult], eps: f64, at_n: u64) -> Option<
     })
 }
 
-fn series(p: &TheoryParams, group: &[&CurveResult], seed: u64, j_at: usize) -> ClaimSeries {
-    let model = model_fit(p, group);
+/// The series of one (method, width): measured rows, and where `theory` (a synthetic task)
+/// the calibrated `caulk_m` model beside them.
+fn series(
+    p: &TheoryParams,
+    group: &[&CurveResult],
+    seed: u64,
+    j_at: usize,
+    theory: bool,
+) -> ClaimSeries {
+    let model = model_fit(p, group).filter(|_| theory);
     let (c_fit, c_pre_fit) = model.as_ref().map(|f| (f.c, f.c_pre)).unzip();
     let fitted = TheoryParams {
         c: c_fit.unwrap_or(p.c),

@@ -57,6 +57,24 @@ pub struct CurveResult {
     /// means and intervals (and what merging shards of seeds needs).
     #[serde(default)]
     pub risks: Vec<Vec<f64>>,
+    /// A second measure of the same fits where the preset has one (`digits`: the risk is the
+    /// test misclassification rate, this the squared loss on the 0/1 labels); null elsewhere.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub squared_loss: Option<LossCurve>,
+}
+
+/// A curve's squared loss per n: mean over seeds, its 95 % bootstrap interval, and each
+/// finished seed's value (in the risks' seed order).
+#[derive(Clone, Debug, PartialEq, Serialize, serde::Deserialize)]
+pub struct LossCurve {
+    /// Mean over the finished seeds.
+    pub mean: Vec<Option<f64>>,
+    /// Interval, lower end.
+    pub lo: Vec<Option<f64>>,
+    /// Upper end.
+    pub hi: Vec<Option<f64>>,
+    /// Each seed's value at each n.
+    pub values: Vec<Vec<f64>>,
 }
 
 /// The result of a sweep: the contract of `caulk run --json`.
@@ -134,6 +152,7 @@ impl CurveResult {
             flags: Vec::new(),
             notes: Vec::new(),
             risks,
+            squared_loss: None,
         }
     }
 }
@@ -222,6 +241,8 @@ pub(super) struct Acc {
     pub(super) risks: Vec<Vec<f64>>,
     pub(super) trainable: Option<usize>,
     pub(super) notes: Vec<String>,
+    /// Per n, each finished seed's squared loss where the preset measures one (`digits`).
+    pub(super) losses: Vec<Vec<f64>>,
 }
 
 impl Acc {
@@ -234,6 +255,7 @@ impl Acc {
             risks: vec![Vec::new(); points],
             trainable: None,
             notes: Vec::new(),
+            losses: vec![Vec::new(); points],
         }
     }
 }
@@ -296,6 +318,15 @@ pub(super) fn summarise_curve(acc: Acc, plan: &Plan, c: &Config, all_groups: usi
             .unzip();
         calibrate_scale(&model, &data)
     });
+    let squared_loss = acc.losses.iter().any(|l| !l.is_empty()).then(|| {
+        let stats = summarise(&n, &acc.losses, c.seed);
+        LossCurve {
+            mean: stats.risk_mean,
+            lo: stats.risk_lo,
+            hi: stats.risk_hi,
+            values: acc.losses,
+        }
+    });
     CurveResult {
         label,
         method: acc.method,
@@ -317,6 +348,7 @@ pub(super) fn summarise_curve(acc: Acc, plan: &Plan, c: &Config, all_groups: usi
         flags: stats.flags,
         notes: acc.notes,
         risks: acc.risks,
+        squared_loss,
     }
 }
 
@@ -339,6 +371,10 @@ pub fn merge(c: &Config, parts: Vec<Results>) -> Result<Results> {
             width: cv.width,
             risks: cv.risks,
             trainable: cv.trainable,
+            losses: cv
+                .squared_loss
+                .map(|l| l.values)
+                .unwrap_or_else(|| vec![Vec::new(); cv.n.len()]),
             notes: cv.notes,
         })
         .collect();
@@ -354,6 +390,11 @@ pub fn merge(c: &Config, parts: Vec<Results>) -> Result<Results> {
             }
             for (a, b) in acc.risks.iter_mut().zip(cv.risks) {
                 a.extend(b);
+            }
+            if let Some(loss) = cv.squared_loss {
+                for (a, b) in acc.losses.iter_mut().zip(loss.values) {
+                    a.extend(b);
+                }
             }
             acc.notes.extend(cv.notes);
             // As in one run: the last seed's count (it varies for the spline's knots).

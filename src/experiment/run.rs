@@ -29,6 +29,8 @@ use crate::train::methods::{fit, fit_batched, pretrain_batched, Fit, MethodOpts,
 use crate::train::oracle::{fit_oracle_batched, in_feature_space};
 use crate::train::TrainOpts;
 
+mod digits;
+
 /// The outcomes of a batched fit of `seeds` seeds: one per fit, or the error for each seed.
 fn outcomes(fits: Result<Vec<Fit>>, seeds: usize) -> Vec<std::result::Result<Outcome, String>> {
     match fits {
@@ -215,25 +217,30 @@ pub async fn run_seeds<B: Backend>(
         cancel,
         known,
     };
-    let data = sweep.seed_data(seeds).await;
     let mut accs: Vec<Acc> = Vec::new();
-    for g in 0..plan.groups.len() {
-        let first = accs.len();
-        accs.extend(
-            plan.group_curves(g)
-                .into_iter()
-                .map(|(method, m, width)| Acc::new(method, m, width, plan.n.len())),
-        );
-        if sweep.group(g, &data, &mut accs[first..]).await.is_none() {
-            break;
+    let constant: Vec<f64> = match plan.digits {
+        true => sweep.digits(seeds, &mut accs).await?,
+        false => {
+            let data = sweep.seed_data(seeds).await;
+            for g in 0..plan.groups.len() {
+                let first = accs.len();
+                accs.extend(
+                    plan.group_curves(g)
+                        .into_iter()
+                        .map(|(method, m, width)| Acc::new(method, m, width, plan.n.len())),
+                );
+                if sweep.group(g, &data, &mut accs[first..]).await.is_none() {
+                    break;
+                }
+            }
+            data.iter().map(|sd| sd.constant).collect()
         }
-    }
+    };
     let groups = plan.groups.len();
     let curves: Vec<_> = accs
         .into_iter()
         .map(|acc| summarise_curve(acc, &plan, c, groups))
         .collect();
-    let constant: Vec<f64> = data.iter().map(|sd| sd.constant).collect();
     let claim = match whole {
         true => super::claim::claim(c, &curves, c.eps, c.at_n),
         false => None,
@@ -480,7 +487,8 @@ impl<B: Backend> Sweep<'_, B> {
                         .zip(&cached)
                         .map(|(k, c)| (k, c.is_some()))
                         .collect();
-                    self.record(slot, j, n, &seeds, outcomes, cost, &known)?;
+                    let ids: Vec<usize> = seeds.iter().map(|s| s.data.i).collect();
+                    self.record(slot, j, n, &ids, outcomes, cost, &known)?;
                     self.checkpoint().await;
                 }
             }
@@ -697,25 +705,26 @@ impl<B: Backend> Sweep<'_, B> {
             .collect()
     }
 
-    /// The seeds' outcomes at point (j, n) into `slot`, one progress unit of modelled `cost`
-    /// per computed seed (none for a known one), each carrying its outcome for the caller's
-    /// cache (`keys`: each seed's key and whether it was known); the last carries the
-    /// point's summary (mean and interval over the seeds that finished). None when a fit was
-    /// cut short by cancellation (not a finished point).
+    /// The outcomes of sweep seeds `ids` at point (j, n) into `slot`, one progress unit of
+    /// modelled `cost` per computed seed (none for a known one), each carrying its outcome
+    /// for the caller's cache (`keys`: each seed's key and whether it was known); the last
+    /// carries the point's summary (mean and interval over the seeds that finished). Says
+    /// which outcomes went into the curve (the others are noted); None when a fit was cut
+    /// short by cancellation (not a finished point).
     #[allow(clippy::too_many_arguments)]
     fn record(
         &mut self,
         slot: &mut Acc,
         j: usize,
         n: u64,
-        seeds: &[SeedRun<'_>],
+        ids: &[usize],
         outcomes: Vec<std::result::Result<Outcome, String>>,
         cost: Cost,
         keys: &[(String, bool)],
-    ) -> Option<()> {
-        let last = seeds.len().saturating_sub(1);
-        for (at, (s, outcome)) in seeds.iter().zip(outcomes).enumerate() {
-            let i = s.data.i;
+    ) -> Option<Vec<bool>> {
+        let last = ids.len().saturating_sub(1);
+        let mut kept = vec![false; ids.len()];
+        for (at, (&i, outcome)) in ids.iter().zip(outcomes).enumerate() {
             let (key, cached) = keys.get(at).cloned().unwrap_or_default();
             let mut seed_point = None;
             match outcome {
@@ -725,6 +734,7 @@ impl<B: Backend> Sweep<'_, B> {
                         "seed {i}, n={n}: diverged at step {t}; left out of the mean"
                     )),
                     None if risk.is_finite() => {
+                        kept[at] = true;
                         slot.risks[j].push(risk);
                         slot.trainable = Some(trainable);
                         seed_point = Some(SeedPoint {
@@ -763,7 +773,7 @@ impl<B: Backend> Sweep<'_, B> {
             let cost = if cached { Cost::default() } else { cost };
             self.ticker.tick(label, cost, finished, seed_point);
         }
-        Some(())
+        Some(kept)
     }
 }
 

@@ -20,7 +20,7 @@
 use serde::Serialize;
 
 use super::{jitter_start, mse, train, Cancel, TrainOpts, TrainReport};
-use crate::closed_form::{KnotRule, Ridge, Spline};
+use crate::closed_form::{KnotRule, Spline};
 use crate::config::{ConfigError, Method};
 use crate::data::{excess_risk, Sample};
 use crate::error::{Error, Result};
@@ -431,22 +431,7 @@ fn linear_probe(pre: &Pretrained, target: &Sample, test: &Sample) -> Result<Fit>
     let arch = &pre.arch;
     let wh = arch.head_width;
     let feats = arch.forward(&pre.params, &target.x).head_hidden;
-    let n = target.len();
-    let cut = if n >= 5 { n - (n / 5).max(1) } else { n };
-    let mut best = (f64::INFINITY, 1.0);
-    if cut < n {
-        for e in -4..=2 {
-            let lambda = 10f64.powi(e);
-            let fit = Ridge::fit(&feats[..cut * wh], &target.y[..cut], wh, lambda)?;
-            let err: f64 = (cut..n)
-                .map(|i| (fit.predict(&feats[i * wh..(i + 1) * wh]) - target.y[i]).powi(2))
-                .sum();
-            if err < best.0 {
-                best = (err, lambda);
-            }
-        }
-    }
-    let fit = Ridge::fit(&feats, &target.y, wh, best.1)?;
+    let (fit, _) = crate::closed_form::ridge::fit_validated(&feats, &target.y, wh)?;
     let test_feats = arch.forward(&pre.params, &test.x).head_hidden;
     let pred: Vec<f64> = (0..test.len())
         .map(|i| fit.predict(&test_feats[i * wh..(i + 1) * wh]))

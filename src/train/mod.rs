@@ -14,9 +14,12 @@
 //! [`oracle`] writes the infinite-pre-training limit into a network for the `limit` preset;
 //! [`batched`] runs the same algebra for K networks at once through a compute backend, and
 //! [`fused`] through a backend's fused training kernel (whole steps per dispatch); both take
-//! their mini-batch order and evaluation bookkeeping from [`schedule`].
+//! their mini-batch order and evaluation bookkeeping from [`schedule`]. [`dense`] is a small
+//! f64 network of other shapes (64 pixels in, a 10-class softmax out) for the real-data
+//! preset `digits`; it trains with the same host loop, [`train_loop`].
 
 pub mod batched;
+pub mod dense;
 pub mod fused;
 pub mod methods;
 pub mod oracle;
@@ -142,11 +145,59 @@ pub fn train(
             params.len()
         )));
     }
-    check_opts(opts)?;
     let score = |p: &[f64]| match val {
         Some((vx, vy)) => mse(arch, p, vx, vy),
         None => mse(arch, p, x, y),
     };
+    let (mut bx, mut by) = (Vec::new(), Vec::new());
+    let mut loss_grad = |p: &[f64], rows: &[usize]| {
+        bx.clear();
+        by.clear();
+        for &i in rows {
+            bx.extend_from_slice(&x[i * arch.d..(i + 1) * arch.d]);
+            by.push(y[i]);
+        }
+        let cache = arch.forward(p, &bx);
+        arch.loss_and_grad(p, &cache, &by)
+    };
+    train_loop(
+        params,
+        trainable,
+        n,
+        &mut loss_grad,
+        &score,
+        opts,
+        rng,
+        cancel,
+    )
+}
+
+/// The loop every host network trains with ([`train`], [`dense::Net::train`]): `opts.steps`
+/// mini-batches of `opts.batch` of the `n` training rows (reshuffled by `rng` after each pass),
+/// each step's loss and gradient from `loss_grad(params, rows)`, Adam or SGD on the
+/// `trainable` entries under the cosine schedule, and `score(params)` (the validation loss)
+/// every `opts.eval_every` steps and at the end, the best-scoring weights kept. A non-finite
+/// loss, gradient, score or weight stops the run (the best finite weights kept); `cancel` is
+/// checked before every step.
+#[allow(clippy::too_many_arguments)]
+pub fn train_loop(
+    params: &mut [f64],
+    trainable: &[bool],
+    n: usize,
+    loss_grad: &mut dyn FnMut(&[f64], &[usize]) -> (f64, Vec<f64>),
+    score: &dyn Fn(&[f64]) -> f64,
+    opts: &TrainOpts,
+    rng: &mut Rng,
+    cancel: &Cancel,
+) -> Result<TrainReport> {
+    check_opts(opts)?;
+    if n == 0 || trainable.len() != params.len() {
+        return Err(Error::Shape(format!(
+            "train: {n} rows, {} mask entries for {} parameters",
+            trainable.len(),
+            params.len()
+        )));
+    }
     let batch = opts.batch.clamp(1, n);
     let (mut m, mut v) = (vec![0.0; params.len()], vec![0.0; params.len()]);
     let mut best = params.to_vec();
@@ -159,29 +210,22 @@ pub fn train(
     };
     let mut order: Vec<usize> = (0..n).collect();
     let mut cursor = n; // forces a shuffle before the first batch
-    let (mut bx, mut by) = (
-        Vec::with_capacity(batch * arch.d),
-        Vec::with_capacity(batch),
-    );
+    let mut rows = Vec::with_capacity(batch);
     for t in 1..=opts.steps {
         if cancel.is_cancelled() {
             report.cancelled = true;
             break;
         }
-        bx.clear();
-        by.clear();
+        rows.clear();
         for _ in 0..batch {
             if cursor == n {
                 shuffle(&mut order, rng);
                 cursor = 0;
             }
-            let i = order[cursor];
+            rows.push(order[cursor]);
             cursor += 1;
-            bx.extend_from_slice(&x[i * arch.d..(i + 1) * arch.d]);
-            by.push(y[i]);
         }
-        let cache = arch.forward(params, &bx);
-        let (loss, grad) = arch.loss_and_grad(params, &cache, &by);
+        let (loss, grad) = loss_grad(params, &rows);
         if !loss.is_finite() || grad.iter().any(|g| !g.is_finite()) {
             report.diverged_at = Some(t);
             break;

@@ -245,14 +245,15 @@ pub fn run_command(c: &Config, json: bool, out: Option<&str>) -> Result<(), Fail
 
 /// The title claim as a table: per (method, width), per m the risk at one n and n_ε read off
 /// the curve (with 95 % bootstrap intervals; "> n_max" where ε is not reached in the grid)
-/// beside the calibrated `caulk_m` bound's n_ε.
+/// beside the calibrated `caulk_m` bound's n_ε (where the claim has one: not on real data).
 fn claim_table(claim: &caulk::experiment::claim::Claim) -> String {
     let n_max = claim.n_max;
+    let bound = claim.series.iter().any(|s| s.c.is_some());
     let n_text = |v: Option<f64>| v.map_or(format!("> {n_max}"), |x| format!("{x:.0}"));
     let num = |v: Option<f64>| v.map_or("-".to_string(), |x| format!("{x:.2e}"));
     let mut text = format!(
         "\nclaim: n_ε falls as m grows (ε = {}; risk at n = {})\n{:<28} {:>8} {:>9} {:>21} {:>9} {:>19} {:>10}",
-        claim.eps, claim.n, "series", "m", "risk", "95 % CI", "n_ε", "95 % CI", "bound n_ε"
+        claim.eps, claim.n, "series", "m", "risk", "95 % CI", "n_ε", "95 % CI", if bound { "bound n_ε" } else { "" }
     );
     for s in &claim.series {
         for row in &s.rows {
@@ -265,9 +266,16 @@ fn claim_table(claim: &caulk::experiment::claim::Claim) -> String {
                 row.n_eps
                     .map_or(format!("> {n_max}"), |x| format!("{x:.0}")),
                 format!("[{}, {}]", n_text(row.n_eps_lo), n_text(row.n_eps_hi)),
-                row.bound_n_eps
-                    .map_or("floor ≥ ε".to_string(), |x| format!("{x:.0}")),
+                match bound {
+                    true => row
+                        .bound_n_eps
+                        .map_or("floor ≥ ε".to_string(), |x| format!("{x:.0}")),
+                    false => String::new(),
+                },
             ));
+        }
+        if s.c.is_none() {
+            continue;
         }
         text.push_str(&format!(
             "\n{:<28} caulk_m calibrated: C = {}, C_pre = {}; limit rate's n_ε = {}",

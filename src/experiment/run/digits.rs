@@ -1,0 +1,414 @@
+//! The `digits` sweep: real data instead of a synthetic task ([`crate::data::digits`]).
+//!
+//! Per seed: a split of the 1,797 images into a source pool, a target pool and a test set.
+//! Per group (m, width) and seed: a digit classifier 64 → width (× depth, ReLU) → 10 logits
+//! pre-trained by softmax cross-entropy on the first m source images
+//! ([`digits_pretrain_steps`] Adam steps, no validation: a fixed budget, as pre-training on
+//! the synthetic tasks). The feature the caulk sees is the classifier's class probabilities
+//! p = softmax(logits) ∈ Δ¹⁰. The target is the digit's parity y ∈ {0, 1}; every method fits
+//! the squared loss on the first n target images (a fifth of them held out for validation),
+//! and is scored on the test images by its misclassification rate (ŷ ≥ ½ read as odd: the
+//! curve's risk) and its squared loss (the curve's `squared_loss`).
+//!
+//! | method | network on the target | trains |
+//! |---|---|---|
+//! | `linear-probe` | ŷ = wᵀp + b | closed form: ridge, λ by validation ([`fit_validated`]) |
+//! | `caulk-adapter` | ŷ = wᵀ(p + U·relu(V·p + c)) + b | U, V, c and the read-out (w, b) |
+//! | `lora` | the classifier with W + B·A on every layer, then softmax and the read-out | A, B and the read-out |
+//! | `partial` | the classifier, then softmax and the read-out | its last `layers` layers and the read-out |
+//! | `full` | the same | everything |
+//! | `scratch` | 64 → width (× depth) → 1 on the pixels, from random weights | everything |
+//!
+//! The read-out starts at the ridge probe fitted on the training part, so every caulk starts
+//! at the probe and can only move from it where validation says it helps. Every network
+//! trains on the host in f64 ([`crate::train::dense`]): the digit classifier's 64 inputs and
+//! 10 outputs are not shapes of the backend's batched kernels, so a CPU run and a GPU run of
+//! the same link give the same numbers by construction. No theory line is held against
+//! these curves: the rates of the paper are for regression on Hölder classes.
+
+use super::*;
+use crate::closed_form::ridge::fit_validated;
+use crate::data::digits::{self, Digits, Split, PIXELS};
+use crate::experiment::plan::{
+    digits_fit_cost, digits_pretrain_cost, digits_pretrain_steps, DIGITS_BATCH, DIGITS_CLASSES,
+};
+use crate::train::dense::{Loss, Net};
+use crate::train::{jitter_start, methods::train_opts};
+
+/// One seed's images: the split's pixels and labels, made once for every group.
+struct DigitsSeed {
+    i: usize,
+    seed: u64,
+    split: Split,
+    /// The target pool's pixels and parities (a fit on n takes the first n).
+    pool_x: Vec<f64>,
+    pool_y: Vec<f64>,
+    /// The test images' pixels and parities.
+    test_x: Vec<f64>,
+    test_y: Vec<f64>,
+}
+
+/// A seed's pre-trained classifier and its class probabilities on the target pool and test.
+struct Classifier {
+    params: Vec<f64>,
+    pool_p: Vec<f64>,
+    test_p: Vec<f64>,
+}
+
+/// The network 64 pixels → width (× depth, ReLU) → `out`: the classifier (10 logits) and
+/// `scratch` (1 output).
+fn mlp(width: usize, depth: usize, out: usize) -> Net {
+    let mut net = Net::new(PIXELS);
+    for _ in 0..depth.max(1) {
+        net = net.dense(width).relu();
+    }
+    net.dense(out)
+}
+
+/// Misclassification rate of ŷ (≥ ½ read as 1) and squared loss against 0/1 labels y.
+fn scores(pred: &[f64], y: &[f64]) -> (f64, f64) {
+    let n = y.len().max(1) as f64;
+    let wrong = pred
+        .iter()
+        .zip(y)
+        .filter(|(p, t)| (**p >= 0.5) != (**t >= 0.5))
+        .count();
+    let sq = pred
+        .iter()
+        .zip(y)
+        .map(|(p, t)| (p - t).powi(2))
+        .sum::<f64>()
+        / n;
+    (wrong as f64 / n, sq)
+}
+
+/// The training and validation parts of the first n rows (`width` values each): the first
+/// four fifths and the rest, as everywhere in the crate.
+fn cut(n: usize) -> usize {
+    n - (n / 5).max(1)
+}
+
+impl<B: Backend> Sweep<'_, B> {
+    /// The curves of a `digits` sweep over `seeds`, and each seed's constant predictor's
+    /// error (the majority parity of the test images). None when cancelled before the end
+    /// (the curves then hold what finished).
+    pub(super) async fn digits(
+        &mut self,
+        seeds: std::ops::Range<usize>,
+        accs: &mut Vec<Acc>,
+    ) -> Result<Vec<f64>> {
+        let images = digits::load()?;
+        let mut data = Vec::new();
+        for i in seeds {
+            if self.cancel.is_cancelled() {
+                break;
+            }
+            let seed = run_seed(self.c.seed, i);
+            let split = Split::of(images.len(), seed);
+            data.push(DigitsSeed {
+                i,
+                seed,
+                pool_x: images.pixels(&split.target),
+                pool_y: images.targets(&split.target),
+                test_x: images.pixels(&split.test),
+                test_y: images.targets(&split.test),
+                split,
+            });
+            self.ticker
+                .tick(format!("data seed {i}"), Cost::default(), None, None);
+            self.checkpoint().await;
+        }
+        let constant = data
+            .iter()
+            .map(|sd| {
+                let odd = mean(&sd.test_y).unwrap_or(0.5);
+                odd.min(1.0 - odd)
+            })
+            .collect();
+        let plan = self.plan;
+        for g in 0..plan.groups.len() {
+            let first = accs.len();
+            accs.extend(
+                plan.group_curves(g)
+                    .into_iter()
+                    .map(|(method, m, width)| Acc::new(method, m, width, plan.n.len())),
+            );
+            if self
+                .digits_group(g, &images, &data, &mut accs[first..])
+                .await
+                .is_none()
+            {
+                break;
+            }
+        }
+        Ok(constant)
+    }
+
+    /// Group `g` (m, width): each seed's classifier where a method uses it, then every
+    /// method at every n. None when cancelled.
+    async fn digits_group(
+        &mut self,
+        g: usize,
+        images: &Digits,
+        data: &[DigitsSeed],
+        accs: &mut [Acc],
+    ) -> Option<()> {
+        let plan = self.plan;
+        let (m, width) = plan.groups[g];
+        let depth = self.c.depth as usize;
+        let mut pre: Vec<Option<std::result::Result<Classifier, String>>> = Vec::new();
+        for sd in data {
+            let needed = plan.group_pretrains(g);
+            pre.push(match (m, needed) {
+                (Some(m), true) => {
+                    if self.cancel.is_cancelled() {
+                        return None;
+                    }
+                    let out = self.pretrain_digits(images, sd, m as usize, width, depth);
+                    if let Err(e) = &out {
+                        for acc in accs.iter_mut().filter(|a| plan.uses_backbone(a.method)) {
+                            acc.notes
+                                .push(format!("seed {}: pre-training failed: {e}", sd.i));
+                        }
+                    }
+                    self.ticker.tick(
+                        format!("pre-training m={m} width={width} seed {}", sd.i),
+                        digits_pretrain_cost(self.c, m, width),
+                        None,
+                        None,
+                    );
+                    self.checkpoint().await;
+                    Some(out)
+                }
+                _ => None,
+            });
+        }
+        let ids: Vec<usize> = data.iter().map(|sd| sd.i).collect();
+        for (j, &n) in plan.n.iter().enumerate() {
+            for slot in accs.iter_mut() {
+                let method = slot.method;
+                let mut outcomes = Vec::new();
+                let mut losses = Vec::new();
+                for (sd, pre) in data.iter().zip(&pre) {
+                    if self.cancel.is_cancelled() {
+                        return None;
+                    }
+                    let fit = match (plan.uses_backbone(method), pre) {
+                        (true, Some(Ok(cl))) => {
+                            self.fit_digits(method, sd, Some(cl), n as usize, width)
+                        }
+                        (true, Some(Err(e))) => Err(format!("no backbone ({e})")),
+                        (true, None) => Err("no backbone".to_string()),
+                        (false, _) => self.fit_digits(method, sd, None, n as usize, width),
+                    };
+                    let (outcome, loss) = match fit {
+                        Ok((outcome, loss)) => (Ok(outcome), loss),
+                        Err(e) => (Err(e), f64::NAN),
+                    };
+                    outcomes.push(outcome);
+                    losses.push(loss);
+                }
+                let keys: Vec<(String, bool)> = ids
+                    .iter()
+                    .map(|&i| (point_key(self.c, method, slot.m, slot.width, n, i), false))
+                    .collect();
+                let cost = digits_fit_cost(plan, self.c, method, n, width);
+                let kept = self.record(slot, j, n, &ids, outcomes, cost, &keys)?;
+                slot.losses[j].extend(losses.iter().zip(kept).filter(|(_, k)| *k).map(|(l, _)| *l));
+                self.checkpoint().await;
+            }
+        }
+        Some(())
+    }
+
+    /// Seed `sd`'s classifier pre-trained on its first m source images.
+    fn pretrain_digits(
+        &self,
+        images: &Digits,
+        sd: &DigitsSeed,
+        m: usize,
+        width: usize,
+        depth: usize,
+    ) -> std::result::Result<Classifier, String> {
+        let net = mlp(width, depth, DIGITS_CLASSES);
+        let mut params = net.init(&mut Rng::with_index(
+            sd.seed,
+            Stream::Init,
+            0xD161_0000 + width as u64,
+        ));
+        jitter_start(&mut params, self.c.jitter, sd.seed, 0);
+        let source = &sd.split.source[..m.min(sd.split.source.len())];
+        let (x, y) = (images.pixels(source), images.digits(source));
+        let steps = digits_pretrain_steps(m as u64);
+        let opts = TrainOpts {
+            steps,
+            lr: PRETRAIN_LR,
+            batch: DIGITS_BATCH,
+            eval_every: 50,
+            jitter: self.c.jitter,
+            ..TrainOpts::default()
+        };
+        let mask = vec![true; net.len];
+        let mut rng = Rng::with_index(sd.seed, Stream::Batch, m as u64);
+        let report = net
+            .train(
+                &mut params,
+                &mask,
+                (&x, &y),
+                None,
+                Loss::CrossEntropy,
+                &opts,
+                &mut rng,
+                self.cancel,
+            )
+            .map_err(|e| e.to_string())?;
+        if let Some(t) = report.diverged_at {
+            return Err(format!("pre-training diverged at step {t}"));
+        }
+        let probs = net.clone().softmax();
+        Ok(Classifier {
+            pool_p: probs.predict(&params, &sd.pool_x),
+            test_p: probs.predict(&params, &sd.test_x),
+            params,
+        })
+    }
+
+    /// One method on seed `sd`'s first n target images: its outcome and test squared loss.
+    fn fit_digits(
+        &self,
+        method: Method,
+        sd: &DigitsSeed,
+        cl: Option<&Classifier>,
+        n: usize,
+        width: usize,
+    ) -> std::result::Result<(Outcome, f64), String> {
+        let k = DIGITS_CLASSES;
+        let y = &sd.pool_y[..n];
+        let c = cut(n);
+        let Some(cl) = cl.filter(|_| method != Method::Scratch) else {
+            return self.fit_scratch(sd, n, width);
+        };
+        let p = &cl.pool_p[..n * k];
+        if method == Method::LinearProbe {
+            let (fit, _) = fit_validated(p, y, k).map_err(|e| e.to_string())?;
+            let pred: Vec<f64> = cl.test_p.chunks(k).map(|row| fit.predict(row)).collect();
+            let (err, sq) = scores(&pred, &sd.test_y);
+            return Ok(((err, k + 1, None), sq));
+        }
+        // The read-out starts at the probe of the training part.
+        let (probe, _) = fit_validated(&p[..c * k], &y[..c], k).map_err(|e| e.to_string())?;
+        let depth = self.c.depth as usize;
+        let (net, x, test_x, mask_of): (Net, &[f64], &[f64], Box<dyn Fn(&Net) -> Vec<bool>>) =
+            match method {
+                Method::CaulkAdapter => (
+                    Net::new(k).adapter(self.c.adapter_width as usize).dense(1),
+                    p,
+                    &cl.test_p,
+                    Box::new(|net: &Net| net.mask(|_| true, false)),
+                ),
+                _ => {
+                    let base = mlp(width, depth, DIGITS_CLASSES);
+                    let base = match method {
+                        Method::Lora => base.with_lora(self.c.rank as usize),
+                        _ => base,
+                    };
+                    let layers = self.c.layers as usize;
+                    (
+                        base.softmax().dense(1),
+                        &sd.pool_x[..n * PIXELS],
+                        &sd.test_x,
+                        Box::new(move |net: &Net| {
+                            let head = net.layers.len() - 1;
+                            let body = match method {
+                                Method::Lora => net.mask(|i| i < head, true),
+                                // Dense layer q sits at index 2q (q = 0 … depth): the
+                                // last `layers` of them are those with q + layers > depth.
+                                Method::Partial => net.mask(
+                                    |i| i < head && i % 2 == 0 && i / 2 + layers > depth.max(1),
+                                    false,
+                                ),
+                                _ => net.mask(|i| i < head, false),
+                            };
+                            let readout = net.mask(|i| i == head, false);
+                            body.iter().zip(readout).map(|(a, b)| *a || b).collect()
+                        }),
+                    )
+                }
+            };
+        let mut params = net.init(&mut Rng::with_index(
+            sd.seed,
+            Stream::Init,
+            0xD162_0000 + n as u64,
+        ));
+        if method != Method::CaulkAdapter {
+            params[..cl.params.len()].copy_from_slice(&cl.params);
+        }
+        // The read-out is the last dense layer's k weights and bias.
+        let at = params.len() - (k + 1);
+        params[at..at + k].copy_from_slice(&probe.w);
+        params[at + k] = probe.b;
+        jitter_start(&mut params, self.c.jitter, sd.seed, 1);
+        let mask = mask_of(&net);
+        let inp = net.inp;
+        let opts = TrainOpts {
+            eval_every: crate::experiment::plan::FINETUNE_EVAL_EVERY,
+            ..train_opts(method, &self.plan.finetune)
+        };
+        let mut rng = Rng::with_index(sd.seed, Stream::Batch, 0xD163_0000 + n as u64);
+        let report = net
+            .train(
+                &mut params,
+                &mask,
+                (&x[..c * inp], &y[..c]),
+                Some((&x[c * inp..n * inp], &y[c..])),
+                Loss::Squared,
+                &opts,
+                &mut rng,
+                self.cancel,
+            )
+            .map_err(|e| e.to_string())?;
+        let (err, sq) = scores(&net.predict(&params, test_x), &sd.test_y);
+        let trainable = mask.iter().filter(|t| **t).count();
+        Ok(((err, trainable, Some(report)), sq))
+    }
+
+    /// `scratch`: 64 → width (× depth) → 1 on the pixels from random weights, the output's
+    /// bias at the training part's mean label.
+    fn fit_scratch(
+        &self,
+        sd: &DigitsSeed,
+        n: usize,
+        width: usize,
+    ) -> std::result::Result<(Outcome, f64), String> {
+        let net = mlp(width, self.c.depth as usize, 1);
+        let (x, y, c) = (&sd.pool_x[..n * PIXELS], &sd.pool_y[..n], cut(n));
+        let mut params = net.init(&mut Rng::with_index(
+            sd.seed,
+            Stream::Init,
+            0xD164_0000 + n as u64,
+        ));
+        let last = params.len() - 1;
+        params[last] = mean(&y[..c]).unwrap_or(0.5);
+        jitter_start(&mut params, self.c.jitter, sd.seed, 1);
+        let mask = vec![true; net.len];
+        let opts = TrainOpts {
+            eval_every: crate::experiment::plan::FINETUNE_EVAL_EVERY,
+            ..train_opts(Method::Scratch, &self.plan.finetune)
+        };
+        let mut rng = Rng::with_index(sd.seed, Stream::Batch, 0xD164_0000 + n as u64);
+        let report = net
+            .train(
+                &mut params,
+                &mask,
+                (&x[..c * PIXELS], &y[..c]),
+                Some((&x[c * PIXELS..], &y[c..])),
+                Loss::Squared,
+                &opts,
+                &mut rng,
+                self.cancel,
+            )
+            .map_err(|e| e.to_string())?;
+        let (err, sq) = scores(&net.predict(&params, &sd.test_x), &sd.test_y);
+        Ok(((err, net.len, Some(report)), sq))
+    }
+}
