@@ -104,6 +104,9 @@ pub struct KeySpec {
     /// Whether the control sits under the panel's "advanced" disclosure (list keys also get
     /// a free-text box there).
     pub advanced: bool,
+    /// Presets whose sweeps do not read the key (the page hides its experiment control
+    /// there): the synthetic task's keys on real data (`digits`).
+    pub unused_by: &'static [&'static str],
 }
 
 const fn num(key: &'static str, kind: KeyKind, min: f64, max: f64, help: &'static str) -> KeySpec {
@@ -119,6 +122,7 @@ const fn num(key: &'static str, kind: KeyKind, min: f64, max: f64, help: &'stati
         widget: Widget::None,
         panels: &[],
         advanced: false,
+        unused_by: &[],
     }
 }
 
@@ -151,6 +155,7 @@ const fn names(
         widget: Widget::None,
         panels: &[],
         advanced: false,
+        unused_by: &[],
     }
 }
 
@@ -159,6 +164,14 @@ const fn ui(spec: KeySpec, widget: Widget, panels: &'static [Panel]) -> KeySpec 
     KeySpec {
         widget,
         panels,
+        ..spec
+    }
+}
+
+/// `spec` of a key of the synthetic task only (not read by `digits`).
+const fn synthetic(spec: KeySpec) -> KeySpec {
+    KeySpec {
+        unused_by: &["digits"],
         ..spec
     }
 }
@@ -269,27 +282,27 @@ pub const KEYS: &[KeySpec] = &[
         stepper(1.0),
         EXPERIMENT,
     )),
-    ui(
+    synthetic(ui(
         num("d", Int, 1.0, 16.0, "input dimension d"),
         slider(1.0),
         BOTH,
-    ),
-    ui(
+    )),
+    synthetic(ui(
         num("k", Int, 1.0, 2.0, "feature (bottleneck) dimension k"),
         Widget::Select,
         THEORY,
-    ),
-    ui(
+    )),
+    synthetic(ui(
         open(num("alpha", Float, 0.0, 1.0, "caulk smoothness α")),
         slider(0.01),
         BOTH,
-    ),
-    ui(
+    )),
+    synthetic(ui(
         open(num("beta", Float, 0.0, 1.0, "head smoothness β")),
         slider(0.01),
         BOTH,
-    ),
-    ui(
+    )),
+    synthetic(ui(
         open(num(
             "s_phi",
             Float,
@@ -299,12 +312,12 @@ pub const KEYS: &[KeySpec] = &[
         )),
         slider(0.01),
         THEORY,
-    ),
-    ui(
+    )),
+    synthetic(ui(
         num("sigma", Float, 0.0, 2.0, "label-noise standard deviation σ"),
         slider(0.05),
         EXPERIMENT,
-    ),
+    )),
     ui(
         list(num("m", IntList, 10.0, 1e6, "source sample sizes m"), 16),
         Widget::Chips,
