@@ -294,7 +294,9 @@ function place(b: Built | null, host: HTMLElement): void {
 export function buildPanelControls(host: HTMLElement, advanced: HTMLElement | null, specs: KeySpec[], panel: Panel, onChange: OnChange): void {
   for (const spec of specs.filter((s) => s.panels.includes(panel) && s.key !== 'preset')) {
     const id = controlId(spec, panel);
-    place(make(spec, id, onChange), spec.advanced && advanced ? advanced : host);
+    const b = make(spec, id, onChange);
+    if (b && panel === 'experiment' && spec.unused_by.length) unusedBy.set(b.row, spec.unused_by);
+    place(b, spec.advanced && advanced ? advanced : host);
     const list = spec.kind === 'int-list' || spec.kind === 'enum-list';
     if (list && advanced) place(text(spec, `txt-${id.slice(4)}`, onChange), advanced);
   }
@@ -307,9 +309,18 @@ export function buildKeyControls(host: HTMLElement, specs: KeySpec[], keys: stri
   return chosen.length;
 }
 
-/** Show `config` in every control, and the inline messages of `errors` under theirs. */
+/** Experiment-panel rows of keys the preset does not read (KeySpec.unused_by), by key. */
+const unusedBy = new Map<HTMLElement, string[]>();
+
+/**
+ * Show `config` in every control, and the inline messages of `errors` under theirs; hide the
+ * experiment controls of keys the config's preset does not read (digits: the synthetic task's).
+ */
 export function syncControls(config: Config, errors: { key: string; message: string }[] = []): void {
   for (const b of built) {
+    const unused = unusedBy.get(b.row);
+    // Inline style: the rows' CSS display would override the hidden attribute.
+    if (unused) b.row.style.display = unused.includes(String(config.preset)) ? 'none' : '';
     b.sync(config);
     const slot = b.row.querySelector<HTMLElement>(':scope > .control-error');
     const e = errors.find((x) => x.key === b.key);

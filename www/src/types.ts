@@ -52,6 +52,8 @@ export interface KeySpec {
   panels: ('theory' | 'experiment' | 'claim')[];
   /** Under the panel's "advanced" disclosure. */
   advanced: boolean;
+  /** Presets whose sweeps do not read the key: its experiment control is hidden there. */
+  unused_by: string[];
 }
 
 export interface BoundCurve {
