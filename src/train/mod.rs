@@ -172,6 +172,9 @@ pub fn train(
     )
 }
 
+/// A step's loss and gradient: `(params, the batch's row indices) → (loss, ∂loss/∂params)`.
+pub type LossGrad<'a> = dyn FnMut(&[f64], &[usize]) -> (f64, Vec<f64>) + 'a;
+
 /// The loop every host network trains with ([`train`], [`dense::Net::train`]): `opts.steps`
 /// mini-batches of `opts.batch` of the `n` training rows (reshuffled by `rng` after each pass),
 /// each step's loss and gradient from `loss_grad(params, rows)`, Adam or SGD on the
@@ -184,7 +187,7 @@ pub fn train_loop(
     params: &mut [f64],
     trainable: &[bool],
     n: usize,
-    loss_grad: &mut dyn FnMut(&[f64], &[usize]) -> (f64, Vec<f64>),
+    loss_grad: &mut LossGrad<'_>,
     score: &dyn Fn(&[f64]) -> f64,
     opts: &TrainOpts,
     rng: &mut Rng,

@@ -55,6 +55,9 @@ struct Classifier {
     test_p: Vec<f64>,
 }
 
+/// Which parameters a method trains in its network.
+type MaskOf = dyn Fn(&Net) -> Vec<bool>;
+
 /// The network 64 pixels → width (× depth, ReLU) → `out`: the classifier (10 logits) and
 /// `scratch` (1 output).
 fn mlp(width: usize, depth: usize, out: usize) -> Net {
@@ -298,43 +301,42 @@ impl<B: Backend> Sweep<'_, B> {
         // The read-out starts at the probe of the training part.
         let (probe, _) = fit_validated(&p[..c * k], &y[..c], k).map_err(|e| e.to_string())?;
         let depth = self.c.depth as usize;
-        let (net, x, test_x, mask_of): (Net, &[f64], &[f64], Box<dyn Fn(&Net) -> Vec<bool>>) =
-            match method {
-                Method::CaulkAdapter => (
-                    Net::new(k).adapter(self.c.adapter_width as usize).dense(1),
-                    p,
-                    &cl.test_p,
-                    Box::new(|net: &Net| net.mask(|_| true, false)),
-                ),
-                _ => {
-                    let base = mlp(width, depth, DIGITS_CLASSES);
-                    let base = match method {
-                        Method::Lora => base.with_lora(self.c.rank as usize),
-                        _ => base,
-                    };
-                    let layers = self.c.layers as usize;
-                    (
-                        base.softmax().dense(1),
-                        &sd.pool_x[..n * PIXELS],
-                        &sd.test_x,
-                        Box::new(move |net: &Net| {
-                            let head = net.layers.len() - 1;
-                            let body = match method {
-                                Method::Lora => net.mask(|i| i < head, true),
-                                // Dense layer q sits at index 2q (q = 0 … depth): the
-                                // last `layers` of them are those with q + layers > depth.
-                                Method::Partial => net.mask(
-                                    |i| i < head && i % 2 == 0 && i / 2 + layers > depth.max(1),
-                                    false,
-                                ),
-                                _ => net.mask(|i| i < head, false),
-                            };
-                            let readout = net.mask(|i| i == head, false);
-                            body.iter().zip(readout).map(|(a, b)| *a || b).collect()
-                        }),
-                    )
-                }
-            };
+        let (net, x, test_x, mask_of): (Net, &[f64], &[f64], Box<MaskOf>) = match method {
+            Method::CaulkAdapter => (
+                Net::new(k).adapter(self.c.adapter_width as usize).dense(1),
+                p,
+                &cl.test_p,
+                Box::new(|net: &Net| net.mask(|_| true, false)),
+            ),
+            _ => {
+                let base = mlp(width, depth, DIGITS_CLASSES);
+                let base = match method {
+                    Method::Lora => base.with_lora(self.c.rank as usize),
+                    _ => base,
+                };
+                let layers = self.c.layers as usize;
+                (
+                    base.softmax().dense(1),
+                    &sd.pool_x[..n * PIXELS],
+                    &sd.test_x,
+                    Box::new(move |net: &Net| {
+                        let head = net.layers.len() - 1;
+                        let body = match method {
+                            Method::Lora => net.mask(|i| i < head, true),
+                            // Dense layer q sits at index 2q (q = 0 … depth): the
+                            // last `layers` of them are those with q + layers > depth.
+                            Method::Partial => net.mask(
+                                |i| i < head && i % 2 == 0 && i / 2 + layers > depth.max(1),
+                                false,
+                            ),
+                            _ => net.mask(|i| i < head, false),
+                        };
+                        let readout = net.mask(|i| i == head, false);
+                        body.iter().zip(readout).map(|(a, b)| *a || b).collect()
+                    }),
+                )
+            }
+        };
         let mut params = net.init(&mut Rng::with_index(
             sd.seed,
             Stream::Init,
