@@ -224,11 +224,7 @@ pub async fn run_seeds<B: Backend>(
             let data = sweep.seed_data(seeds).await;
             for g in 0..plan.groups.len() {
                 let first = accs.len();
-                accs.extend(
-                    plan.group_curves(g)
-                        .into_iter()
-                        .map(|(method, m, width)| Acc::new(method, m, width, plan.n.len())),
-                );
+                accs.extend(group_accs(&plan, g));
                 if sweep.group(g, &data, &mut accs[first..]).await.is_none() {
                     break;
                 }
@@ -268,6 +264,14 @@ pub async fn run_seeds<B: Backend>(
         elapsed_ms: (clock() - start) * 1000.0,
         cancelled: cancel.is_cancelled(),
     })
+}
+
+/// Empty curves for group `g`'s [`Plan::group_curves`], one point per n.
+fn group_accs(plan: &Plan, g: usize) -> Vec<Acc> {
+    plan.group_curves(g)
+        .into_iter()
+        .map(|(method, m, width)| Acc::new(method, m, width, plan.n.len()))
+        .collect()
 }
 
 /// One seed's data, shared by every group of the sweep.

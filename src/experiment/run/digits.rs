@@ -92,9 +92,9 @@ fn cut(n: usize) -> usize {
 }
 
 impl<B: Backend> Sweep<'_, B> {
-    /// The curves of a `digits` sweep over `seeds`, and each seed's constant predictor's
-    /// error (the majority parity of the test images). None when cancelled before the end
-    /// (the curves then hold what finished).
+    /// The curves of a `digits` sweep over `seeds` into `accs`, and each seed's constant
+    /// predictor's error (the minority share of the test images' parities). A cancel stops
+    /// it early; `accs` then hold what finished.
     pub(super) async fn digits(
         &mut self,
         seeds: std::ops::Range<usize>,
@@ -131,11 +131,7 @@ impl<B: Backend> Sweep<'_, B> {
         let plan = self.plan;
         for g in 0..plan.groups.len() {
             let first = accs.len();
-            accs.extend(
-                plan.group_curves(g)
-                    .into_iter()
-                    .map(|(method, m, width)| Acc::new(method, m, width, plan.n.len())),
-            );
+            accs.extend(group_accs(plan, g));
             if self
                 .digits_group(g, &images, &data, &mut accs[first..])
                 .await
