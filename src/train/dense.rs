@@ -22,7 +22,7 @@
 //!
 //! Losses: [`Loss::CrossEntropy`] on logits, mean over rows of logsumexp(z) − z_y (its
 //! gradient (softmax(z) − onehot(y))/rows); [`Loss::Squared`], mean of (ŷ − y)² (gradient
-//! 2(ŷ − y)/rows). Training is [`train_loop`](super::train_loop), the loop every network of
+//! 2(ŷ − y)/rows). Training is [`train_loop`], the loop every network of
 //! the crate trains with.
 
 use crate::error::{Error, Result};
