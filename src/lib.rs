@@ -18,6 +18,7 @@
 //! | [`train`] | the training loop (pre-training and fine-tuning), the seven methods, K networks at once through a backend ([`train::batched`], [`train::fused`]) |
 //! | [`experiment`] | preset plans, cost and memory estimate, sweeps (shards and ranges of seeds, GPU-loss fallback), progress and time left, curve statistics, the title claim (n_ε against m), baked results, the batching benchmark |
 //! | [`backend`] | the [`backend::Backend`] trait; CPU, wgpu (WebGPU/Vulkan; the fused training kernel, sized to the driver's loop budget: [`backend::fused::loops`]) and naive f64 reference; conformance suite; device probe |
+//! | [`lesson`] | lesson files (a guided story of steps: text with reactive numbers, a config, the figures shown, questions, predictions) validated with errors naming step and field |
 //! | [`rng`] | seeded streams (data, init, batch, bootstrap), identical on native and wasm |
 //! | [`error`] | the crate's [`error::Error`]: one line naming what went wrong |
 //! | `wasm` | the browser boundary (wasm32 only): fragments, bounds, device probe, sweeps, baked-result names, the batching benchmark |
@@ -37,6 +38,7 @@ pub mod config;
 pub mod data;
 pub mod error;
 pub mod experiment;
+pub mod lesson;
 pub mod model;
 pub mod rng;
 pub mod theory;

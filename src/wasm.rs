@@ -103,6 +103,25 @@ pub async fn probe(backend: &str) -> Result<JsValue, JsError> {
     to_js(&probe_device(choice).await)
 }
 
+/// The first `count` images of the source and target pools of a fragment's first seed (the
+/// split its `digits` sweep uses for seed 0): `{source: [{pixels, digit, parity}], target}`.
+#[wasm_bindgen]
+pub fn digits_preview(fragment: &str, count: u32) -> Result<JsValue, JsError> {
+    let c = strict(fragment)?;
+    let seed = experiment::run::run_seed(c.seed, 0);
+    let previews = crate::data::digits::preview(seed, count as usize)
+        .map_err(|e| JsError::new(&e.to_string()))?;
+    to_js(&previews)
+}
+
+/// A lesson file validated (`lesson::parse_lesson`): the lesson with canonical step
+/// fragments, or one line naming the step and field of its first problem.
+#[wasm_bindgen]
+pub fn parse_lesson(json: &str) -> Result<JsValue, JsError> {
+    let lesson = crate::lesson::parse_lesson(json).map_err(|e| JsError::new(&e.to_string()))?;
+    to_js(&lesson)
+}
+
 thread_local! {
     /// This worker's rate probes, one per estimate (see [`RateHistory`]).
     static RATES: std::cell::RefCell<RateHistory> = std::cell::RefCell::new(RateHistory::default());

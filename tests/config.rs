@@ -19,13 +19,44 @@ fn every_preset_default_is_valid_and_round_trips() {
 fn fragment_carries_every_key_in_order() {
     let f = Config::default().to_fragment();
     assert!(f.starts_with("v=1&preset=limit&seed=1&"));
-    for spec in KEYS {
+    // Optional keys (a lesson and its step) are written only when set: an older link is
+    // unchanged by them.
+    for spec in KEYS.iter().filter(|s| !s.optional) {
         assert!(
             f.contains(&format!("&{}=", spec.key)),
             "{} missing",
             spec.key
         );
     }
+}
+
+#[test]
+fn a_lesson_and_its_step_are_written_only_inside_a_lesson() {
+    let plain = Config::default().to_fragment();
+    assert!(!plain.contains("lesson=") && !plain.contains("step="));
+    let (c, _) = Config::from_fragment("v=1&lesson=caulking&step=3&d=4").unwrap();
+    assert_eq!((c.lesson.as_str(), c.step, c.d), ("caulking", 3, 4));
+    assert!(c.to_fragment().ends_with("&lesson=caulking&step=3"));
+    // A step without a lesson says nothing and is dropped from the canonical link.
+    let (c, _) = Config::from_fragment("v=1&step=3").unwrap();
+    assert!(!c.to_fragment().contains("step="));
+    for (bad, key) in [
+        ("lesson=Caulking", "lesson"),
+        ("lesson=../x", "lesson"),
+        ("lesson=", "lesson"),
+        ("lesson=a&step=0", "step"),
+        ("lesson=a&step=31", "step"),
+    ] {
+        let e = Config::from_fragment(&format!("v=1&{bad}")).unwrap_err();
+        assert_eq!(e.key, key, "{bad}: {e}");
+    }
+    // The baked results of a step are those of its config without the lesson keys.
+    let (step, _) = Config::from_fragment("v=1&preset=headline&lesson=caulking&step=2").unwrap();
+    let (plain, _) = Config::from_fragment("v=1&preset=headline").unwrap();
+    assert_eq!(
+        caulk::experiment::baked::file_name(&step),
+        caulk::experiment::baked::file_name(&plain)
+    );
 }
 
 #[test]
@@ -201,6 +232,12 @@ fn random_value(spec: &caulk::config::KeySpec, rng: &mut Rng) -> String {
                 })
                 .collect::<Vec<_>>()
                 .join(";")
+        }
+        KeyKind::Name => {
+            let len = 1 + (rng.next_u64() % 40) as usize;
+            (0..len)
+                .map(|_| b"abcxyz0189-"[(rng.next_u64() % 11) as usize] as char)
+                .collect()
         }
     }
 }

@@ -24,6 +24,8 @@ pub enum KeyKind {
     EnumList,
     /// Pinned curves with their numbers ([`pins`](super::pins)).
     Pins,
+    /// A short name: 1-40 of `a-z`, `0-9` and `-` (a lesson's file name, `www/lessons/<name>.json`).
+    Name,
 }
 
 /// The control a key gets on the page, declared here beside its bounds so that a new key
@@ -107,6 +109,9 @@ pub struct KeySpec {
     /// Presets whose sweeps do not read the key (the page hides its experiment control
     /// there): the synthetic task's keys on real data (`digits`).
     pub unused_by: &'static [&'static str],
+    /// Whether the key is written only when set (`lesson`, and `step` inside a lesson): a
+    /// link outside a lesson does not carry it, so such keys change no older link.
+    pub optional: bool,
 }
 
 const fn num(key: &'static str, kind: KeyKind, min: f64, max: f64, help: &'static str) -> KeySpec {
@@ -123,6 +128,7 @@ const fn num(key: &'static str, kind: KeyKind, min: f64, max: f64, help: &'stati
         panels: &[],
         advanced: false,
         unused_by: &[],
+        optional: false,
     }
 }
 
@@ -156,6 +162,7 @@ const fn names(
         panels: &[],
         advanced: false,
         unused_by: &[],
+        optional: false,
     }
 }
 
@@ -172,6 +179,14 @@ const fn ui(spec: KeySpec, widget: Widget, panels: &'static [Panel]) -> KeySpec 
 const fn synthetic(spec: KeySpec) -> KeySpec {
     KeySpec {
         unused_by: &["digits"],
+        ..spec
+    }
+}
+
+/// `spec` written only when set ([`KeySpec::optional`]).
+const fn optional(spec: KeySpec) -> KeySpec {
+    KeySpec {
+        optional: true,
         ..spec
     }
 }
@@ -475,7 +490,25 @@ pub const KEYS: &[KeySpec] = &[
         "the figure an embed shows",
     ),
     names("show", EnumList, SHOW_IDS, "controls an embed shows"),
+    // A lesson (www/lessons/<name>.json) and its step, 1-based: the page opens that step.
+    optional(num(
+        "lesson",
+        Name,
+        1.0,
+        40.0,
+        "the lesson the page opens (www/lessons/<name>.json)",
+    )),
+    optional(num(
+        "step",
+        Int,
+        1.0,
+        MAX_LESSON_STEPS as f64,
+        "the lesson's step the page opens, from 1",
+    )),
 ];
+
+/// Most steps a lesson may have (the `step` key's bound).
+pub const MAX_LESSON_STEPS: u32 = 30;
 
 /// The spec of `key`.
 pub fn spec(key: &str) -> Option<&'static KeySpec> {
@@ -578,6 +611,23 @@ impl KeySpec {
         Ok(items)
     }
 
+    /// A [`KeyKind::Name`]: `min`-`max` characters of `a-z`, `0-9` and `-`.
+    fn parse_slug(&self, text: &str) -> Result<String, ConfigError> {
+        let ok = text
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        let len = text.len() as f64;
+        if !ok || len < self.min || len > self.max {
+            return Err(self.err(format!(
+                "{} is not a name of {}-{} characters a-z, 0-9 and -",
+                quote(text),
+                self.min,
+                self.max
+            )));
+        }
+        Ok(text.to_string())
+    }
+
     fn parse_name<T: DeserializeOwned>(&self, text: &str) -> Result<T, ConfigError> {
         if !self.choices.contains(&text) {
             return Err(self.err(format!(
@@ -657,6 +707,9 @@ pub fn get(c: &Config, key: &str) -> Option<String> {
         "pins" => super::pins::write_pins(&c.pins),
         "view" => name_of(&c.view),
         "show" => c.show.join(","),
+        // Written only inside a lesson (optional keys).
+        "lesson" if !c.lesson.is_empty() => c.lesson.clone(),
+        "step" if !c.lesson.is_empty() => c.step.to_string(),
         _ => return None,
     })
 }
@@ -699,6 +752,8 @@ pub fn set(c: &mut Config, key: &str, text: &str) -> Result<(), ConfigError> {
         "pins" => c.pins = super::pins::parse_pins(text)?,
         "view" => c.view = s.parse_name(text)?,
         "show" => c.show = s.parse_names(text)?,
+        "lesson" => c.lesson = s.parse_slug(text)?,
+        "step" => c.step = small(s.parse_int(text)?),
         _ => return Err(ConfigError::new(key, "unknown key")),
     }
     Ok(())

@@ -237,6 +237,16 @@ pub struct Config {
     /// Controls `embed.html` shows under its figure (`none`: the figure alone).
     #[serde(default = "no_controls")]
     pub show: Vec<String>,
+    /// The lesson the page opens (`www/lessons/<lesson>.json`); empty outside a lesson.
+    #[serde(default)]
+    pub lesson: String,
+    /// The lesson's step, from 1 (read only with a lesson).
+    #[serde(default = "first_step")]
+    pub step: u32,
+}
+
+fn first_step() -> u32 {
+    1
 }
 
 impl Default for Config {
@@ -303,9 +313,11 @@ impl Config {
     pub fn validate(&self) -> Result<(), ConfigError> {
         let mut probe = Config::for_preset(self.preset);
         for spec in KEYS {
-            let value = keys::get(self, spec.key)
-                .ok_or_else(|| ConfigError::new(spec.key, "missing getter"))?;
-            probe.set(spec.key, &value)?;
+            match keys::get(self, spec.key) {
+                Some(value) => probe.set(spec.key, &value)?,
+                None if spec.optional => {}
+                None => return Err(ConfigError::new(spec.key, "missing getter")),
+            }
         }
         keys::check_cross(self)?;
         // Its link must open again: pins carry numbers and are what can make it too long.

@@ -51,6 +51,8 @@ pub fn defaults(preset: Preset) -> Config {
         pins: Vec::new(),
         view: View::Theory,
         show: no_controls(),
+        lesson: String::new(),
+        step: 1,
     };
     match preset {
         Preset::Limit => base,

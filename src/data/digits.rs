@@ -136,6 +136,50 @@ impl Digits {
     }
 }
 
+/// One image as the page draws it: 64 pixels (0-16, row-major 8×8), its digit (the source
+/// task's label) and its parity (the target task's label).
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct Preview {
+    /// Pixels, row by row.
+    pub pixels: Vec<u8>,
+    /// The digit, 0-9.
+    pub digit: u8,
+    /// Its parity, 0 or 1 ([`target_label`]).
+    pub parity: u8,
+}
+
+/// What a student is shown of one seed's data: the first images of its source pool (what
+/// pre-training sees, labelled by digit) and of its target pool (what the caulk sees the
+/// first n of, labelled by parity).
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct Previews {
+    /// The first `count` source-pool images of the split.
+    pub source: Vec<Preview>,
+    /// The first `count` target-pool images.
+    pub target: Vec<Preview>,
+}
+
+/// The first `count` images of the source and of the target pool of `seed`'s [`Split`] (the
+/// seed of a sweep's seed, as the run derives it), at most the pool's size.
+pub fn preview(seed: u64, count: usize) -> Result<Previews> {
+    let data = load()?;
+    let split = Split::of(data.len(), seed);
+    let take = |idx: &[usize]| -> Vec<Preview> {
+        idx.iter()
+            .take(count)
+            .map(|&i| Preview {
+                pixels: data.images[i].to_vec(),
+                digit: data.labels[i],
+                parity: data.labels[i] % 2,
+            })
+            .collect()
+    };
+    Ok(Previews {
+        source: take(&split.source),
+        target: take(&split.target),
+    })
+}
+
 fn bad(what: impl Into<String>) -> Error {
     Error::Shape(format!("digits data: {}", what.into()))
 }
@@ -245,6 +289,24 @@ mod tests {
         assert_eq!(all, (0..1797).collect::<Vec<_>>());
         assert_eq!(Split::of(1797, 1), a);
         assert_ne!(Split::of(1797, 2).source, a.source);
+    }
+
+    #[test]
+    fn the_preview_shows_the_splits_first_source_and_target_images_with_their_labels() {
+        let data = load().unwrap();
+        let split = Split::of(data.len(), 9);
+        let p = preview(9, 6).unwrap();
+        assert_eq!((p.source.len(), p.target.len()), (6, 6));
+        for (shown, &i) in p.source.iter().zip(&split.source) {
+            assert_eq!(shown.pixels, data.images[i].to_vec());
+            assert_eq!(shown.digit, data.labels[i]);
+        }
+        for (shown, &i) in p.target.iter().zip(&split.target) {
+            assert_eq!(shown.pixels, data.images[i].to_vec());
+            assert_eq!(f64::from(shown.parity), target_label(data.labels[i]));
+        }
+        // At most the pool: the target pool has 400 images.
+        assert_eq!(preview(9, 5000).unwrap().target.len(), TARGET_POOL);
     }
 
     #[test]

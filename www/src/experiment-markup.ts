@@ -64,6 +64,14 @@ const PARTS: Record<string, (compact: boolean) => Node[]> = {
         choice('raw', "raw (the config's C)"),
         choice('none', 'none'),
       ),
+      // Real data (digits) measures each fit twice: shown only when the results do.
+      h(
+        'fieldset',
+        { class: 'measure', hidden: true },
+        h('legend', {}, 'Measure'),
+        h('label', {}, h('input', { type: 'radio', name: 'measure', value: 'error', checked: true }), ' test error rate'),
+        h('label', {}, h('input', { type: 'radio', name: 'measure', value: 'squared' }), ' squared loss on the labels'),
+      ),
       h(
         'div',
         { class: 'pins', role: 'group', 'aria-label': 'Pinned curves' },

@@ -11,7 +11,7 @@
 // ranges of seeds are queued to the workers, and their results merge in seed order into
 // exactly the numbers of one run.
 
-import { drawCurves, joinPoints, summarise, theoryCurve } from './experiment-view';
+import { drawCurves, hasSecondMeasure, joinPoints, summarise, theoryCurve, type Measure } from './experiment-view';
 import type { Backbone, Claim, Config, Estimate, FinishedPoint, Progress, Results } from './types';
 import { copyText, download, standaloneSvg, svgToPng } from './export';
 import { apply_steadiness, claim_of, estimate_wall_seconds, estimate_with_rates, pins_with, pins_without, results_csv, steady_twin } from '../pkg/caulk.js';
@@ -170,7 +170,7 @@ export class ExperimentPanel {
       if (live.checked) this.schedule();
     });
     $('exp-pause').addEventListener('click', () => this.togglePause());
-    for (const radio of document.querySelectorAll('input[name="overlay"]')) {
+    for (const radio of document.querySelectorAll('input[name="overlay"], input[name="measure"]')) {
       radio.addEventListener('change', () => this.draw(this.results));
     }
     $('exp-confirm-run').addEventListener('click', () => {
@@ -918,11 +918,16 @@ export class ExperimentPanel {
   /** Curves from the finished points, or from the final results with the theory overlay; the ε line; the claim. */
   private draw(results: Results | null): void {
     const overlay = (document.querySelector('input[name="overlay"]:checked') as HTMLInputElement | null)?.value ?? 'calibrated';
+    const measure = ((document.querySelector('input[name="measure"]:checked') as HTMLInputElement | null)?.value ?? 'error') as Measure;
+    const twoMeasures = results !== null && hasSecondMeasure(results);
+    const measures = document.querySelector<HTMLFieldSetElement>('fieldset.measure');
+    if (measures) measures.hidden = !twoMeasures;
     $('exp-plot').classList.remove('previous');
-    drawCurves($('exp-plot'), results, this.points, overlay, this.config().pins);
+    drawCurves($('exp-plot'), results, this.points, overlay, this.config().pins, measure);
     this.showPins();
     const svg = $('exp-plot').querySelector('svg');
-    if (svg && (results !== null || this.points.size > 0)) {
+    // ε is a target error rate: its line belongs on the error axis only.
+    if (svg && (results !== null || this.points.size > 0) && !(twoMeasures && measure === 'squared')) {
       drawEpsLine(
         svg,
         Number(this.config().eps),

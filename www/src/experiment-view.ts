@@ -58,7 +58,14 @@ export function theoryCurve(results: Results): Curve | undefined {
  * Draw into `plot` the curves of the final results (with the theory overlay `overlay`:
  * calibrated, raw or none), or while a sweep runs those of its finished `points` (by curve).
  */
-export function drawCurves(plot: HTMLElement, results: Results | null, points: Map<string, FinishedPoint[]>, overlay: string, pins: Pin[] = []): void {
+export function drawCurves(
+  plot: HTMLElement,
+  results: Results | null,
+  points: Map<string, FinishedPoint[]>,
+  overlay: string,
+  pins: Pin[] = [],
+  measure: Measure = 'error',
+): void {
   // Pins first, under the live curves: faded, one dash per pin, one legend row each.
   const series: Series[] = pins.flatMap((pin, k) =>
     pin.curves.map((c, i) => ({
@@ -73,15 +80,21 @@ export function drawCurves(plot: HTMLElement, results: Results | null, points: M
   const labels = results ? results.curves.map((c) => c.label) : [...points.keys()];
   const shade = shades(labels);
   const id = (method: string) => `m-${method}`;
+  const real = results !== null && hasSecondMeasure(results);
+  const squared = real && measure === 'squared';
   if (results) {
     for (const c of results.curves) {
+      const loss = squared ? c.squared_loss : undefined;
       series.push({
         id: id(c.method),
-        // An unsteady curve (src/experiment/steady.rs) says so in the legend, beside its slope.
-        label: `${c.label}  ${c.slope === null ? '' : signed(c.slope)}${c.flags.some((f) => f.startsWith('unsteady')) ? '  (unsteady)' : ''}`,
+        // An unsteady curve (src/experiment/steady.rs) says so in the legend, beside its slope
+        // (the slope of the error rate: on the squared loss no slope is fitted).
+        label: loss
+          ? c.label
+          : `${c.label}  ${c.slope === null ? '' : signed(c.slope)}${c.flags.some((f) => f.startsWith('unsteady')) ? '  (unsteady)' : ''}`,
         x: c.n,
-        y: c.risk_mean,
-        band: { lo: c.risk_lo, hi: c.risk_hi },
+        y: loss ? loss.mean : c.risk_mean,
+        band: loss ? { lo: loss.lo, hi: loss.hi } : { lo: c.risk_lo, hi: c.risk_hi },
         dots: true,
         variant: shade.get(c.label),
       });
@@ -116,7 +129,7 @@ export function drawCurves(plot: HTMLElement, results: Results | null, points: M
       });
     }
     const span = results.curves[0]?.n ?? [];
-    if (results.constant_risk !== null && span.length > 0) {
+    if (results.constant_risk !== null && span.length > 0 && !squared) {
       series.push({ id: 'constant', label: 'best constant', x: [span[0], span[span.length - 1]], y: [results.constant_risk, results.constant_risk] });
     }
   } else {
@@ -133,12 +146,21 @@ export function drawCurves(plot: HTMLElement, results: Results | null, points: M
       });
     }
   }
+  const what = squared ? 'squared loss on the test labels' : real || results?.config.preset === 'digits' ? 'test error rate' : 'excess risk on the test set';
   const svg = renderLogLog(plot, series, {
-    title: 'Measured excess risk against target sample size n, log-log',
+    title: `Measured ${what} against target sample size n, log-log`,
     xLabel: 'target samples n',
-    yLabel: 'excess risk on the test set',
+    yLabel: what,
   });
   svg.setAttribute('aria-describedby', 'exp-summary');
+}
+
+/** What the plot's y axis shows: the risk (an error rate on real data) or, where results carry it, the squared loss. */
+export type Measure = 'error' | 'squared';
+
+/** Whether results measure each fit twice (real data: error rate and squared loss). */
+export function hasSecondMeasure(results: Results): boolean {
+  return results.curves.some((c) => c.squared_loss !== undefined && c.squared_loss !== null);
 }
 
 /** The claim series (with its fitted caulk_m model) of the curve the theory overlay follows. */
@@ -173,7 +195,8 @@ function nEpsMeasured(c: Curve, eps: number): string {
 
 /** The fitted slopes against the theory (a list into `summary`) and every point (`table`). */
 export function summarise(r: Results, summary: HTMLElement, table: HTMLElement): void {
-  const lines: string[] = [`Theory predicts: ${r.prediction}.`];
+  const real = hasSecondMeasure(r);
+  const lines: string[] = [`${real ? 'Expected' : 'Theory predicts'}: ${r.prediction}.`];
   const eps = r.config.eps;
   // A flag every curve carries (a short n-window: "rests on 3 points") is said once.
   const shared = r.curves.length > 1 ? r.curves[0].flags.filter((f) => r.curves.every((c) => c.flags.includes(f))) : [];
@@ -203,7 +226,10 @@ export function summarise(r: Results, summary: HTMLElement, table: HTMLElement):
     }),
   );
   const head = document.createElement('tr');
-  for (const h of ['curve', 'n', 'mean risk', '95 % interval', 'seeds']) {
+  const columns = real
+    ? ['curve', 'n', 'mean error', '95 % interval', 'mean squared loss', '95 % interval', 'seeds']
+    : ['curve', 'n', 'mean risk', '95 % interval', 'seeds'];
+  for (const h of columns) {
     const th = document.createElement('th');
     th.scope = 'col';
     th.textContent = h;
@@ -213,7 +239,9 @@ export function summarise(r: Results, summary: HTMLElement, table: HTMLElement):
     c.n.map((n, j) => {
       const tr = document.createElement('tr');
       const fmt = (v: number | null) => (v === null ? '–' : v.toExponential(3));
-      for (const v of [c.label, String(n), fmt(c.risk_mean[j]), `${fmt(c.risk_lo[j])} – ${fmt(c.risk_hi[j])}`, String(c.seeds_done[j])]) {
+      const loss = c.squared_loss;
+      const second = real ? [loss ? fmt(loss.mean[j]) : '–', loss ? `${fmt(loss.lo[j])} – ${fmt(loss.hi[j])}` : '–'] : [];
+      for (const v of [c.label, String(n), fmt(c.risk_mean[j]), `${fmt(c.risk_lo[j])} – ${fmt(c.risk_hi[j])}`, ...second, String(c.seeds_done[j])]) {
         const td = document.createElement('td');
         td.textContent = v;
         tr.append(td);

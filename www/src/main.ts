@@ -2,7 +2,8 @@
 // rewrites it, and computes everything drawn. This file wires state, controls and panels.
 // Every string that may come from a URL reaches the DOM through textContent, never as HTML.
 
-import init, { baked_file, baked_file_of, bound_registry, bounds, key_specs, merge_results, parse_fragment, probe, set_key, switch_preset } from '../pkg/caulk.js';
+import init, { baked_file, baked_file_of, bound_registry, bounds, digits_preview, key_specs, merge_results, parse_fragment, probe, set_key, switch_preset } from '../pkg/caulk.js';
+import { drawDigits, type DigitPreviews } from './digits-view';
 import { buildPanelControls, buildToggles, syncControls, syncToggles, type BoundInfo } from './controls';
 import { mountExperimentMarkup } from './experiment-markup';
 import { ExperimentPanel } from './experiment-panel';
@@ -34,10 +35,27 @@ function update(p: Parsed): void {
     drawTheory(timed('bounds', () => bounds(fragment) as BoundsReport), (v) => change('eps', v));
     const preset = document.getElementById('ctl-preset') as HTMLSelectElement | null;
     if (preset) preset.value = String(p.config.preset);
+    showDigits(p.config);
   });
   experiment?.estimate();
   void experiment?.showBaked(baked_file, baked_file_of);
   experiment?.configChanged();
+}
+
+/** The seed whose digits the strip shows (redrawn only when it changes). */
+let digitsSeed: number | null = null;
+
+/** On the `digits` preset, the strip of seed 0's source and target images; hidden otherwise. */
+function showDigits(c: Config): void {
+  const host = byId('exp-data');
+  host.hidden = c.preset !== 'digits';
+  if (host.hidden || digitsSeed === Number(c.seed)) return;
+  try {
+    drawDigits(host, digits_preview(fragment, 10) as DigitPreviews);
+    digitsSeed = Number(c.seed);
+  } catch (e) {
+    host.textContent = `The digits could not be drawn (${String(e)}).`;
+  }
 }
 
 const change = (key: string, value: string) => update(timed('set_key', () => set_key(fragment, key, value) as Parsed));

@@ -39,7 +39,7 @@ export interface Parsed {
 
 export interface KeySpec {
   key: string;
-  kind: 'int' | 'float' | 'int-list' | 'enum' | 'enum-list';
+  kind: 'int' | 'float' | 'int-list' | 'enum' | 'enum-list' | 'pins' | 'name';
   min: number;
   max: number;
   min_open: boolean;
@@ -54,6 +54,8 @@ export interface KeySpec {
   advanced: boolean;
   /** Presets whose sweeps do not read the key: its experiment control is hidden there. */
   unused_by: string[];
+  /** Written only when set (a lesson and its step). */
+  optional: boolean;
 }
 
 export interface BoundCurve {
@@ -199,6 +201,16 @@ export interface Curve {
   trainable: number | null;
   flags: string[];
   notes: string[];
+  /** A second measure of the same fits (digits: squared loss on the 0/1 labels; the risk is the error rate); absent elsewhere. */
+  squared_loss?: LossCurve;
+}
+
+/** A curve's squared loss per n (Rust `experiment::results::LossCurve`). */
+export interface LossCurve {
+  mean: (number | null)[];
+  lo: (number | null)[];
+  hi: (number | null)[];
+  values: number[][];
 }
 
 export interface ClaimRow {

@@ -6,7 +6,7 @@ use caulk::config::{parse_fragment, Config};
 use crate::{usage, Fail};
 
 pub const USAGE: &str =
-    "usage: caulk <config|bounds|run|bake|bench [presets|batching|gemm]|device> [--fragment 'v=1&key=value&...'] [--json] [--out DIR] [--k LIST]";
+    "usage: caulk <config|bounds|run|bake|bench [presets|batching|gemm]|device> [--fragment 'v=1&key=value&...'] [--json] [--out DIR] [--k LIST] [--lesson FILE]";
 
 pub const HELP: &str = "caulk: Caulk Lab, headless
 
@@ -22,6 +22,8 @@ commands:
   bake [--fragment F]        run the sweep on the CPU and write its results where the
          [--out DIR]         page finds them: DIR/<key>.json (default www/baked/); a
                              link to exactly that config then shows them at once
+         [--lesson FILE]     instead, every step of a lesson (www/lessons/NAME.json)
+                             that shows measured curves, skipping those already baked
   bench [presets|batching|gemm]   presets (the default): wall time of each preset's default
                              sweep on this CPU, next to its estimate; batching: K models
                              trained at once, K = 1 … 256, on the GPU and the CPU side
@@ -50,6 +52,8 @@ pub struct Args {
     pub out: Option<String>,
     /// `--k`: the K values of `caulk bench batching`.
     pub ks: Option<Vec<usize>>,
+    /// `--lesson`: a lesson file whose steps `caulk bake` bakes.
+    pub lesson: Option<String>,
 }
 
 /// Largest K `--k` takes (the table trains K models at once on the CPU, too).
@@ -81,6 +85,7 @@ pub fn parse_args(mut raw: impl Iterator<Item = String>) -> Result<Option<Args>,
     let mut json = false;
     let mut out = None;
     let mut ks = None;
+    let mut lesson = None;
     while let Some(arg) = raw.next() {
         match arg.as_str() {
             "-h" | "--help" | "help" => return Ok(None),
@@ -96,6 +101,11 @@ pub fn parse_args(mut raw: impl Iterator<Item = String>) -> Result<Option<Args>,
             }
             "--out" => {
                 out = Some(raw.next().ok_or_else(|| usage("--out needs a directory"))?);
+            }
+            "--lesson" => {
+                lesson = Some(raw.next().ok_or_else(|| {
+                    usage("--lesson needs a lesson file, e.g. --lesson www/lessons/caulking.json")
+                })?);
             }
             "--k" => {
                 let v = raw
@@ -120,6 +130,11 @@ pub fn parse_args(mut raw: impl Iterator<Item = String>) -> Result<Option<Args>,
     if ks.is_some() && (command != "bench" || what.as_deref() != Some("batching")) {
         return Err(usage("--k applies to caulk bench batching only"));
     }
+    if lesson.is_some() && (command != "bake" || fragment.is_some()) {
+        return Err(usage(
+            "--lesson applies to caulk bake only, without --fragment",
+        ));
+    }
     Ok(Some(Args {
         command,
         what,
@@ -127,6 +142,7 @@ pub fn parse_args(mut raw: impl Iterator<Item = String>) -> Result<Option<Args>,
         json,
         out,
         ks,
+        lesson,
     }))
 }
 

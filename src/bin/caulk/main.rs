@@ -42,7 +42,7 @@ use std::process::ExitCode;
 
 use caulk::backend::probe_device;
 use caulk::config::keys::BOUND_IDS;
-use caulk::config::BackendChoice;
+use caulk::config::{BackendChoice, Config};
 use caulk::experiment::{self, batching::KS};
 use caulk::theory;
 
@@ -121,21 +121,16 @@ fn run(args: Args) -> Result<(), Fail> {
             run_command(&c, args.json, args.out.as_deref())
         }
         "bake" => {
-            let (mut c, _) = load_config(args.fragment.as_deref())?;
-            // Baked numbers come from the CPU path (deterministic everywhere).
-            c.backend = BackendChoice::Cpu;
             let dir = std::path::Path::new(args.out.as_deref().unwrap_or("www/baked"));
             std::fs::create_dir_all(dir)
                 .map_err(|e| Fail(format!("cannot create {}: {e}", dir.display()), 1))?;
-            let results = sweep(&c, false)?;
-            let path = dir.join(experiment::baked::file_name(&c));
-            std::fs::write(
-                &path,
-                serde_json::to_string(&results)
-                    .map_err(|e| Fail(format!("cannot encode JSON: {e}"), 1))?,
-            )
-            .map_err(|e| Fail(format!("cannot write {}: {e}", path.display()), 1))?;
-            emit(&path.display().to_string())
+            match args.lesson.as_deref() {
+                None => {
+                    let (c, _) = load_config(args.fragment.as_deref())?;
+                    emit(&bake(c, dir)?.display().to_string())
+                }
+                Some(file) => bake_lesson(file, dir),
+            }
         }
         "bench" => match args.what.as_deref() {
             None | Some("presets") => bench_command(args.json),
@@ -155,6 +150,45 @@ fn run(args: Args) -> Result<(), Fail> {
         }
         other => Err(usage(format!("unknown command {other:?}; {USAGE}"))),
     }
+}
+
+/// Bake `c`'s sweep into `dir` (its numbers key as the name); the file's path.
+fn bake(mut c: Config, dir: &std::path::Path) -> Result<std::path::PathBuf, Fail> {
+    // Baked numbers come from the CPU path (deterministic everywhere).
+    c.backend = BackendChoice::Cpu;
+    let results = sweep(&c, false)?;
+    let path = dir.join(experiment::baked::file_name(&c));
+    std::fs::write(
+        &path,
+        serde_json::to_string(&results).map_err(|e| Fail(format!("cannot encode JSON: {e}"), 1))?,
+    )
+    .map_err(|e| Fail(format!("cannot write {}: {e}", path.display()), 1))?;
+    Ok(path)
+}
+
+/// Bake every step of lesson `file` that shows measured curves and has no baked file yet;
+/// one line per such step.
+fn bake_lesson(file: &str, dir: &std::path::Path) -> Result<(), Fail> {
+    let text =
+        std::fs::read_to_string(file).map_err(|e| Fail(format!("cannot read {file}: {e}"), 1))?;
+    let lesson = caulk::lesson::parse_lesson(&text).map_err(|e| Fail(format!("{file}: {e}"), 1))?;
+    for (i, step) in lesson.steps.iter().enumerate() {
+        if !step.measures() {
+            continue;
+        }
+        let (c, _) = load_config(Some(&step.fragment))?;
+        let path = dir.join(experiment::baked::file_name(&c));
+        if path.exists() {
+            emit(&format!(
+                "step {}: {} (baked already)",
+                i + 1,
+                path.display()
+            ))?;
+        } else {
+            emit(&format!("step {}: {}", i + 1, bake(c, dir)?.display()))?;
+        }
+    }
+    Ok(())
 }
 
 /// Seconds since the first call.
