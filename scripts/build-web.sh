@@ -62,6 +62,9 @@ rm -rf "$DIST_DIR/baked"
 mkdir -p "$DIST_DIR/baked"
 cp www/baked/*.json "$DIST_DIR/baked/"
 (cd www/baked && ls *.json) | python3 -c 'import json, sys; print(json.dumps(sorted(l.strip() for l in sys.stdin if l.strip())))' > "$DIST_DIR/baked/index.json"
+# Lessons (www/lessons/<name>.json) and their JSON Schema, loaded from this origin.
+rm -rf "$DIST_DIR/lessons"
+cp -r www/lessons "$DIST_DIR/lessons"
 # KaTeX's style sheet and its woff2 fonts (the first format the sheet lists), served locally.
 mkdir -p "$DIST_DIR/katex/fonts"
 cp www/node_modules/katex/dist/katex.min.css "$DIST_DIR/katex/"

@@ -25,7 +25,7 @@ use std::fmt;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::config::keys::{spec, KeyKind, MAX_LESSON_STEPS};
+use crate::config::keys::{spec, KeyKind, Widget, MAX_LESSON_STEPS};
 use crate::config::{Config, Method};
 
 /// The figures a step may show (the page hides the others while the step is on):
@@ -60,7 +60,9 @@ pub const QUANTITIES: &[&str] = &["n_eps", "slope"];
 /// a test keeps `lesson.schema.json` equal to these).
 pub const LESSON_FIELDS: &[&str] = &["title", "intro", "steps"];
 /// A step's fields.
-pub const STEP_FIELDS: &[&str] = &["title", "text", "fragment", "show", "question", "predict"];
+pub const STEP_FIELDS: &[&str] = &[
+    "title", "text", "fragment", "show", "controls", "question", "predict",
+];
 /// A question's fields.
 pub const QUESTION_FIELDS: &[&str] = &["prompt", "answer"];
 /// A prediction's fields.
@@ -92,6 +94,8 @@ pub struct Step {
     pub fragment: String,
     /// Parts of the page shown, out of [`PARTS`].
     pub show: Vec<String>,
+    /// The config keys whose controls the shown parts keep (none listed: all of them).
+    pub controls: Vec<String>,
     /// A question whose answer opens on click.
     pub question: Option<Question>,
     /// A guess asked for before the figures are revealed.
@@ -242,6 +246,25 @@ fn check_tokens(text: &str, at: At) -> Checked<()> {
         return Err(at.err("a `$` without its closing `$`"));
     }
     Ok(())
+}
+
+/// A list of config keys that have a control on the page.
+fn controls(v: &Value, at: At) -> Checked<Vec<String>> {
+    let list = v
+        .as_array()
+        .ok_or_else(|| at.err("must be a list of keys"))?;
+    let mut out: Vec<String> = Vec::new();
+    for item in list {
+        let key = item.as_str().unwrap_or_default();
+        if !spec(key).is_some_and(|s| s.widget != Widget::None) {
+            return Err(at.err(format!("{item} is not a key with a control")));
+        }
+        if out.iter().any(|k| k == key) {
+            return Err(at.err(format!("\"{key}\" is listed twice")));
+        }
+        out.push(key.to_string());
+    }
+    Ok(out)
 }
 
 fn question(v: &Value, at: At) -> Checked<Question> {
@@ -396,6 +419,16 @@ fn step(v: &Value, k: usize) -> Checked<Step> {
     if show.is_empty() {
         return Err(show_at.err("must list at least one part"));
     }
+    let controls = match map.get("controls") {
+        None => Vec::new(),
+        Some(v) => controls(
+            v,
+            At {
+                field: "controls",
+                ..at
+            },
+        )?,
+    };
     let question = map.get("question").map(|v| question(v, at)).transpose()?;
     let predict = map.get("predict").map(|v| predict(v, &c, at)).transpose()?;
     if predict.is_some() && !show.iter().any(|s| s == "experiment") {
@@ -410,6 +443,7 @@ fn step(v: &Value, k: usize) -> Checked<Step> {
         text: body,
         fragment: c.to_fragment(),
         show,
+        controls,
         question,
         predict,
     })
@@ -473,7 +507,7 @@ mod tests {
     fn a_good_lesson_parses_with_canonical_fragments() {
         let l = parse_lesson(&lesson_with(
             r#"{"title": "two", "text": "m is {m}, n_ε {n_eps}, $n^{-2s/(2s+1)}$", "fragment": "v=1&preset=headline",
-                "show": ["experiment", "claim"], "question": {"prompt": "why?", "answer": "because"},
+                "show": ["experiment", "claim"], "controls": ["m", "eps"], "question": {"prompt": "why?", "answer": "because"},
                 "predict": {"quantity": "n_eps", "method": "caulk-spline", "m": 30000, "prompt": "guess", "min": 16, "max": 4096}}"#,
         ))
         .unwrap();
@@ -522,6 +556,10 @@ mod tests {
             (
                 r#"{"title": "x", "text": "a", "fragment": "v=1", "show": ["bounds"], "question": {"prompt": "p"}}"#,
                 "step 2, field `question.answer`: missing",
+            ),
+            (
+                r#"{"title": "x", "text": "a", "fragment": "v=1", "show": ["bounds"], "controls": ["d", "pins"]}"#,
+                "step 2, field `controls`: \"pins\" is not a key with a control",
             ),
             (
                 r#"{"title": "x", "text": "a", "fragment": "v=1&preset=headline", "show": ["experiment"], "predict": {"quantity": "n_eps", "method": "lora", "prompt": "p", "min": 1, "max": 9}}"#,

@@ -611,8 +611,12 @@ impl KeySpec {
         Ok(items)
     }
 
-    /// A [`KeyKind::Name`]: `min`-`max` characters of `a-z`, `0-9` and `-`.
+    /// A [`KeyKind::Name`]: `min`-`max` characters of `a-z`, `0-9` and `-`; empty for none
+    /// (`lesson=` leaves the lesson).
     fn parse_slug(&self, text: &str) -> Result<String, ConfigError> {
+        if text.is_empty() {
+            return Ok(String::new());
+        }
         let ok = text
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');

@@ -734,7 +734,7 @@ export class ExperimentPanel {
     }
     this.liveTimer = window.setTimeout(async () => {
       const fragment = this.fragment();
-      if (await this.bakedCheck) return;
+      if (this.held || (await this.bakedCheck)) return;
       if (this.fragment() !== fragment || !this.isLive()) return;
       if (this.running()) {
         if (this.shards?.fragment === fragment) return;
@@ -912,7 +912,21 @@ export class ExperimentPanel {
     if (this.dragging) this.drawClaimPart(this.results);
     else this.draw(this.results);
     this.showLive();
-    if (this.isLive()) this.schedule();
+    if (this.isLive() && !this.held) this.schedule();
+  }
+
+  /** A lesson step that hides the measured curves holds live runs (none starts unseen). */
+  private held = false;
+
+  /** Hold live runs (`on`), or let them run again. */
+  hold(on: boolean): void {
+    this.held = on;
+    if (on) clearTimeout(this.liveTimer);
+  }
+
+  /** The final results on show when they are the current config's (baked or run here); else null. */
+  shownResults(): Results | null {
+    return this.results !== null && this.shownKey === this.numbersKey(this.fragment()) ? this.results : null;
   }
 
   /** Curves from the finished points, or from the final results with the theory overlay; the ε line; the claim. */
@@ -950,6 +964,8 @@ export class ExperimentPanel {
       choices.title = choices.disabled ? 'This preset states no theoretical slope to overlay.' : '';
     }
     this.drawClaimPart(results);
+    // Marks drawn over the curves by others (a lesson's guess) are drawn again.
+    $('exp-plot').dispatchEvent(new CustomEvent('caulk:drawn'));
   }
 
   /** The claim figures (where the page has them) from the final results, for the current ε and at_n. */

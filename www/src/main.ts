@@ -7,6 +7,7 @@ import { drawDigits, type DigitPreviews } from './digits-view';
 import { buildPanelControls, buildToggles, syncControls, syncToggles, type BoundInfo } from './controls';
 import { mountExperimentMarkup } from './experiment-markup';
 import { ExperimentPanel } from './experiment-panel';
+import { LessonView } from './lesson';
 import { showMessages } from './messages';
 import { wasmFile } from './wasm-url';
 import { drawTheory, timed, wirePhaseSwitch } from './theory-panel';
@@ -15,6 +16,7 @@ import type { BoundsReport, Config, DeviceReport, KeySpec, Parsed, Results } fro
 let fragment = '';
 let config: Config | null = null;
 let experiment: ExperimentPanel | null = null;
+let lesson: LessonView | null = null;
 
 function byId(id: string): HTMLElement {
   const node = document.getElementById(id);
@@ -36,6 +38,8 @@ function update(p: Parsed): void {
     const preset = document.getElementById('ctl-preset') as HTMLSelectElement | null;
     if (preset) preset.value = String(p.config.preset);
     showDigits(p.config);
+    // Before the experiment hears of the change: a lesson step may hold its live runs.
+    lesson?.sync(p.config, p.given ?? []);
   });
   experiment?.estimate();
   void experiment?.showBaked(baked_file, baked_file_of);
@@ -101,6 +105,14 @@ async function main(): Promise<void> {
     (f, parts) => merge_results(f, parts) as Results,
     change,
   );
+  lesson = new LessonView(byId('lesson'), {
+    open: (f) => update(parse_fragment(f) as Parsed),
+    setKey: change,
+    specs,
+    fragment: () => fragment,
+    results: () => experiment?.shownResults() ?? null,
+    hold: (on) => experiment?.hold(on),
+  });
   const first = parse_fragment(location.hash) as Parsed;
   update(first);
   window.addEventListener('hashchange', () => {

@@ -35,6 +35,8 @@ export interface Parsed {
   fragment: string;
   errors: ConfigError[];
   warnings: string[];
+  /** The known keys the fragment set, in the order given. */
+  given: string[];
 }
 
 export interface KeySpec {

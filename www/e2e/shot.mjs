@@ -1,0 +1,11 @@
+// Ad-hoc screenshots for a developer: node www/e2e/shot.mjs '<fragment>' name [width height] [scrollSelector]
+import { withBrowser, openApp } from './harness.mjs';
+const [fragment, name, w = '1280', h = '800', sel] = process.argv.slice(2);
+await withBrowser({ webgpu: false }, async ({ server, browser }) => {
+  const { page, problems } = await openApp(browser.context, `${server.url}#${fragment}`);
+  await page.setViewportSize({ width: Number(w), height: Number(h) });
+  await page.waitForTimeout(2500);
+  if (sel) await page.locator(sel).first().scrollIntoViewIfNeeded();
+  await page.screenshot({ path: `/tmp/shots/${name}.png` });
+  console.log('problems', problems);
+});
