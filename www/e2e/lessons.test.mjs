@@ -135,3 +135,59 @@ test('a broken lesson file gets one line naming the step and field, and the page
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('dark mode keeps the page and its plots legible', async () => {
+  const { page, problems } = await openApp(app.context, `${app.url}#v=1&lesson=caulking&step=4`);
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.waitForFunction(() => document.getElementById('experiment')?.dataset.state === 'baked', null, { timeout: 10_000 });
+  await page.click('#lesson-reveal');
+  const colours = await page.evaluate(() => {
+    const rgb = (el, prop) => getComputedStyle(el)[prop].match(/\d+/g).slice(0, 3).map(Number);
+    const lum = ([r, g, b]) => (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255;
+    return {
+      paper: lum(rgb(document.documentElement, 'backgroundColor')),
+      ink: lum(rgb(document.body, 'color')),
+      axis: lum(rgb(document.querySelector('#exp-plot .axis-label'), 'fill')),
+      lesson: lum(rgb(document.getElementById('lesson'), 'backgroundColor')),
+    };
+  });
+  assert.ok(colours.paper < 0.15 && colours.lesson < 0.15, JSON.stringify(colours));
+  assert.ok(colours.ink > 0.8 && colours.axis > 0.8, JSON.stringify(colours));
+  await page.screenshot({ path: screenshotPath('lesson-dark-1280.png') });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.screenshot({ path: screenshotPath('lesson-dark-390.png') });
+  await page.emulateMedia({ colorScheme: 'light' });
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('the handout prints every step with its text and figures, on light paper', async () => {
+  const { page, problems } = await openApp(app.context, `${app.url}#v=1&lesson=caulking&step=3`);
+  await page.addInitScript(() => (window.print = () => (window.__printed = true)));
+  await page.evaluate(() => (window.print = () => (window.__printed = true)));
+  await page.waitForSelector('#lesson-step-title:has-text("A finite amount of pre-training leaves a floor")');
+  await page.click('#lesson-print');
+  await page.waitForFunction(() => window.__printed === true, null, { timeout: 60_000 });
+  // Back on the step it started from.
+  assert.match(await hash(page), /lesson=caulking&step=3$/);
+  const steps = page.locator('#handout .handout-step');
+  assert.equal(await steps.count(), 8);
+  // Each step carries the figures it shows: step 1 the bounds plot, step 4 the curves and the two claim plots.
+  assert.equal(await steps.nth(0).locator('svg.plot').count(), 1);
+  assert.equal(await steps.nth(3).locator('svg.plot').count(), 3);
+  assert.match(await steps.nth(3).textContent(), /Predict before you look: .*Your guess/);
+  assert.equal(await steps.nth(3).locator('.guess').count(), 0);
+  // Numbers as each step set them: step 1 at d = 2.
+  assert.match(await steps.nth(0).textContent(), /exponent is −0\.333/);
+  await page.emulateMedia({ media: 'print', colorScheme: 'dark' });
+  assert.equal(await page.isVisible('#theory'), false);
+  assert.equal(await page.isVisible('#handout'), true);
+  const paper = await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+  assert.equal(paper, 'rgb(255, 255, 255)');
+  await page.screenshot({ path: screenshotPath('lesson-handout-print.png'), fullPage: false });
+  await steps.nth(3).scrollIntoViewIfNeeded();
+  await page.screenshot({ path: screenshotPath('lesson-handout-print-step4.png') });
+  await page.emulateMedia({ media: 'screen', colorScheme: 'light' });
+  assert.deepEqual(problems, []);
+  await page.close();
+});

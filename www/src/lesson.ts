@@ -9,6 +9,7 @@
 
 import { bounds, parse_lesson, set_key } from '../pkg/caulk.js';
 import { short } from './controls';
+import { printHandout, textSnapshot } from './handout';
 import { renderLessonText, type Token } from './lesson-text';
 import { el, scaleOf } from './plot';
 import { count, signed } from './theory-panel';
@@ -121,7 +122,7 @@ export class LessonView {
     const error = h('p', { id: 'lesson-error', class: 'notice error', role: 'alert' });
     error.hidden = true;
     const leave = h('button', { type: 'button', id: 'lesson-leave', class: 'link-button' }, 'Leave the lesson');
-    const printButton = h('button', { type: 'button', id: 'lesson-print', class: 'link-button' }, 'Print this step');
+    const printButton = h('button', { type: 'button', id: 'lesson-print', class: 'link-button' }, 'Print the handout');
     const foot = h('p', { class: 'lesson-foot' });
     foot.append(printButton, leave);
     this.el = {
@@ -142,7 +143,7 @@ export class LessonView {
     prev.addEventListener('click', () => this.go(this.step - 1));
     next.addEventListener('click', () => this.go(this.step + 1));
     leave.addEventListener('click', () => this.page.setKey('lesson', ''));
-    printButton.addEventListener('click', () => window.print());
+    printButton.addEventListener('click', () => void this.handout());
     document.addEventListener('keydown', (e) => this.onKey(e));
     document.getElementById('exp-plot')?.addEventListener('caulk:drawn', () => this.drawGuess());
   }
@@ -397,6 +398,32 @@ export class LessonView {
       default:
         return '–';
     }
+  }
+
+  /** Every step with its figures on paper (src: handout.ts), then back to this step. */
+  private async handout(): Promise<void> {
+    const lesson = this.lesson;
+    const host = document.getElementById('handout');
+    if (!lesson || !host) return;
+    await printHandout(
+      host,
+      lesson.title,
+      lesson.steps.length,
+      (k) => {
+        this.go(k);
+        const step = lesson.steps[k];
+        const values = this.tokens.map((t) => t.node.textContent ?? '');
+        return {
+          title: step.title,
+          textNode: () => textSnapshot(step.text, values),
+          show: step.show,
+          question: step.question?.prompt ?? null,
+          predict: step.predict?.prompt ?? null,
+          measures: step.show.some((p) => p === 'experiment' || p === 'claim' || p === 'numbers'),
+        };
+      },
+      this.step,
+    );
   }
 
   // --- Predict, then see -------------------------------------------------------------------
