@@ -114,6 +114,38 @@ pub fn digits_preview(fragment: &str, count: u32) -> Result<JsValue, JsError> {
     to_js(&previews)
 }
 
+/// A table of one's own measured points (CSV or JSON; `experiment::import`) under a
+/// fragment's config: `{link, rows, results}`, `link` the `table` key's value that carries it,
+/// or one line naming the row and column of its first problem.
+#[wasm_bindgen]
+pub fn import_table(text: &str, source: &str, fragment: &str) -> Result<JsValue, JsError> {
+    let c = strict(fragment)?;
+    let rows = experiment::import::read_table(text).map_err(|e| JsError::new(&e))?;
+    let results =
+        experiment::import::results_of_rows(&rows, source, &c).map_err(|e| JsError::new(&e))?;
+    #[derive(Serialize)]
+    struct Imported {
+        link: String,
+        rows: usize,
+        results: experiment::Results,
+    }
+    to_js(&Imported {
+        link: experiment::import::link_value(&rows),
+        rows: rows.len(),
+        results,
+    })
+}
+
+/// The results of the curves a fragment's `table` key carries; null without a table.
+#[wasm_bindgen]
+pub fn table_results(fragment: &str) -> Result<JsValue, JsError> {
+    let c = strict(fragment)?;
+    match experiment::import::table_results(&c) {
+        None => Ok(JsValue::NULL),
+        Some(r) => to_js(&r.map_err(|e| JsError::new(&e))?),
+    }
+}
+
 /// A lesson file validated (`lesson::parse_lesson`): the lesson with canonical step
 /// fragments, or one line naming the step and field of its first problem.
 #[wasm_bindgen]

@@ -235,6 +235,11 @@ fn random_value(spec: &caulk::config::KeySpec, rng: &mut Rng) -> String {
                 .collect::<Vec<_>>()
                 .join(";")
         }
+        KeyKind::Table => match rng.next_u64() % 3 {
+            0 => String::new(),
+            1 => "lora*300*64:0.1,256:0.05:0.04:0.06".into(),
+            _ => "scratch*-*64:0.3,64:0.31;caulk-adapter*1000*128:0.02".into(),
+        },
         KeyKind::Name => {
             let len = 1 + (rng.next_u64() % 40) as usize;
             (0..len)

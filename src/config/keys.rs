@@ -24,6 +24,8 @@ pub enum KeyKind {
     EnumList,
     /// Pinned curves with their numbers ([`pins`](super::pins)).
     Pins,
+    /// Measured points of one's own ([`table`](super::table)).
+    Table,
     /// A short name: 1-40 of `a-z`, `0-9` and `-` (a lesson's file name, `www/lessons/<name>.json`).
     Name,
 }
@@ -490,6 +492,14 @@ pub const KEYS: &[KeySpec] = &[
         "the figure an embed shows",
     ),
     names("show", EnumList, SHOW_IDS, "controls an embed shows"),
+    // Your own curves (config::table), written only when set.
+    optional(num(
+        "table",
+        Table,
+        0.0,
+        0.0,
+        "your own measured curves, their numbers in the link",
+    )),
     // A lesson (www/lessons/<name>.json) and its step, 1-based: the page opens that step.
     optional(num(
         "lesson",
@@ -711,6 +721,7 @@ pub fn get(c: &Config, key: &str) -> Option<String> {
         "pins" => super::pins::write_pins(&c.pins),
         "view" => name_of(&c.view),
         "show" => c.show.join(","),
+        "table" if !c.table.is_empty() => c.table.clone(),
         // Written only inside a lesson (optional keys).
         "lesson" if !c.lesson.is_empty() => c.lesson.clone(),
         "step" if !c.lesson.is_empty() => c.step.to_string(),
@@ -756,6 +767,7 @@ pub fn set(c: &mut Config, key: &str, text: &str) -> Result<(), ConfigError> {
         "pins" => c.pins = super::pins::parse_pins(text)?,
         "view" => c.view = s.parse_name(text)?,
         "show" => c.show = s.parse_names(text)?,
+        "table" => c.table = super::table::write_table(&super::table::parse_table(text)?),
         "lesson" => c.lesson = s.parse_slug(text)?,
         "step" => c.step = small(s.parse_int(text)?),
         _ => return Err(ConfigError::new(key, "unknown key")),

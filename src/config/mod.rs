@@ -12,6 +12,7 @@ pub mod fragment;
 pub mod keys;
 pub mod pins;
 pub mod presets;
+pub mod table;
 
 use serde::{Deserialize, Serialize};
 
@@ -237,6 +238,9 @@ pub struct Config {
     /// Controls `embed.html` shows under its figure (`none`: the figure alone).
     #[serde(default = "no_controls")]
     pub show: Vec<String>,
+    /// Your own measured curves, in the link's form ([`table`]); empty for none.
+    #[serde(default)]
+    pub table: String,
     /// The lesson the page opens (`www/lessons/<lesson>.json`); empty outside a lesson.
     #[serde(default)]
     pub lesson: String,
@@ -323,9 +327,14 @@ impl Config {
         // Its link must open again: pins carry numbers and are what can make it too long.
         let len = self.to_fragment().len();
         if len > MAX_FRAGMENT_LEN {
+            let (key, what) = match (self.pins.is_empty(), self.table.is_empty()) {
+                (false, _) => ("pins", "unpin one"),
+                (true, false) => ("table", "export the table and share the file instead"),
+                (true, true) => ("fragment", "shorten it"),
+            };
             return Err(ConfigError::new(
-                if self.pins.is_empty() { "fragment" } else { "pins" },
-                format!("the link would be {len} characters, over the {MAX_FRAGMENT_LEN} a link may hold; unpin one"),
+                key,
+                format!("the link would be {len} characters, over the {MAX_FRAGMENT_LEN} a link may hold; {what}"),
             ));
         }
         Ok(())

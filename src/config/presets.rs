@@ -51,6 +51,7 @@ pub fn defaults(preset: Preset) -> Config {
         pins: Vec::new(),
         view: View::Theory,
         show: no_controls(),
+        table: String::new(),
         lesson: String::new(),
         step: 1,
     };

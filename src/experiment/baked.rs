@@ -28,6 +28,7 @@ pub fn numbers_only(c: &Config) -> Config {
         eps: d.eps,
         at_n: d.at_n,
         pins: d.pins,
+        table: d.table,
         lesson: d.lesson,
         step: d.step,
         c: d.c,

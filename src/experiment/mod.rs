@@ -29,6 +29,7 @@ pub mod batching;
 pub mod cache;
 pub mod claim;
 pub mod gemm;
+pub mod import;
 pub mod model_fit;
 pub mod plan;
 pub mod progress;

@@ -95,6 +95,20 @@ const PARTS: Record<string, (compact: boolean) => Node[]> = {
       h('input', { id: 'export-link-text', type: 'text', readonly: true, hidden: true, 'aria-label': 'Link to this configuration' }),
       h('span', { id: 'export-status', role: 'status', 'aria-live': 'polite' }),
     ),
+    // Your own curves: a CSV or JSON table of method, m, n, error[, lo, hi] (README); the
+    // app's page only (an embed shows the figure it was made for).
+    ...(compact
+      ? []
+      : [
+          h(
+            'div',
+            { class: 'own-curves', role: 'group', 'aria-label': 'Your own curves' },
+            h('label', { for: 'import-file', class: 'import-label' }, 'Your own curves (CSV or JSON: method, m, n, error[, lo, hi])'),
+            h('input', { id: 'import-file', type: 'file', accept: '.csv,.json,.txt,text/csv,application/json' }),
+            button('import-clear', 'Clear your curves', { hidden: true }),
+            h('p', { id: 'import-status', role: 'status', 'aria-live': 'polite' }),
+          ),
+        ]),
   ],
 };
 

@@ -915,13 +915,31 @@ export class ExperimentPanel {
     if (this.isLive() && !this.held) this.schedule();
   }
 
-  /** A lesson step that hides the measured curves holds live runs (none starts unseen). */
-  private held = false;
+  /** Why live runs are held: a lesson step that hides the curves, your own curves on show. */
+  private holds = new Set<string>();
 
-  /** Hold live runs (`on`), or let them run again. */
-  hold(on: boolean): void {
-    this.held = on;
+  private get held(): boolean {
+    return this.holds.size > 0;
+  }
+
+  /** Hold live runs for `reason` (`on`), or release that hold. */
+  hold(reason: string, on: boolean): void {
+    if (on) this.holds.add(reason);
+    else this.holds.delete(reason);
     if (on) clearTimeout(this.liveTimer);
+  }
+
+  /** Your own curves (an imported table, `import_table`) on show instead of a sweep's. */
+  showImported(results: Results): void {
+    if (this.running()) this.abandon();
+    this.points.clear();
+    this.setResults(results);
+    this.shownKey = this.numbersKey(this.fragment());
+    this.draw(results);
+    summarise(results, $('exp-summary'), $('exp-table'));
+    $('experiment').dataset.state = 'imported';
+    this.beforeStale = null;
+    $('exp-status').textContent = `Your own curves (${results.backend}), summarised as the app's are: fitted slopes, n_ε and the bound calibrated to them. Clear them to run the preset again.`;
   }
 
   /** The final results on show when they are the current config's (baked or run here); else null. */

@@ -212,7 +212,9 @@ export function summarise(r: Results, summary: HTMLElement, table: HTMLElement):
     for (const note of [...c.flags.filter((f) => !shared.includes(f)), ...c.notes]) lines.push(`  Note (${c.label}): ${note}.`);
   }
   lines.push(...modelLines(r));
-  lines.push(
+  const imported = r.backend.startsWith('imported');
+  if (imported) lines.push('These are your numbers: nothing here was trained, and no steadiness check applies.');
+  else lines.push(
     r.steadiness
       ? `Steadiness check: ${r.steadiness}.`
       : 'Steadiness not checked in this browser run (the CLI and the precomputed results check it by running seed 0 again from starting weights perturbed at f32 rounding; set jitter = 1e-6 under Advanced to compare by hand).',

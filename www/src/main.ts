@@ -2,7 +2,7 @@
 // rewrites it, and computes everything drawn. This file wires state, controls and panels.
 // Every string that may come from a URL reaches the DOM through textContent, never as HTML.
 
-import init, { baked_file, baked_file_of, bound_registry, bounds, digits_preview, key_specs, merge_results, parse_fragment, probe, set_key, switch_preset } from '../pkg/caulk.js';
+import init, { baked_file, baked_file_of, bound_registry, bounds, digits_preview, import_table, key_specs, table_results, merge_results, parse_fragment, probe, set_key, switch_preset } from '../pkg/caulk.js';
 import { drawDigits, type DigitPreviews } from './digits-view';
 import { buildPanelControls, buildToggles, syncControls, syncToggles, type BoundInfo } from './controls';
 import { mountExperimentMarkup } from './experiment-markup';
@@ -42,8 +42,67 @@ function update(p: Parsed): void {
     lesson?.sync(p.config, p.given ?? []);
   });
   experiment?.estimate();
-  void experiment?.showBaked(baked_file, baked_file_of);
+  const own = ownCurves(p);
+  experiment?.hold('table', own !== null);
+  byId('import-clear').hidden = own === null;
+  if (own) experiment?.showImported(own);
+  else void experiment?.showBaked(baked_file, baked_file_of);
   experiment?.configChanged();
+}
+
+/** A table imported this session that is too large for the link (kept here, not in the URL). */
+let imported: { text: string; name: string } | null = null;
+
+/** Your own curves under the current config: the link's `table`, or a table too large for it. */
+function ownCurves(p: Parsed): Results | null {
+  try {
+    if (p.config.table) return table_results(p.fragment) as Results;
+    if (imported) return (import_table(imported.text, imported.name, p.fragment) as Imported).results;
+  } catch (e) {
+    byId('import-status').textContent = `Your curves could not be drawn: ${e instanceof Error ? e.message : String(e)}`;
+  }
+  return null;
+}
+
+/** `import_table`'s object. */
+interface Imported {
+  link: string;
+  rows: number;
+  results: Results;
+}
+
+/** Largest table file read (a table that size is far beyond a link anyway). */
+const MAX_TABLE_BYTES = 2_000_000;
+
+/**
+ * A chosen file of your own curves: validated (one line naming row and column on a problem,
+ * and nothing on the page changes), then carried by the link's `table` key, or, too large
+ * for a link, kept for this session with a note to share the file itself.
+ */
+async function importFile(file: File): Promise<void> {
+  const status = byId('import-status');
+  if (file.size > MAX_TABLE_BYTES) {
+    status.textContent = `${file.name}: ${file.size} bytes, over the ${MAX_TABLE_BYTES} a table may have.`;
+    return;
+  }
+  const text = await file.text();
+  let got: Imported;
+  try {
+    got = import_table(text, file.name, fragment) as Imported;
+  } catch (e) {
+    status.textContent = `${file.name}: ${e instanceof Error ? e.message : String(e)}`;
+    return;
+  }
+  const next = set_key(fragment, 'table', got.link) as Parsed;
+  if (next.errors.length === 0) {
+    imported = null;
+    status.textContent = `${file.name}: ${got.rows} rows imported; the link now carries them.`;
+    update(next);
+  } else {
+    imported = { text, name: file.name };
+    status.textContent = `${file.name}: ${got.rows} rows imported. Too large for a link (${next.errors[0].message.replace(/;.*/, '')}): share the file, and import it again to see these curves.`;
+    update(set_key(fragment, 'table', '') as Parsed);
+  }
 }
 
 /** The seed whose digits the strip shows (redrawn only when it changes). */
@@ -111,7 +170,17 @@ async function main(): Promise<void> {
     specs,
     fragment: () => fragment,
     results: () => experiment?.shownResults() ?? null,
-    hold: (on) => experiment?.hold(on),
+    hold: (on) => experiment?.hold('lesson', on),
+  });
+  const file = byId('import-file') as HTMLInputElement;
+  file.addEventListener('change', () => {
+    const chosen = file.files?.[0];
+    if (chosen) void importFile(chosen).finally(() => (file.value = ''));
+  });
+  byId('import-clear').addEventListener('click', () => {
+    imported = null;
+    byId('import-status').textContent = 'Your curves are cleared.';
+    change('table', '');
   });
   const first = parse_fragment(location.hash) as Parsed;
   update(first);

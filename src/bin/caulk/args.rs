@@ -6,7 +6,7 @@ use caulk::config::{parse_fragment, Config};
 use crate::{usage, Fail};
 
 pub const USAGE: &str =
-    "usage: caulk <config|bounds|run|bake|bench [presets|batching|gemm]|device> [--fragment 'v=1&key=value&...'] [--json] [--out DIR] [--k LIST] [--lesson FILE]";
+    "usage: caulk <config|bounds|run|import|bake|bench [presets|batching|gemm]|device> [--fragment 'v=1&key=value&...'] [--json] [--out DIR] [--k LIST] [--lesson FILE] [--table FILE]";
 
 pub const HELP: &str = "caulk: Caulk Lab, headless
 
@@ -19,6 +19,10 @@ commands:
   run [--fragment F]         run the preset's sweep (seeds × n × m × method) and print
          [--json]            the curves as one JSON object {config, backend, curves, ...}
          [--out DIR]         or write DIR/results.json and DIR/results.csv
+  import --table FILE        your own measured curves (CSV or JSON rows of method, m,
+         [--fragment F]      n, error[, lo, hi]; README: your own curves) summarised as
+         [--json] [--out DIR]  a sweep's: slopes, intervals, n_ε, the calibrated bound
+                             and the claim, against the fragment's theory
   bake [--fragment F]        run the sweep on the CPU and write its results where the
          [--out DIR]         page finds them: DIR/<key>.json (default www/baked/); a
                              link to exactly that config then shows them at once
@@ -54,6 +58,8 @@ pub struct Args {
     pub ks: Option<Vec<usize>>,
     /// `--lesson`: a lesson file whose steps `caulk bake` bakes.
     pub lesson: Option<String>,
+    /// `--table`: the measured table `caulk import` reads.
+    pub table: Option<String>,
 }
 
 /// Largest K `--k` takes (the table trains K models at once on the CPU, too).
@@ -86,6 +92,7 @@ pub fn parse_args(mut raw: impl Iterator<Item = String>) -> Result<Option<Args>,
     let mut out = None;
     let mut ks = None;
     let mut lesson = None;
+    let mut table = None;
     while let Some(arg) = raw.next() {
         match arg.as_str() {
             "-h" | "--help" | "help" => return Ok(None),
@@ -105,6 +112,11 @@ pub fn parse_args(mut raw: impl Iterator<Item = String>) -> Result<Option<Args>,
             "--lesson" => {
                 lesson = Some(raw.next().ok_or_else(|| {
                     usage("--lesson needs a lesson file, e.g. --lesson www/lessons/caulking.json")
+                })?);
+            }
+            "--table" => {
+                table = Some(raw.next().ok_or_else(|| {
+                    usage("--table needs a CSV or JSON file of method, m, n, error[, lo, hi]")
                 })?);
             }
             "--k" => {
@@ -135,6 +147,11 @@ pub fn parse_args(mut raw: impl Iterator<Item = String>) -> Result<Option<Args>,
             "--lesson applies to caulk bake only, without --fragment",
         ));
     }
+    if table.is_some() != (command == "import") {
+        return Err(usage(
+            "caulk import reads --table FILE, and only import does",
+        ));
+    }
     Ok(Some(Args {
         command,
         what,
@@ -143,6 +160,7 @@ pub fn parse_args(mut raw: impl Iterator<Item = String>) -> Result<Option<Args>,
         out,
         ks,
         lesson,
+        table,
     }))
 }
 

@@ -48,7 +48,7 @@ use caulk::theory;
 
 use args::{load_config, parse_args, Args, HELP, USAGE};
 use bench::{batching_command, bench_command, gemm_command};
-use sweep::{run_command, sweep};
+use sweep::{report, run_command, sweep};
 
 /// A failure: its one-line message and exit code.
 pub struct Fail(pub String, pub u8);
@@ -119,6 +119,16 @@ fn run(args: Args) -> Result<(), Fail> {
         "run" => {
             let (c, _) = load_config(args.fragment.as_deref())?;
             run_command(&c, args.json, args.out.as_deref())
+        }
+        "import" => {
+            let (c, _) = load_config(args.fragment.as_deref())?;
+            // parse_args makes sure an import has its table.
+            let file = args.table.as_deref().unwrap_or_default();
+            let text = std::fs::read_to_string(file)
+                .map_err(|e| Fail(format!("cannot read {file}: {e}"), 1))?;
+            let results = experiment::import::import_table(&text, file, &c)
+                .map_err(|e| Fail(format!("{file}: {e}"), 1))?;
+            report(&results, args.json, args.out.as_deref())
         }
         "bake" => {
             let dir = std::path::Path::new(args.out.as_deref().unwrap_or("www/baked"));

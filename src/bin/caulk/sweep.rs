@@ -167,7 +167,11 @@ pub fn run_config(c: &Config, quiet: bool) -> Result<Results, Fail> {
 
 /// `caulk run`: the sweep as a table, JSON, or files in `out`.
 pub fn run_command(c: &Config, json: bool, out: Option<&str>) -> Result<(), Fail> {
-    let results = sweep(c, false)?;
+    report(&sweep(c, false)?, json, out)
+}
+
+/// Results (a sweep's or an imported table's) as the table, the JSON, or files in `out`.
+pub fn report(results: &Results, json: bool, out: Option<&str>) -> Result<(), Fail> {
     if let Some(dir) = out {
         let dir = std::path::Path::new(dir);
         std::fs::create_dir_all(dir)
