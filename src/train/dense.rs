@@ -15,8 +15,8 @@
 //! [`Net::loss_and_grad`] runs a batch of rows forward, keeps every layer's input, and
 //! back-propagates the loss by the chain rule, layer by layer in reverse:
 //! Dense: ∂W += gyᵀx, ∂b += Σ gy, gx = Wᵀgy (LoRA: t = A·x, ∂B += gyᵀt, gt = Bᵀgy, ∂A += gtᵀx,
-//! gx += Aᵀgt); Relu: gx = gy·[x > 0]; Softmax: gx = y ⊙ (gy − ⟨gy, y⟩); Adapter (h = V·x + c,
-//! a = relu h): ∂U += gyᵀa, gh = (Uᵀgy)·[h > 0], ∂V += ghᵀx, ∂c += Σ gh, gx = gy + Vᵀgh.
+//! gx += Aᵀgt); Relu: gx = gy·\[x > 0\]; Softmax: gx = y ⊙ (gy − ⟨gy, y⟩); Adapter (h = V·x + c,
+//! a = relu h): ∂U += gyᵀa, gh = (Uᵀgy)·\[h > 0\], ∂V += ghᵀx, ∂c += Σ gh, gx = gy + Vᵀgh.
 //! Gradients of a parameter block that is frozen (its first entry's mask is false) are not
 //! computed. A test checks every layer's gradient against central finite differences.
 //!
