@@ -103,6 +103,16 @@ fn the_key_follows_what_changes_the_measured_risks() {
         key("v=1&preset=headline&eps=0.05"),
         key("v=1&preset=headline")
     );
+    // Real data reads none of the synthetic task's keys: α moved on another preset, or σ and
+    // d moved by hand, leave the digits curves found; a key it reads does not.
+    let digits = key("v=1&preset=digits");
+    for same in [
+        "v=1&preset=digits&alpha=0.8&beta=0.8",
+        "v=1&preset=digits&d=7&sigma=0.1&s_phi=2&k=2",
+    ] {
+        assert_eq!(key(same), digits, "{same}");
+    }
+    assert_ne!(key("v=1&preset=digits&seeds=4"), digits);
 }
 
 /// Each file's claim table (what `caulk run --json` wrote) is today's claim of its own curves:

@@ -8,7 +8,7 @@
 //! tolerance of the GPU issue; baked files are computed on the CPU. The page also uses the
 //! key to tell whether the curves on show are still those of the current config.
 
-use crate::config::{BackendChoice, Config, View};
+use crate::config::{BackendChoice, Config, View, KEYS};
 
 /// FNV-1a, 64 bits: a stable hash (the same natively and in wasm).
 fn fnv1a(text: &str) -> u64 {
@@ -17,9 +17,34 @@ fn fnv1a(text: &str) -> u64 {
     })
 }
 
-/// The config with the keys that do not change the measured risks at fixed values.
+/// The config with the keys that do not change the measured risks at fixed values: the
+/// display keys at the defaults, and the keys the preset's sweep does not read
+/// ([`KeySpec::unused_by`](crate::config::keys::KeySpec::unused_by): the synthetic task's on
+/// `digits`) at the preset's own, so that a link that moved α on `headline` and switched to
+/// `digits` still finds the digits curves.
 pub fn numbers_only(c: &Config) -> Config {
     let d = Config::default();
+    let mut out = display_reset(c, &d);
+    let preset_name = serde_json::to_value(c.preset)
+        .ok()
+        .and_then(|v| v.as_str().map(String::from))
+        .unwrap_or_default();
+    let own = Config::for_preset(c.preset);
+    for spec in KEYS
+        .iter()
+        .filter(|s| s.unused_by.contains(&preset_name.as_str()))
+    {
+        if let Some(v) = own.get(spec.key) {
+            // The preset's own value passes its own key's bounds.
+            let _ = out.set(spec.key, &v);
+        }
+    }
+    out
+}
+
+/// `c` with the display keys at `d`'s values.
+fn display_reset(c: &Config, d: &Config) -> Config {
+    let d = d.clone();
     Config {
         view: View::Theory,
         show: d.show,
