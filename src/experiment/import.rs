@@ -137,16 +137,70 @@ fn check_columns(names: &[String]) -> Result<(), String> {
     Ok(())
 }
 
+/// What a JSON table may be.
+const NOT_A_TABLE: &str =
+    "a JSON table is a list of rows, {\"rows\": [...]}, or a results export {\"curves\": [...]}";
+
+/// The rows of a results export's curves: each seed's value at each n where the curve keeps
+/// them (seeds again), else its mean with its interval; row numbers count these points.
+fn results_rows(curves: &Value) -> Result<Vec<Row>, String> {
+    let curves = curves.as_array().ok_or("`curves` is not a list")?;
+    let mut rows = Vec::new();
+    for (k, cv) in curves.iter().enumerate() {
+        let bad = |what: &str| format!("curve {}: {what}", k + 1);
+        let n = cv["n"].as_array().ok_or_else(|| bad("no `n` list"))?;
+        for (j, nj) in n.iter().enumerate() {
+            let seeds: Vec<Value> = cv["risks"]
+                .get(j)
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default();
+            let points: Vec<(Value, Value, Value)> = if seeds.is_empty() {
+                match &cv["risk_mean"][j] {
+                    Value::Null => Vec::new(),
+                    mean => vec![(
+                        mean.clone(),
+                        cv["risk_lo"][j].clone(),
+                        cv["risk_hi"][j].clone(),
+                    )],
+                }
+            } else {
+                seeds
+                    .into_iter()
+                    .map(|e| (e, Value::Null, Value::Null))
+                    .collect()
+            };
+            for (error, lo, hi) in points {
+                if rows.len() >= MAX_ROWS {
+                    return Err(format!("more than {MAX_ROWS} rows"));
+                }
+                let cells: BTreeMap<String, Value> = [
+                    ("method", cv["method"].clone()),
+                    ("m", cv["m"].clone()),
+                    ("n", nj.clone()),
+                    ("error", error),
+                    ("lo", lo),
+                    ("hi", hi),
+                ]
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v))
+                .collect();
+                rows.push(row(&cells, rows.len() + 1)?);
+            }
+        }
+    }
+    Ok(rows)
+}
+
 /// The rows of a JSON table.
 fn json_rows(text: &str) -> Result<Vec<Row>, String> {
     let v: Value = serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))?;
     let list = match &v {
         Value::Array(a) => a,
-        Value::Object(o) => o
-            .get("rows")
-            .and_then(Value::as_array)
-            .ok_or("a JSON table is a list of rows or {\"rows\": [...]}")?,
-        _ => return Err("a JSON table is a list of rows or {\"rows\": [...]}".into()),
+        // A results export ("Results as JSON", `caulk run --json`): its curves' points again.
+        Value::Object(o) if o.contains_key("curves") => return results_rows(&o["curves"]),
+        Value::Object(o) => o.get("rows").and_then(Value::as_array).ok_or(NOT_A_TABLE)?,
+        _ => return Err(NOT_A_TABLE.into()),
     };
     if list.len() > MAX_ROWS {
         return Err(format!("more than {MAX_ROWS} rows"));
@@ -561,6 +615,26 @@ mod tests {
             assert!(e.starts_with(want), "{table:?}\n → {e}\n   wanted {want}");
             assert!(!e.contains('\n'), "{e}");
         }
+    }
+
+    #[test]
+    fn a_results_export_imports_again_to_the_same_curves() {
+        let mut csv = String::from("method,m,n,error\n");
+        for (n, e) in [
+            (64, 0.2),
+            (64, 0.25),
+            (256, 0.1),
+            (256, 0.12),
+            (1024, 0.05),
+            (1024, 0.06),
+        ] {
+            csv += &format!("caulk-adapter,3000,{n},{e}\n");
+        }
+        csv += "lora,,64,0.3\nlora,,256,0.2\nlora,,1024,0.1\n";
+        let first = import_table(&csv, "x", &config()).unwrap();
+        let export = serde_json::to_string(&first).unwrap();
+        let again = import_table(&export, "x", &config()).unwrap();
+        assert_eq!(again.curves, first.curves);
     }
 
     #[test]

@@ -100,7 +100,7 @@ async function importFile(file: File): Promise<void> {
     update(next);
   } else {
     imported = { text, name: file.name };
-    status.textContent = `${file.name}: ${got.rows} rows imported. Too large for a link (${next.errors[0].message.replace(/;.*/, '')}): share the file, and import it again to see these curves.`;
+    status.textContent = `${file.name}: ${got.rows} rows imported. Too large for a link (${next.errors[0].message.replace(/;.*/, '')}): share the file (or "Results as JSON"), and import it again to see these curves.`;
     update(set_key(fragment, 'table', '') as Parsed);
   }
 }
