@@ -21,7 +21,7 @@ fn spec(d: usize, k: usize, extractor: ExtractorKind) -> TaskSpec {
 
 #[test]
 fn weierstrass_has_the_stated_hoelder_exponent() {
-    // Slope of log mean |W(z+h) − W(z)| against log h over h ∈ [2^−13, 2^−8] is s (SCIENCE.md:
+    // Slope of log mean |W(z+h) − W(z)| against log h over h ∈ [2^−13, 2^−8] is s (docs/science.md:
     // within 0.046 for every seed); tolerance 0.1 as the issue states.
     for s in [0.3, 0.5, 0.7, 0.9] {
         for seed in 0..3 {

@@ -37,7 +37,7 @@ fn risks_at(r: &Results, method: Method, m: u64, j: usize) -> f64 {
         .unwrap()
 }
 
-/// The design's m effect (SCIENCE.md, real data): the probe's error on the parity falls as
+/// The design's m effect (docs/science.md §6): the probe's error on the parity falls as
 /// the classifier is pre-trained on more images, and from m = 300 the caulk beats training
 /// from scratch at small n. Measured when written (8 seeds, n = 64): probe 0.142, 0.093,
 /// 0.051, 0.031 for m = 30 … 1000; scratch 0.151. Asserted with room: each m's error below

@@ -1,4 +1,4 @@
-//! Scientific checks of the presets (SCIENCE.md §5) through the sweep runner, with fixed
+//! Scientific checks of the presets (docs/science.md §5) through the sweep runner, with fixed
 //! seeds and the tolerances stated here, plus the runner's contract: cancellation keeps
 //! finished points, mismatches name their key.
 #![cfg(not(target_arch = "wasm32"))]
@@ -40,7 +40,7 @@ fn run_with_progress(fragment: &str) -> (Results, Vec<Progress>) {
 }
 
 fn last_local_slope(r: &Results, curve: usize) -> f64 {
-    // Over the last two intervals of n (SCIENCE.md reads 512 → 2048).
+    // Over the last two intervals of n (docs/science.md reads 512 → 2048).
     let c = &r.curves[curve];
     let k = c.n.len();
     let (a, b) = (c.risk_mean[k - 3].unwrap(), c.risk_mean[k - 1].unwrap());
@@ -49,7 +49,7 @@ fn last_local_slope(r: &Results, curve: usize) -> f64 {
 
 #[test]
 fn limit_slope_matches_the_paper_rate_within_0_08() {
-    // d = 3, σ = 0.5, n = 2^7 … 2^12, 16 seeds (SCIENCE.md: ≥ 16 seeds where agreement is
+    // d = 3, σ = 0.5, n = 2^7 … 2^12, 16 seeds (docs/science.md: ≥ 16 seeds where agreement is
     // claimed). Measured: −0.509 (s = 0.5) and −0.604 (s = 0.75) when this test was written.
     for (alpha, beta) in [(0.5, 1.0), (0.75, 1.0)] {
         let r = run(&format!(

@@ -1,4 +1,4 @@
-//! The spline caulk (SCIENCE.md §4, `caulk-spline`): the 1-D composite head∘caulk as a
+//! The spline caulk (docs/science.md §4, `caulk-spline`): the 1-D composite head∘caulk as a
 //! piecewise-linear spline in the feature z, fitted in closed form.
 //!
 //! Basis: K + 1 hat functions B_j on the knots t_j = lo + j·(hi − lo)/K (a partition of

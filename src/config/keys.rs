@@ -221,7 +221,7 @@ pub const MAX_SAFE_INT: f64 = 9_007_199_254_740_991.0;
 /// Largest `jitter`: a numerical-sensitivity check perturbs weights far less than this.
 pub const MAX_JITTER: f64 = 0.01;
 
-/// Method ids in SCIENCE.md order.
+/// Method ids in docs/science.md order.
 pub const METHOD_IDS: &[&str] = &[
     "caulk-adapter",
     "caulk-spline",

@@ -39,7 +39,7 @@ impl ConfigError {
     }
 }
 
-/// Experiment presets of SCIENCE.md §5.
+/// Experiment presets of docs/science.md §5.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Preset {
@@ -56,7 +56,7 @@ pub enum Preset {
 }
 
 impl Preset {
-    /// Every preset, in SCIENCE.md order.
+    /// Every preset, in docs/science.md order.
     pub const ALL: [Preset; 5] = [
         Preset::Limit,
         Preset::Scratch,
@@ -78,7 +78,7 @@ impl Preset {
     }
 }
 
-/// Downstream methods of SCIENCE.md §4.
+/// Downstream methods of docs/science.md §4.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Method {
     /// Residual bottleneck adapter between extractor and head (gradient).
@@ -105,7 +105,7 @@ pub enum Method {
 }
 
 impl Method {
-    /// Every method, in SCIENCE.md order.
+    /// Every method, in docs/science.md order.
     pub const ALL: [Method; 7] = [
         Method::CaulkAdapter,
         Method::CaulkSpline,
@@ -160,7 +160,7 @@ pub fn no_controls() -> Vec<String> {
     vec!["none".to_string()]
 }
 
-/// Every key of the URL-fragment contract (ARCHITECTURE.md), with the preset's defaults for
+/// Every key of the URL-fragment contract (docs/architecture.md), with the preset's defaults for
 /// omitted keys. Field names are the keys.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Config {

@@ -1,4 +1,4 @@
-//! Defaults of each preset (SCIENCE.md §5). Omitted fragment keys take these values.
+//! Defaults of each preset (docs/science.md §5). Omitted fragment keys take these values.
 //!
 //! Provisional sizes: the experiment issue tunes them so the browser's CPU path finishes
 //! `headline` in about a minute.
@@ -12,7 +12,7 @@ fn pow2(lo: u32, hi: u32) -> Vec<u64> {
 
 /// The defaults of `preset`.
 pub fn defaults(preset: Preset) -> Config {
-    // Shared base: d = 3, s = αβ = 0.5 (the SCIENCE.md check values), σ = 0.5.
+    // Shared base: d = 3, s = αβ = 0.5 (the docs/science.md check values), σ = 0.5.
     let base = Config {
         preset,
         seed: 1,
@@ -63,7 +63,7 @@ pub fn defaults(preset: Preset) -> Config {
             seeds: 8,
             ..base
         },
-        // s = 0.8 · 0.8 = 0.64, the headline check of SCIENCE.md §5.
+        // s = 0.8 · 0.8 = 0.64, the headline check of docs/science.md §5.
         Preset::Headline => Config {
             alpha: 0.8,
             beta: 0.8,

@@ -7,7 +7,7 @@
 //! smaller one), a target pool of [`TARGET_POOL`] (a fit on n takes its first n) and the
 //! remaining [`TEST_SIZE`] target images as the test set. The source task is the digit (10
 //! classes); the target task is its parity, y = digit mod 2 ∈ {0, 1}, a different function of
-//! the same digit (SCIENCE.md's check: with the class probabilities as the feature the caulk
+//! the same digit (docs/science.md §6's check: with the class probabilities as the feature the caulk
 //! sees, the probe's error falls with m; a target of other classes than the source's does
 //! not). Pixels enter networks as value / 16 ∈ [0, 1].
 //!

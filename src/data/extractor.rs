@@ -1,4 +1,4 @@
-//! Ground-truth feature extractors φ*: \[0,1\]^d → \[0,1\]^k (SCIENCE.md §3).
+//! Ground-truth feature extractors φ*: \[0,1\]^d → \[0,1\]^k (docs/science.md §3).
 //!
 //! - [`RidgeExtractor`], smoothness s_φ: each coordinate is a sum of random ridge cosines
 //!   φ_raw(x) = Σ_{j=0}^{J_φ} Σ_{r<R_j} 2^(−j s_φ) c_jr cos(2^j π ⟨ω_jr, x⟩ + θ_jr),

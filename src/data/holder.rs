@@ -1,4 +1,4 @@
-//! The Hölder building block (SCIENCE.md §3): a truncated Weierstrass function
+//! The Hölder building block (docs/science.md §3): a truncated Weierstrass function
 //!
 //!   W_s(z) = ½ Σ_{j=0}^{J} 2^(−js) cos(2^j π z + θ_j),   J = 13,
 //!

@@ -1,4 +1,4 @@
-//! Synthetic tasks with known smoothness (SCIENCE.md §3): the Hölder building block
+//! Synthetic tasks with known smoothness (docs/science.md §3): the Hölder building block
 //! ([`holder`]), ground-truth feature extractors ([`extractor`]), the source, target and
 //! test tables ([`tasks`]) with their inputs kept between sweeps ([`inputs`]), and the
 //! vectorized, bit-reproducible cosine they use ([`cosine`]). All randomness comes from seeded streams, identical on native and wasm.

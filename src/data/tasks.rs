@@ -1,4 +1,4 @@
-//! Source and target tasks (SCIENCE.md §3). Inputs x ~ Uniform\[0,1\]^d.
+//! Source and target tasks (docs/science.md §3). Inputs x ~ Uniform\[0,1\]^d.
 //!
 //! - Source (pre-training, m samples): y = h(φ*(x)) + σ_S ε with the smooth, strictly
 //!   monotone link h(z) = z + 0.25·sin(2πz)/(2π) (h' ≥ 0.75), averaged over the k coordinates

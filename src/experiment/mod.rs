@@ -1,4 +1,4 @@
-//! Experiments (SCIENCE.md §5): the presets as sweeps over seeds × n (× m × width ×
+//! Experiments (docs/science.md §5): the presets as sweeps over seeds × n (× m × width ×
 //! method), run on the CPU path, summarised into curves with bootstrap intervals and fitted
 //! slopes next to the theory's prediction.
 //!

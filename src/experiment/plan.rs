@@ -28,7 +28,7 @@ use crate::train::TrainOpts;
 
 use super::rates::{GpuRates, Rates};
 
-/// Hidden width of the head (SCIENCE.md §5: 1 → 16 → 1).
+/// Hidden width of the head (docs/science.md §5: 1 → 16 → 1).
 pub const HEAD_WIDTH: usize = 16;
 /// Pre-training batch size and learning rate.
 pub const PRETRAIN_BATCH: usize = 128;

@@ -1,4 +1,4 @@
-//! The network of SCIENCE.md §4, with every parameter in one flat vector split into named
+//! The network of docs/science.md §4, with every parameter in one flat vector split into named
 //! segments, so that optimisers, freezing masks, parameter counts and "bit-identical"
 //! checks all work on plain slices.
 //!

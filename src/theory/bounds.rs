@@ -1,4 +1,4 @@
-//! The registry of excess-risk bounds (SCIENCE.md §2). Each is a pure function of n (and m
+//! The registry of excess-risk bounds (docs/science.md §2). Each is a pure function of n (and m
 //! for the bounds with a pre-training term), times a scale constant C.
 //!
 //! | id | risk / C | n-exponent | status | source |
@@ -20,7 +20,7 @@ use super::fit::power_law;
 use super::n_window;
 use crate::config::Config;
 
-/// Where a bound comes from (SCIENCE.md §1).
+/// Where a bound comes from (docs/science.md §1).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {

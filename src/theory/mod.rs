@@ -1,4 +1,4 @@
-//! Theoretical excess-risk bounds (SCIENCE.md §2) and what is derived from them.
+//! Theoretical excess-risk bounds (docs/science.md §2) and what is derived from them.
 //!
 //! - [`bounds`]: the registry of the six bounds, each with id, status (`paper` | `standard`
 //!   | `model`), citation, formulas, conditions, risk(n, m), exponent, floor; and n_ε.

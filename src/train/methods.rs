@@ -1,4 +1,4 @@
-//! The downstream methods of SCIENCE.md §4 on one target sample, and pre-training.
+//! The downstream methods of docs/science.md §4 on one target sample, and pre-training.
 //!
 //! | method | trainable | fitted by |
 //! |---|---|---|
