@@ -164,11 +164,16 @@ pub fn parse_fragment(fragment: &str) -> Parsed {
 }
 
 fn finish(
-    config: Config,
+    mut config: Config,
     errors: Vec<ConfigError>,
     warnings: Vec<String>,
     given: Vec<String>,
 ) -> Parsed {
+    // A step means something only inside a lesson: outside one it is the first, so the
+    // config is what its canonical link (which omits it) opens again.
+    if config.lesson.is_empty() {
+        config.step = 1;
+    }
     Parsed {
         fragment: write_fragment(&config),
         config,
