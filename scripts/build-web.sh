@@ -62,6 +62,32 @@ rm -rf "$DIST_DIR/baked"
 mkdir -p "$DIST_DIR/baked"
 cp www/baked/*.json "$DIST_DIR/baked/"
 (cd www/baked && ls *.json) | python3 -c 'import json, sys; print(json.dumps(sorted(l.strip() for l in sys.stdin if l.strip())))' > "$DIST_DIR/baked/index.json"
+# A shared link's preview image, and the oEmbed description of the default figure. With
+# CAULK_PUBLIC_URL (the site's address, ending in /), both carry absolute URLs, as link
+# previews and oEmbed consumers need; without it they are relative to the page.
+cp www/og-image.png "$DIST_DIR/"
+PUBLIC_URL="${CAULK_PUBLIC_URL:-}"
+if [ -n "$PUBLIC_URL" ]; then
+  sed -i "s#content=\"og-image.png\"#content=\"${PUBLIC_URL}og-image.png\"#" "$DIST_DIR/index.html"
+fi
+python3 - "$PUBLIC_URL" > "$DIST_DIR/oembed.json" <<'PY'
+import json, sys
+base = sys.argv[1]
+src = f"{base}embed.html#v=1&view=theory&show=alpha,d"
+print(json.dumps({
+    "version": "1.0",
+    "type": "rich",
+    "provider_name": "Caulk Lab",
+    "provider_url": base or "./",
+    "title": "Caulk Lab: excess risk against target samples n",
+    "width": 640,
+    "height": 520,
+    "thumbnail_url": f"{base}og-image.png",
+    "thumbnail_width": 1200,
+    "thumbnail_height": 630,
+    "html": f'<iframe src="{src}" title="Caulk Lab figure" width="640" height="520" style="border:0" loading="lazy" sandbox="allow-scripts allow-same-origin allow-downloads allow-popups"></iframe>',
+}, indent=2))
+PY
 # Lessons (www/lessons/<name>.json) and their JSON Schema, loaded from this origin.
 rm -rf "$DIST_DIR/lessons"
 cp -r www/lessons "$DIST_DIR/lessons"

@@ -5,7 +5,8 @@
 //   <caulk-lab preset="headline" view="experiment" show="seeds,steps" alpha="0.8"></caulk-lab>
 //
 // Attributes are config keys (the URL-fragment keys; see the README), except `height` (of
-// the frame, default 420px) and `label` (its accessible title). The element shows
+// the frame: a fixed height; left out, the frame follows its content's height, 420px until
+// the figure reports it) and `label` (its accessible title). The element shows
 // embed.html#<fragment> from the script's own folder in an iframe, so the host page's styles
 // and CSP never meet the app's. Events: `ready` (detail: { fragment }) when the figure is
 // drawn, `finished` (detail: the `caulk run --json` object) when a run has finished.
@@ -21,6 +22,12 @@ interface Report {
   type?: string;
   fragment?: string;
   results?: unknown;
+  height?: unknown;
+}
+
+/** A reported height worth taking: a finite number of CSS px, within reason. */
+function heightOf(v: unknown): number | null {
+  return typeof v === 'number' && Number.isFinite(v) && v > 0 && v < 20_000 ? Math.ceil(v) : null;
 }
 
 export class CaulkLab extends HTMLElement {
@@ -32,6 +39,9 @@ export class CaulkLab extends HTMLElement {
       this.dispatchEvent(new CustomEvent('finished', { detail: e.data.results, bubbles: true }));
     } else if (e.data.type === 'ready') {
       this.dispatchEvent(new CustomEvent('ready', { detail: { fragment: e.data.fragment } }));
+    } else if (e.data.type === 'resize' && !this.hasAttribute('height')) {
+      const h = heightOf(e.data.height);
+      if (h !== null) this.frame.style.height = `${h}px`;
     }
   };
 

@@ -2,8 +2,13 @@
 // (`view=`), with the controls that `show=` lists. Used directly in an iframe or through the
 // <caulk-lab> element (caulk-lab.ts), to which it reports by postMessage:
 //   { source: 'caulk-lab', type: 'ready', fragment }            when the figure is drawn,
-//   { source: 'caulk-lab', type: 'finished', fragment, results } when a run has finished.
-// Every string from the URL reaches the DOM as text.
+//   { source: 'caulk-lab', type: 'finished', fragment, results } when a run has finished,
+//   { source: 'caulk-lab', type: 'resize', fragment, height }    when its content's height
+//     changes (CSS px), with Canvas's { subject: 'lti.frameResize', height } beside it, so a
+//     parent page (or an LMS) can size the frame to its content (README: embeds that fit).
+// It listens to no message, so nothing a parent or another frame posts changes it. It starts
+// work (the wasm, the figure, baked results) only once it is visible: a slide deck loads
+// every iframe at once. Every string from the URL reaches the DOM as text.
 
 import init, { baked_file, baked_file_of, bounds, key_specs, merge_results, parse_fragment, set_key } from '../pkg/caulk.js';
 import { buildKeyControls, syncControls } from './controls';
@@ -29,6 +34,36 @@ function tell(message: object): void {
   if (window.parent !== window) window.parent.postMessage({ source: 'caulk-lab', fragment, ...message }, '*');
 }
 
+/** The content's height, posted whenever it changes (by at least a pixel). */
+function reportHeight(): void {
+  if (window.parent === window || typeof ResizeObserver === 'undefined') return;
+  let last = -1;
+  const post = () => {
+    const height = Math.ceil(document.documentElement.scrollHeight);
+    if (Math.abs(height - last) < 1) return;
+    last = height;
+    tell({ type: 'resize', height });
+    // Canvas (and other LTI hosts) size an LTI frame from this message.
+    window.parent.postMessage({ subject: 'lti.frameResize', height }, '*');
+  };
+  new ResizeObserver(post).observe(document.body);
+  post();
+}
+
+/** Resolves once the page is on screen (at once where that cannot be told). */
+function visible(): Promise<void> {
+  return new Promise((resolve) => {
+    if (typeof IntersectionObserver === 'undefined') return resolve();
+    const seen = new IntersectionObserver((entries) => {
+      if (entries.some((e) => e.isIntersecting)) {
+        seen.disconnect();
+        resolve();
+      }
+    });
+    seen.observe(document.body);
+  });
+}
+
 function update(p: Parsed): void {
   fragment = p.fragment;
   config = p.config;
@@ -50,6 +85,8 @@ function update(p: Parsed): void {
 
 async function main(): Promise<void> {
   mountExperimentMarkup(true);
+  reportHeight();
+  await visible();
   try {
     await init({ module_or_path: new URL(wasmFile(), import.meta.url) });
   } catch (e) {

@@ -88,6 +88,7 @@ const PARTS: Record<string, (compact: boolean) => Node[]> = {
       'div',
       { class: 'exports', role: 'group', 'aria-label': 'Export' },
       button('export-link', 'Copy link'),
+      ...(compact ? [] : [button('export-embed', 'Copy embed code', { title: 'An iframe of this figure for a course page (README: embedding)' })]),
       button('export-svg', compact ? 'SVG' : 'Figure as SVG'),
       button('export-png', compact ? 'PNG' : 'Figure as PNG'),
       button('export-json', compact ? 'JSON' : 'Results as JSON', { disabled: true }),

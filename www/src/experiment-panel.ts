@@ -13,8 +13,8 @@
 
 import { drawCurves, hasSecondMeasure, joinPoints, summarise, theoryCurve, type Measure } from './experiment-view';
 import type { Backbone, Claim, Config, Estimate, FinishedPoint, Progress, Results } from './types';
-import { copyText, download, standaloneSvg, svgToPng } from './export';
-import { apply_steadiness, claim_of, estimate_wall_seconds, estimate_with_rates, pins_with, pins_without, results_csv, steady_twin } from '../pkg/caulk.js';
+import { copyText, download, embedCode, standaloneSvg, svgToPng } from './export';
+import { apply_steadiness, claim_of, estimate_wall_seconds, estimate_with_rates, pins_with, pins_without, results_csv, set_key, steady_twin } from '../pkg/caulk.js';
 import { drawClaim } from './claim-view';
 import { drawEpsLine } from './eps-line';
 import { InPageWorker } from './jobs';
@@ -189,6 +189,11 @@ export class ExperimentPanel {
     $('export-link').addEventListener('click', async () => {
       const ok = await copyText(location.href, $('export-link-text') as HTMLInputElement);
       status(ok ? 'Link copied.' : 'Copy the selected link.');
+    });
+    document.getElementById('export-embed')?.addEventListener('click', async () => {
+      const fragment = (set_key(this.fragment(), 'view', 'experiment') as { fragment: string }).fragment;
+      const ok = await copyText(embedCode(fragment, 'Caulk Lab: measured learning curves'), $('export-link-text') as HTMLInputElement);
+      status(ok ? 'Embed code copied: paste it into a course page (README: embedding in a course page).' : 'Copy the selected embed code.');
     });
     $('export-svg').addEventListener('click', () => {
       const svg = figure();

@@ -73,6 +73,17 @@ export async function svgToPng(svgText: string, scale = 2): Promise<Blob> {
 }
 
 /** Copy `text`; where the clipboard is refused, select it in `fallback` for a manual copy. */
+/**
+ * The iframe code of the figure of `fragment` (its `view=` picks which) for a course page:
+ * the embed beside this page, lazy, sandboxed with what it needs, a fixed height that the
+ * README's parent snippet (or an LMS that knows `lti.frameResize`) turns into its content's.
+ */
+export function embedCode(fragment: string, title: string): string {
+  const src = `${new URL('embed.html', document.baseURI).href}#${fragment}`;
+  const safe = title.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+  return `<iframe src="${src}" title="${safe}" width="100%" height="520" style="border:0" loading="lazy" sandbox="allow-scripts allow-same-origin allow-downloads allow-popups"></iframe>`;
+}
+
 export async function copyText(text: string, fallback: HTMLInputElement): Promise<boolean> {
   try {
     await navigator.clipboard.writeText(text);
