@@ -191,3 +191,18 @@ test('the handout prints every step with its text and figures, on light paper', 
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test('leaving a lesson in the middle of a prediction uncovers the curves and shows the whole page again', async () => {
+  const { page, problems } = await openApp(app.context, `${app.url}#v=1&lesson=caulking&step=4`);
+  await page.waitForSelector('#lesson-guess');
+  assert.equal(await page.isVisible('#exp-run'), false);
+  await page.click('#lesson-leave');
+  await page.waitForFunction(() => document.getElementById('lesson').hidden);
+  assert.doesNotMatch(await hash(page), /lesson=/);
+  assert.equal(await page.isVisible('#exp-run'), true);
+  assert.equal(await page.isVisible('#theory'), true);
+  assert.equal(await page.isVisible('header'), true);
+  assert.equal(await page.locator('.veiled, [inert]').count(), 0);
+  assert.deepEqual(problems, []);
+  await page.close();
+});

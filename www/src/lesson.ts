@@ -206,6 +206,7 @@ export class LessonView {
     this.el.error.hidden = false;
     this.page.hold(false);
     this.showParts(null);
+    this.unveil();
   }
 
   private close(): void {
@@ -215,7 +216,17 @@ export class LessonView {
     this.el.box.hidden = true;
     document.body.classList.remove('in-lesson');
     this.showParts(null);
+    this.unveil();
     this.page.hold(false);
+  }
+
+  /** No curves covered (outside a lesson, or a step without a prediction). */
+  private unveil(): void {
+    for (const part of document.querySelectorAll<HTMLElement>('.veiled')) {
+      part.classList.remove('veiled');
+      part.removeAttribute('inert');
+    }
+    document.querySelector('#exp-plot .guess')?.remove();
   }
 
   /** Open step `k` (from 0) with its own config. */
