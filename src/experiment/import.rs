@@ -33,12 +33,12 @@ use serde_json::Value;
 use super::claim::claim;
 use super::plan::Estimate;
 use super::rates::Rates;
-use super::results::{method_name, CurveResult, Results};
+use super::results::{calibrated, method_name, CurveResult, Results};
 use super::stats::{n_eps_from_data, summarise};
 use crate::config::table::{check_row, parse_table, write_table, Cells, Row};
 use crate::config::{BackendChoice, Config, Method};
 use crate::theory::bounds::{caulk_limit_rate, scratch_rate, TheoryParams};
-use crate::theory::{calibrate_scale, power_law};
+use crate::theory::power_law;
 
 /// The columns a table may have.
 pub const COLUMNS: &[&str] = &["method", "m", "n", "error", "lo", "hi"];
@@ -304,11 +304,7 @@ fn curve(method: Method, m: Option<u64>, rows: &[&Row], c: &Config) -> Result<Cu
         Method::Scratch => scratch_rate(&p),
         _ => caulk_limit_rate(&p),
     };
-    let (model, data): (Vec<f64>, Vec<f64>) = nf
-        .iter()
-        .zip(&stats.risk_mean)
-        .filter_map(|(x, r)| r.map(|r| (x.powf(predicted), r)))
-        .unzip();
+    let calibrated_c = calibrated(&nf, &stats.risk_mean, predicted);
     Ok(CurveResult {
         label: match m {
             Some(m) => format!("yours: {} (m = {m})", method_name(method)),
@@ -328,7 +324,7 @@ fn curve(method: Method, m: Option<u64>, rows: &[&Row], c: &Config) -> Result<Cu
         slope_hi: stats.slope_hi,
         predicted_slope: Some(predicted),
         local_slopes: stats.local_slopes,
-        calibrated_c: calibrate_scale(&model, &data),
+        calibrated_c,
         trainable: None,
         flags: stats.flags,
         notes: Vec::new(),

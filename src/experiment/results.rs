@@ -267,6 +267,17 @@ pub(super) fn curve_label(method: Method, m: Option<u64>, width: usize, groups: 
         None => method_name(method),
     }
 }
+/// C of C·n^slope fitted to a curve's means (the exponent fixed by the theory): the mean of
+/// ln(risk) − slope·ln n over the finished points ([`calibrate_scale`]).
+pub(super) fn calibrated(n: &[f64], means: &[Option<f64>], slope: f64) -> Option<f64> {
+    let (model, data): (Vec<f64>, Vec<f64>) = n
+        .iter()
+        .zip(means)
+        .filter_map(|(x, r)| r.map(|r| (x.powf(slope), r)))
+        .unzip();
+    calibrate_scale(&model, &data)
+}
+
 /// A curve's means, intervals, slopes and n_ε from its raw outcomes.
 pub(super) fn summarise_curve(acc: Acc, plan: &Plan, c: &Config, all_groups: usize) -> CurveResult {
     let n: Vec<f64> = plan.n.iter().map(|v| *v as f64).collect();
@@ -310,14 +321,7 @@ pub(super) fn summarise_curve(acc: Acc, plan: &Plan, c: &Config, all_groups: usi
             ));
         }
     }
-    let calibrated_c = predicted_slope.and_then(|slope| {
-        let (model, data): (Vec<f64>, Vec<f64>) = n
-            .iter()
-            .zip(&stats.risk_mean)
-            .filter_map(|(x, r)| r.map(|r| (x.powf(slope), r)))
-            .unzip();
-        calibrate_scale(&model, &data)
-    });
+    let calibrated_c = predicted_slope.and_then(|slope| calibrated(&n, &stats.risk_mean, slope));
     let squared_loss = acc.losses.iter().any(|l| !l.is_empty()).then(|| {
         let stats = summarise(&n, &acc.losses, c.seed);
         LossCurve {
