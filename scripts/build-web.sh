@@ -24,6 +24,8 @@ for k, v in [("PROFILE", b["profile"]), ("TARGET", b["target"]), ("OUT_DIR", b["
 PY
 )"
 
+# CAULK_DIST_DIR builds elsewhere (a second build beside the one a test run is serving).
+DIST_DIR="${CAULK_DIST_DIR:-$DIST_DIR}"
 PROFILE_DIR="$PROFILE"
 [ "$PROFILE" = "dev" ] && PROFILE_DIR="debug"
 echo "[web] cargo build --profile $PROFILE --target wasm32-unknown-unknown"
@@ -95,4 +97,31 @@ cp -r www/lessons "$DIST_DIR/lessons"
 mkdir -p "$DIST_DIR/katex/fonts"
 cp www/node_modules/katex/dist/katex.min.css "$DIST_DIR/katex/"
 cp www/node_modules/katex/dist/fonts/*.woff2 "$DIST_DIR/katex/fonts/"
+# Offline: the web app manifest, and the service worker with this build's file list and
+# version (a hash of every file's content), written last so that it lists every file.
+cp www/manifest.webmanifest "$DIST_DIR/"
+python3 - "$DIST_DIR" <<'PY'
+import hashlib, json, os, sys
+dist = sys.argv[1]
+files = []
+for folder, _, names in os.walk(dist):
+    for name in names:
+        rel = os.path.relpath(os.path.join(folder, name), dist).replace(os.sep, "/")
+        # Source maps and the benchmark page are for developers; the worker is not its own file.
+        if rel.endswith(".map") or rel == "sw.js" or rel.startswith("bench") or rel.startswith("tfjs"):
+            continue
+        files.append(rel)
+files.sort()
+digest = hashlib.sha256()
+for rel in files:
+    digest.update(rel.encode())
+    with open(os.path.join(dist, rel), "rb") as f:
+        digest.update(hashlib.sha256(f.read()).digest())
+with open("www/sw.js", encoding="utf-8") as f:
+    sw = f.read()
+sw = sw.replace("'__VERSION__'", json.dumps(digest.hexdigest()[:16])).replace("__FILES__", json.dumps(files))
+with open(os.path.join(dist, "sw.js"), "w", encoding="utf-8") as f:
+    f.write(sw)
+print(f"[web] sw.js: {len(files)} files, version {digest.hexdigest()[:16]}")
+PY
 echo "[web] built $DIST_DIR: $(du -sh "$DIST_DIR" | cut -f1) ($(stat -c %s "$DIST_DIR/caulk_bg.wasm") bytes of wasm)"

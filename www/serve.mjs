@@ -19,6 +19,7 @@ const TYPES = {
   '.png': 'image/png',
   '.woff2': 'font/woff2',
   '.txt': 'text/plain; charset=utf-8',
+  '.webmanifest': 'application/manifest+json',
 };
 
 /** A server for the files under `root`; never serves anything outside it. */

@@ -41,13 +41,14 @@ test('the digits preset renders its baked curves with no theory line, and hides 
   assert.match(await page.textContent('#exp-table thead'), /mean squared loss/);
   await page.locator('#exp-plot').scrollIntoViewIfNeeded();
   await page.screenshot({ path: screenshotPath('digits-1280.png') });
-  // Other presets have no data strip and no second measure.
-  await page.selectOption('#ctl-preset', 'headline');
-  await page.waitForFunction(() => document.getElementById('experiment')?.dataset.state === 'baked', null, { timeout: 10_000 });
+  // Other presets have no data strip and no second measure (limit: its baked default, since
+  // switching keeps α, β and d, which digits leaves at limit's values).
+  await page.selectOption('#ctl-preset', 'limit');
+  await page.waitForFunction(() => document.getElementById('experiment')?.dataset.state === 'baked', null, { timeout: 30_000 });
   assert.equal(await page.isVisible('#exp-data'), false);
   assert.equal(await page.isVisible('fieldset.measure'), false);
   await page.selectOption('#ctl-preset', 'digits');
-  await page.waitForFunction(() => document.getElementById('experiment')?.dataset.state === 'baked', null, { timeout: 10_000 });
+  await page.waitForFunction(() => document.getElementById('experiment')?.dataset.state === 'baked', null, { timeout: 30_000 });
   await page.setViewportSize({ width: 390, height: 844 });
   await page.locator('#exp-plot').scrollIntoViewIfNeeded();
   await page.screenshot({ path: screenshotPath('digits-390.png') });

@@ -11,7 +11,8 @@ import { chromium } from 'playwright-core';
 import { createServer, listen } from '../serve.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-export const DIST = path.join(here, '..', 'dist');
+// CAULK_DIST: another build to test (scripts/build-web.sh with CAULK_DIST_DIR).
+export const DIST = process.env.CAULK_DIST ?? path.join(here, '..', 'dist');
 export const ARTIFACTS = path.join(here, 'artifacts');
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -25,8 +26,12 @@ export async function serveDist() {
   return { url, close: () => new Promise((r) => server.close(r)) };
 }
 
-/** Launch Chromium headless with a fresh profile; `webgpu: false` leaves WebGPU off. */
-export async function launch({ webgpu = true } = {}) {
+/**
+ * Launch Chromium headless with a fresh profile; `webgpu: false` leaves WebGPU off. The
+ * page's service worker is blocked (tests see every request, and can intercept them) unless
+ * `serviceWorkers: 'allow'` (the offline test).
+ */
+export async function launch({ webgpu = true, serviceWorkers = 'block' } = {}) {
   if (!fs.existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM} (apt install chromium)`);
   const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'caulk-e2e-'));
   const args = [
@@ -44,6 +49,7 @@ export async function launch({ webgpu = true } = {}) {
     headless: true,
     args,
     viewport: { width: 1280, height: 900 },
+    serviceWorkers,
   });
   const close = async () => {
     await context.close();

@@ -123,6 +123,50 @@ function showDigits(c: Config): void {
 
 const change = (key: string, value: string) => update(timed('set_key', () => set_key(fragment, key, value) as Parsed));
 
+/**
+ * The service worker (sw.js, beside the page: its folder is its scope, so any sub-path
+ * works) that keeps this build for offline use. Where it cannot register (a file: URL, a
+ * browser without it, storage refused) the page works online as before.
+ */
+function registerOffline(): void {
+  if (!('serviceWorker' in navigator) || !location.protocol.startsWith('http')) return;
+  navigator.serviceWorker
+    .register(new URL('sw.js', document.baseURI))
+    .then((reg) => {
+      if (reg.waiting && navigator.serviceWorker.controller) offerUpdate(reg.waiting);
+      // A new build installed while this page runs the old one: offer to reload into it
+      // (the new worker takes over, the page reloads: never old and new files mixed).
+      reg.addEventListener('updatefound', () => {
+        const next = reg.installing;
+        next?.addEventListener('statechange', () => {
+          if (next.state === 'installed' && navigator.serviceWorker.controller) offerUpdate(next);
+        });
+      });
+    })
+    .catch(() => {
+      // Online only: nothing else depends on it.
+    });
+}
+
+/** A line with a button: reload into the new build. */
+function offerUpdate(next: ServiceWorker): void {
+  const box = byId('messages');
+  const li = document.createElement('li');
+  li.className = 'warning';
+  li.append('A new version of Caulk Lab is ready. ');
+  const reload = document.createElement('button');
+  reload.type = 'button';
+  reload.className = 'link-button';
+  reload.textContent = 'Reload to use it';
+  reload.addEventListener('click', () => {
+    navigator.serviceWorker.addEventListener('controllerchange', () => location.reload(), { once: true });
+    next.postMessage('activate');
+  });
+  li.append(reload);
+  box.append(li);
+  box.hidden = false;
+}
+
 async function showDevice(backend: string): Promise<void> {
   const line = byId('device');
   try {
@@ -188,6 +232,7 @@ async function main(): Promise<void> {
     if (location.hash.slice(1) !== fragment) update(parse_fragment(location.hash) as Parsed);
   });
   document.body.dataset.ready = 'true';
+  registerOffline();
   await showDevice(first.config.backend);
 }
 
