@@ -6,7 +6,10 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 bash "$ROOT/scripts/setup.sh"
 cd "$ROOT"
 export PATH="$HOME/.cargo/bin:$PATH"
-cargo build --release --bin caulk
 bash scripts/build-web.sh
-echo "[serve] native CLI: target/release/caulk (try: target/release/caulk bounds --json)"
+# The native CLI builds in the background: the page does not wait for it.
+mkdir -p target
+(cargo build --release --bin caulk > target/cli-build.log 2>&1 \
+  && echo "[serve] native CLI ready: target/release/caulk (try: target/release/caulk bounds --json)" \
+  || echo "[serve] the native CLI did not build: see target/cli-build.log") &
 exec node www/serve.mjs "$@"

@@ -11,7 +11,7 @@ export PATH="$HOME/.cargo/bin:$PATH"
 say() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
 
 # --- Debian packages -------------------------------------------------------------------
-APT_PKGS=(chromium chromium-driver mesa-vulkan-drivers libvulkan1 nodejs npm python3)
+APT_PKGS=(chromium chromium-driver mesa-vulkan-drivers libvulkan1 nodejs npm python3 gcc libc6-dev)
 missing=()
 for p in "${APT_PKGS[@]}"; do
   # nodejs/npm may come from elsewhere (nvm, NodeSource): a working command is enough.
@@ -19,6 +19,8 @@ for p in "${APT_PKGS[@]}"; do
     nodejs) command -v node >/dev/null && continue ;;
     npm) command -v npm >/dev/null && continue ;;
     python3) command -v python3 >/dev/null && continue ;;
+    # A C toolchain for crates that build C: any working cc will do.
+    gcc | libc6-dev) command -v cc >/dev/null && continue ;;
   esac
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
@@ -28,6 +30,20 @@ if ((${#missing[@]})); then
   [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# --- What apt cannot install: checked up front, one line each saying what to do -----------
+problems=()
+command -v cc >/dev/null || command -v gcc >/dev/null || problems+=("no C compiler (cc): apt-get install build-essential")
+command -v rustup >/dev/null || problems+=("no rustup: install Rust from https://rustup.rs (Debian's rustc is older than Cargo.toml's rust-version)")
+command -v cargo >/dev/null || problems+=("no cargo: install Rust from https://rustup.rs, then open a new shell")
+if command -v node >/dev/null; then
+  node_major="$(node --version | sed 's/^v\([0-9]*\).*/\1/')"
+  [ "$node_major" -ge 20 ] 2>/dev/null || problems+=("Node.js $(node --version) is too old: playwright-core needs Node 20 or newer (NodeSource or nvm)")
+fi
+if ((${#problems[@]})); then
+  printf 'setup: %s\n' "${problems[@]}" >&2
+  exit 1
 fi
 
 # --- Rust: wasm32 target -----------------------------------------------------------------
