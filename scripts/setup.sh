@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building and testing Caulk Lab needs, skipping what is already there:
-# Debian packages (Chromium + ChromeDriver, Mesa's lavapipe Vulkan driver, Node.js), the
-# wasm32 Rust target, the wasm-bindgen CLI matching Cargo.lock, and the npm packages.
+# Debian packages (Chromium + ChromeDriver, Mesa's lavapipe Vulkan driver, Node.js, a C
+# toolchain, Firefox ESR, WebKitGTK's WebDriver, Xvfb), the wasm32 Rust target, the
+# wasm-bindgen CLI matching Cargo.lock, geckodriver, and the npm packages.
 # Idempotent; sourced by serve.sh and test.sh, or run on its own.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -11,7 +12,10 @@ export PATH="$HOME/.cargo/bin:$PATH"
 say() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
 
 # --- Debian packages -------------------------------------------------------------------
-APT_PKGS=(chromium chromium-driver mesa-vulkan-drivers libvulkan1 nodejs npm python3 gcc libc6-dev)
+# Firefox ESR and WebKitGTK (its WebKitWebDriver and MiniBrowser, run under xvfb-run) for the
+# core path in the browsers students use besides Chromium.
+APT_PKGS=(chromium chromium-driver mesa-vulkan-drivers libvulkan1 nodejs npm python3 gcc libc6-dev
+  firefox-esr webkit2gtk-driver xvfb xauth)
 missing=()
 for p in "${APT_PKGS[@]}"; do
   # nodejs/npm may come from elsewhere (nvm, NodeSource): a working command is enough.
@@ -63,6 +67,13 @@ if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$WB_VERSION"
   say "installing wasm-bindgen-cli $WB_VERSION (about 2-4 minutes)"
   # Without --locked: one of its locked dependencies is missing from the registry.
   cargo install wasm-bindgen-cli --version "$WB_VERSION" --force
+fi
+
+# --- geckodriver (Firefox's WebDriver), from crates.io ---------------------------------------
+GECKO_VERSION="0.37.1"
+if [ "$(geckodriver --version 2>/dev/null | head -1 | awk '{print $2}')" != "$GECKO_VERSION" ]; then
+  say "installing geckodriver $GECKO_VERSION (about 3 minutes)"
+  cargo install geckodriver --version "$GECKO_VERSION" --locked --force
 fi
 
 # --- npm packages ------------------------------------------------------------------------

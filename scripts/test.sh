@@ -2,7 +2,8 @@
 # Quick start 2/2: install what is missing, then run every test layer:
 #   formatting, clippy (native and wasm32, -D warnings), native tests (GPU path on Vulkan;
 #   lavapipe without a GPU), browser tests of the wasm build in headless Chromium (WebGPU on
-#   SwiftShader), the web build, TypeScript type check, and Playwright end-to-end tests.
+#   SwiftShader), the web build, TypeScript type check, Playwright end-to-end tests, and the
+#   core path in Firefox ESR and WebKitGTK through WebDriver.
 # A missing GPU adapter, WebGPU adapter or browser fails the run; nothing is skipped quietly.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -64,6 +65,12 @@ step "web build" bash scripts/build-web.sh
 step "typecheck" www/node_modules/.bin/tsc --noEmit -p www
 step "e2e playwright" node --test --test-reporter=tap www/e2e/
 require_passed "e2e playwright"
+# The core path (load, a restored link, a CPU run, an export, a lesson) in Firefox ESR and in
+# WebKitGTK (Safari's engine), through W3C WebDriver.
+step "webdriver firefox" env CAULK_BROWSER=firefox node --test --test-reporter=tap www/webdriver/
+require_passed "webdriver firefox"
+step "webdriver webkit" env CAULK_BROWSER=webkit xvfb-run -a node --test --test-reporter=tap www/webdriver/
+require_passed "webdriver webkit"
 
 # Totals over every layer: cargo's "test result" lines and the TAP "# pass/# fail" lines.
 totals() {
