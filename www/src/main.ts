@@ -10,7 +10,8 @@ import { ExperimentPanel } from './experiment-panel';
 import { LessonView } from './lesson';
 import { showMessages } from './messages';
 import { wasmFile } from './wasm-url';
-import { drawTheory, timed, wirePhaseSwitch } from './theory-panel';
+import { drawTheory } from './theory-page';
+import { timed, wirePhaseSwitch } from './theory-panel';
 import type { BoundsReport, Config, DeviceReport, KeySpec, Parsed, Results } from './types';
 
 let fragment = '';

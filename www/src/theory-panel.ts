@@ -1,11 +1,10 @@
-// The theory panel: risk-vs-n plot of the selected bounds, formula cards (KaTeX, symbolic and
-// with the current numbers, both from the same Rust report as the plot), the (α, d) phase
-// diagram and n_ε against m. Everything is drawn from one BoundsReport.
+// The theory panel's figures without KaTeX (the embed and the experiment views use them): the
+// risk-vs-n plot of the selected bounds, the (α, d) phase diagram, n_ε against m, the summary,
+// and the number formats every panel shares. The formula cards are in formula-cards.ts, the
+// whole panel's redraw in theory-page.ts. Everything is drawn from one BoundsReport.
 
-import katex from 'katex';
 import { renderLogLog, type Series } from './plot';
 import { movePhaseMark, phaseMap, renderPhase } from './phase';
-import { badge } from './controls';
 import { drawEpsLine } from './eps-line';
 import type { BoundCurve, BoundsReport } from './types';
 
@@ -19,11 +18,7 @@ export function count(v: number): string {
   return v >= 1e9 ? v.toExponential(2) : Math.round(v).toLocaleString('en');
 }
 
-function tex(host: HTMLElement, source: string): void {
-  katex.render(source, host, { throwOnError: false, output: 'html' });
-}
-
-function text<K extends keyof HTMLElementTagNameMap>(tag: K, content: string, cls?: string): HTMLElementTagNameMap[K] {
+export function text<K extends keyof HTMLElementTagNameMap>(tag: K, content: string, cls?: string): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
   node.textContent = content;
   if (cls) node.className = cls;
@@ -31,13 +26,13 @@ function text<K extends keyof HTMLElementTagNameMap>(tag: K, content: string, cl
 }
 
 /** Curves grouped by bound id, in registry order. */
-function groups(report: BoundsReport): BoundCurve[][] {
+export function groups(report: BoundsReport): BoundCurve[][] {
   const out = new Map<string, BoundCurve[]>();
   for (const b of report.bounds) out.set(b.id, [...(out.get(b.id) ?? []), b]);
   return [...out.values()];
 }
 
-function nEpsText(b: BoundCurve, eps: number): string {
+export function nEpsText(b: BoundCurve, eps: number): string {
   return b.n_eps === null ? `n_ε: none (${b.n_eps_note ?? 'no reason given'})` : `n_ε = ${count(b.n_eps)} for ε = ${eps}`;
 }
 
@@ -84,62 +79,6 @@ export function drawRisk(report: BoundsReport, onEps?: (value: string) => void):
   }
 }
 
-/** Render TeX into `host` unless it already shows exactly that source (KaTeX is the costly
- * part of a redraw; symbolic formulas never change and value formulas change only with the
- * parameters they contain). */
-function texCached(host: HTMLElement, source: string): void {
-  if (host.dataset.tex === source) return;
-  tex(host, source);
-  host.dataset.tex = source;
-}
-
-/** Formula cards, kept per bound id across redraws. */
-const cards = new Map<string, HTMLElement>();
-
-function card(first: BoundCurve): HTMLElement {
-  const known = cards.get(first.id);
-  if (known) return known;
-  const node = document.createElement('article');
-  node.className = `formula-card card-${first.id}`;
-  node.dataset.id = first.id;
-  const head = document.createElement('h3');
-  head.append(text('span', first.name), badge(first.status));
-  const symbolic = text('div', '', 'formula');
-  texCached(symbolic, `R(n) = ${first.formula}`);
-  const rows = document.createElement('ul');
-  rows.className = 'formula-rows';
-  node.append(head, text('p', first.citation, 'citation'), symbolic, rows, text('p', `Holds when: ${first.conditions}`, 'conditions'));
-  node.append(text('p', '', 'violated'));
-  cards.set(first.id, node);
-  return node;
-}
-
-function drawFormulas(report: BoundsReport): void {
-  const host = document.getElementById('formulas')!;
-  const shown = groups(report).map((g) => {
-    const node = card(g[0]);
-    const rows = node.querySelector('.formula-rows')!;
-    while (rows.children.length > g.length) rows.lastElementChild!.remove();
-    g.forEach((b, i) => {
-      let li = rows.children[i] as HTMLElement | undefined;
-      if (!li) {
-        li = document.createElement('li');
-        li.append(text('span', '', 'formula-values'), text('span', '', 'facts'));
-        rows.append(li);
-      }
-      texCached(li.querySelector<HTMLElement>('.formula-values')!, `R(n) = ${b.formula_values}`);
-      li.querySelector('.facts')!.textContent =
-        `slope over n ∈ [${count(report.params.n_min)}, ${count(report.params.n_max)}]: ${signed(b.slope)} ` +
-        `(n-exponent ${signed(b.exponent)}); ${nEpsText(b, report.params.eps)}`;
-    });
-    const violated = node.querySelector<HTMLElement>('.violated')!;
-    violated.textContent = g[0].violated ? `Condition violated: ${g[0].violated}` : '';
-    violated.hidden = !g[0].violated;
-    return node;
-  });
-  host.replaceChildren(...shown);
-}
-
 let phaseKey = '';
 
 let lastPhase: BoundsReport | null = null;
@@ -149,7 +88,7 @@ function phaseChoice(): string {
   return (document.querySelector('input[name="phase-compare"]:checked') as HTMLInputElement | null)?.value ?? 'equal_beta';
 }
 
-function drawPhase(report: BoundsReport): void {
+export function drawPhase(report: BoundsReport): void {
   lastPhase = report;
   const p = report.phase;
   const id = phaseChoice();
@@ -185,7 +124,7 @@ export function wirePhaseSwitch(): void {
   }
 }
 
-function drawNEps(report: BoundsReport): void {
+export function drawNEps(report: BoundsReport): void {
   const c = report.n_eps_vs_m;
   const series: Series[] = [{ id: 'caulk_m', label: 'caulking at finite m (model)', x: c.m, y: c.n_eps }];
   if (c.limit !== null) {
@@ -226,13 +165,4 @@ export function timed<T>(name: string, f: () => T): T {
   const out = f();
   performance.measure(`caulk:${name}`, { start, end: performance.now() });
   return out;
-}
-
-/** Redraw the whole panel from `report`; `onEps` sets ε from the plot's ε line. */
-export function drawTheory(report: BoundsReport, onEps?: (value: string) => void): void {
-  timed('risk', () => drawRisk(report, onEps));
-  timed('formulas', () => drawFormulas(report));
-  timed('phase', () => drawPhase(report));
-  timed('neps', () => drawNEps(report));
-  timed('summary', () => drawSummary(report));
 }
