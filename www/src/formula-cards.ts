@@ -33,6 +33,10 @@ function card(first: BoundCurve): HTMLElement {
   const head = document.createElement('h3');
   head.append(text('span', first.name), badge(first.status));
   const symbolic = text('div', '', 'formula');
+  // It scrolls sideways on a phone: the keyboard must reach it (WCAG 2.1.1).
+  symbolic.tabIndex = 0;
+  symbolic.setAttribute('role', 'group');
+  symbolic.setAttribute('aria-label', `${first.name}: formula`);
   texCached(symbolic, `R(n) = ${first.formula}`);
   const rows = document.createElement('ul');
   rows.className = 'formula-rows';
@@ -54,6 +58,8 @@ export function drawFormulas(report: BoundsReport): void {
       if (!li) {
         li = document.createElement('li');
         li.append(text('span', '', 'formula-values'), text('span', '', 'facts'));
+        li.tabIndex = 0;
+        li.setAttribute('aria-label', `${g[0].name}: with the current numbers`);
         rows.append(li);
       }
       texCached(li.querySelector<HTMLElement>('.formula-values')!, `R(n) = ${b.formula_values}`);
