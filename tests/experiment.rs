@@ -244,7 +244,8 @@ fn a_method_outside_the_preset_is_an_error_naming_methods() {
 #[test]
 fn a_sweep_beyond_the_memory_limit_is_refused_before_it_starts_and_presets_fit() {
     use caulk::config::Preset;
-    use caulk::experiment::plan::{estimate, plan, MEMORY_LIMIT};
+    use caulk::experiment::cost::{estimate, MEMORY_LIMIT};
+    use caulk::experiment::plan::plan;
     let (c, _) =
         Config::from_fragment("v=1&preset=headline&width=1024&depth=6&seeds=32&m=1000000").unwrap();
     let mut units = 0;

@@ -31,7 +31,7 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use super::claim::claim;
-use super::plan::Estimate;
+use super::cost::Estimate;
 use super::rates::Rates;
 use super::results::{calibrated, method_name, CurveResult, Results};
 use super::stats::{n_eps_from_data, summarise};

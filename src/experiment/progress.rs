@@ -6,8 +6,8 @@
 //! pace (working + k)/(done + k) leans on the cost model (pace 1) for the first k =
 //! [`PACE_PRIOR_S`] modelled seconds; working time excludes time held at Pause.
 
-use super::plan::Cost;
 use super::rates::Rates;
+use super::work::Cost;
 
 /// A progress event of a sweep.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]

@@ -1,13 +1,12 @@
 //! How fast this device does what a sweep is made of, measured before the sweep: the CPU
 //! kernels' training FLOP/s and data generation's ridge cosines/s ([`device_rates`], kept
 //! as a median over probes by [`RateHistory`]), and a GPU's fused training program
-//! ([`gpu_rates`]). [`plan`](mod@super::plan) turns them and a sweep's modelled work into seconds.
+//! ([`gpu_rates`]). [`cost`](super::cost) turns them and a sweep's modelled work into seconds.
 
 use serde::Serialize;
 
-use super::plan::{
-    forward_flops, macs, ridges_per_row, Cost, FINETUNE_BATCH, HEAD_WIDTH, OVERHEAD, PRETRAIN_BATCH,
-};
+use super::plan::{FINETUNE_BATCH, HEAD_WIDTH, PRETRAIN_BATCH};
+use super::work::{forward_flops, macs, ridges_per_row, Cost, OVERHEAD};
 use crate::model::Arch;
 
 /// How fast this device does the kinds of work a sweep is made of.

@@ -6,7 +6,8 @@
 use serde::Serialize;
 
 use super::claim::{claim, Claim};
-use super::plan::{plan, Estimate, Plan};
+use super::cost::Estimate;
+use super::plan::{plan, Plan};
 use super::stats::{mean, n_eps_from_data, summarise};
 use crate::config::{Config, Method};
 use crate::error::{Error, Result};

@@ -8,14 +8,15 @@
 //! a cancelled sweep returns every point that had finished.
 
 use super::cache::{backbone_key, point_key, Backbone, Known, SeedPoint};
-use super::plan::{
-    arch, data_cost, estimate, fit_cost, forward_flops, human_bytes, plan, pretrain_chunk,
-    pretrain_cost, pretrain_steps, Cost, Plan, MEMORY_LIMIT, PRETRAIN_BATCH, PRETRAIN_LR,
+use super::cost::{
+    data_cost, estimate, fit_cost, human_bytes, pretrain_chunk, pretrain_cost, MEMORY_LIMIT,
 };
+use super::plan::{arch, plan, pretrain_steps, Plan, PRETRAIN_BATCH, PRETRAIN_LR};
 use super::progress::Ticker;
 use super::rates::Rates;
 use super::results::{curve_label, method_name, summarise_curve, Acc, Results};
 use super::stats::{mean, summarise};
+use super::work::{forward_flops, Cost};
 use super::{Cancel, FinishedPoint, Progress};
 use crate::backend::cpu::CpuBackend;
 use crate::backend::Backend;

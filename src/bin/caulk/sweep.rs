@@ -5,7 +5,7 @@
 use caulk::backend::cpu::CpuBackend;
 use caulk::backend::{gpu_for_sweeps, Backend};
 use caulk::config::Config;
-use caulk::experiment::plan::human_bytes;
+use caulk::experiment::cost::human_bytes;
 use caulk::experiment::rates::{device_rates, gpu_rates, GpuRates};
 use caulk::experiment::{self, no_pause, run_shard, run_sweep, Cancel, Results, Shard};
 

@@ -29,9 +29,8 @@
 use super::*;
 use crate::closed_form::ridge::fit_validated;
 use crate::data::digits::{self, Digits, Split, PIXELS};
-use crate::experiment::plan::{
-    digits_fit_cost, digits_pretrain_cost, digits_pretrain_steps, DIGITS_BATCH, DIGITS_CLASSES,
-};
+use crate::experiment::cost::{digits_fit_cost, digits_pretrain_cost};
+use crate::experiment::plan::{digits_pretrain_steps, DIGITS_BATCH, DIGITS_CLASSES};
 use crate::train::dense::{Loss, Net};
 use crate::train::{jitter_start, methods::train_opts};
 
