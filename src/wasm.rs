@@ -130,7 +130,7 @@ pub fn import_table(text: &str, source: &str, fragment: &str) -> Result<JsValue,
         results: experiment::Results,
     }
     to_js(&Imported {
-        link: experiment::import::link_value(&rows),
+        link: crate::config::table::write_table(&rows),
         rows: rows.len(),
         results,
     })

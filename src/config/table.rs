@@ -55,10 +55,10 @@ pub fn check_row(cells: &Cells) -> Result<Row, (&'static str, String)> {
     let method_text = cells.method.ok_or(("method", "missing".to_string()))?;
     let method: Method = serde_json::from_value(serde_json::Value::String(method_text.into()))
         .map_err(|_| {
-            let ids: Vec<String> = Method::ALL.iter().map(|m| m.id()).collect();
+            let ids = super::keys::METHOD_IDS.join(", ");
             (
                 "method",
-                format!("`{}` is not one of {}", quote(method_text), ids.join(", ")),
+                format!("`{}` is not one of {ids}", quote(method_text)),
             )
         })?;
     let whole = |col: &'static str, t: &str| -> Result<u64, (&'static str, String)> {

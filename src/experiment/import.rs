@@ -35,7 +35,7 @@ use super::cost::Estimate;
 use super::rates::Rates;
 use super::results::{calibrated, method_name, CurveResult, Results};
 use super::stats::{n_eps_from_data, summarise};
-use crate::config::table::{check_row, parse_table, write_table, Cells, Row};
+use crate::config::table::{check_row, parse_table, Cells, Row};
 use crate::config::{BackendChoice, Config, Method};
 use crate::theory::bounds::{caulk_limit_rate, scratch_rate, TheoryParams};
 use crate::theory::power_law;
@@ -50,7 +50,7 @@ pub const MAX_CURVES: usize = 24;
 fn row(cells: &BTreeMap<String, Value>, r: usize) -> Result<Row, String> {
     let text: BTreeMap<&str, String> = cells
         .iter()
-        .filter_map(|(k, v)| cell_text(Some(v)).map(|t| (k.as_str(), t)))
+        .filter_map(|(k, v)| cell_text(v).map(|t| (k.as_str(), t)))
         .collect();
     let get = |k: &str| text.get(k).map(String::as_str);
     check_row(&Cells {
@@ -64,13 +64,13 @@ fn row(cells: &BTreeMap<String, Value>, r: usize) -> Result<Row, String> {
     .map_err(|(column, why)| format!("row {r}, column `{column}`: {why}"))
 }
 
-/// A cell as text: None when empty or absent (JSON null).
-fn cell_text(v: Option<&Value>) -> Option<String> {
+/// A cell as text: None when empty (JSON null, or blank).
+fn cell_text(v: &Value) -> Option<String> {
     match v {
-        None | Some(Value::Null) => None,
-        Some(Value::String(s)) if s.trim().is_empty() => None,
-        Some(Value::String(s)) => Some(s.trim().to_string()),
-        Some(other) => Some(other.to_string()),
+        Value::Null => None,
+        Value::String(s) if s.trim().is_empty() => None,
+        Value::String(s) => Some(s.trim().to_string()),
+        other => Some(other.to_string()),
     }
 }
 
@@ -360,11 +360,6 @@ pub fn table_results(c: &Config) -> Option<Result<Results, String>> {
         let rows = parse_table(&c.table).map_err(|e| e.to_string())?;
         results_of_rows(&rows, "the link", c)
     })
-}
-
-/// The link's form of a table's rows (the `table` key's value).
-pub fn link_value(rows: &[Row]) -> String {
-    write_table(rows)
 }
 
 /// Rows as results under config `c` (its ε, α, β, s_φ and d give n_ε and the theory slopes).

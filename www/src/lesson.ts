@@ -248,7 +248,6 @@ export class LessonView {
       return;
     }
     const step = lesson.steps[k];
-    const fresh = k !== this.step || this.el.title.textContent !== lesson.title;
     this.step = k;
     this.el.title.textContent = lesson.title;
     this.el.intro.textContent = lesson.intro ?? '';
@@ -256,14 +255,20 @@ export class LessonView {
     this.el.count.textContent = `Step ${k + 1} of ${lesson.steps.length}`;
     this.el.prev.disabled = k === 0;
     this.el.next.disabled = k === lesson.steps.length - 1;
-    if (fresh || this.el.list.children.length !== lesson.steps.length) this.renderStep(step, lesson);
+    // A step's text, question, prediction and the step list are built once per step shown
+    // (the parsed lesson's step objects are new with every load).
+    if (this.rendered !== step) this.renderStep(step, lesson);
     this.showParts(step);
     this.page.hold(!step.show.some((p) => p === 'experiment' || p === 'claim' || p === 'numbers'));
     this.fill(config);
     this.showPrediction();
   }
 
+  /** The step whose text and controls are built. */
+  private rendered: LessonStep | null = null;
+
   private renderStep(step: LessonStep, lesson: Lesson): void {
+    this.rendered = step;
     this.el.stepTitle.textContent = step.title;
     this.tokens = renderLessonText(this.el.text, step.text);
     for (const t of this.tokens) this.wire(t);
