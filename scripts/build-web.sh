@@ -50,14 +50,10 @@ if ! cmp -s <(glue_code "$RELAXED_TARGET/pkg/caulk.js") <(glue_code "$OUT_DIR/ca
 fi
 
 mkdir -p "$DIST_DIR"
-echo "[web] esbuild www/src/{main,worker,bench,embed,caulk-lab}.ts -> $DIST_DIR/{app,worker,bench,embed,caulk-lab}.js"
-for entry in main:app worker:worker bench:bench embed:embed caulk-lab:caulk-lab; do
-  www/node_modules/.bin/esbuild "www/src/${entry%%:*}.ts" --bundle --format=esm --target=es2022 \
-    --outfile="$DIST_DIR/${entry##*:}.js" --sourcemap ${MINIFY:+--minify} --log-level=warning
-done
-cp www/index.html www/embed.html www/bench.html www/style.css www/favicon.svg "$DIST_DIR/"
-cp "$OUT_DIR/caulk_bg.wasm" "$DIST_DIR/"
-cp "$RELAXED_TARGET/pkg/caulk_bg.wasm" "$DIST_DIR/caulk_relaxed_bg.wasm"
+# The scripts, the wasm and the style sheet under content-hashed names (see the script's doc).
+cp www/favicon.svg "$DIST_DIR/"
+python3 scripts/web-assets.py "$DIST_DIR" "$OUT_DIR/caulk_bg.wasm" "$RELAXED_TARGET/pkg/caulk_bg.wasm" \
+  www/node_modules/.bin/esbuild ${MINIFY:+--minify}
 # Results computed ahead of time (`caulk bake`), shown at once for exactly their config.
 # baked/index.json lists them, so the page asks only for files that exist.
 rm -rf "$DIST_DIR/baked"
@@ -124,4 +120,4 @@ with open(os.path.join(dist, "sw.js"), "w", encoding="utf-8") as f:
     f.write(sw)
 print(f"[web] sw.js: {len(files)} files, version {digest.hexdigest()[:16]}")
 PY
-echo "[web] built $DIST_DIR: $(du -sh "$DIST_DIR" | cut -f1) ($(stat -c %s "$DIST_DIR/caulk_bg.wasm") bytes of wasm)"
+echo "[web] built $DIST_DIR: $(du -sh "$DIST_DIR" | cut -f1) ($(stat -c %s "$OUT_DIR/caulk_bg.wasm") bytes of wasm)"

@@ -22,6 +22,9 @@ const TYPES = {
   '.webmanifest': 'application/manifest+json',
 };
 
+/** A content-hashed file name, as scripts/web-assets.py writes them. */
+const HASHED = /^[a-z_-]+-[A-Z2-7]{8}\.(js|js\.map|wasm|css)$/;
+
 /** A server for the files under `root`; never serves anything outside it. */
 export function createServer(root) {
   const base = path.resolve(root);
@@ -46,7 +49,9 @@ export function createServer(root) {
       }
       res.writeHead(200, {
         'Content-Type': TYPES[path.extname(file)] ?? 'application/octet-stream',
-        'Cache-Control': 'no-cache',
+        // A content-hashed name (scripts/web-assets.py) never changes content: keep it a
+        // year. Everything else is revalidated on each load.
+        'Cache-Control': HASHED.test(path.basename(file)) ? 'public, max-age=31536000, immutable' : 'no-cache',
         'X-Content-Type-Options': 'nosniff',
         // A public static app: a sandboxed iframe (opaque origin) fetches its module
         // scripts and wasm with CORS, so allow any origin to read them (GitHub Pages does

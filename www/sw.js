@@ -6,7 +6,8 @@
 // build's files only, so new JavaScript never meets an old wasm. A new build's worker waits
 // (no skipWaiting) until no page of the old build is open, or until a page asks it to take
 // over ('activate', sent when the user chooses to reload into the new build), then deletes
-// the old caches. Same-origin GETs of the build's files come from the cache (the query string
+// the old caches. The scripts and the wasm also carry content-hashed names
+// (scripts/web-assets.py), so the HTTP cache cannot mix builds either. Same-origin GETs of the build's files come from the cache (the query string
 // ignored); anything else goes to the network, falling back to the cache when offline.
 
 const VERSION = '__VERSION__';

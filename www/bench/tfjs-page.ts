@@ -55,7 +55,9 @@ window.caulkTfjs = async (seconds: number) => {
   await tf.setBackend('wasm');
   await tf.ready();
   const tfjs = await tfjsRate(seconds);
-  await init({ module_or_path: new URL('../caulk_bg.wasm', document.baseURI) });
+  // The build's hashed name of the plain wasm (files.json maps plain names to hashed ones).
+  const files = (await (await fetch(new URL('../files.json', document.baseURI))).json()) as Record<string, string>;
+  await init({ module_or_path: new URL(`../${files['caulk_bg.wasm']}`, document.baseURI) });
   await training_rate(200); // warm-up: the browser optimises hot wasm after a while
   const steps = 2000;
   const ours = await training_rate(steps);

@@ -28,6 +28,6 @@ await withBrowser({ webgpu: false }, async ({ server, browser }) => {
     files: rows,
     app_without_fonts: { bytes: sum(app, 'bytes'), gzip: sum(app, 'gzip') },
     fonts: { bytes: sum(rows.filter((r) => r.font), 'bytes') },
-    wasm_bytes: fs.statSync(path.join(DIST, 'caulk_bg.wasm')).size,
+    wasm_bytes: fs.statSync(path.join(DIST, JSON.parse(fs.readFileSync(path.join(DIST, 'files.json'), 'utf8'))['caulk_bg.wasm'])).size,
   }, null, 2));
 });

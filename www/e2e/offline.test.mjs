@@ -4,7 +4,9 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, serveDist, screenshotPath } from './harness.mjs';
+import fs from 'node:fs';
+import path from 'node:path';
+import { DIST, launch, serveDist, screenshotPath } from './harness.mjs';
 
 let server;
 let browser;
@@ -36,7 +38,9 @@ test('after one visit the page, a lesson and a CPU run work with the network off
     return { keys, files: (await cache.keys()).map((r) => new URL(r.url).pathname) };
   });
   assert.equal(cached.keys.filter((k) => k.startsWith('caulk-')).length, 1);
-  for (const f of ['/index.html', '/app.js', '/worker.js', '/caulk_bg.wasm', '/lessons/caulking.json', '/baked/index.json']) {
+  // The hashed names of this build's scripts and wasm (files.json: plain name -> hashed).
+  const hashed = JSON.parse(fs.readFileSync(path.join(DIST, 'files.json'), 'utf8'));
+  for (const f of ['/index.html', `/${hashed['app.js']}`, `/${hashed['worker.js']}`, `/${hashed['caulk_bg.wasm']}`, '/lessons/caulking.json', '/baked/index.json']) {
     assert.ok(cached.files.includes(f), `${f} not precached`);
   }
   await context.setOffline(true);

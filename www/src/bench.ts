@@ -1,6 +1,8 @@
 // The benchmark page (www/bench.html): runs sweeps in the experiment worker and exposes
 // `window.caulkBench` for www/bench/*.mjs (headless Chromium).
 
+import { WORKER_FILE } from './build-files';
+
 interface Reply {
   type: string;
   id: number;
@@ -13,7 +15,7 @@ interface Reply {
 }
 
 // The page's ?simd=plain (the GEMM bench's plain build) goes to the worker that computes.
-const worker = new Worker(new URL(`worker.js${location.search}`, import.meta.url), { type: 'module' });
+const worker = new Worker(new URL(`${WORKER_FILE}${location.search}`, import.meta.url), { type: 'module' });
 let next = 0;
 
 function ask(type: 'run' | 'estimate' | 'batching' | 'gemm', fragment: string, extra: object = {}): Promise<Reply> {

@@ -18,6 +18,7 @@ import { apply_steadiness, claim_of, estimate_wall_seconds, estimate_with_rates,
 import { drawClaim } from './claim-view';
 import { drawEpsLine } from './eps-line';
 import { InPageWorker } from './jobs';
+import { WORKER_FILE } from './build-files';
 
 /** Runs estimated above this many seconds start only after the user confirms. */
 export const BUDGET_S = 120;
@@ -324,7 +325,7 @@ export class ExperimentPanel {
   private startSteadyWorker(): Worker | InPageWorker {
     let worker: Worker | InPageWorker;
     try {
-      worker = this.inPage ? new InPageWorker() : new Worker(new URL('worker.js', import.meta.url), { type: 'module' });
+      worker = this.inPage ? new InPageWorker() : new Worker(new URL(WORKER_FILE, import.meta.url), { type: 'module' });
     } catch {
       worker = new InPageWorker();
     }
@@ -369,7 +370,7 @@ export class ExperimentPanel {
     while (this.workers.length <= i) {
       let worker: Worker | InPageWorker;
       try {
-        worker = this.inPage ? new InPageWorker() : new Worker(new URL('worker.js', import.meta.url), { type: 'module' });
+        worker = this.inPage ? new InPageWorker() : new Worker(new URL(WORKER_FILE, import.meta.url), { type: 'module' });
       } catch {
         this.inPage = true;
         worker = new InPageWorker();

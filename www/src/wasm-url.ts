@@ -1,5 +1,5 @@
-// Which build of the compute module this browser runs. Two are shipped from the same Rust:
-// `caulk_relaxed_bg.wasm`, compiled with relaxed SIMD (its CPU GEMM uses the fused
+// Which build of the compute module this browser runs. Two are shipped from the same Rust
+// (under content-hashed names, build-files.ts): `caulk_relaxed_bg.wasm`, compiled with relaxed SIMD (its CPU GEMM uses the fused
 // multiply-add `f32x4.relaxed_madd`, src/backend/fma_gemm.rs), and `caulk_bg.wasm`, plain
 // SIMD128. A module that uses a missing instruction does not even compile, so the choice is
 // made before loading, by validating a tiny module that uses `f32x4.relaxed_madd`. The JS
@@ -14,6 +14,8 @@ const RELAXED_PROBE = Uint8Array.of(
   253, 133, 2, 11,
 );
 
+import { RELAXED_WASM_FILE, WASM_FILE } from './build-files';
+
 /** Whether this browser runs relaxed SIMD. */
 export function hasRelaxedSimd(): boolean {
   try {
@@ -26,5 +28,5 @@ export function hasRelaxedSimd(): boolean {
 /** The build to load: relaxed where the browser has it, unless `?simd=plain` asks for the plain one. */
 export function wasmFile(search: string = globalThis.location?.search ?? ''): string {
   const forced = new URLSearchParams(search).get('simd');
-  return forced !== 'plain' && hasRelaxedSimd() ? 'caulk_relaxed_bg.wasm' : 'caulk_bg.wasm';
+  return forced !== 'plain' && hasRelaxedSimd() ? RELAXED_WASM_FILE : WASM_FILE;
 }
