@@ -4,50 +4,22 @@
 // fold starts no work until it is scrolled into view; the site has oembed.json and Open Graph
 // tags.
 
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { test } from 'node:test';
+import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { useApp, screenshotPath } from './harness.mjs';
-import { createServer, listen } from '../serve.mjs';
+import { closeCoursePages, coursePage as openCoursePage, readmeBlock } from './course-page.mjs';
 
 const app = useApp();
-const here = path.dirname(fileURLToPath(import.meta.url));
+after(closeCoursePages);
 
 /** The parent snippet exactly as the README documents it. */
-function snippet() {
-  const readme = fs.readFileSync(path.join(here, '..', '..', 'README.md'), 'utf8');
-  const m = readme.match(/<!-- resize-snippet -->\s*```html\n([\s\S]*?)```/);
-  assert.ok(m, 'README has the resize snippet');
-  return m[1];
-}
+const snippet = () => readmeBlock('resize-snippet');
 
-/**
- * A course page at another origin than the app's: a second server on loopback, addressed as
- * localhost (the app is at 127.0.0.1), so the two are cross-origin while Chromium's local
- * network checks see one address space.
- */
-async function coursePage(body, { withSnippet = true } = {}) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'caulk-course-'));
-  fs.writeFileSync(
-    path.join(dir, 'index.html'),
-    `<!doctype html><html><head><title>course</title></head><body>${body}${withSnippet ? snippet() : ''}</body></html>`,
-  );
-  const server = createServer(dir);
-  const url = (await listen(server, '127.0.0.1', 0)).replace('127.0.0.1', 'localhost');
-  const page = await app.context.newPage();
-  const problems = [];
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  await page.goto(`${url}index.html`);
-  const close = async () => {
-    await page.close();
-    server.closeAllConnections();
-    await new Promise((r) => server.close(r));
-    fs.rmSync(dir, { recursive: true, force: true });
-  };
-  return { page, problems, close };
+/** A course page at another origin than the app's, with the README's snippet unless told. */
+function coursePage(body, { withSnippet = true } = {}) {
+  return openCoursePage(app.context, {
+    'index.html': `<!doctype html><html><head><title>course</title></head><body>${body}${withSnippet ? snippet() : ''}</body></html>`,
+  });
 }
 
 const frameHeight = (page, sel) => page.$eval(sel, (f) => f.getBoundingClientRect().height);

@@ -1,8 +1,10 @@
 // Ad-hoc screenshots for a developer: node www/e2e/shot.mjs '<fragment>' name [width height] [scrollSelector]
+// A fragment that starts with a page ('embed.html#v=1&…') opens that page instead of the app.
 import { withBrowser, openApp } from './harness.mjs';
 const [fragment, name, w = '1280', h = '800', sel] = process.argv.slice(2);
 await withBrowser({ webgpu: false }, async ({ server, browser }) => {
-  const { page, problems } = await openApp(browser.context, `${server.url}#${fragment}`);
+  const target = /^[a-z-]+\.html#/.test(fragment) ? `${server.url}${fragment}` : `${server.url}#${fragment}`;
+  const { page, problems } = await openApp(browser.context, target);
   await page.setViewportSize({ width: Number(w), height: Number(h) });
   await page.waitForTimeout(2500);
   if (sel) await page.locator(sel).first().scrollIntoViewIfNeeded();

@@ -34,20 +34,45 @@ function tell(message: object): void {
   if (window.parent !== window) window.parent.postMessage({ source: 'caulk-lab', fragment, ...message }, '*');
 }
 
-/** The content's height, posted whenever it changes (by at least a pixel). */
-function reportHeight(): void {
-  if (window.parent === window || typeof ResizeObserver === 'undefined') return;
-  let last = -1;
-  const post = () => {
-    const height = Math.ceil(document.documentElement.scrollHeight);
-    if (Math.abs(height - last) < 1) return;
-    last = height;
+/**
+ * Fits the figure to the frame and tells the embedding page the content's height. The plots
+ * are capped (style.css) at what the frame's height leaves after the rest of the content,
+ * `rest`, so a frame of fixed height holds the whole figure, controls included. The height
+ * posted is the one at which every plot is drawn at its natural size (its width times the
+ * viewBox's aspect), `rest + natural`: a page that sizes the frame from it (the README's
+ * snippet, Canvas) gives the plots their full size in one step. Both are independent of the
+ * cap, so setting it settles at once.
+ */
+function fitToFrame(): void {
+  if (typeof ResizeObserver === 'undefined') return;
+  const root = document.documentElement;
+  let last = { rest: -1, plots: -1, height: -1 };
+  const fit = () => {
+    const plots = [...document.querySelectorAll<SVGSVGElement>('.plot-host svg')].filter((s) => s.getClientRects().length > 0);
+    const style = getComputedStyle(document.body);
+    const content = document.body.getBoundingClientRect().height + parseFloat(style.marginTop) + parseFloat(style.marginBottom);
+    let drawn = 0;
+    let natural = 0;
+    for (const svg of plots) {
+      drawn += svg.getBoundingClientRect().height;
+      const box = svg.viewBox.baseVal;
+      natural += box && box.width > 0 ? (svg.getBoundingClientRect().width * box.height) / box.width : svg.getBoundingClientRect().height;
+    }
+    const rest = Math.ceil(content - drawn);
+    if (Math.abs(rest - last.rest) >= 1 || plots.length !== last.plots) {
+      root.style.setProperty('--embed-rest', `${rest}px`);
+      root.style.setProperty('--embed-plots', String(Math.max(1, plots.length)));
+    }
+    const height = Math.ceil(rest + natural);
+    last = { rest, plots: plots.length, height: last.height };
+    if (window.parent === window || Math.abs(height - last.height) < 1) return;
+    last.height = height;
     tell({ type: 'resize', height });
     // Canvas (and other LTI hosts) size an LTI frame from this message.
     window.parent.postMessage({ subject: 'lti.frameResize', height }, '*');
   };
-  new ResizeObserver(post).observe(document.body);
-  post();
+  new ResizeObserver(fit).observe(document.body);
+  fit();
 }
 
 /** Resolves once the page is on screen (at once where that cannot be told). */
@@ -85,7 +110,7 @@ function update(p: Parsed): void {
 
 async function main(): Promise<void> {
   mountExperimentMarkup(true);
-  reportHeight();
+  fitToFrame();
   await visible();
   try {
     await init({ module_or_path: new URL(wasmFile(), import.meta.url) });
