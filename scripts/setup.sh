@@ -13,9 +13,10 @@ say() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
 
 # --- Debian packages -------------------------------------------------------------------
 # Firefox ESR and WebKitGTK (its WebKitWebDriver and MiniBrowser, run under xvfb-run) for the
-# core path in the browsers students use besides Chromium.
+# core path in the browsers students use besides Chromium. pandoc renders the README's Quarto
+# snippet as Quarto would (the quarto CLI itself downloads its binaries when installed).
 APT_PKGS=(chromium chromium-driver mesa-vulkan-drivers libvulkan1 nodejs npm python3 gcc libc6-dev
-  firefox-esr webkit2gtk-driver xvfb xauth)
+  firefox-esr webkit2gtk-driver xvfb xauth pandoc)
 missing=()
 for p in "${APT_PKGS[@]}"; do
   # nodejs/npm may come from elsewhere (nvm, NodeSource): a working command is enough.
