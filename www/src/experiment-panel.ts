@@ -977,7 +977,7 @@ export class ExperimentPanel {
           this.dragging = false;
           this.setKey('eps', v);
           this.draw(this.results);
-          (document.querySelector('#exp-plot .eps-line') as SVGGElement | null)?.focus();
+          (document.querySelector('#exp-plot .eps-line') as HTMLElement | null)?.focus();
         },
       );
     }

@@ -73,7 +73,7 @@ export function drawRisk(report: BoundsReport, onEps?: (value: string) => void):
       (v) => {
         epsDragging = false;
         onEps(v);
-        (document.querySelector('#plot .eps-line') as SVGGElement | null)?.focus();
+        (document.querySelector('#plot .eps-line') as HTMLElement | null)?.focus();
       },
     );
   }
