@@ -12,11 +12,14 @@
 //! - the training primitives of [`ops`], on batches of K row-major tables: bias + activation,
 //!   ReLU backward, column sums, MSE gradient with per-model row counts, Adam, row gather.
 //!
+//! Where a GPU fails mid-sweep, [`fallback`] moves the sweep's remaining units to the CPU.
+//!
 //! Readback is async (`read`): the browser can only map GPU buffers from its event loop.
 //! Natively the futures are driven by `pollster`.
 
 pub mod conformance;
 pub mod cpu;
+pub mod fallback;
 pub mod fma_gemm;
 pub mod fused;
 pub mod ops;

@@ -19,6 +19,7 @@ use super::stats::{mean, summarise};
 use super::work::{forward_flops, Cost};
 use super::{Cancel, FinishedPoint, Progress};
 use crate::backend::cpu::CpuBackend;
+use crate::backend::fallback::Fallback;
 use crate::backend::Backend;
 use crate::closed_form::{KnotRule, Spline};
 use crate::config::{Config, Method, Preset};
@@ -197,11 +198,7 @@ pub async fn run_seeds<B: Backend>(
             layers: c.layers as usize,
             train: plan.finetune,
         },
-        device: Fallback {
-            lost: None,
-            limited: false,
-            on_device,
-        },
+        device: Fallback::new(on_device),
         ticker: Ticker {
             clock,
             on_progress,
@@ -789,54 +786,6 @@ fn empty_report() -> crate::train::TrainReport {
         best_loss: f64::NAN,
         diverged_at: None,
         cancelled: false,
-    }
-}
-
-/// Where a sweep's units run: on its backend until the GPU fails, then on the CPU.
-struct Fallback<'a> {
-    /// Why the sweep left the GPU, once it has.
-    lost: Option<String>,
-    /// Whether some runs were too big for the GPU.
-    limited: bool,
-    /// Told once of either, in one line.
-    on_device: &'a mut dyn FnMut(&str),
-}
-
-impl Fallback<'_> {
-    /// Run a unit: `on_backend` unless the GPU is already lost, and `on_cpu` where that
-    /// failed on the GPU or was skipped. A GPU failure (now, or earlier) sends this unit and
-    /// every later one to the CPU; a device limit (a buffer too big to bind) sends this unit
-    /// alone. Either is told through `on_device` once, naming `what` was running. (Futures
-    /// do nothing until awaited: the one not needed never runs.)
-    async fn run<T>(
-        &mut self,
-        what: &str,
-        on_backend: impl std::future::Future<Output = Result<T>>,
-        on_cpu: impl std::future::Future<Output = Result<T>>,
-    ) -> Result<T> {
-        if self.lost.is_some() {
-            return on_cpu.await;
-        }
-        match on_backend.await {
-            Err(Error::Gpu(why)) => {
-                let note = format!(
-                    "The GPU failed {what} ({why}); continuing on the CPU, finished points kept."
-                );
-                (self.on_device)(&note);
-                self.lost = Some(note);
-                on_cpu.await
-            }
-            Err(Error::Limit(why)) => {
-                if !self.limited {
-                    self.limited = true;
-                    (self.on_device)(&format!(
-                        "The GPU cannot hold the runs {what} ({why}); runs too big for it go to the CPU."
-                    ));
-                }
-                on_cpu.await
-            }
-            other => other,
-        }
     }
 }
 

@@ -90,8 +90,10 @@ test('LMS pages that allow only an iframe: no script in the parent, the figure a
   const height = await page.$eval('iframe', (f) => Math.round(f.getBoundingClientRect().height));
   assert.equal(String(height), await page.$eval('iframe', (f) => f.height));
   // In an 800 px course column the README's fixed height holds the figure, its caption and the
-  // Run button: nothing is cut.
-  const content = await page.frame({ url: /embed\.html/ }).evaluate(() => document.documentElement.scrollHeight);
+  // Run button: nothing is cut, once the layout has settled (the estimate's line arrives late).
+  const embed = page.frame({ url: /embed\.html/ });
+  await embed.waitForFunction((h) => document.documentElement.scrollHeight <= h, height, { timeout: 5_000 }).catch(() => {});
+  const content = await embed.evaluate(() => document.documentElement.scrollHeight);
   assert.ok(content <= height, `content ${content} px in a ${height} px frame`);
   assert.ok((await frame.locator('#experiment svg').count()) > 0);
   await page.screenshot({ path: screenshotPath('course-lms.png') });

@@ -2,17 +2,10 @@
 // `window.caulkBench` for www/bench/*.mjs (headless Chromium).
 
 import { WORKER_FILE } from './build-files';
+import type { Reply as JobReply } from './jobs';
 
-interface Reply {
-  type: string;
-  id: number;
-  results?: unknown;
-  wall_ms?: number;
-  estimate?: unknown;
-  message?: string;
-  event?: unknown;
-  memory_bytes?: number;
-}
+/** A job's last reply, with when its first progress, first point and last data came. */
+type Reply = JobReply<unknown> & { first_progress_ms?: number; first_point_ms?: number; data_ms?: number };
 
 // The page's ?simd=plain (the GEMM bench's plain build) goes to the worker that computes.
 const worker = new Worker(new URL(`${WORKER_FILE}${location.search}`, import.meta.url), { type: 'module' });
@@ -26,7 +19,7 @@ function ask(type: 'run' | 'estimate' | 'batching' | 'gemm', fragment: string, e
   let dataDoneAt = 0;
   const start = performance.now();
   return new Promise((resolve, reject) => {
-    const onMessage = (e: MessageEvent<Reply>) => {
+    const onMessage = (e: MessageEvent<JobReply<unknown>>) => {
       if (e.data.id !== id) return;
       if (e.data.type === 'progress') {
         if (firstProgressAt.length === 0) firstProgressAt.push(performance.now() - start);

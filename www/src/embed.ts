@@ -10,28 +10,20 @@
 // work (the wasm, the figure, baked results) only once it is visible: a slide deck loads
 // every iframe at once. Every string from the URL reaches the DOM as text.
 
-import init, { baked_file, baked_file_of, bounds, key_specs, merge_results, parse_fragment, set_key } from '../pkg/caulk.js';
-import { buildKeyControls, syncControls } from './controls';
+import { baked_file, baked_file_of, bounds, key_specs, merge_results, set_key } from '../pkg/caulk.js';
+import { boot, byId, PageState } from './boot';
+import { buildKeyControls } from './controls';
 import { mountExperimentMarkup } from './experiment-markup';
 import { ExperimentPanel } from './experiment-panel';
-import { showMessages } from './messages';
-import { wasmFile } from './wasm-url';
 import { drawRisk, drawSummary } from './theory-panel';
-import type { BoundsReport, Config, KeySpec, Parsed, Results } from './types';
+import type { BoundsReport, KeySpec, Parsed, Results } from './types';
 
-let fragment = '';
-let config: Config | null = null;
+const state = new PageState();
 let panel: ExperimentPanel | null = null;
-
-function byId(id: string): HTMLElement {
-  const node = document.getElementById(id);
-  if (!node) throw new Error(`page is missing #${id}`);
-  return node;
-}
 
 /** To the embedding page, if any (the results are the page's own numbers, not secrets). */
 function tell(message: object): void {
-  if (window.parent !== window) window.parent.postMessage({ source: 'caulk-lab', fragment, ...message }, '*');
+  if (window.parent !== window) window.parent.postMessage({ source: 'caulk-lab', fragment: state.fragment, ...message }, '*');
 }
 
 /**
@@ -90,47 +82,32 @@ function visible(): Promise<void> {
 }
 
 function update(p: Parsed): void {
-  fragment = p.fragment;
-  config = p.config;
-  showMessages(byId('messages'), p);
-  if (location.hash.slice(1) !== fragment) history.replaceState(null, '', `#${fragment}`);
-  syncControls(p.config, p.errors);
-  (byId('open-full') as HTMLAnchorElement).href = `index.html#${fragment}`;
+  state.accept(p);
+  (byId('open-full') as HTMLAnchorElement).href = `index.html#${state.fragment}`;
   if (p.config.view === 'experiment') {
     panel?.estimate();
     void panel?.showBaked(baked_file, baked_file_of);
     panel?.configChanged();
   } else {
-    const report = bounds(fragment) as BoundsReport;
+    const report = bounds(state.fragment) as BoundsReport;
     drawRisk(report);
     drawSummary(report);
   }
   tell({ type: 'ready' });
 }
 
-async function main(): Promise<void> {
-  mountExperimentMarkup(true);
-  fitToFrame();
-  await visible();
-  try {
-    await init({ module_or_path: new URL(wasmFile(), import.meta.url) });
-  } catch (e) {
-    const box = byId('messages');
-    box.textContent = `The compute module could not be loaded (${String(e)}).`;
-    box.hidden = false;
-    return;
-  }
-  const first = parse_fragment(location.hash) as Parsed;
+/** Builds the figure the link asks for, with the controls `show=` lists; returns its update. */
+function setup(first: Parsed): (p: Parsed) => void {
   const view = String(first.config.view);
   const shown = (first.config.show as string[]).filter((k) => k !== 'none');
   const specs = key_specs() as KeySpec[];
-  const change = (key: string, value: string) => update(set_key(fragment, key, value) as Parsed);
+  const change = (key: string, value: string) => update(set_key(state.fragment, key, value) as Parsed);
   byId('controls').hidden = buildKeyControls(byId('controls'), specs, shown, change) === 0;
   byId(view === 'experiment' ? 'experiment' : 'theory').hidden = false;
   if (view === 'experiment') {
     panel = new ExperimentPanel(
-      () => fragment,
-      () => config!,
+      () => state.fragment,
+      () => state.config!,
       (f, parts) => merge_results(f, parts) as Results,
       change,
       (results) => tell({ type: 'finished', results }),
@@ -138,11 +115,14 @@ async function main(): Promise<void> {
       false,
     );
   }
-  update(first);
-  window.addEventListener('hashchange', () => {
-    if (location.hash.slice(1) !== fragment) update(parse_fragment(location.hash) as Parsed);
-  });
-  document.body.dataset.ready = 'true';
+  return update;
+}
+
+async function main(): Promise<void> {
+  mountExperimentMarkup(true);
+  fitToFrame();
+  await visible();
+  await boot(state, setup);
 }
 
 void main();

@@ -12,13 +12,15 @@
 // exactly the numbers of one run.
 
 import { drawCurves, hasSecondMeasure, joinPoints, summarise, theoryCurve, type Measure } from './experiment-view';
-import type { Backbone, Claim, Config, Estimate, FinishedPoint, Progress, Results } from './types';
-import { copyText, download, embedCode, standaloneSvg, svgToPng } from './export';
-import { apply_steadiness, claim_of, estimate_wall_seconds, estimate_with_rates, pins_with, pins_without, results_csv, set_key, steady_twin } from '../pkg/caulk.js';
+import type { Backbone, Claim, Config, Estimate, FinishedPoint, Results } from './types';
+import { enableNumberExports, wireExports } from './experiment-export';
+import { claim_of, estimate_wall_seconds, estimate_with_rates, pins_with, pins_without } from '../pkg/caulk.js';
 import { drawClaim } from './claim-view';
+import { drawPins } from './pins-view';
 import { drawEpsLine } from './eps-line';
-import { InPageWorker } from './jobs';
-import { WORKER_FILE } from './build-files';
+import type { Reply } from './jobs';
+import { plan, SHAPE_SEEDS, WorkerPool, type Part } from './worker-pool';
+import { SteadinessCheck } from './steadiness-check';
 
 /** Runs estimated above this many seconds start only after the user confirms. */
 export const BUDGET_S = 120;
@@ -26,8 +28,6 @@ export const BUDGET_S = 120;
 const SETTLE_MS = 1500;
 /** Live runs start by themselves when the estimate is at most this (seconds). */
 export const LIVE_S = 10;
-/** Seeds of the first stage: the whole curve's shape. */
-export const SHAPE_SEEDS = 2;
 /** Seed-points the page's cache keeps (about 100 bytes each). */
 const CACHE_MAX = 200_000;
 /** Parameters the backbone cache keeps in all (8 bytes each: 64 MB). */
@@ -35,30 +35,9 @@ const BACKBONE_VALUES = 8_000_000;
 /** Wait after the last change before a live run starts. */
 const DEBOUNCE_MS = 150;
 
-/** A range of seeds run by one worker, and what it has sent. */
-interface Part {
-  from: number;
-  to: number;
-  stage: number;
-  /** The worker that runs it: the same seeds go to the same worker run after run, so its
-   * kept task data (src/data/inputs.rs) serves them again. */
-  worker: number;
-  sent: boolean;
-  progress: Progress | null;
-  at: number;
-  results: Results | null;
-}
-
 function megabytes(b: number): string {
   return b >= 1e9 ? `${(b / 1e9).toFixed(1)} GB` : `${Math.max(1, Math.round(b / 1e6))} MB`;
 }
-
-type Reply =
-  | { type: 'progress'; id: number; part?: number; event: Progress }
-  | { type: 'done'; id: number; part?: number; results: Results; wall_ms: number }
-  | { type: 'estimate'; id: number; estimate: Estimate }
-  | { type: 'device'; id: number; message: string }
-  | { type: 'error'; id: number; message: string };
 
 const $ = (id: string) => {
   const node = document.getElementById(id);
@@ -66,38 +45,16 @@ const $ = (id: string) => {
   return node;
 };
 
-/**
- * The ranges of seeds of a run on `workers` workers: the first SHAPE_SEEDS seeds (stage 1,
- * the curve's shape), then the rest (stage 2), each stage split into contiguous ranges,
- * one per worker at most (range i of a stage to worker i); in seed order, as
- * `merge_results` wants them.
- */
-export function plan(seeds: number, workers: number): Part[] {
-  const ranges = (from: number, to: number, stage: number): Part[] => {
-    const k = Math.max(1, Math.min(workers, to - from));
-    return Array.from({ length: k }, (_, i) => ({
-      from: from + Math.floor(((to - from) * i) / k),
-      to: from + Math.floor(((to - from) * (i + 1)) / k),
-      stage,
-      worker: i,
-      sent: false,
-      progress: null,
-      at: 0,
-      results: null,
-    }));
-  };
-  return seeds <= SHAPE_SEEDS ? ranges(0, seeds, 1) : [...ranges(0, SHAPE_SEEDS, 1), ...ranges(SHAPE_SEEDS, seeds, 2)];
-}
-
 function seconds(s: number): string {
   return s < 60 ? `${Math.max(1, Math.round(s))} s` : `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
 }
 
 export class ExperimentPanel {
   /** Worker 0 answers estimates; a run uses workers 0 … k−1, one shard each. */
-  private workers: (Worker | InPageWorker)[] = [];
-  /** Whether this page runs the jobs itself (it could not start a worker). */
-  private inPage = false;
+  private pool = new WorkerPool(
+    (r) => this.onReply(r),
+    (message) => this.fail(message),
+  );
   private id = 0;
   /**
    * The run in progress: its ranges of seeds (queued to the workers in order), the last
@@ -184,38 +141,10 @@ export class ExperimentPanel {
       $('exp-status').textContent = 'Not run.';
     });
     $('exp-cancel').addEventListener('click', () => this.cancel('Cancelled'));
-    const status = (t: string) => ($('export-status').textContent = t);
-    const stamp = () => `caulk-${new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-')}`;
-    const figure = () => $('exp-plot').querySelector('svg') as SVGSVGElement | null;
-    $('export-link').addEventListener('click', async () => {
-      const ok = await copyText(location.href, $('export-link-text') as HTMLInputElement);
-      status(ok ? 'Link copied.' : 'Copy the selected link.');
-    });
-    document.getElementById('export-embed')?.addEventListener('click', async () => {
-      const fragment = (set_key(this.fragment(), 'view', 'experiment') as { fragment: string }).fragment;
-      const ok = await copyText(embedCode(fragment, 'Caulk Lab: measured learning curves'), $('export-link-text') as HTMLInputElement);
-      status(ok ? 'Embed code copied: paste it into a course page (README: embedding in a course page).' : 'Copy the selected embed code.');
-    });
-    $('export-svg').addEventListener('click', () => {
-      const svg = figure();
-      if (svg) download(`${stamp()}.svg`, new Blob([standaloneSvg(svg)], { type: 'image/svg+xml' }));
-    });
-    $('export-png').addEventListener('click', async () => {
-      const svg = figure();
-      if (!svg) return;
-      try {
-        download(`${stamp()}.png`, await svgToPng(standaloneSvg(svg)));
-      } catch (e) {
-        status(`PNG export failed: ${String(e)}`);
-      }
-    });
-    $('export-json').addEventListener('click', () => {
-      const body = this.results ?? this.partialResults();
-      if (body) download(`${stamp()}.json`, new Blob([JSON.stringify(body, null, 2)], { type: 'application/json' }));
-    });
-    $('export-csv').addEventListener('click', () => {
-      const csv = this.results ? results_csv(this.results) : this.partial ? this.partialCsv() : null;
-      if (csv) download(`${stamp()}.csv`, new Blob([csv], { type: 'text/csv' }));
+    wireExports({
+      fragment: () => this.fragment(),
+      results: () => this.results,
+      partial: () => (this.partial ? { ...this.partial, points: this.finishedPoints() } : null),
     });
   }
 
@@ -233,123 +162,37 @@ export class ExperimentPanel {
 
   /** The pin list: a chip per pin, with a button that unpins it. */
   private showPins(): void {
-    const pins = this.config().pins;
-    const list = $('exp-pins');
-    if (list.dataset.pins === JSON.stringify(pins.map((p) => p.label))) return;
-    list.dataset.pins = JSON.stringify(pins.map((p) => p.label));
-    list.replaceChildren(
-      ...pins.map((p, k) => {
-        const li = document.createElement('li');
-        li.className = `chip pin-chip pin-${k}`;
-        const name = document.createElement('span');
-        name.textContent = `pin ${p.label} (${p.curves.length} curve${p.curves.length === 1 ? '' : 's'})`;
-        const remove = document.createElement('button');
-        remove.type = 'button';
-        remove.textContent = '×';
-        remove.setAttribute('aria-label', `unpin ${p.label}`);
-        remove.addEventListener('click', () => this.setKey('pins', pins_without(this.fragment(), p.label)));
-        li.append(name, remove);
-        return li;
-      }),
-    );
+    drawPins($('exp-pins'), this.config().pins, (label) => this.setKey('pins', pins_without(this.fragment(), label)));
   }
 
   private setResults(r: Results | null): void {
     this.results = r;
     $('exp-pin').toggleAttribute('disabled', r === null);
     this.partial = null;
-    $('export-json').toggleAttribute('disabled', r === null);
-    $('export-csv').toggleAttribute('disabled', r === null);
+    enableNumberExports(r !== null);
   }
 
   /** After a cancel or a failure: the finished points stay exportable, marked partial. */
   private setPartial(reason: string): void {
     const any = [...this.points.values()].some((p) => p.length > 0);
     this.partial = any ? { reason, fragment: this.fragment() } : null;
-    $('export-json').toggleAttribute('disabled', !any);
-    $('export-csv').toggleAttribute('disabled', !any);
+    enableNumberExports(any);
   }
 
   private finishedPoints(): FinishedPoint[] {
     return joinPoints([...this.points.values()].flat()).sort((a, b) => a.label.localeCompare(b.label) || a.n - b.n);
   }
 
-  private partialResults(): object | null {
-    if (!this.partial) return null;
-    return { partial: true, reason: this.partial.reason, fragment: this.partial.fragment, points: this.finishedPoints() };
-  }
-
-  /** The results CSV's columns, slopes empty (a partial sweep has none). */
-  private partialCsv(): string {
-    const num = (v: number | null) => (v === null ? '' : String(v));
-    const rows = this.finishedPoints().map((p) =>
-      [`"${p.label.replace(/"/g, "'")}"`, p.method, num(p.m), p.width, p.n, num(p.risk_mean), num(p.risk_lo), num(p.risk_hi), p.seeds, '', '', '', ''].join(','),
-    );
-    return ['label,method,m,width,n,risk_mean,risk_lo,risk_hi,seeds_done,slope,slope_lo,slope_hi,predicted_slope', ...rows].join('\n') + '\n';
-  }
-
-  /**
-   * The steadiness check of the last finished run (src/experiment/steady.rs): seed 0 run
-   * again from starting weights perturbed at f32 rounding, in a worker of its own, kept
-   * between checks (its data and wasm stay warm). A new run abandons a check in progress by
-   * stopping that worker, so the sweep workers keep their caches.
-   */
-  private steadyWorker: Worker | InPageWorker | null = null;
-  /** The check in progress: its id (negative, apart from the sweeps') and the results it checks. */
-  private steady: { id: number; results: Results } | null = null;
-  private steadyRuns = 0;
-
-  /** Start the steadiness check of `results` (the run of `fragment`), or say why there is none. */
-  private checkSteadiness(fragment: string, results: Results): void {
-    this.stopSteadiness();
-    let twin: { fragment?: string; skip?: string };
-    try {
-      twin = steady_twin(fragment) as { fragment?: string; skip?: string };
-    } catch {
-      return;
-    }
-    if (twin.skip !== undefined || twin.fragment === undefined) {
-      this.showSteadiness({ ...results, steadiness: twin.skip ?? null });
-      return;
-    }
-    const worker = this.steadyWorker ?? this.startSteadyWorker();
-    const id = -++this.steadyRuns;
-    this.steady = { id, results };
-    $('experiment').dataset.steady = 'checking';
-    worker.postMessage({ type: 'run', id, fragment: twin.fragment, from: 0, to: 1, part: 0 });
-    // Shown only: the results (and their exports) stay as they are until the verdict.
-    summarise({ ...results, steadiness: 'checking, seed 0 runs again from starting weights perturbed at f32 rounding…' }, $('exp-summary'), $('exp-table'));
-  }
-
-  /** The steadiness check's worker, started. */
-  private startSteadyWorker(): Worker | InPageWorker {
-    let worker: Worker | InPageWorker;
-    try {
-      worker = this.inPage ? new InPageWorker() : new Worker(new URL(WORKER_FILE, import.meta.url), { type: 'module' });
-    } catch {
-      worker = new InPageWorker();
-    }
-    worker.onmessage = (e: MessageEvent<Reply>) => {
-      const r = e.data;
-      // Its progress is not shown: only the verdict (or a failure) ends the check.
-      if (!this.steady || r.id !== this.steady.id || (r.type !== 'done' && r.type !== 'error')) return;
-      const checked = this.steady.results;
-      this.steady = null;
-      if (r.type === 'done') this.showSteadiness(apply_steadiness(checked, r.results) as Results);
-      else $('experiment').dataset.steady = 'failed';
-    };
-    worker.onerror = () => this.stopSteadiness();
-    this.steadyWorker = worker;
-    return worker;
-  }
-
-  /** Abandon a steadiness check in progress (its worker stops; an idle one is kept). */
-  private stopSteadiness(): void {
-    if (this.steady === null) return;
-    this.steadyWorker?.terminate();
-    this.steadyWorker = null;
-    this.steady = null;
-  }
+  /** The steadiness check of the last finished run (steadiness-check.ts). */
+  private steadiness = new SteadinessCheck(this.pool, {
+    checking: (shown) => {
+      $('experiment').dataset.steady = 'checking';
+      // Shown only: the results (and their exports) stay as they are until the verdict.
+      summarise(shown, $('exp-summary'), $('exp-table'));
+    },
+    verdict: (results) => this.showSteadiness(results),
+    failed: () => ($('experiment').dataset.steady = 'failed'),
+  });
 
   /** Results with their steadiness verdict: flags on the plot's summary and in the exports. */
   private showSteadiness(results: Results): void {
@@ -361,47 +204,15 @@ export class ExperimentPanel {
     }
   }
 
-  /**
-   * Worker `i`, started when first needed. Where the page may not start workers (an iframe
-   * sandboxed without allow-same-origin), one in-page runner does the work instead: the
-   * page then answers between the sweep's units only.
-   */
-  private ensureWorker(i = 0): Worker | InPageWorker {
-    while (this.workers.length <= i) {
-      let worker: Worker | InPageWorker;
-      try {
-        worker = this.inPage ? new InPageWorker() : new Worker(new URL(WORKER_FILE, import.meta.url), { type: 'module' });
-      } catch {
-        this.inPage = true;
-        worker = new InPageWorker();
-      }
-      worker.onmessage = (e: MessageEvent<Reply>) => this.onReply(e.data);
-      worker.onerror = (e: ErrorEvent) => this.fail(`a worker stopped (${e.message || 'unknown error'})`);
-      this.workers.push(worker);
-    }
-    return this.workers[i];
-  }
-
   /** Stop every worker (a run in progress is abandoned; the next use starts fresh ones). */
   private stopWorkers(): void {
-    for (const w of this.workers) w.terminate();
-    this.workers = [];
+    this.pool.stopAll();
     this.shards = null;
-  }
-
-  /**
-   * Workers for a run: each takes a share of the seeds, at most one per seed, the device's cores
-   * (and 8); one on the GPU, which trains all the seeds at once.
-   */
-  private parallelism(est: Estimate): number {
-    if (this.inPage || est.rates.gpu != null) return 1;
-    const cores = navigator.hardwareConcurrency || 1;
-    return Math.max(1, Math.min(cores, est.shards, 8));
   }
 
   /** The estimate's wall time with the run's workers (the estimate itself is for one core). */
   private wallSeconds(est: Estimate): number {
-    return estimate_wall_seconds(est, this.parallelism(est));
+    return estimate_wall_seconds(est, this.pool.parallelism(est));
   }
 
   /**
@@ -493,12 +304,12 @@ export class ExperimentPanel {
   /** An estimate of `fragment` is in: show it, settle the rates, run what waited for it. */
   private onEstimate(fragment: string, estimate: Estimate): void {
     this.estimated = { fragment, estimate };
-    const workers = this.parallelism(estimate);
+    const workers = this.pool.parallelism(estimate);
     const split = workers > 1 ? ` in ${workers} workers` : '';
     const where = estimate.rates.gpu != null ? "on this device's GPU" : 'on this device';
     $('exp-estimate').textContent = `About ${seconds(this.wallSeconds(estimate))} ${where} (${estimate.units} runs${split}, ${megabytes(estimate.bytes)} of memory).`;
     // In the page itself (no worker) a probe would hold the main thread: no settling.
-    if (this.settleProbes > 0 && !this.inPage) {
+    if (this.settleProbes > 0 && !this.pool.inPage) {
       this.settleProbes--;
       window.setTimeout(() => {
         if (!this.running() && !this.runWhenEstimated && this.fragment() === fragment) this.requestEstimate();
@@ -535,7 +346,7 @@ export class ExperimentPanel {
     // one's text must not stand for it meanwhile.
     if (this.estimated?.fragment !== fragment) $('exp-estimate').textContent = 'Estimating the cost…';
     this.estimateIds.set(++this.id, fragment);
-    this.ensureWorker().postMessage({ type: 'estimate', id: this.id, fragment });
+    this.pool.get().postMessage({ type: 'estimate', id: this.id, fragment });
   }
 
   /**
@@ -646,7 +457,7 @@ export class ExperimentPanel {
   private togglePause(): void {
     if (!this.running()) return;
     const pausing = $('experiment').dataset.state !== 'paused';
-    for (const w of this.workers) w.postMessage({ type: pausing ? 'pause' : 'resume', id: this.id });
+    this.pool.broadcast({ type: pausing ? 'pause' : 'resume', id: this.id });
     // The time left stands still while paused: each shard's estimate is brought to now when
     // pausing and counts from the resume.
     if (this.shards) {
@@ -665,7 +476,7 @@ export class ExperimentPanel {
   run(): void {
     const live = this.liveRun;
     if (this.running() || !this.gate()) return;
-    this.stopSteadiness();
+    this.steadiness.stop();
     $('exp-confirm').hidden = true;
     this.beforeStale = null;
     this.setResults(null);
@@ -684,7 +495,7 @@ export class ExperimentPanel {
     performance.mark('caulk:run-start');
     this.counts = { computed: 0, cached: 0 };
     const est = this.estimated?.fragment === fragment ? this.estimated.estimate : null;
-    const workers = est ? this.parallelism(est) : 1;
+    const workers = est ? this.pool.parallelism(est) : 1;
     const seeds = Number(this.config().seeds);
     this.shards = { parts: plan(seeds, workers), point: '', fragment, seeds, workers, units: est?.units ?? 1 };
     const id = ++this.id;
@@ -705,7 +516,7 @@ export class ExperimentPanel {
     // The worker's seeds' backbones only (they are the large part).
     const backbones = Object.fromEntries([...this.backbones].filter(([, b]) => b.seed >= part.from && b.seed < part.to));
     const known = { points: Object.fromEntries(this.cache), backbones };
-    this.ensureWorker(w).postMessage({ type: 'run', id, fragment: run.fragment, from: part.from, to: part.to, part: index, rates: est?.rates ?? null, known });
+    this.pool.get(w).postMessage({ type: 'run', id, fragment: run.fragment, from: part.from, to: part.to, part: index, rates: est?.rates ?? null, known });
   }
 
   /**
@@ -736,7 +547,7 @@ export class ExperimentPanel {
     if (this.running() && this.shards?.fragment !== this.fragment() && this.shownKey !== this.numbersKey(this.fragment())) {
       this.abandon();
       const est = this.estimated?.estimate;
-      for (let w = 0; w < (est ? this.parallelism(est) : 1); w++) this.ensureWorker(w);
+      for (let w = 0; w < (est ? this.pool.parallelism(est) : 1); w++) this.pool.get(w);
     }
     this.liveTimer = window.setTimeout(async () => {
       const fragment = this.fragment();
@@ -848,7 +659,7 @@ export class ExperimentPanel {
           const w = window as unknown as { caulkFaultDrill?: string };
           if (w.caulkFaultDrill === 'kill-worker') {
             delete w.caulkFaultDrill;
-            this.workers[0]?.terminate();
+            this.pool.killFirst();
             this.fail('a worker stopped (fault drill: killed)');
             break;
           }
@@ -881,7 +692,7 @@ export class ExperimentPanel {
         this.setRunning(false);
         performance.mark('caulk:done');
         $('experiment').dataset.state = 'done';
-        const workers = run.workers > 1 ? ` in ${run.workers} workers` : this.inPage ? ' in this page (it may not start a worker)' : '';
+        const workers = run.workers > 1 ? ` in ${run.workers} workers` : this.pool.inPage ? ' in this page (it may not start a worker)' : '';
         const stages = run.parts.some((x) => x.stage === 2) ? `, shape first on ${SHAPE_SEEDS} seeds, then all ${run.seeds}` : '';
         const reused = this.counts.cached > 0 ? `; ${this.counts.computed} seed-points computed, ${this.counts.cached} reused from earlier runs` : '';
         $('exp-status').textContent = `Done in ${seconds((performance.now() - this.startedAt) / 1000)} on ${results.backend}${workers}${stages}${reused}.`;
@@ -889,7 +700,7 @@ export class ExperimentPanel {
         summarise(results, $('exp-summary'), $('exp-table'));
         this.setResults(results);
         this.onDone(results);
-        this.checkSteadiness(run.fragment, results);
+        this.steadiness.start(run.fragment, results);
         break;
       }
       case 'error':

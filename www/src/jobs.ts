@@ -7,11 +7,21 @@
 //            | { type: 'batching', id, backend, ks } (the K-model benchmark)
 //            | { type: 'gemm', id, window_ms } (the CPU GEMM benchmark)
 //            | { type: 'pause' | 'resume', id } (hold the sweep after its current unit)
-// Replies:   { type: 'progress', id, part, event } | { type: 'done', id, part, results, wall_ms }
-//            | { type: 'device', id, message } (the GPU failed; the CPU took over)
-//            | { type: 'estimate', id, estimate } | { type: 'error', id, message }
+// Replies:   Reply below, the one declaration the worker, the page and the bench page share.
 
 import { batching_bench, estimate_experiment, gemm_bench, run_experiment } from '../pkg/caulk.js';
+import type { Estimate, Progress, Results } from './types';
+
+/**
+ * A reply of the jobs. `R` is what 'done' carries: a sweep's Results (the default), or a
+ * benchmark's report. 'device': the GPU failed and the CPU took over.
+ */
+export type Reply<R = Results> =
+  | { type: 'progress'; id: number; part: number; event: Progress }
+  | { type: 'done'; id: number; part?: number; results: R; wall_ms: number; memory_bytes?: number }
+  | { type: 'estimate'; id: number; estimate: Estimate }
+  | { type: 'device'; id: number; part: number; message: string }
+  | { type: 'error'; id: number; message: string };
 
 export type Request =
   | { type: 'estimate'; id: number; fragment: string }
@@ -33,7 +43,7 @@ export class Jobs {
   private channel = new MessageChannel();
 
   constructor(
-    private post: (reply: object) => void,
+    private post: (reply: Reply<unknown>) => void,
     private memoryBytes: () => number = () => 0,
   ) {
     this.channel.port1.onmessage = () => this.ticks.shift()?.();
@@ -75,14 +85,14 @@ export class Jobs {
       }
       const fragment = req.fragment;
       if (req.type === 'estimate') {
-        this.post({ type: 'estimate', id, estimate: await estimate_experiment(fragment) });
+        this.post({ type: 'estimate', id, estimate: (await estimate_experiment(fragment)) as Estimate });
         return;
       }
       const start = performance.now();
       const part = req.part ?? 0;
       const results = await run_experiment(
         fragment,
-        (event: unknown) => this.post({ type: 'progress', id, part, event }),
+        (event: Progress) => this.post({ type: 'progress', id, part, event }),
         (message: string) => this.post({ type: 'device', id, part, message }),
         this.checkpoint,
         req.from ?? 0,

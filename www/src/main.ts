@@ -2,43 +2,30 @@
 // rewrites it, and computes everything drawn. This file wires state, controls and panels.
 // Every string that may come from a URL reaches the DOM through textContent, never as HTML.
 
-import init, { baked_file, baked_file_of, bound_registry, bounds, digits_preview, key_specs, merge_results, parse_fragment, probe, set_key, switch_preset } from '../pkg/caulk.js';
+import { baked_file, baked_file_of, bound_registry, bounds, digits_preview, key_specs, merge_results, parse_fragment, probe, set_key, switch_preset } from '../pkg/caulk.js';
+import { boot, byId, PageState } from './boot';
 import { drawDigits, type DigitPreviews } from './digits-view';
-import { buildPanelControls, buildToggles, syncControls, syncToggles, type BoundInfo } from './controls';
+import { buildPanelControls, buildToggles, syncToggles, type BoundInfo } from './controls';
 import { mountExperimentMarkup } from './experiment-markup';
 import { ExperimentPanel } from './experiment-panel';
 import { LessonView } from './lesson';
-import { showMessages } from './messages';
 import { registerOffline } from './offline';
 import { OwnCurves } from './own-curves';
-import { wasmFile } from './wasm-url';
 import { drawTheory } from './theory-page';
 import { timed, wirePhaseSwitch } from './theory-panel';
 import type { BoundsReport, Config, DeviceReport, KeySpec, Parsed, Results } from './types';
 
-let fragment = '';
-let config: Config | null = null;
+const state = new PageState();
 let experiment: ExperimentPanel | null = null;
 let lesson: LessonView | null = null;
 let ownCurves: OwnCurves | null = null;
 
-function byId(id: string): HTMLElement {
-  const node = document.getElementById(id);
-  if (!node) throw new Error(`page is missing #${id}`);
-  return node;
-}
-
 /** Apply a parse result: state, URL, controls, panels. Timed as `caulk:update`. */
 function update(p: Parsed): void {
   timed('update', () => {
-    fragment = p.fragment;
-    config = p.config;
-    showMessages(byId('messages'), p);
-    if (location.hash.slice(1) !== fragment) history.replaceState(null, '', `#${fragment}`);
-    // Each refused value also says so under its own control.
-    syncControls(p.config, p.errors);
+    state.accept(p);
     syncToggles(p.config);
-    drawTheory(timed('bounds', () => bounds(fragment) as BoundsReport), (v) => change('eps', v));
+    drawTheory(timed('bounds', () => bounds(state.fragment) as BoundsReport), (v) => change('eps', v));
     const preset = document.getElementById('ctl-preset') as HTMLSelectElement | null;
     if (preset) preset.value = String(p.config.preset);
     showDigits(p.config);
@@ -63,14 +50,14 @@ function showDigits(c: Config): void {
   host.hidden = c.preset !== 'digits';
   if (host.hidden || digitsSeed === Number(c.seed)) return;
   try {
-    drawDigits(host, digits_preview(fragment, 10) as DigitPreviews);
+    drawDigits(host, digits_preview(state.fragment, 10) as DigitPreviews);
     digitsSeed = Number(c.seed);
   } catch (e) {
     host.textContent = `The digits could not be drawn (${String(e)}).`;
   }
 }
 
-const change = (key: string, value: string) => update(timed('set_key', () => set_key(fragment, key, value) as Parsed));
+const change = (key: string, value: string) => update(timed('set_key', () => set_key(state.fragment, key, value) as Parsed));
 
 async function showDevice(backend: string): Promise<void> {
   const line = byId('device');
@@ -84,20 +71,8 @@ async function showDevice(backend: string): Promise<void> {
   }
 }
 
-async function main(): Promise<void> {
-  mountExperimentMarkup(false);
-  try {
-    await init({ module_or_path: new URL(wasmFile(), import.meta.url) });
-  } catch (e) {
-    const box = byId('messages');
-    const li = document.createElement('li');
-    li.className = 'error';
-    li.textContent = `The compute module could not be loaded (${String(e)}). This page needs WebAssembly.`;
-    box.replaceChildren(li);
-    box.hidden = false;
-    byId('device').textContent = 'No compute device: WebAssembly failed to load.';
-    return;
-  }
+/** Builds the page's controls and panels (the compute module loaded); returns its update. */
+function setup(): (p: Parsed) => void {
   const specs = key_specs() as KeySpec[];
   buildPanelControls(byId('controls'), byId('controls-advanced'), specs, 'theory', change);
   buildToggles(byId('toggles'), bound_registry() as BoundInfo[], (ids) => change('bounds', ids.join(',')));
@@ -106,10 +81,10 @@ async function main(): Promise<void> {
   wirePhaseSwitch();
   const presetSelect = byId('ctl-preset') as HTMLSelectElement;
   for (const name of specs.find((s) => s.key === 'preset')?.choices ?? []) presetSelect.append(new Option(name, name));
-  presetSelect.addEventListener('change', () => update(switch_preset(fragment, presetSelect.value) as Parsed));
+  presetSelect.addEventListener('change', () => update(switch_preset(state.fragment, presetSelect.value) as Parsed));
   experiment = new ExperimentPanel(
-    () => fragment,
-    () => config!,
+    () => state.fragment,
+    () => state.config!,
     (f, parts) => merge_results(f, parts) as Results,
     change,
   );
@@ -117,7 +92,7 @@ async function main(): Promise<void> {
     open: (f) => update(parse_fragment(f) as Parsed),
     setKey: change,
     specs,
-    fragment: () => fragment,
+    fragment: () => state.fragment,
     results: () => experiment?.shownResults() ?? null,
     hold: (on) => experiment?.hold('lesson', on),
   });
@@ -125,18 +100,19 @@ async function main(): Promise<void> {
   const file = byId('import-file') as HTMLInputElement;
   file.addEventListener('change', () => {
     const chosen = file.files?.[0];
-    if (chosen) void ownCurves?.import(chosen, fragment, update).finally(() => (file.value = ''));
+    if (chosen) void ownCurves?.import(chosen, state.fragment, update).finally(() => (file.value = ''));
   });
   byId('import-clear').addEventListener('click', () => {
     ownCurves?.clear();
     change('table', '');
   });
-  const first = parse_fragment(location.hash) as Parsed;
-  update(first);
-  window.addEventListener('hashchange', () => {
-    if (location.hash.slice(1) !== fragment) update(parse_fragment(location.hash) as Parsed);
-  });
-  document.body.dataset.ready = 'true';
+  return update;
+}
+
+async function main(): Promise<void> {
+  mountExperimentMarkup(false);
+  const first = await boot(state, setup, () => (byId('device').textContent = 'No compute device: WebAssembly failed to load.'));
+  if (!first) return;
   registerOffline(byId('messages'));
   await showDevice(first.config.backend);
 }
