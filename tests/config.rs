@@ -345,3 +345,27 @@ fn pins_that_would_overflow_the_link_are_refused() {
     assert_eq!(e.key, "pins");
     assert!(e.message.contains("over the 4096"), "{}", e.message);
 }
+
+/// A key is one entry of the key table (plus its `Config` field): the entry names the field it
+/// reads and writes, and it is the key's own; setting a key changes that field alone (every
+/// other key reads as before), so no two keys share a field.
+#[test]
+fn every_key_reads_and_writes_its_own_field() {
+    let mut rng = Rng::new(7, Stream::Test);
+    for spec in KEYS {
+        assert_eq!(spec.access.field, spec.key, "{}", spec.key);
+    }
+    for _ in 0..200 {
+        let mut c = Config::default();
+        c.set("lesson", "caulking").unwrap();
+        let spec = &KEYS[(rng.next_u64() % KEYS.len() as u64) as usize];
+        let before: Vec<Option<String>> = KEYS.iter().map(|s| c.get(s.key)).collect();
+        let value = random_value(spec, &mut rng);
+        c.set(spec.key, &value).unwrap_or_else(|e| panic!("{value}: {e}"));
+        for (s, was) in KEYS.iter().zip(&before) {
+            if s.key != spec.key && !(spec.key == "lesson" && s.key == "step") {
+                assert_eq!(&c.get(s.key), was, "setting {} changed {}", spec.key, s.key);
+            }
+        }
+    }
+}

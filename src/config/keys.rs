@@ -1,5 +1,7 @@
-//! The table of config keys: kind, bounds and help for each, and the single parser/printer
-//! pair for their values. Enumerated values use the serde names of
+//! The table of config keys, the one declaration of a key: the config field it reads and
+//! writes ([`Access`]), kind, bounds, help, the page's control and panel; [`get`], [`set`],
+//! [`SHOW_IDS`] and the page's controls follow from it. Also the single parser/printer pair
+//! for the values. Enumerated values use the serde names of
 //! [`Preset`](super::Preset), [`Method`](super::Method) and
 //! [`BackendChoice`](super::BackendChoice), so a name is spelled in one place.
 
@@ -114,7 +116,117 @@ pub struct KeySpec {
     /// Whether the key is written only when set (`lesson`, and `step` inside a lesson): a
     /// link outside a lesson does not carry it, so such keys change no older link.
     pub optional: bool,
+    /// The config field the key reads and writes ([`get`] and [`set`] go through it).
+    #[serde(skip)]
+    pub access: Access,
 }
+
+/// How a key reaches its [`Config`] field: the field's name (the key's own: tested), its
+/// value in fragment syntax (`None`: not written, an optional key unset) and the parse of a
+/// value into it with the key's bounds. Declared in the key's entry of [`KEYS`], so a key is
+/// one entry there plus its field in [`Config`].
+#[derive(Clone, Copy, Debug)]
+pub struct Access {
+    /// The `Config` field.
+    pub field: &'static str,
+    /// The field's value in fragment syntax, or `None` where the key is not written.
+    pub get: fn(&Config) -> Option<String>,
+    /// Parses `text` with the spec's bounds and stores it in the field.
+    pub set: fn(&KeySpec, &mut Config, &str) -> Result<(), ConfigError>,
+}
+
+/// A key's spec before its entry in [`KEYS`] gives it a field.
+const NO_FIELD: Access = Access {
+    field: "",
+    get: |_| None,
+    set: |s, _, _| Err(ConfigError::new(s.key, "no config field")),
+};
+
+/// Integer keys other than seed, m, n and at_n fit in u32 by their bounds (at most 100 000).
+fn small(v: u64) -> u32 {
+    v as u32
+}
+
+/// The [`Access`] of field `$f` by its value syntax: `int` (u64), `small` (u32), `float`,
+/// `ints` (a list of u64), `small_ints` (of u32), `name` (one serde name), `names` (a list).
+macro_rules! field {
+    ($f:ident, int) => {
+        field!(@ $f, |c| c.$f.to_string(), |s, t| s.parse_int(t)?)
+    };
+    ($f:ident, small) => {
+        field!(@ $f, |c| c.$f.to_string(), |s, t| small(s.parse_int(t)?))
+    };
+    ($f:ident, float) => {
+        field!(@ $f, |c| c.$f.to_string(), |s, t| s.parse_float(t)?)
+    };
+    ($f:ident, ints) => {
+        field!(@ $f, |c| join(&c.$f), |s, t| s.parse_int_list(t)?)
+    };
+    ($f:ident, small_ints) => {
+        field!(@ $f, |c| join(&c.$f), |s, t| s.parse_int_list(t)?.into_iter().map(small).collect())
+    };
+    ($f:ident, name) => {
+        field!(@ $f, |c| name_of(&c.$f), |s, t| s.parse_name(t)?)
+    };
+    ($f:ident, names) => {
+        field!(@ $f, |c| c.$f.iter().map(name_of).collect::<Vec<_>>().join(","), |s, t| s.parse_names(t)?)
+    };
+    (@ $f:ident, |$c:ident| $get:expr, |$s:ident, $t:ident| $parse:expr) => {
+        Access {
+            field: stringify!($f),
+            get: |$c: &Config| Some($get),
+            set: |$s: &KeySpec, c: &mut Config, $t: &str| {
+                c.$f = $parse;
+                Ok(())
+            },
+        }
+    };
+}
+
+/// `spec` reading and writing its config field through `access`.
+const fn with(access: Access, spec: KeySpec) -> KeySpec {
+    KeySpec { access, ..spec }
+}
+
+/// `pins`: the curves and their numbers (config::pins writes and reads them).
+const PINS: Access = Access {
+    field: "pins",
+    get: |c| Some(super::pins::write_pins(&c.pins)),
+    set: |_, c, t| {
+        c.pins = super::pins::parse_pins(t)?;
+        Ok(())
+    },
+};
+
+/// `table`: your own curves, written only when set, kept in their canonical form.
+const TABLE: Access = Access {
+    field: "table",
+    get: |c| (!c.table.is_empty()).then(|| c.table.clone()),
+    set: |_, c, t| {
+        c.table = super::table::write_table(&super::table::parse_table(t)?);
+        Ok(())
+    },
+};
+
+/// `lesson`: written only inside a lesson.
+const LESSON: Access = Access {
+    field: "lesson",
+    get: |c| (!c.lesson.is_empty()).then(|| c.lesson.clone()),
+    set: |s, c, t| {
+        c.lesson = s.parse_slug(t)?;
+        Ok(())
+    },
+};
+
+/// `step`: the lesson's step, written only inside a lesson.
+const STEP: Access = Access {
+    field: "step",
+    get: |c| (!c.lesson.is_empty()).then(|| c.step.to_string()),
+    set: |s, c, t| {
+        c.step = small(s.parse_int(t)?);
+        Ok(())
+    },
+};
 
 const fn num(key: &'static str, kind: KeyKind, min: f64, max: f64, help: &'static str) -> KeySpec {
     KeySpec {
@@ -131,6 +243,7 @@ const fn num(key: &'static str, kind: KeyKind, min: f64, max: f64, help: &'stati
         advanced: false,
         unused_by: &[],
         optional: false,
+        access: NO_FIELD,
     }
 }
 
@@ -165,6 +278,7 @@ const fn names(
         advanced: false,
         unused_by: &[],
         optional: false,
+        access: NO_FIELD,
     }
 }
 
@@ -233,35 +347,63 @@ pub const METHOD_IDS: &[&str] = &[
 ];
 
 /// Controls an embedded figure can show (`show=`), or `none`: every key with a control in
-/// [`KEYS`] except `preset` (an embed's preset is its link's). A test keeps the two in step.
-pub const SHOW_IDS: &[&str] = &[
-    "none",
-    "alpha",
-    "beta",
-    "s_phi",
-    "d",
-    "k",
-    "eps",
-    "m",
-    "n",
-    "c",
-    "c_pre",
-    "nu",
-    "c_h",
-    "c_f",
-    "seeds",
-    "methods",
-    "width",
-    "depth",
-    "steps",
-    "lr",
-    "sigma",
-    "seed",
-    "backend",
-    "rank",
-    "adapter_width",
-    "layers",
-];
+/// [`KEYS`] except `preset` (an embed's preset is its link's), in table order, derived from
+/// the table at compile time. (`show` itself sits between the two halves of the table it is
+/// derived from, so that its own entry does not depend on itself.)
+pub const SHOW_IDS: &[&str] = &show_ids::<{ 1 + shown(BEFORE_SHOW) + shown(AFTER_SHOW) }>();
+
+/// Whether two strings are equal (in a `const fn`).
+const fn same(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// Whether an embed may show the key's control: it has one, and it is not `preset`.
+const fn showable(s: &KeySpec) -> bool {
+    !matches!(s.widget, Widget::None) && !same(s.key, "preset")
+}
+
+/// How many keys of `keys` an embed may show.
+const fn shown(keys: &[KeySpec]) -> usize {
+    let (mut i, mut n) = (0, 0);
+    while i < keys.len() {
+        if showable(&keys[i]) {
+            n += 1;
+        }
+        i += 1;
+    }
+    n
+}
+
+/// `none`, then the showable keys of the table in its order.
+const fn show_ids<const N: usize>() -> [&'static str; N] {
+    let mut out = ["none"; N];
+    let mut n = 1;
+    let halves = [BEFORE_SHOW, AFTER_SHOW];
+    let mut h = 0;
+    while h < halves.len() {
+        let mut i = 0;
+        while i < halves[h].len() {
+            if showable(&halves[h][i]) {
+                out[n] = halves[h][i].key;
+                n += 1;
+            }
+            i += 1;
+        }
+        h += 1;
+    }
+    out
+}
 
 /// Bound ids in display order (the registry in `theory::bounds` must match; tested).
 pub const BOUND_IDS: &[&str] = &[
@@ -276,245 +418,376 @@ pub const BOUND_IDS: &[&str] = &[
 use KeyKind::*;
 
 /// Every key, in the canonical order the fragment writer uses, with the control the page
-/// gives it (controls appear in this order in their panels).
-pub const KEYS: &[KeySpec] = &[
-    ui(
+/// gives it (controls appear in this order in their panels): the keys before `show`, `show`,
+/// the keys after it.
+pub const KEYS: &[KeySpec] = &keys::<{ BEFORE_SHOW.len() + 1 + AFTER_SHOW.len() }>();
+
+/// The table in one piece (in a `const fn`).
+const fn keys<const N: usize>() -> [KeySpec; N] {
+    let mut out = [SHOW; N];
+    let mut i = 0;
+    while i < BEFORE_SHOW.len() {
+        out[i] = BEFORE_SHOW[i];
+        i += 1;
+    }
+    let mut j = 0;
+    while j < AFTER_SHOW.len() {
+        out[BEFORE_SHOW.len() + 1 + j] = AFTER_SHOW[j];
+        j += 1;
+    }
+    out
+}
+
+/// The keys before `show` in [`KEYS`].
+const BEFORE_SHOW: &[KeySpec] = &[
+    with(
+        field!(preset, name),
+        ui(
+            names(
+                "preset",
+                Enum,
+                &["limit", "scratch", "headline", "peft", "digits"],
+                "experiment preset",
+            ),
+            Widget::Select,
+            EXPERIMENT,
+        ),
+    ),
+    with(
+        field!(seed, int),
+        adv(ui(
+            num(
+                "seed",
+                Int,
+                0.0,
+                MAX_SAFE_INT,
+                "master seed of every random stream",
+            ),
+            stepper(1.0),
+            EXPERIMENT,
+        )),
+    ),
+    with(
+        field!(d, small),
+        synthetic(ui(
+            num("d", Int, 1.0, 16.0, "input dimension d"),
+            slider(1.0),
+            BOTH,
+        )),
+    ),
+    with(
+        field!(k, small),
+        synthetic(ui(
+            num("k", Int, 1.0, 2.0, "feature (bottleneck) dimension k"),
+            Widget::Select,
+            THEORY,
+        )),
+    ),
+    with(
+        field!(alpha, float),
+        synthetic(ui(
+            open(num("alpha", Float, 0.0, 1.0, "caulk smoothness α")),
+            slider(0.01),
+            BOTH,
+        )),
+    ),
+    with(
+        field!(beta, float),
+        synthetic(ui(
+            open(num("beta", Float, 0.0, 1.0, "head smoothness β")),
+            slider(0.01),
+            BOTH,
+        )),
+    ),
+    with(
+        field!(s_phi, float),
+        synthetic(ui(
+            open(num(
+                "s_phi",
+                Float,
+                0.0,
+                2.0,
+                "feature-extractor smoothness s_φ",
+            )),
+            slider(0.01),
+            THEORY,
+        )),
+    ),
+    with(
+        field!(sigma, float),
+        synthetic(ui(
+            num("sigma", Float, 0.0, 2.0, "label-noise standard deviation σ"),
+            slider(0.05),
+            EXPERIMENT,
+        )),
+    ),
+    with(
+        field!(m, ints),
+        ui(
+            list(num("m", IntList, 10.0, 1e6, "source sample sizes m"), 16),
+            Widget::Chips,
+            BOTH,
+        ),
+    ),
+    with(
+        field!(width, small_ints),
+        ui(
+            list(num("width", IntList, 4.0, 1024.0, "backbone widths W"), 16),
+            Widget::Chips,
+            EXPERIMENT,
+        ),
+    ),
+    with(
+        field!(depth, small),
+        adv(ui(
+            num("depth", Int, 1.0, 6.0, "backbone depth (hidden layers)"),
+            stepper(1.0),
+            EXPERIMENT,
+        )),
+    ),
+    with(
+        field!(n, ints),
+        ui(
+            list(num("n", IntList, 4.0, 1e5, "target sample sizes n"), 64),
+            Widget::Grid,
+            BOTH,
+        ),
+    ),
+    with(
+        field!(seeds, small),
+        ui(
+            num("seeds", Int, 1.0, 32.0, "independent seeds per point"),
+            slider(1.0),
+            EXPERIMENT,
+        ),
+    ),
+    with(
+        field!(methods, names),
+        ui(
+            names("methods", EnumList, METHOD_IDS, "downstream methods"),
+            Widget::Checkboxes,
+            EXPERIMENT,
+        ),
+    ),
+    with(
+        field!(rank, small),
+        adv(ui(
+            num("rank", Int, 1.0, 64.0, "LoRA rank r"),
+            LOG_STEPPER,
+            EXPERIMENT,
+        )),
+    ),
+    with(
+        field!(adapter_width, small),
+        adv(ui(
+            num("adapter_width", Int, 1.0, 256.0, "adapter bottleneck width"),
+            LOG_STEPPER,
+            EXPERIMENT,
+        )),
+    ),
+    with(
+        field!(layers, small),
+        adv(ui(
+            num(
+                "layers",
+                Int,
+                1.0,
+                6.0,
+                "layers fitted by partial fine-tuning (≤ depth)",
+            ),
+            stepper(1.0),
+            EXPERIMENT,
+        )),
+    ),
+    with(
+        field!(steps, small),
+        adv(ui(
+            num("steps", Int, 1.0, 100_000.0, "gradient steps per fit"),
+            LOG_STEPPER,
+            EXPERIMENT,
+        )),
+    ),
+    with(
+        field!(lr, float),
+        adv(ui(
+            open(num("lr", Float, 0.0, 1.0, "learning rate")),
+            LOG_STEPPER,
+            EXPERIMENT,
+        )),
+    ),
+    with(
+        field!(jitter, float),
+        num(
+            "jitter",
+            Float,
+            0.0,
+            MAX_JITTER,
+            "relative perturbation of every network's starting weights",
+        ),
+    ),
+    with(
+        field!(backend, name),
+        ui(
+            names("backend", Enum, &["auto", "cpu", "gpu"], "compute device"),
+            Widget::Select,
+            EXPERIMENT,
+        ),
+    ),
+    with(
+        field!(eps, float),
+        ui(
+            open(num("eps", Float, 0.0, 10.0, "target excess risk ε for n_ε")),
+            Widget::LogSlider { lo: 1e-4, hi: 1.0 },
+            &[Panel::Theory, Panel::Claim],
+        ),
+    ),
+    with(
+        field!(at_n, int),
+        num(
+            "at_n",
+            Int,
+            0.0,
+            1e5,
+            "n at which the risk is read against m (0: the largest n)",
+        ),
+    ),
+    with(
+        field!(bounds, names),
         names(
-            "preset",
+            "bounds",
+            EnumList,
+            BOUND_IDS,
+            "bounds shown in the theory panel",
+        ),
+    ),
+    with(
+        field!(c, float),
+        adv(ui(
+            open(num("c", Float, 0.0, 1e6, "scale constant C of every bound")),
+            LOG_STEPPER,
+            THEORY,
+        )),
+    ),
+    with(
+        field!(c_pre, float),
+        adv(ui(
+            num(
+                "c_pre",
+                Float,
+                0.0,
+                1e6,
+                "C_pre: weight of the pre-training term of caulk_m",
+            ),
+            LOG_STEPPER,
+            THEORY,
+        )),
+    ),
+    with(
+        field!(nu, float),
+        adv(ui(
+            open(num(
+                "nu",
+                Float,
+                0.0,
+                1.0,
+                "task diversity ν (task_diversity)",
+            )),
+            stepper(0.05),
+            THEORY,
+        )),
+    ),
+    with(
+        field!(c_h, float),
+        adv(ui(
+            open(num(
+                "c_h",
+                Float,
+                0.0,
+                1e9,
+                "C_H: representation-class complexity (task_diversity)",
+            )),
+            LOG_STEPPER,
+            THEORY,
+        )),
+    ),
+    with(
+        field!(c_f, float),
+        adv(ui(
+            open(num(
+                "c_f",
+                Float,
+                0.0,
+                1e9,
+                "C_F: head-class complexity (task_diversity)",
+            )),
+            LOG_STEPPER,
+            THEORY,
+        )),
+    ),
+    with(
+        PINS,
+        list(
+            num(
+                "pins",
+                Pins,
+                0.0,
+                0.0,
+                "curves pinned on the plot, their numbers in the link",
+            ),
+            super::pins::MAX_PINS,
+        ),
+    ),
+    with(
+        field!(view, name),
+        names(
+            "view",
             Enum,
-            &["limit", "scratch", "headline", "peft", "digits"],
-            "experiment preset",
+            &["theory", "experiment"],
+            "the figure an embed shows",
         ),
-        Widget::Select,
-        EXPERIMENT,
     ),
-    adv(ui(
-        num(
-            "seed",
-            Int,
-            0.0,
-            MAX_SAFE_INT,
-            "master seed of every random stream",
-        ),
-        stepper(1.0),
-        EXPERIMENT,
-    )),
-    synthetic(ui(
-        num("d", Int, 1.0, 16.0, "input dimension d"),
-        slider(1.0),
-        BOTH,
-    )),
-    synthetic(ui(
-        num("k", Int, 1.0, 2.0, "feature (bottleneck) dimension k"),
-        Widget::Select,
-        THEORY,
-    )),
-    synthetic(ui(
-        open(num("alpha", Float, 0.0, 1.0, "caulk smoothness α")),
-        slider(0.01),
-        BOTH,
-    )),
-    synthetic(ui(
-        open(num("beta", Float, 0.0, 1.0, "head smoothness β")),
-        slider(0.01),
-        BOTH,
-    )),
-    synthetic(ui(
-        open(num(
-            "s_phi",
-            Float,
-            0.0,
-            2.0,
-            "feature-extractor smoothness s_φ",
-        )),
-        slider(0.01),
-        THEORY,
-    )),
-    synthetic(ui(
-        num("sigma", Float, 0.0, 2.0, "label-noise standard deviation σ"),
-        slider(0.05),
-        EXPERIMENT,
-    )),
-    ui(
-        list(num("m", IntList, 10.0, 1e6, "source sample sizes m"), 16),
-        Widget::Chips,
-        BOTH,
-    ),
-    ui(
-        list(num("width", IntList, 4.0, 1024.0, "backbone widths W"), 16),
-        Widget::Chips,
-        EXPERIMENT,
-    ),
-    adv(ui(
-        num("depth", Int, 1.0, 6.0, "backbone depth (hidden layers)"),
-        stepper(1.0),
-        EXPERIMENT,
-    )),
-    ui(
-        list(num("n", IntList, 4.0, 1e5, "target sample sizes n"), 64),
-        Widget::Grid,
-        BOTH,
-    ),
-    ui(
-        num("seeds", Int, 1.0, 32.0, "independent seeds per point"),
-        slider(1.0),
-        EXPERIMENT,
-    ),
-    ui(
-        names("methods", EnumList, METHOD_IDS, "downstream methods"),
-        Widget::Checkboxes,
-        EXPERIMENT,
-    ),
-    adv(ui(
-        num("rank", Int, 1.0, 64.0, "LoRA rank r"),
-        LOG_STEPPER,
-        EXPERIMENT,
-    )),
-    adv(ui(
-        num("adapter_width", Int, 1.0, 256.0, "adapter bottleneck width"),
-        LOG_STEPPER,
-        EXPERIMENT,
-    )),
-    adv(ui(
-        num(
-            "layers",
-            Int,
-            1.0,
-            6.0,
-            "layers fitted by partial fine-tuning (≤ depth)",
-        ),
-        stepper(1.0),
-        EXPERIMENT,
-    )),
-    adv(ui(
-        num("steps", Int, 1.0, 100_000.0, "gradient steps per fit"),
-        LOG_STEPPER,
-        EXPERIMENT,
-    )),
-    adv(ui(
-        open(num("lr", Float, 0.0, 1.0, "learning rate")),
-        LOG_STEPPER,
-        EXPERIMENT,
-    )),
-    num(
-        "jitter",
-        Float,
-        0.0,
-        MAX_JITTER,
-        "relative perturbation of every network's starting weights",
-    ),
-    ui(
-        names("backend", Enum, &["auto", "cpu", "gpu"], "compute device"),
-        Widget::Select,
-        EXPERIMENT,
-    ),
-    ui(
-        open(num("eps", Float, 0.0, 10.0, "target excess risk ε for n_ε")),
-        Widget::LogSlider { lo: 1e-4, hi: 1.0 },
-        &[Panel::Theory, Panel::Claim],
-    ),
-    num(
-        "at_n",
-        Int,
-        0.0,
-        1e5,
-        "n at which the risk is read against m (0: the largest n)",
-    ),
-    names(
-        "bounds",
-        EnumList,
-        BOUND_IDS,
-        "bounds shown in the theory panel",
-    ),
-    adv(ui(
-        open(num("c", Float, 0.0, 1e6, "scale constant C of every bound")),
-        LOG_STEPPER,
-        THEORY,
-    )),
-    adv(ui(
-        num(
-            "c_pre",
-            Float,
-            0.0,
-            1e6,
-            "C_pre: weight of the pre-training term of caulk_m",
-        ),
-        LOG_STEPPER,
-        THEORY,
-    )),
-    adv(ui(
-        open(num(
-            "nu",
-            Float,
-            0.0,
-            1.0,
-            "task diversity ν (task_diversity)",
-        )),
-        stepper(0.05),
-        THEORY,
-    )),
-    adv(ui(
-        open(num(
-            "c_h",
-            Float,
-            0.0,
-            1e9,
-            "C_H: representation-class complexity (task_diversity)",
-        )),
-        LOG_STEPPER,
-        THEORY,
-    )),
-    adv(ui(
-        open(num(
-            "c_f",
-            Float,
-            0.0,
-            1e9,
-            "C_F: head-class complexity (task_diversity)",
-        )),
-        LOG_STEPPER,
-        THEORY,
-    )),
-    list(
-        num(
-            "pins",
-            Pins,
-            0.0,
-            0.0,
-            "curves pinned on the plot, their numbers in the link",
-        ),
-        super::pins::MAX_PINS,
-    ),
-    names(
-        "view",
-        Enum,
-        &["theory", "experiment"],
-        "the figure an embed shows",
-    ),
+];
+
+/// `show`: the controls an embed shows, out of [`SHOW_IDS`].
+const SHOW: KeySpec = with(
+    field!(show, names),
     names("show", EnumList, SHOW_IDS, "controls an embed shows"),
+);
+
+/// The keys after `show` in [`KEYS`].
+const AFTER_SHOW: &[KeySpec] = &[
     // Your own curves (config::table), written only when set.
-    optional(num(
-        "table",
-        Table,
-        0.0,
-        0.0,
-        "your own measured curves, their numbers in the link",
-    )),
+    with(
+        TABLE,
+        optional(num(
+            "table",
+            Table,
+            0.0,
+            0.0,
+            "your own measured curves, their numbers in the link",
+        )),
+    ),
     // A lesson (www/lessons/<name>.json) and its step, 1-based: the page opens that step.
-    optional(num(
-        "lesson",
-        Name,
-        1.0,
-        40.0,
-        "the lesson the page opens (www/lessons/<name>.json)",
-    )),
-    optional(num(
-        "step",
-        Int,
-        1.0,
-        MAX_LESSON_STEPS as f64,
-        "the lesson's step the page opens, from 1",
-    )),
+    with(
+        LESSON,
+        optional(num(
+            "lesson",
+            Name,
+            1.0,
+            40.0,
+            "the lesson the page opens (www/lessons/<name>.json)",
+        )),
+    ),
+    with(
+        STEP,
+        optional(num(
+            "step",
+            Int,
+            1.0,
+            MAX_LESSON_STEPS as f64,
+            "the lesson's step the page opens, from 1",
+        )),
+    ),
 ];
 
 /// Most steps a lesson may have (the `step` key's bound).
@@ -686,93 +959,16 @@ fn join<T: ToString>(items: &[T]) -> String {
         .join(",")
 }
 
-/// The value of `key` in fragment syntax; `None` for an unknown key.
+/// The value of `key` in fragment syntax; `None` for an unknown key (or an optional key
+/// unset).
 pub fn get(c: &Config, key: &str) -> Option<String> {
-    Some(match key {
-        "preset" => name_of(&c.preset),
-        "seed" => c.seed.to_string(),
-        "d" => c.d.to_string(),
-        "k" => c.k.to_string(),
-        "alpha" => c.alpha.to_string(),
-        "beta" => c.beta.to_string(),
-        "s_phi" => c.s_phi.to_string(),
-        "sigma" => c.sigma.to_string(),
-        "m" => join(&c.m),
-        "width" => join(&c.width),
-        "depth" => c.depth.to_string(),
-        "n" => join(&c.n),
-        "seeds" => c.seeds.to_string(),
-        "methods" => c.methods.iter().map(name_of).collect::<Vec<_>>().join(","),
-        "rank" => c.rank.to_string(),
-        "adapter_width" => c.adapter_width.to_string(),
-        "layers" => c.layers.to_string(),
-        "steps" => c.steps.to_string(),
-        "lr" => c.lr.to_string(),
-        "jitter" => c.jitter.to_string(),
-        "backend" => name_of(&c.backend),
-        "eps" => c.eps.to_string(),
-        "at_n" => c.at_n.to_string(),
-        "bounds" => c.bounds.join(","),
-        "c" => c.c.to_string(),
-        "c_pre" => c.c_pre.to_string(),
-        "nu" => c.nu.to_string(),
-        "c_h" => c.c_h.to_string(),
-        "c_f" => c.c_f.to_string(),
-        "pins" => super::pins::write_pins(&c.pins),
-        "view" => name_of(&c.view),
-        "show" => c.show.join(","),
-        "table" if !c.table.is_empty() => c.table.clone(),
-        // Written only inside a lesson (optional keys).
-        "lesson" if !c.lesson.is_empty() => c.lesson.clone(),
-        "step" if !c.lesson.is_empty() => c.step.to_string(),
-        _ => return None,
-    })
+    (spec(key)?.access.get)(c)
 }
 
 /// Parse `text` for `key` with its bounds and store it in `c`.
 pub fn set(c: &mut Config, key: &str, text: &str) -> Result<(), ConfigError> {
     let s = spec(key).ok_or_else(|| ConfigError::new(key, "unknown key"))?;
-    // Integer keys other than seed, m and n fit in u32 by their bounds (max 100 000).
-    let small = |v: u64| v as u32;
-    match key {
-        "preset" => c.preset = s.parse_name(text)?,
-        "seed" => c.seed = s.parse_int(text)?,
-        "d" => c.d = small(s.parse_int(text)?),
-        "k" => c.k = small(s.parse_int(text)?),
-        "alpha" => c.alpha = s.parse_float(text)?,
-        "beta" => c.beta = s.parse_float(text)?,
-        "s_phi" => c.s_phi = s.parse_float(text)?,
-        "sigma" => c.sigma = s.parse_float(text)?,
-        "m" => c.m = s.parse_int_list(text)?,
-        "width" => c.width = s.parse_int_list(text)?.into_iter().map(small).collect(),
-        "depth" => c.depth = small(s.parse_int(text)?),
-        "n" => c.n = s.parse_int_list(text)?,
-        "seeds" => c.seeds = small(s.parse_int(text)?),
-        "methods" => c.methods = s.parse_names(text)?,
-        "rank" => c.rank = small(s.parse_int(text)?),
-        "adapter_width" => c.adapter_width = small(s.parse_int(text)?),
-        "layers" => c.layers = small(s.parse_int(text)?),
-        "steps" => c.steps = small(s.parse_int(text)?),
-        "lr" => c.lr = s.parse_float(text)?,
-        "jitter" => c.jitter = s.parse_float(text)?,
-        "backend" => c.backend = s.parse_name(text)?,
-        "eps" => c.eps = s.parse_float(text)?,
-        "at_n" => c.at_n = s.parse_int(text)?,
-        "bounds" => c.bounds = s.parse_names(text)?,
-        "c" => c.c = s.parse_float(text)?,
-        "c_pre" => c.c_pre = s.parse_float(text)?,
-        "nu" => c.nu = s.parse_float(text)?,
-        "c_h" => c.c_h = s.parse_float(text)?,
-        "c_f" => c.c_f = s.parse_float(text)?,
-        "pins" => c.pins = super::pins::parse_pins(text)?,
-        "view" => c.view = s.parse_name(text)?,
-        "show" => c.show = s.parse_names(text)?,
-        "table" => c.table = super::table::write_table(&super::table::parse_table(text)?),
-        "lesson" => c.lesson = s.parse_slug(text)?,
-        "step" => c.step = small(s.parse_int(text)?),
-        _ => return Err(ConfigError::new(key, "unknown key")),
-    }
-    Ok(())
+    (s.access.set)(s, c, text)
 }
 
 /// Rules that involve more than one key.
