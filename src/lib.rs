@@ -44,6 +44,7 @@ pub mod rng;
 pub mod theory;
 pub mod train;
 
+mod ts_types;
 #[cfg(target_arch = "wasm32")]
 mod wasm;
 

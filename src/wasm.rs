@@ -315,6 +315,15 @@ pub fn results_csv(results: JsValue) -> Result<String, JsError> {
     Ok(r.to_csv())
 }
 
+/// The CSV of a sweep cut short: its finished points (the `finished` objects of its progress
+/// events) in the results CSV's columns, slopes empty.
+#[wasm_bindgen]
+pub fn points_csv(points: JsValue) -> Result<String, JsError> {
+    let points: Vec<experiment::FinishedPoint> = serde_wasm_bindgen::from_value(points)
+        .map_err(|e| JsError::new(&format!("points: {e}")))?;
+    Ok(experiment::results::points_csv(&points))
+}
+
 /// An estimate's (`estimate_experiment`'s object) wall time with its seeds shared among
 /// `workers` ([`experiment::Estimate::wall_seconds`]).
 #[wasm_bindgen]

@@ -361,7 +361,8 @@ fn every_key_reads_and_writes_its_own_field() {
         let spec = &KEYS[(rng.next_u64() % KEYS.len() as u64) as usize];
         let before: Vec<Option<String>> = KEYS.iter().map(|s| c.get(s.key)).collect();
         let value = random_value(spec, &mut rng);
-        c.set(spec.key, &value).unwrap_or_else(|e| panic!("{value}: {e}"));
+        c.set(spec.key, &value)
+            .unwrap_or_else(|e| panic!("{value}: {e}"));
         for (s, was) in KEYS.iter().zip(&before) {
             if s.key != spec.key && !(spec.key == "lesson" && s.key == "step") {
                 assert_eq!(&c.get(s.key), was, "setting {} changed {}", spec.key, s.key);

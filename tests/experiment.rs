@@ -538,3 +538,44 @@ fn the_point_cache_recomputes_only_what_changed_and_changes_no_number() {
     let fresh = run(&narrower);
     assert_eq!(cached_run.curves, fresh.curves);
 }
+
+/// A sweep cut short exports its finished points in the results CSV's columns, written by
+/// Rust alone: the label quoted (its `"` turned to `'`), nulls and the slopes as empty cells.
+#[test]
+fn a_partial_sweeps_points_export_in_the_results_csv_columns() {
+    use caulk::config::Method;
+    use caulk::experiment::results::{points_csv, CSV_HEADER};
+    use caulk::experiment::FinishedPoint;
+    let point = |label: &str, m, n, mean| FinishedPoint {
+        label: label.into(),
+        method: Method::CaulkSpline,
+        m,
+        width: 32,
+        n,
+        risk_mean: mean,
+        risk_lo: mean.map(|r| r * 0.5),
+        risk_hi: mean.map(|r| r * 2.0),
+        seeds: 3,
+        risks: vec![],
+    };
+    let csv = points_csv(&[
+        point(
+            "caulk-spline (m = 300, W = \"32\")",
+            Some(300),
+            64,
+            Some(0.25),
+        ),
+        point("no pre-training", None, 128, None),
+    ]);
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(format!("{}\n", lines[0]), CSV_HEADER);
+    assert_eq!(
+        lines[1],
+        "\"caulk-spline (m = 300, W = '32')\",caulk-spline,300,32,64,0.25,0.125,0.5,3,,,,"
+    );
+    assert_eq!(
+        lines[2],
+        "\"no pre-training\",caulk-spline,,32,128,,,,3,,,,"
+    );
+    assert_eq!(lines.len(), 3);
+}

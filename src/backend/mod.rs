@@ -299,6 +299,7 @@ pub trait Backend {
 
 /// Which device a page or CLI run computes on, and why.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct DeviceReport {
     /// Whether a GPU opened and passed the self-check.
     pub gpu: bool,

@@ -22,6 +22,7 @@ pub const MAX_FRAGMENT_LEN: usize = 4096;
 /// A parsed fragment: the config (defaults where a key was bad or missing), its canonical
 /// fragment, and what went wrong.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Parsed {
     /// The resulting config; always valid.
     pub config: Config,

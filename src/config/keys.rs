@@ -12,6 +12,7 @@ use super::{Config, ConfigError};
 
 /// How a key's value is written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "kebab-case")]
 pub enum KeyKind {
     /// A non-negative integer (decimal digits, or an exact integer like `1e5`).
@@ -35,6 +36,7 @@ pub enum KeyKind {
 /// The control a key gets on the page, declared here beside its bounds so that a new key
 /// gets its control with no page change (`www/src/controls.ts` builds them from this table).
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(tag = "type", rename_all = "kebab-case")]
 pub enum Widget {
     /// No control of its own (a link-only key, or one with a bespoke control: `bounds`).
@@ -73,6 +75,7 @@ pub enum Widget {
 
 /// Where a key's control appears on the page.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "kebab-case")]
 pub enum Panel {
     /// Beside the bounds plot.
@@ -85,6 +88,7 @@ pub enum Panel {
 
 /// One key of the contract with its bounds. `min_open` makes the lower bound exclusive.
 #[derive(Clone, Copy, Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct KeySpec {
     /// The key as it appears in fragments, the CLI and JSON.
     pub key: &'static str,

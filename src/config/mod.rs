@@ -21,6 +21,7 @@ pub use keys::{KeyKind, KeySpec, KEYS};
 
 /// A malformed or out-of-range value, naming the key. Displays as one line `key: message`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, thiserror::Error)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[error("{key}: {message}")]
 pub struct ConfigError {
     /// The config key (or `fragment` / `v` for the fragment as a whole).
@@ -41,6 +42,7 @@ impl ConfigError {
 
 /// Experiment presets of docs/science.md §5.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum Preset {
     /// Oracle extractor, spline caulk: slope → −2s/(2s+1), free of d.
@@ -80,6 +82,7 @@ impl Preset {
 
 /// Downstream methods of docs/science.md §4.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub enum Method {
     /// Residual bottleneck adapter between extractor and head (gradient).
     #[serde(rename = "caulk-adapter")]
@@ -133,6 +136,7 @@ impl Method {
 
 /// Where training runs.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum BackendChoice {
     /// WebGPU / native GPU when an adapter exists, else the CPU with the reason shown.
@@ -146,6 +150,7 @@ pub enum BackendChoice {
 
 /// The figure an embed (`embed.html`) shows.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum View {
     /// The theory plot.
@@ -163,6 +168,7 @@ pub fn no_controls() -> Vec<String> {
 /// Every key of the URL-fragment contract (docs/architecture.md), with the preset's defaults for
 /// omitted keys. Field names are the keys.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Config {
     /// Experiment preset.
     pub preset: Preset,

@@ -23,6 +23,7 @@ pub const MAX_LABEL: usize = 24;
 
 /// One pinned curve: its method, m and width, and its mean risk at each n.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct PinCurve {
     /// Method id.
     pub method: Method,
@@ -38,6 +39,7 @@ pub struct PinCurve {
 
 /// A pin: a label and its curves.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Pin {
     /// What the legend calls it.
     pub label: String,

@@ -44,6 +44,7 @@ pub struct Known {
 /// A pre-trained backbone as the cache keeps it: its parameters (f64, exactly as trained)
 /// and how its training went.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Backbone {
     /// [`backbone_key`] of it (set when it is sent with a progress event).
     #[serde(default)]
@@ -77,6 +78,7 @@ pub fn backbone_key(c: &Config, m: u64, width: usize, i: usize) -> String {
 
 /// One seed's finished outcome at one point, sent with the progress event of its unit.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct SeedPoint {
     /// [`point_key`] of the seed-point.
     pub key: String,

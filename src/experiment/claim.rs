@@ -31,6 +31,7 @@ use crate::theory::bounds::{self, TheoryParams};
 
 /// One m of a claim series.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct ClaimRow {
     /// Source sample size.
     pub m: u64,
@@ -52,6 +53,7 @@ pub struct ClaimRow {
 
 /// One (method, width) measured at several m.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct ClaimSeries {
     /// Method id.
     pub method: Method,
@@ -74,6 +76,7 @@ pub struct ClaimSeries {
 
 /// The claim table of a result (`caulk run --json`'s `claim`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Claim {
     /// The target excess risk.
     pub eps: f64,

@@ -18,6 +18,7 @@ use crate::data::tasks::TEST_POINTS;
 
 /// The cost of a sweep before it runs.
 #[derive(Clone, Debug, PartialEq, Serialize, serde::Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Estimate {
     /// Work units (one data table per seed, pre-trainings and fits).
     pub units: usize,

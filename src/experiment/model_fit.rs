@@ -29,6 +29,7 @@ use crate::theory::bounds::{self, TheoryParams};
 
 /// How the fitted model meets the curve of one m.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct ModelFitRow {
     /// Source sample size.
     pub m: u64,
@@ -46,6 +47,7 @@ pub struct ModelFitRow {
 
 /// The fitted `caulk_m` model of one (method, width) and its quality.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct ModelFit {
     /// C of the n-term, shared by every m.
     pub c: f64,

@@ -11,6 +11,7 @@ use super::work::Cost;
 
 /// A progress event of a sweep.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Progress {
     /// Work units finished (a pre-training or one fit).
     pub done: usize,
@@ -33,7 +34,8 @@ pub struct Progress {
 
 /// One finished point of a curve, sent with the progress event that completes it so a page
 /// can draw curves point by point (and keep them if the sweep is cancelled).
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct FinishedPoint {
     /// The curve's label (as in the final results).
     pub label: String,

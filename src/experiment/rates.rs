@@ -11,6 +11,7 @@ use crate::model::Arch;
 
 /// How fast this device does the kinds of work a sweep is made of.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, serde::Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Rates {
     /// FLOP/s of the training arithmetic on the CPU kernels.
     pub flops: f64,
@@ -33,6 +34,7 @@ pub struct Rates {
 /// the steps. A step is not proportional to its FLOP: its barriers cost the same for 32 rows
 /// as for 128.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, serde::Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct GpuRates {
     /// Seconds per call: fixed and per model.
     pub call: [f64; 2],

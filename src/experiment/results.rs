@@ -15,6 +15,7 @@ use crate::theory::calibrate_scale;
 
 /// One curve of the contract (`caulk run --json`), plus its diagnostics.
 #[derive(Clone, Debug, PartialEq, Serialize, serde::Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct CurveResult {
     /// Legend text.
     pub label: String,
@@ -67,6 +68,7 @@ pub struct CurveResult {
 /// A curve's squared loss per n: mean over seeds, its 95 % bootstrap interval, and each
 /// finished seed's value (in the risks' seed order).
 #[derive(Clone, Debug, PartialEq, Serialize, serde::Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct LossCurve {
     /// Mean over the finished seeds.
     pub mean: Vec<Option<f64>>,
@@ -80,6 +82,7 @@ pub struct LossCurve {
 
 /// The result of a sweep: the contract of `caulk run --json`.
 #[derive(Clone, Debug, PartialEq, Serialize, serde::Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Results {
     /// The config that ran.
     pub config: Config,
@@ -195,37 +198,76 @@ impl Results {
         }
     }
 
-    /// One CSV row per (curve, n): label, method, m, width, n, risk_mean, risk_lo, risk_hi,
-    /// seeds_done, slope, slope_lo, slope_hi, predicted_slope (empty cells for nulls).
+    /// One CSV row per (curve, n) ([`CSV_HEADER`]'s columns, empty cells for nulls).
     pub fn to_csv(&self) -> String {
-        let results = self;
-        let num = |v: Option<f64>| v.map_or(String::new(), |x| format!("{x}"));
-        let mut out = String::from(
-        "label,method,m,width,n,risk_mean,risk_lo,risk_hi,seeds_done,slope,slope_lo,slope_hi,predicted_slope\n",
-    );
-        for c in &results.curves {
-            let method = method_name(c.method);
+        let mut out = String::from(CSV_HEADER);
+        for c in &self.curves {
             for (j, n) in c.n.iter().enumerate() {
-                out.push_str(&format!(
-                    "\"{}\",{},{},{},{},{},{},{},{},{},{},{},{}\n",
-                    c.label.replace('"', "'"),
-                    method,
-                    c.m.map_or(String::new(), |m| m.to_string()),
+                out.push_str(&csv_row(
+                    &c.label,
+                    c.method,
+                    c.m,
                     c.width,
-                    n,
-                    num(c.risk_mean[j]),
-                    num(c.risk_lo[j]),
-                    num(c.risk_hi[j]),
+                    *n,
+                    [c.risk_mean[j], c.risk_lo[j], c.risk_hi[j]],
                     c.seeds_done[j],
-                    num(c.slope),
-                    num(c.slope_lo),
-                    num(c.slope_hi),
-                    num(c.predicted_slope),
+                    [c.slope, c.slope_lo, c.slope_hi, c.predicted_slope],
                 ));
             }
         }
         out
     }
+}
+
+/// The columns of the results CSV (`caulk run --out`, the page's export).
+pub const CSV_HEADER: &str =
+    "label,method,m,width,n,risk_mean,risk_lo,risk_hi,seeds_done,slope,slope_lo,slope_hi,predicted_slope\n";
+
+/// The finished points of a sweep cut short (cancelled, failed) in the results CSV's
+/// columns: the slopes' cells empty, since a partial sweep has none.
+pub fn points_csv(points: &[super::FinishedPoint]) -> String {
+    let mut out = String::from(CSV_HEADER);
+    for p in points {
+        out.push_str(&csv_row(
+            &p.label,
+            p.method,
+            p.m,
+            p.width,
+            p.n,
+            [p.risk_mean, p.risk_lo, p.risk_hi],
+            p.seeds,
+            [None; 4],
+        ));
+    }
+    out
+}
+
+/// One row of the results CSV: the label quoted (its `"` turned to `'`), nulls as empty cells.
+#[allow(clippy::too_many_arguments)] // the CSV's columns, one by one
+fn csv_row(
+    label: &str,
+    method: Method,
+    m: Option<u64>,
+    width: usize,
+    n: u64,
+    risk: [Option<f64>; 3],
+    seeds: usize,
+    slopes: [Option<f64>; 4],
+) -> String {
+    let num = |v: Option<f64>| v.map_or(String::new(), |x| format!("{x}"));
+    let cells: Vec<String> = [
+        format!("\"{}\"", label.replace('"', "'")),
+        method_name(method),
+        m.map_or(String::new(), |m| m.to_string()),
+        width.to_string(),
+        n.to_string(),
+    ]
+    .into_iter()
+    .chain(risk.into_iter().map(num))
+    .chain([seeds.to_string()])
+    .chain(slopes.into_iter().map(num))
+    .collect();
+    format!("{}\n", cells.join(","))
 }
 
 /// A method's id, as in the URL and the JSON (`caulk-adapter`).

@@ -22,6 +22,7 @@ use crate::config::Config;
 
 /// Where a bound comes from (docs/science.md §1).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     /// Stated in the paper's abstract/summary.
@@ -34,6 +35,7 @@ pub enum Status {
 
 /// The parameters the bounds read, taken from a [`Config`].
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct TheoryParams {
     /// Caulk Hölder exponent α ∈ (0, 1].
     pub alpha: f64,
@@ -94,6 +96,7 @@ impl TheoryParams {
 
 /// What identifies and documents a bound, before any evaluation.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct BoundInfo {
     /// Stable id (JSON, URL, CSS).
     pub id: &'static str,
@@ -415,6 +418,7 @@ pub fn n_eps(spec: &BoundSpec, p: &TheoryParams, m: f64) -> Result<f64, String> 
 
 /// One bound evaluated on the n grid (for one m when the bound has an m-term).
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct BoundCurve {
     /// Id, name, status, citation, formula, conditions (flattened into the JSON object).
     #[serde(flatten)]

@@ -32,6 +32,7 @@ pub fn scratch_rate_same_target(alpha: f64, beta: f64, s_phi: f64, d: f64) -> f6
 
 /// One comparison over the (α, d) grid of its [`PhaseDiagram`].
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct PhaseMap {
     /// `equal_beta` or `same_target`.
     pub id: &'static str,
@@ -51,6 +52,7 @@ pub struct PhaseMap {
 
 /// The diagram on a grid, with the boundary and the current point.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct PhaseDiagram {
     /// Column values of α.
     pub alpha: Vec<f64>,

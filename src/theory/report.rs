@@ -11,6 +11,7 @@ use crate::config::Config;
 
 /// n_ε of one bound over a grid of m.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct NEpsCurve {
     /// Bound id.
     pub id: &'static str,
@@ -24,6 +25,7 @@ pub struct NEpsCurve {
 
 /// The bounds of a config: the contract of `caulk bounds --json`.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct BoundsReport {
     /// Parameters used.
     pub params: TheoryParams,

@@ -98,6 +98,7 @@ impl Default for TrainOpts {
 
 /// What happened during training.
 #[derive(Clone, Debug, PartialEq, Serialize, serde::Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct TrainReport {
     /// Steps taken.
     pub steps: usize,

@@ -6,6 +6,7 @@
 // result stays on screen). The bound toggles are built from the Rust bound registry.
 
 import type { Config, KeySpec } from './types';
+import type { Widget } from './rust-types';
 
 export type Panel = 'theory' | 'experiment' | 'claim';
 
@@ -80,10 +81,20 @@ function row(spec: KeySpec, id: string, type: string): { row: HTMLElement; label
   return { row: r, label };
 }
 
+/** The step a widget declares (sliders and steppers), if it declares one. */
+export function widgetStep(w: Widget): number | undefined {
+  return w.type === 'slider' || w.type === 'stepper' ? w.step : undefined;
+}
+
+/** Whether a stepper halves and doubles. */
+export function widgetLog(w: Widget): boolean {
+  return w.type === 'stepper' && w.log;
+}
+
 function slider(spec: KeySpec, id: string, onChange: OnChange, log: { lo: number; hi: number } | null): Built {
   const { row: r } = row(spec, id, log ? 'log-slider' : 'slider');
   const input = node('input', { type: 'range', id, name: spec.key });
-  const step = spec.widget.step ?? 0.01;
+  const step = widgetStep(spec.widget) ?? 0.01;
   if (log) {
     input.min = String(Math.log10(log.lo));
     input.max = String(Math.log10(log.hi));
@@ -117,7 +128,8 @@ function stepper(spec: KeySpec, id: string, onChange: OnChange): Built {
   const plus = node('button', { type: 'button', 'aria-label': `increase ${spec.key}` }, '+');
   const move = (dir: number) => {
     const v = Number(input.value);
-    const { step = 1, log = false } = spec.widget;
+    const step = widgetStep(spec.widget) ?? 1;
+    const log = widgetLog(spec.widget);
     let next = log ? (dir > 0 ? v * 2 : v / 2) : v + dir * step;
     if (spec.kind === 'int') next = Math.round(next);
     onChange(spec.key, short(next));

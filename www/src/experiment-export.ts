@@ -1,9 +1,9 @@
 // The experiment's exports (the buttons under the measured curves): the link, the embed code,
 // the figure as SVG or PNG, the numbers as JSON or CSV. Final results export as Rust writes
 // them (`results_csv`); a sweep cut short (cancelled, failed) exports its finished points,
-// marked partial.
+// marked partial (`points_csv`: the CSV is written by Rust alone).
 
-import { results_csv, set_key } from '../pkg/caulk.js';
+import { points_csv, results_csv, set_key } from '../pkg/caulk.js';
 import { copyText, download, embedCode, standaloneSvg, svgToPng } from './export';
 import type { FinishedPoint, Results } from './types';
 
@@ -18,15 +18,6 @@ function byId(id: string): HTMLElement {
   const node = document.getElementById(id);
   if (!node) throw new Error(`page is missing #${id}`);
   return node;
-}
-
-/** A partial sweep's points in the results CSV's columns, slopes empty (it has none). */
-export function partialCsv(points: FinishedPoint[]): string {
-  const num = (v: number | null) => (v === null ? '' : String(v));
-  const rows = points.map((p) =>
-    [`"${p.label.replace(/"/g, "'")}"`, p.method, num(p.m), p.width, p.n, num(p.risk_mean), num(p.risk_lo), num(p.risk_hi), p.seeds, '', '', '', ''].join(','),
-  );
-  return ['label,method,m,width,n,risk_mean,risk_lo,risk_hi,seeds_done,slope,slope_lo,slope_hi,predicted_slope', ...rows].join('\n') + '\n';
 }
 
 /** Wires the export buttons (those the page has) to `source`. */
@@ -65,7 +56,7 @@ export function wireExports(source: ExportSource): void {
   byId('export-csv').addEventListener('click', () => {
     const results = source.results();
     const partial = source.partial();
-    const csv = results ? results_csv(results) : partial ? partialCsv(partial.points) : null;
+    const csv = results ? results_csv(results) : partial ? points_csv(partial.points) : null;
     if (csv) download(`${stamp()}.csv`, new Blob([csv], { type: 'text/csv' }));
   });
 }

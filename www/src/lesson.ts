@@ -8,7 +8,7 @@
 // the arrow keys and PageUp/PageDown.
 
 import { bounds, parse_lesson, set_key } from '../pkg/caulk.js';
-import { short } from './controls';
+import { short, widgetLog, widgetStep } from './controls';
 import { printHandout, textSnapshot } from './handout';
 import { renderLessonText, type Token } from './lesson-text';
 import { el, scaleOf } from './plot';
@@ -323,11 +323,11 @@ export class LessonView {
     node.setAttribute('aria-label', `${spec.help} (drag, or use the arrow keys)`);
     node.setAttribute('aria-valuemin', String(spec.min));
     node.setAttribute('aria-valuemax', String(spec.max));
-    const log = spec.kind === 'int-list' || spec.widget.type === 'log-slider' || !!spec.widget.log;
-    const clamp = (v: number) => Math.min(spec.max, Math.max(spec.min_open ? spec.min + (spec.widget.step ?? 1e-3) : spec.min, v));
+    const log = spec.kind === 'int-list' || spec.widget.type === 'log-slider' || widgetLog(spec.widget);
+    const clamp = (v: number) => Math.min(spec.max, Math.max(spec.min_open ? spec.min + (widgetStep(spec.widget) ?? 1e-3) : spec.min, v));
     const round = (v: number) => (spec.kind === 'float' ? +(+v.toPrecision(log ? 2 : 3)).toFixed(log ? 12 : 3) : Math.round(log ? +v.toPrecision(2) : v));
     // One step: ×10^0.1 on a log scale, else the slider's step (1 for integers).
-    const stepped = (v: number, k: number) => round(clamp(log ? v * 10 ** (0.1 * k) : v + k * (spec.widget.step ?? (spec.kind === 'float' ? 0.05 : 1))));
+    const stepped = (v: number, k: number) => round(clamp(log ? v * 10 ** (0.1 * k) : v + k * (widgetStep(spec.widget) ?? (spec.kind === 'float' ? 0.05 : 1))));
     const set = (v: number) => this.page.setKey(spec.key, String(v));
     node.addEventListener('keydown', (e) => {
       const k = { ArrowUp: 1, ArrowRight: 1, ArrowDown: -1, ArrowLeft: -1, PageUp: 5, PageDown: -5 }[e.key];
