@@ -16,7 +16,7 @@
 //! | [`closed_form`] | ridge regression, the spline caulk with exact leave-one-out, tridiagonal solvers |
 //! | [`model`] | the MLP (extractor + adapter + LoRA + head) in one flat f64 vector, forward/backward |
 //! | [`train`] | the training loop (pre-training and fine-tuning), the seven methods, K networks at once through a backend ([`train::batched`], [`train::fused`]) |
-//! | [`experiment`] | preset plans, cost and memory estimate, sweeps (shards and ranges of seeds), progress and time left, curve statistics, the title claim (n_ε against m), baked results, the batching benchmark |
+//! | [`experiment`] | preset plans, cost and memory estimate, a sweep's preparation (one for the CLI and the page), sweeps (shards and ranges of seeds), progress and time left, curve statistics, the title claim (n_ε against m), baked results, the batching benchmark |
 //! | [`backend`] | the [`backend::Backend`] trait; CPU, wgpu (WebGPU/Vulkan; the fused training kernel, sized to the driver's loop budget: [`backend::fused::loops`]) and naive f64 reference; conformance suite; device probe; the GPU → CPU fallback of a sweep ([`backend::fallback`]) |
 //! | [`lesson`] | lesson files (a guided story of steps: text with reactive numbers, a config, the figures shown, questions, predictions) validated with errors naming step and field |
 //! | [`rng`] | seeded streams (data, init, batch, bootstrap), identical on native and wasm |

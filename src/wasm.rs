@@ -9,7 +9,8 @@ use wasm_bindgen::prelude::*;
 
 use crate::backend::probe_device;
 use crate::config::{self, BackendChoice, Config, KEYS};
-use crate::experiment::rates::{device_rates, gpu_rates, GpuRates, RateHistory};
+use crate::experiment::prepare::{prepare, GpuProbe};
+use crate::experiment::rates::{device_rates, GpuRates, RateHistory};
 use crate::experiment::{self, run_seeds, Cancel, Progress};
 use crate::theory;
 
@@ -171,38 +172,25 @@ thread_local! {
 #[wasm_bindgen]
 pub async fn estimate_experiment(fragment: String) -> Result<JsValue, JsError> {
     let c = strict(&fragment)?;
-    let plan = experiment::plan(&c).map_err(|e| JsError::new(&e.to_string()))?;
     let probe = device_rates(&clock);
-    let mut rates = RATES.with(|h| h.borrow_mut().add(probe));
+    let cpu = RATES.with(|h| h.borrow_mut().add(probe));
     let known = GPU_RATES.with(|g| {
         g.borrow()
             .iter()
             .find(|(choice, _)| *choice == c.backend)
             .map(|(_, r)| *r)
     });
-    rates.gpu = match known {
-        Some(r) => r,
-        None => {
-            let start = clock();
-            let gpu = crate::backend::gpu_for_sweeps(c.backend)
-                .await
-                .map_err(|e| JsError::new(&format!("backend: gpu was requested but {e}")))?;
-            let created = clock() - start;
-            // A run makes its own device: the setup is making one and its pipelines.
-            let measured = match &gpu {
-                Some(g) => Some(gpu_rates(g, &clock).await.map(|r| GpuRates {
-                    setup: created + r.setup,
-                    ..r
-                })),
-                None => None,
-            }
-            .transpose()
-            .map_err(|e| JsError::new(&format!("the GPU failed its rate probe: {e}")))?;
-            GPU_RATES.with(|g| g.borrow_mut().push((c.backend, measured)));
-            measured
-        }
+    let probe = match known {
+        Some(rates) => GpuProbe::Known(rates),
+        None => GpuProbe::EachRunItsOwn,
     };
-    to_js(&experiment::estimate(&plan, &c, rates))
+    let prepared = prepare(&c, cpu, probe, false, &clock)
+        .await
+        .map_err(|e| JsError::new(&e.to_string()))?;
+    if known.is_none() {
+        GPU_RATES.with(|g| g.borrow_mut().push((c.backend, prepared.rates.gpu)));
+    }
+    to_js(&prepared.estimate)
 }
 
 /// Run a fragment's sweep for its seeds `seed_from` … `seed_to` − 1 (0: to the last; several workers run

@@ -33,6 +33,7 @@ pub mod gemm;
 pub mod import;
 pub mod model_fit;
 pub mod plan;
+pub mod prepare;
 pub mod progress;
 pub mod rates;
 pub mod results;

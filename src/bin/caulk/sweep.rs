@@ -3,10 +3,11 @@
 //! exactly the whole sweep's results), with a progress bar when stderr is a terminal.
 
 use caulk::backend::cpu::CpuBackend;
-use caulk::backend::{gpu_for_sweeps, Backend};
+use caulk::backend::Backend;
 use caulk::config::Config;
 use caulk::experiment::cost::human_bytes;
-use caulk::experiment::rates::{device_rates, gpu_rates, GpuRates};
+use caulk::experiment::prepare::{prepare, GpuProbe, PrepareError, Prepared};
+use caulk::experiment::rates::device_rates;
 use caulk::experiment::{self, no_pause, run_shard, run_sweep, Cancel, Results, Shard};
 
 use crate::{clock, emit, to_json, usage, Fail};
@@ -35,29 +36,23 @@ pub fn sweep(c: &Config, quiet: bool) -> Result<Results, Fail> {
 /// One sweep of `c` on the native GPU or the CPU's cores, with a progress bar unless `quiet`.
 pub fn run_config(c: &Config, quiet: bool) -> Result<Results, Fail> {
     use std::io::IsTerminal;
-    let plan = experiment::plan(c).map_err(|e| usage(format!("bad config: {e}")))?;
-    let mut rates = device_rates(&clock);
-    let mut est = experiment::estimate(&plan, c, rates);
-    if est.bytes > est.memory_limit {
-        return Err(usage(format!(
-            "bad config: the sweep needs about {} of memory, over the {} limit; lower width, depth, seeds, m or n",
-            human_bytes(est.bytes),
-            human_bytes(est.memory_limit)
-        )));
-    }
-    let gpu = pollster::block_on(gpu_for_sweeps(c.backend))
-        .map_err(|e| usage(format!("backend: gpu was requested but {e}")))?;
-    // Training on a GPU: its speed measured on it, and the estimate made with it.
-    if let Some(g) = &gpu {
-        let measured = pollster::block_on(gpu_rates(g, &clock))
-            .map_err(|e| Fail(format!("the GPU failed its rate probe: {e}"), 1))?;
-        // The sweep runs on this device, its pipelines made by the probe: no setup left.
-        rates.gpu = Some(GpuRates {
-            setup: 0.0,
-            ..measured
-        });
-        est = experiment::estimate(&plan, c, rates);
-    }
+    let prepared = pollster::block_on(prepare(
+        c,
+        device_rates(&clock),
+        GpuProbe::KeepDevice,
+        true,
+        &clock,
+    ))
+    .map_err(|e| match e {
+        PrepareError::Probe(_) => Fail(e.to_string(), 1),
+        _ => usage(e.to_string()),
+    })?;
+    let Prepared {
+        rates,
+        estimate: est,
+        gpu,
+        ..
+    } = prepared;
     // On the CPU the seeds are split among this many threads (the estimate is for one); the
     // GPU runs them all in one.
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
