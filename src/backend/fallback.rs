@@ -1,7 +1,7 @@
 //! The GPU → CPU fallback policy of a sweep: its units run on the sweep's backend until the
 //! GPU fails (every later unit then runs on the CPU), and a unit too big for the GPU's limits
 //! runs on the CPU alone. Finished points are kept either way; the user is told once, in one
-//! line, naming what was running. The sweep ([`crate::experiment::run`]) hands each unit
+//! line, naming what was running. The sweep (`experiment::run`) hands each unit
 //! over as two futures, one per backend; the one not needed never runs.
 
 use crate::error::{Error, Result};
