@@ -21,13 +21,10 @@ import { drawEpsLine } from './eps-line';
 import type { Reply } from './jobs';
 import { plan, SHAPE_SEEDS, WorkerPool, type Part } from './worker-pool';
 import { SteadinessCheck } from './steadiness-check';
+import { gate, LIVE_S, megabytes, seconds } from './run-gate';
 
-/** Runs estimated above this many seconds start only after the user confirms. */
-export const BUDGET_S = 120;
 /** Delay of each settling probe after the estimate before it (see `settleProbes`). */
 const SETTLE_MS = 1500;
-/** Live runs start by themselves when the estimate is at most this (seconds). */
-export const LIVE_S = 10;
 /** Seed-points the page's cache keeps (about 100 bytes each). */
 const CACHE_MAX = 200_000;
 /** Parameters the backbone cache keeps in all (8 bytes each: 64 MB). */
@@ -35,19 +32,11 @@ const BACKBONE_VALUES = 8_000_000;
 /** Wait after the last change before a live run starts. */
 const DEBOUNCE_MS = 150;
 
-function megabytes(b: number): string {
-  return b >= 1e9 ? `${(b / 1e9).toFixed(1)} GB` : `${Math.max(1, Math.round(b / 1e6))} MB`;
-}
-
 const $ = (id: string) => {
   const node = document.getElementById(id);
   if (!node) throw new Error(`page is missing #${id}`);
   return node;
 };
-
-function seconds(s: number): string {
-  return s < 60 ? `${Math.max(1, Math.round(s))} s` : `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
-}
 
 export class ExperimentPanel {
   /** Worker 0 answers estimates; a run uses workers 0 … k−1, one shard each. */
@@ -374,26 +363,21 @@ export class ExperimentPanel {
       }
       return false;
     }
-    if (this.liveRun) {
-      this.liveRun = false;
-      if (!this.isLive()) {
-        this.showLive();
-        $('exp-status').textContent = `Not run live: this configuration would take about ${seconds(this.wallSeconds(est))}, over ${LIVE_S} s. Press Run, or switch Live on.`;
-        return false;
-      }
-    }
-    if (est.bytes > est.memory_limit) {
-      $('exp-status').textContent = `Not run: this configuration needs about ${megabytes(est.bytes)} of memory, over the ${megabytes(est.memory_limit)} limit; lower width, depth, seeds, m or n.`;
-      return false;
-    }
-    const wall = this.wallSeconds(est);
-    if (wall > BUDGET_S && this.confirmed !== fragment) {
-      $('exp-confirm-text').textContent = `This run would take about ${seconds(wall)} on this device (${est.units} runs), more than the ${seconds(BUDGET_S)} budget. Run it anyway?`;
+    const live = this.liveRun;
+    const liveOn = this.isLive();
+    this.liveRun = false;
+    const verdict = gate(est, this.wallSeconds(est), { live, liveOn, confirmed: this.confirmed === fragment });
+    if (verdict.go) return true;
+    if ('confirm' in verdict) {
+      $('exp-confirm-text').textContent = verdict.confirm;
       $('exp-confirm').hidden = false;
       ($('exp-confirm-run') as HTMLButtonElement).focus();
-      return false;
+    } else {
+      // A live run held back by its length: the switch says why Live is off.
+      if (live && !liveOn) this.showLive();
+      $('exp-status').textContent = verdict.status;
     }
-    return true;
+    return false;
   }
 
   /** A sweep is in progress (running or paused). */
