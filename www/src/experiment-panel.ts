@@ -22,6 +22,7 @@ import type { Reply } from './jobs';
 import { plan, SHAPE_SEEDS, WorkerPool, type Part } from './worker-pool';
 import { SteadinessCheck } from './steadiness-check';
 import { gate, LIVE_S, megabytes, seconds } from './run-gate';
+import { BakedShelf } from './baked-shelf';
 
 /** Delay of each settling probe after the estimate before it (see `settleProbes`). */
 const SETTLE_MS = 1500;
@@ -82,8 +83,8 @@ export class ExperimentPanel {
   private estimateIds = new Map<number, string>();
   /** Run as soon as the estimate for the current config arrives. */
   private runWhenEstimated = false;
-  /** The list of baked results (fetched once). */
-  private baked: Promise<unknown> | null = null;
+  /** Results computed ahead of time, beside the page. */
+  private shelf = new BakedShelf();
   /** The config whose over-budget run the user confirmed. */
   private confirmed = '';
   /** The state and status of the curves on show before a config change made them stale. */
@@ -248,19 +249,8 @@ export class ExperimentPanel {
     const file = name(fragment);
     // Curves of exactly these numbers on show (this browser's run, or the baked ones) stay.
     if (this.markStale(file, name, nameOf)) return true;
-    let results: Results;
-    try {
-      this.baked ??= fetch(new URL('baked/index.json', document.baseURI)).then((r) => (r.ok ? r.json() : []));
-      const index = (await this.baked) as string[];
-      if (!index.includes(file)) return false;
-      const reply = await fetch(new URL(`baked/${file}`, document.baseURI));
-      if (!reply.ok) return false;
-      results = (await reply.json()) as Results;
-      if (nameOf(results) !== file) return false;
-    } catch {
-      return false;
-    }
-    if (this.fragment() !== fragment) return false;
+    const results = await this.shelf.find(file, nameOf);
+    if (!results || this.fragment() !== fragment) return false;
     if (this.running()) {
       if (this.shards?.fragment === fragment) return false;
       this.abandon();
