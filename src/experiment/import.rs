@@ -33,7 +33,7 @@ use serde_json::Value;
 use super::claim::claim;
 use super::cost::Estimate;
 use super::rates::Rates;
-use super::results::{calibrated, method_name, CurveResult, Results};
+use super::results::{method_name, CurveHead, CurveResult, Results};
 use super::stats::{n_eps_from_data, summarise};
 use crate::config::table::{check_row, parse_table, Cells, Row};
 use crate::config::{BackendChoice, Config, Method};
@@ -304,33 +304,25 @@ fn curve(method: Method, m: Option<u64>, rows: &[&Row], c: &Config) -> Result<Cu
         Method::Scratch => scratch_rate(&p),
         _ => caulk_limit_rate(&p),
     };
-    let calibrated_c = calibrated(&nf, &stats.risk_mean, predicted);
-    Ok(CurveResult {
-        label: match m {
-            Some(m) => format!("yours: {} (m = {m})", method_name(method)),
-            None => format!("yours: {}", method_name(method)),
+    Ok(CurveResult::from_stats(
+        CurveHead {
+            label: match m {
+                Some(m) => format!("yours: {} (m = {m})", method_name(method)),
+                None => format!("yours: {}", method_name(method)),
+            },
+            method,
+            m,
+            width: 0,
+            trainable: None,
+            notes: Vec::new(),
         },
-        method,
-        m,
-        width: 0,
-        seeds_done: risks.iter().map(Vec::len).collect(),
-        n_eps: n_eps_from_data(&nf, &stats.risk_mean, c.eps),
         n,
-        risk_mean: stats.risk_mean,
-        risk_lo: stats.risk_lo,
-        risk_hi: stats.risk_hi,
-        slope: stats.slope,
-        slope_lo: stats.slope_lo,
-        slope_hi: stats.slope_hi,
-        predicted_slope: Some(predicted),
-        local_slopes: stats.local_slopes,
-        calibrated_c,
-        trainable: None,
-        flags: stats.flags,
-        notes: Vec::new(),
+        stats,
         risks,
-        squared_loss: None,
-    })
+        Some(predicted),
+        c.eps,
+        None,
+    ))
 }
 
 /// The rows of a table (CSV or JSON, told apart by its first character), values rounded to

@@ -219,6 +219,56 @@ impl Results {
     }
 }
 
+/// What a curve is and what is known of it beside its statistics.
+pub(super) struct CurveHead {
+    pub(super) label: String,
+    pub(super) method: Method,
+    pub(super) m: Option<u64>,
+    pub(super) width: usize,
+    pub(super) trainable: Option<usize>,
+    pub(super) notes: Vec<String>,
+}
+
+impl CurveResult {
+    /// A curve over `n` from its statistics and its seeds' `risks` (per n, in seed order):
+    /// n_ε read off the mean at `eps`, and C calibrated to `predicted`, the theory's slope
+    /// (none: no calibration). The one constructor of a sweep's curves and imported ones.
+    pub(super) fn from_stats(
+        head: CurveHead,
+        n: Vec<u64>,
+        stats: super::stats::CurveStats,
+        risks: Vec<Vec<f64>>,
+        predicted: Option<f64>,
+        eps: f64,
+        squared_loss: Option<LossCurve>,
+    ) -> CurveResult {
+        let nf: Vec<f64> = n.iter().map(|v| *v as f64).collect();
+        CurveResult {
+            label: head.label,
+            method: head.method,
+            m: head.m,
+            width: head.width,
+            seeds_done: risks.iter().map(Vec::len).collect(),
+            n_eps: n_eps_from_data(&nf, &stats.risk_mean, eps),
+            calibrated_c: predicted.and_then(|slope| calibrated(&nf, &stats.risk_mean, slope)),
+            n,
+            risk_mean: stats.risk_mean,
+            risk_lo: stats.risk_lo,
+            risk_hi: stats.risk_hi,
+            slope: stats.slope,
+            slope_lo: stats.slope_lo,
+            slope_hi: stats.slope_hi,
+            predicted_slope: predicted,
+            local_slopes: stats.local_slopes,
+            trainable: head.trainable,
+            flags: stats.flags,
+            notes: head.notes,
+            risks,
+            squared_loss,
+        }
+    }
+}
+
 /// The columns of the results CSV (`caulk run --out`, the page's export).
 pub const CSV_HEADER: &str =
     "label,method,m,width,n,risk_mean,risk_lo,risk_hi,seeds_done,slope,slope_lo,slope_hi,predicted_slope\n";
@@ -364,7 +414,6 @@ pub(super) fn summarise_curve(acc: Acc, plan: &Plan, c: &Config, all_groups: usi
             ));
         }
     }
-    let calibrated_c = predicted_slope.and_then(|slope| calibrated(&n, &stats.risk_mean, slope));
     let squared_loss = acc.losses.iter().any(|l| !l.is_empty()).then(|| {
         let stats = summarise(&n, &acc.losses, c.seed);
         LossCurve {
@@ -374,29 +423,22 @@ pub(super) fn summarise_curve(acc: Acc, plan: &Plan, c: &Config, all_groups: usi
             values: acc.losses,
         }
     });
-    CurveResult {
-        label,
-        method: acc.method,
-        m: acc.m,
-        width: acc.width,
-        n: plan.n.clone(),
-        seeds_done: acc.risks.iter().map(Vec::len).collect(),
-        n_eps: n_eps_from_data(&n, &stats.risk_mean, c.eps),
-        risk_mean: stats.risk_mean,
-        risk_lo: stats.risk_lo,
-        risk_hi: stats.risk_hi,
-        slope: stats.slope,
-        slope_lo: stats.slope_lo,
-        slope_hi: stats.slope_hi,
+    CurveResult::from_stats(
+        CurveHead {
+            label,
+            method: acc.method,
+            m: acc.m,
+            width: acc.width,
+            trainable: acc.trainable,
+            notes: acc.notes,
+        },
+        plan.n.clone(),
+        stats,
+        acc.risks,
         predicted_slope,
-        local_slopes: stats.local_slopes,
-        calibrated_c,
-        trainable: acc.trainable,
-        flags: stats.flags,
-        notes: acc.notes,
-        risks: acc.risks,
+        c.eps,
         squared_loss,
-    }
+    )
 }
 
 /// The results of a sweep's shards (in shard order) as one: each curve's per-seed risks
