@@ -125,8 +125,8 @@ pub struct KeySpec {
     pub access: Access,
 }
 
-/// How a key reaches its [`Config`] field: the field's name (the key's own: tested), its
-/// value in fragment syntax (`None`: not written, an optional key unset) and the parse of a
+/// How a key reaches its [`Config`] field: the field's name, which is the key (the entry of
+/// [`KEYS`] names it once, in `field!`), its value in fragment syntax (`None`: not written, an optional key unset) and the parse of a
 /// value into it with the key's bounds. Declared in the key's entry of [`KEYS`], so a key is
 /// one entry there plus its field in [`Config`].
 #[derive(Clone, Copy, Debug)]
@@ -187,9 +187,13 @@ macro_rules! field {
     };
 }
 
-/// `spec` reading and writing its config field through `access`.
+/// The key of config field `access.field` (its name, the key's: named once), with `spec`.
 const fn with(access: Access, spec: KeySpec) -> KeySpec {
-    KeySpec { access, ..spec }
+    KeySpec {
+        key: access.field,
+        access,
+        ..spec
+    }
 }
 
 /// `pins`: the curves and their numbers (config::pins writes and reads them).
@@ -232,9 +236,9 @@ const STEP: Access = Access {
     },
 };
 
-const fn num(key: &'static str, kind: KeyKind, min: f64, max: f64, help: &'static str) -> KeySpec {
+const fn num(kind: KeyKind, min: f64, max: f64, help: &'static str) -> KeySpec {
     KeySpec {
-        key,
+        key: "",
         kind,
         min,
         max,
@@ -262,14 +266,9 @@ const fn list(spec: KeySpec, max_items: usize) -> KeySpec {
     KeySpec { max_items, ..spec }
 }
 
-const fn names(
-    key: &'static str,
-    kind: KeyKind,
-    choices: &'static [&'static str],
-    help: &'static str,
-) -> KeySpec {
+const fn names(kind: KeyKind, choices: &'static [&'static str], help: &'static str) -> KeySpec {
     KeySpec {
-        key,
+        key: "",
         kind,
         min: 0.0,
         max: 0.0,
@@ -448,7 +447,6 @@ const BEFORE_SHOW: &[KeySpec] = &[
         field!(preset, name),
         ui(
             names(
-                "preset",
                 Enum,
                 &["limit", "scratch", "headline", "peft", "digits"],
                 "experiment preset",
@@ -460,13 +458,7 @@ const BEFORE_SHOW: &[KeySpec] = &[
     with(
         field!(seed, int),
         adv(ui(
-            num(
-                "seed",
-                Int,
-                0.0,
-                MAX_SAFE_INT,
-                "master seed of every random stream",
-            ),
+            num(Int, 0.0, MAX_SAFE_INT, "master seed of every random stream"),
             stepper(1.0),
             EXPERIMENT,
         )),
@@ -474,7 +466,7 @@ const BEFORE_SHOW: &[KeySpec] = &[
     with(
         field!(d, small),
         synthetic(ui(
-            num("d", Int, 1.0, 16.0, "input dimension d"),
+            num(Int, 1.0, 16.0, "input dimension d"),
             slider(1.0),
             BOTH,
         )),
@@ -482,7 +474,7 @@ const BEFORE_SHOW: &[KeySpec] = &[
     with(
         field!(k, small),
         synthetic(ui(
-            num("k", Int, 1.0, 2.0, "feature (bottleneck) dimension k"),
+            num(Int, 1.0, 2.0, "feature (bottleneck) dimension k"),
             Widget::Select,
             THEORY,
         )),
@@ -490,7 +482,7 @@ const BEFORE_SHOW: &[KeySpec] = &[
     with(
         field!(alpha, float),
         synthetic(ui(
-            open(num("alpha", Float, 0.0, 1.0, "caulk smoothness α")),
+            open(num(Float, 0.0, 1.0, "caulk smoothness α")),
             slider(0.01),
             BOTH,
         )),
@@ -498,7 +490,7 @@ const BEFORE_SHOW: &[KeySpec] = &[
     with(
         field!(beta, float),
         synthetic(ui(
-            open(num("beta", Float, 0.0, 1.0, "head smoothness β")),
+            open(num(Float, 0.0, 1.0, "head smoothness β")),
             slider(0.01),
             BOTH,
         )),
@@ -506,13 +498,7 @@ const BEFORE_SHOW: &[KeySpec] = &[
     with(
         field!(s_phi, float),
         synthetic(ui(
-            open(num(
-                "s_phi",
-                Float,
-                0.0,
-                2.0,
-                "feature-extractor smoothness s_φ",
-            )),
+            open(num(Float, 0.0, 2.0, "feature-extractor smoothness s_φ")),
             slider(0.01),
             THEORY,
         )),
@@ -520,7 +506,7 @@ const BEFORE_SHOW: &[KeySpec] = &[
     with(
         field!(sigma, float),
         synthetic(ui(
-            num("sigma", Float, 0.0, 2.0, "label-noise standard deviation σ"),
+            num(Float, 0.0, 2.0, "label-noise standard deviation σ"),
             slider(0.05),
             EXPERIMENT,
         )),
@@ -528,7 +514,7 @@ const BEFORE_SHOW: &[KeySpec] = &[
     with(
         field!(m, ints),
         ui(
-            list(num("m", IntList, 10.0, 1e6, "source sample sizes m"), 16),
+            list(num(IntList, 10.0, 1e6, "source sample sizes m"), 16),
             Widget::Chips,
             BOTH,
         ),
@@ -536,7 +522,7 @@ const BEFORE_SHOW: &[KeySpec] = &[
     with(
         field!(width, small_ints),
         ui(
-            list(num("width", IntList, 4.0, 1024.0, "backbone widths W"), 16),
+            list(num(IntList, 4.0, 1024.0, "backbone widths W"), 16),
             Widget::Chips,
             EXPERIMENT,
         ),
@@ -544,7 +530,7 @@ const BEFORE_SHOW: &[KeySpec] = &[
     with(
         field!(depth, small),
         adv(ui(
-            num("depth", Int, 1.0, 6.0, "backbone depth (hidden layers)"),
+            num(Int, 1.0, 6.0, "backbone depth (hidden layers)"),
             stepper(1.0),
             EXPERIMENT,
         )),
@@ -552,7 +538,7 @@ const BEFORE_SHOW: &[KeySpec] = &[
     with(
         field!(n, ints),
         ui(
-            list(num("n", IntList, 4.0, 1e5, "target sample sizes n"), 64),
+            list(num(IntList, 4.0, 1e5, "target sample sizes n"), 64),
             Widget::Grid,
             BOTH,
         ),
@@ -560,7 +546,7 @@ const BEFORE_SHOW: &[KeySpec] = &[
     with(
         field!(seeds, small),
         ui(
-            num("seeds", Int, 1.0, 32.0, "independent seeds per point"),
+            num(Int, 1.0, 32.0, "independent seeds per point"),
             slider(1.0),
             EXPERIMENT,
         ),
@@ -568,7 +554,7 @@ const BEFORE_SHOW: &[KeySpec] = &[
     with(
         field!(methods, names),
         ui(
-            names("methods", EnumList, METHOD_IDS, "downstream methods"),
+            names(EnumList, METHOD_IDS, "downstream methods"),
             Widget::Checkboxes,
             EXPERIMENT,
         ),
@@ -576,7 +562,7 @@ const BEFORE_SHOW: &[KeySpec] = &[
     with(
         field!(rank, small),
         adv(ui(
-            num("rank", Int, 1.0, 64.0, "LoRA rank r"),
+            num(Int, 1.0, 64.0, "LoRA rank r"),
             LOG_STEPPER,
             EXPERIMENT,
         )),
@@ -584,7 +570,7 @@ const BEFORE_SHOW: &[KeySpec] = &[
     with(
         field!(adapter_width, small),
         adv(ui(
-            num("adapter_width", Int, 1.0, 256.0, "adapter bottleneck width"),
+            num(Int, 1.0, 256.0, "adapter bottleneck width"),
             LOG_STEPPER,
             EXPERIMENT,
         )),
@@ -593,7 +579,6 @@ const BEFORE_SHOW: &[KeySpec] = &[
         field!(layers, small),
         adv(ui(
             num(
-                "layers",
                 Int,
                 1.0,
                 6.0,
@@ -606,7 +591,7 @@ const BEFORE_SHOW: &[KeySpec] = &[
     with(
         field!(steps, small),
         adv(ui(
-            num("steps", Int, 1.0, 100_000.0, "gradient steps per fit"),
+            num(Int, 1.0, 100_000.0, "gradient steps per fit"),
             LOG_STEPPER,
             EXPERIMENT,
         )),
@@ -614,7 +599,7 @@ const BEFORE_SHOW: &[KeySpec] = &[
     with(
         field!(lr, float),
         adv(ui(
-            open(num("lr", Float, 0.0, 1.0, "learning rate")),
+            open(num(Float, 0.0, 1.0, "learning rate")),
             LOG_STEPPER,
             EXPERIMENT,
         )),
@@ -622,7 +607,6 @@ const BEFORE_SHOW: &[KeySpec] = &[
     with(
         field!(jitter, float),
         num(
-            "jitter",
             Float,
             0.0,
             MAX_JITTER,
@@ -632,7 +616,7 @@ const BEFORE_SHOW: &[KeySpec] = &[
     with(
         field!(backend, name),
         ui(
-            names("backend", Enum, &["auto", "cpu", "gpu"], "compute device"),
+            names(Enum, &["auto", "cpu", "gpu"], "compute device"),
             Widget::Select,
             EXPERIMENT,
         ),
@@ -640,7 +624,7 @@ const BEFORE_SHOW: &[KeySpec] = &[
     with(
         field!(eps, float),
         ui(
-            open(num("eps", Float, 0.0, 10.0, "target excess risk ε for n_ε")),
+            open(num(Float, 0.0, 10.0, "target excess risk ε for n_ε")),
             Widget::LogSlider { lo: 1e-4, hi: 1.0 },
             &[Panel::Theory, Panel::Claim],
         ),
@@ -648,7 +632,6 @@ const BEFORE_SHOW: &[KeySpec] = &[
     with(
         field!(at_n, int),
         num(
-            "at_n",
             Int,
             0.0,
             1e5,
@@ -657,17 +640,12 @@ const BEFORE_SHOW: &[KeySpec] = &[
     ),
     with(
         field!(bounds, names),
-        names(
-            "bounds",
-            EnumList,
-            BOUND_IDS,
-            "bounds shown in the theory panel",
-        ),
+        names(EnumList, BOUND_IDS, "bounds shown in the theory panel"),
     ),
     with(
         field!(c, float),
         adv(ui(
-            open(num("c", Float, 0.0, 1e6, "scale constant C of every bound")),
+            open(num(Float, 0.0, 1e6, "scale constant C of every bound")),
             LOG_STEPPER,
             THEORY,
         )),
@@ -676,7 +654,6 @@ const BEFORE_SHOW: &[KeySpec] = &[
         field!(c_pre, float),
         adv(ui(
             num(
-                "c_pre",
                 Float,
                 0.0,
                 1e6,
@@ -689,13 +666,7 @@ const BEFORE_SHOW: &[KeySpec] = &[
     with(
         field!(nu, float),
         adv(ui(
-            open(num(
-                "nu",
-                Float,
-                0.0,
-                1.0,
-                "task diversity ν (task_diversity)",
-            )),
+            open(num(Float, 0.0, 1.0, "task diversity ν (task_diversity)")),
             stepper(0.05),
             THEORY,
         )),
@@ -704,7 +675,6 @@ const BEFORE_SHOW: &[KeySpec] = &[
         field!(c_h, float),
         adv(ui(
             open(num(
-                "c_h",
                 Float,
                 0.0,
                 1e9,
@@ -718,7 +688,6 @@ const BEFORE_SHOW: &[KeySpec] = &[
         field!(c_f, float),
         adv(ui(
             open(num(
-                "c_f",
                 Float,
                 0.0,
                 1e9,
@@ -732,7 +701,6 @@ const BEFORE_SHOW: &[KeySpec] = &[
         PINS,
         list(
             num(
-                "pins",
                 Pins,
                 0.0,
                 0.0,
@@ -743,19 +711,14 @@ const BEFORE_SHOW: &[KeySpec] = &[
     ),
     with(
         field!(view, name),
-        names(
-            "view",
-            Enum,
-            &["theory", "experiment"],
-            "the figure an embed shows",
-        ),
+        names(Enum, &["theory", "experiment"], "the figure an embed shows"),
     ),
 ];
 
 /// `show`: the controls an embed shows, out of [`SHOW_IDS`].
 const SHOW: KeySpec = with(
     field!(show, names),
-    names("show", EnumList, SHOW_IDS, "controls an embed shows"),
+    names(EnumList, SHOW_IDS, "controls an embed shows"),
 );
 
 /// The keys after `show` in [`KEYS`].
@@ -764,7 +727,6 @@ const AFTER_SHOW: &[KeySpec] = &[
     with(
         TABLE,
         optional(num(
-            "table",
             Table,
             0.0,
             0.0,
@@ -775,7 +737,6 @@ const AFTER_SHOW: &[KeySpec] = &[
     with(
         LESSON,
         optional(num(
-            "lesson",
             Name,
             1.0,
             40.0,
@@ -785,7 +746,6 @@ const AFTER_SHOW: &[KeySpec] = &[
     with(
         STEP,
         optional(num(
-            "step",
             Int,
             1.0,
             MAX_LESSON_STEPS as f64,
