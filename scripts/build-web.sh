@@ -54,9 +54,12 @@ RELAXED_WASM="$RELAXED_TARGET/pkg/caulk_bg.wasm"
 if [ -n "$WASM_OPT" ]; then
   mkdir -p target/wasm-opt
   optimized() { echo "target/wasm-opt/$(sha256sum "$1" | cut -c1-16).wasm"; }
+  PLAIN_OPT="$(optimized "$PLAIN_WASM")"
+  RELAXED_OPT="$(optimized "$RELAXED_WASM")"
   pids=()
-  for w in "$PLAIN_WASM" "$RELAXED_WASM"; do
-    out="$(optimized "$w")"
+  for pair in "$PLAIN_WASM:$PLAIN_OPT" "$RELAXED_WASM:$RELAXED_OPT"; do
+    w="${pair%%:*}"
+    out="${pair##*:}"
     if [ ! -s "$out" ]; then
       echo "[web] wasm-opt -O3 $w"
       (node www/node_modules/binaryen/bin/wasm-opt -O3 "$w" -o "$out.tmp" && mv "$out.tmp" "$out") &
@@ -64,8 +67,8 @@ if [ -n "$WASM_OPT" ]; then
     fi
   done
   for p in "${pids[@]}"; do wait "$p"; done
-  PLAIN_WASM="$(optimized "$PLAIN_WASM")"
-  RELAXED_WASM="$(optimized "$RELAXED_WASM")"
+  PLAIN_WASM="$PLAIN_OPT"
+  RELAXED_WASM="$RELAXED_OPT"
 fi
 
 mkdir -p "$DIST_DIR"

@@ -51,6 +51,20 @@ pub struct Estimate {
 }
 
 impl Estimate {
+    /// Why the sweep may not run, in one line, where it needs more memory than
+    /// [`Estimate::memory_limit`]; the CLI, the page's estimate and the sweep itself refuse
+    /// it with these words.
+    pub fn check_memory(&self) -> Result<(), String> {
+        match self.bytes > self.memory_limit {
+            true => Err(format!(
+                "the sweep needs about {} of memory, over the {} limit; lower width, depth, seeds, m or n",
+                human_bytes(self.bytes),
+                human_bytes(self.memory_limit)
+            )),
+            false => Ok(()),
+        }
+    }
+
     /// Expected wall time with the seeds shared among `workers` (threads, Web Workers): all
     /// the work is per seed and [`Estimate::seconds`] is for one, so the worker with the most
     /// seeds sets it: seconds · ⌈shards / workers⌉ / shards.

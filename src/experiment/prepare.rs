@@ -5,7 +5,7 @@
 //! (`refuse_over_memory`); the page shows the estimate's numbers and holds the run (and a
 //! sweep refuses itself anyway, `run_seeds`).
 
-use super::cost::{estimate, human_bytes, Estimate};
+use super::cost::{estimate, Estimate};
 use super::plan::{plan, Plan};
 use super::rates::{gpu_rates, GpuRates, Rates};
 use crate::backend::{gpu_for_sweeps, wgpu::GpuBackend};
@@ -73,12 +73,8 @@ pub async fn prepare(
 ) -> Result<Prepared, PrepareError> {
     let plan = plan(c).map_err(|e| PrepareError::Config(e.to_string()))?;
     let on_cpu = estimate(&plan, c, Rates { gpu: None, ..cpu });
-    if refuse_over_memory && on_cpu.bytes > on_cpu.memory_limit {
-        return Err(PrepareError::Memory(format!(
-            "the sweep needs about {} of memory, over the {} limit; lower width, depth, seeds, m or n",
-            human_bytes(on_cpu.bytes),
-            human_bytes(on_cpu.memory_limit)
-        )));
+    if refuse_over_memory {
+        on_cpu.check_memory().map_err(PrepareError::Memory)?;
     }
     let (gpu, measured) = match probe {
         GpuProbe::Known(rates) => (None, rates),

@@ -8,9 +8,7 @@
 //! a cancelled sweep returns every point that had finished.
 
 use super::cache::{backbone_key, point_key, Backbone, Known, SeedPoint};
-use super::cost::{
-    data_cost, estimate, fit_cost, human_bytes, pretrain_chunk, pretrain_cost, MEMORY_LIMIT,
-};
+use super::cost::{data_cost, estimate, fit_cost, pretrain_chunk, pretrain_cost};
 use super::plan::{arch, plan, pretrain_steps, Plan, PRETRAIN_BATCH, PRETRAIN_LR};
 use super::progress::Ticker;
 use super::rates::Rates;
@@ -180,13 +178,7 @@ pub async fn run_seeds<B: Backend>(
     // The estimate (units, memory) is of this shard's seeds.
     plan.seeds = seeds.len();
     let est = estimate(&plan, c, rates);
-    if est.bytes > MEMORY_LIMIT {
-        return Err(Error::Limit(format!(
-            "the sweep needs about {} of memory, over the {} limit; lower width, depth, seeds, m or n",
-            human_bytes(est.bytes),
-            human_bytes(MEMORY_LIMIT)
-        )));
-    }
+    est.check_memory().map_err(Error::Limit)?;
     let start = clock();
     let mut sweep = Sweep {
         c,

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
-import { createServer, listen } from '../serve.mjs';
+import { serveFolder } from './harness.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -43,8 +43,8 @@ export async function coursePage(context, files) {
     if (typeof content === 'string') fs.writeFileSync(to, content);
     else fs.copyFileSync(content.copy, to);
   }
-  const server = createServer(dir);
-  const url = (await listen(server, '127.0.0.1', 0)).replace('127.0.0.1', 'localhost');
+  const server = await serveFolder(dir);
+  const url = server.url.replace('127.0.0.1', 'localhost');
   const page = await context.newPage();
   const problems = [];
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
@@ -52,8 +52,7 @@ export async function coursePage(context, files) {
   const close = async () => {
     if (!open.delete(close)) return;
     await page.close().catch(() => {});
-    server.closeAllConnections();
-    await new Promise((r) => server.close(r));
+    await server.close();
     fs.rmSync(dir, { recursive: true, force: true });
   };
   open.add(close);

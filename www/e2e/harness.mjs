@@ -16,14 +16,23 @@ export const DIST = process.env.CAULK_DIST ?? path.join(here, '..', 'dist');
 export const ARTIFACTS = path.join(here, 'artifacts');
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
+/** Serve the folder `root` on loopback (a free port); resolves to { url, close }. */
+export async function serveFolder(root) {
+  const server = createServer(root);
+  const url = await listen(server, '127.0.0.1', 0);
+  const close = () => {
+    server.closeAllConnections();
+    return new Promise((r) => server.close(r));
+  };
+  return { url, close };
+}
+
 /** Serve www/dist; resolves to { url, close }. */
 export async function serveDist() {
   if (!fs.existsSync(path.join(DIST, 'index.html'))) {
     throw new Error(`${DIST}/index.html is missing: run scripts/build-web.sh first`);
   }
-  const server = createServer(DIST);
-  const url = await listen(server, '127.0.0.1', 0);
-  return { url, close: () => new Promise((r) => server.close(r)) };
+  return serveFolder(DIST);
 }
 
 /**

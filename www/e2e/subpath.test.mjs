@@ -8,8 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { DIST, launch } from './harness.mjs';
-import { createServer, listen } from '../serve.mjs';
+import { DIST, launch, serveFolder } from './harness.mjs';
 
 let server;
 let browser;
@@ -20,15 +19,14 @@ before(async () => {
   root = fs.mkdtempSync(path.join(os.tmpdir(), 'caulk-subpath-'));
   fs.mkdirSync(path.join(root, 'courses'));
   fs.symlinkSync(DIST, path.join(root, 'courses', 'caulk'));
-  server = createServer(root);
-  base = `${await listen(server, '127.0.0.1', 0)}courses/caulk/`;
+  server = await serveFolder(root);
+  base = `${server.url}courses/caulk/`;
   browser = await launch({ webgpu: false });
 });
 
 after(async () => {
   await browser?.close();
-  server?.closeAllConnections();
-  await new Promise((r) => server.close(r));
+  await server?.close();
   fs.rmSync(root, { recursive: true, force: true });
 });
 

@@ -9,8 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DIST, launch } from './harness.mjs';
-import { createServer, listen } from '../serve.mjs';
+import { DIST, launch, serveFolder } from './harness.mjs';
 
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const files = JSON.parse(fs.readFileSync(path.join(DIST, 'files.json'), 'utf8'));
@@ -23,7 +22,6 @@ const SWEEPS = ['v=1&preset=limit&seeds=2&n=64,128,256&backend=cpu', 'v=1&preset
 
 let dir;
 let server;
-let url;
 let browser;
 
 before(async () => {
@@ -45,15 +43,13 @@ window.runWith = async (wasm, fragment) => {
 };
 document.body.dataset.ready = 'true';
 </script></body></html>`);
-  server = createServer(dir);
-  url = await listen(server, '127.0.0.1', 0);
+  server = await serveFolder(dir);
   browser = await launch({ webgpu: false });
 });
 
 after(async () => {
   await browser?.close();
-  server?.closeAllConnections();
-  await new Promise((r) => (server ? server.close(r) : r()));
+  await server?.close();
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
@@ -66,7 +62,7 @@ for (const name of Object.keys(PAIRS)) {
       for (const which of ['before', 'shipped']) {
         // A fresh page each: one module instance per page.
         const page = await browser.context.newPage();
-        await page.goto(url);
+        await page.goto(server.url);
         await page.waitForSelector('body[data-ready="true"]');
         out.push(await page.evaluate(([w, f]) => window.runWith(w, f), [`${name}-${which}.wasm`, fragment]));
         await page.close();

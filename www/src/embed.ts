@@ -38,7 +38,8 @@ function tell(message: object): void {
 function fitToFrame(): void {
   if (typeof ResizeObserver === 'undefined') return;
   const root = document.documentElement;
-  let last = { rest: -1, plots: -1, height: -1 };
+  let capped = '';
+  let posted = -1;
   const fit = () => {
     const plots = [...document.querySelectorAll<SVGSVGElement>('.plot-host svg')].filter((s) => s.getClientRects().length > 0);
     const style = getComputedStyle(document.body);
@@ -46,19 +47,21 @@ function fitToFrame(): void {
     let drawn = 0;
     let natural = 0;
     for (const svg of plots) {
-      drawn += svg.getBoundingClientRect().height;
+      const { width, height } = svg.getBoundingClientRect();
       const box = svg.viewBox.baseVal;
-      natural += box && box.width > 0 ? (svg.getBoundingClientRect().width * box.height) / box.width : svg.getBoundingClientRect().height;
+      drawn += height;
+      natural += box && box.width > 0 ? (width * box.height) / box.width : height;
     }
     const rest = Math.ceil(content - drawn);
-    if (Math.abs(rest - last.rest) >= 1 || plots.length !== last.plots) {
+    const cap = `${rest}px/${Math.max(1, plots.length)}`;
+    if (cap !== capped) {
+      capped = cap;
       root.style.setProperty('--embed-rest', `${rest}px`);
       root.style.setProperty('--embed-plots', String(Math.max(1, plots.length)));
     }
     const height = Math.ceil(rest + natural);
-    last = { rest, plots: plots.length, height: last.height };
-    if (window.parent === window || Math.abs(height - last.height) < 1) return;
-    last.height = height;
+    if (window.parent === window || Math.abs(height - posted) < 1) return;
+    posted = height;
     tell({ type: 'resize', height });
     // Canvas (and other LTI hosts) size an LTI frame from this message.
     window.parent.postMessage({ subject: 'lti.frameResize', height }, '*');

@@ -4,6 +4,7 @@
 // marked partial (`points_csv`: the CSV is written by Rust alone).
 
 import { points_csv, results_csv, set_key } from '../pkg/caulk.js';
+import { byId } from './boot';
 import { copyText, download, embedCode, standaloneSvg, svgToPng } from './export';
 import type { FinishedPoint, Results } from './types';
 
@@ -12,12 +13,6 @@ export interface ExportSource {
   fragment(): string;
   results(): Results | null;
   partial(): { reason: string; fragment: string; points: FinishedPoint[] } | null;
-}
-
-function byId(id: string): HTMLElement {
-  const node = document.getElementById(id);
-  if (!node) throw new Error(`page is missing #${id}`);
-  return node;
 }
 
 /** Wires the export buttons (those the page has) to `source`. */

@@ -23,6 +23,7 @@ import { plan, SHAPE_SEEDS, WorkerPool, type Part } from './worker-pool';
 import { SteadinessCheck } from './steadiness-check';
 import { gate, LIVE_S, megabytes, seconds } from './run-gate';
 import { BakedShelf } from './baked-shelf';
+import { byId as $ } from './boot';
 
 /** Delay of each settling probe after the estimate before it (see `settleProbes`). */
 const SETTLE_MS = 1500;
@@ -33,11 +34,6 @@ const BACKBONE_VALUES = 8_000_000;
 /** Wait after the last change before a live run starts. */
 const DEBOUNCE_MS = 150;
 
-const $ = (id: string) => {
-  const node = document.getElementById(id);
-  if (!node) throw new Error(`page is missing #${id}`);
-  return node;
-};
 
 export class ExperimentPanel {
   /** Worker 0 answers estimates; a run uses workers 0 … k−1, one shard each. */
