@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what building and testing Caulk Lab needs, skipping what is already there:
 # Debian packages (Chromium + ChromeDriver, Mesa's lavapipe Vulkan driver, Node.js, a C
-# toolchain, Firefox ESR, WebKitGTK's WebDriver, Xvfb), the wasm32 Rust target, the
-# wasm-bindgen CLI matching Cargo.lock, geckodriver, and the npm packages.
+# toolchain, Firefox ESR, WebKitGTK's WebDriver, Xvfb), the Rust release rust-toolchain.toml
+# pins (with the wasm32 target, clippy and rustfmt), the wasm-bindgen CLI matching Cargo.lock,
+# geckodriver, and the npm packages.
 # Idempotent; sourced by serve.sh and test.sh, or run on its own.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -51,7 +52,35 @@ if ((${#problems[@]})); then
   exit 1
 fi
 
-# --- Rust: wasm32 target -----------------------------------------------------------------
+# --- Rust: the release rust-toolchain.toml pins, with its components and target ----------
+# rustup resolves every cargo call in the checkout to that release by name ("1.95.0-<host>").
+# Where a toolchain of exactly that release is installed under another name (a machine's
+# "stable" that is 1.95.0, on machines that reach package registries but not rustup's
+# servers), it is given the pinned name by a link; otherwise rustup installs the release.
+RUST_PIN="$(sed -n 's/^channel = "\(.*\)"$/\1/p' rust-toolchain.toml)"
+TC_DIR="${RUSTUP_HOME:-$HOME/.rustup}/toolchains"
+have_pin() { ls -d "$TC_DIR/$RUST_PIN"-*/bin/rustc >/dev/null 2>&1; }
+if ! have_pin; then
+  for tc in "$TC_DIR"/*/; do
+    tc="${tc%/}"
+    [ "$("$tc/bin/rustc" --version 2>/dev/null | awk '{print $2}')" = "$RUST_PIN" ] || continue
+    host="$("$tc/bin/rustc" -vV | sed -n 's/^host: //p')"
+    say "using $(basename "$tc") as Rust $RUST_PIN (the same release), under the pinned name"
+    ln -sfn "$tc" "$TC_DIR/$RUST_PIN-$host"
+    break
+  done
+fi
+if ! have_pin; then
+  say "installing Rust $RUST_PIN (rust-toolchain.toml)"
+  rustup toolchain install "$RUST_PIN" --profile minimal --component clippy,rustfmt \
+    --target wasm32-unknown-unknown || {
+    echo "setup: Rust $RUST_PIN (rust-toolchain.toml) is not installed and rustup could not fetch it: install it (rustup toolchain install $RUST_PIN) or change the channel there" >&2
+    exit 1
+  }
+fi
+for c in clippy rustfmt; do
+  rustup component list --installed | grep -q "^$c" || { say "adding the $c component"; rustup component add "$c"; }
+done
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   say "adding the wasm32-unknown-unknown target"
   rustup target add wasm32-unknown-unknown
