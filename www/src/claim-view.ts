@@ -6,9 +6,10 @@
 // a horizontal line on the measured-curves plot (eps-line.ts), by keyboard on that line,
 // or by the slider beside these figures.
 
+import { claim_of } from '../pkg/caulk.js';
 import { el, renderLogLog, scaleOf, type Series } from './plot';
 import { count } from './theory-panel';
-import type { Claim } from './types';
+import type { Claim, Results } from './types';
 
 const fmt = (v: number | null) => (v === null ? '–' : v.toExponential(2));
 const nText = (v: number | null, nMax: number) => (v === null ? `> ${count(nMax)}` : count(v));
@@ -117,4 +118,40 @@ export function drawClaim(claim: Claim | null, riskHost: HTMLElement, nepsHost: 
       return li;
     }),
   );
+}
+
+/**
+ * The claim figures, where the page has them (`#claim-risk`, `#claim-neps`, `#claim-summary`,
+ * `#ctl-at_n`), from the final `results` of a sweep for the ε and at_n of `fragment`; with
+ * none, why not (`running`: a sweep is in progress). The at_n menu lists the results' n grid.
+ */
+export function drawClaimFigures(results: Results | null, fragment: string, running: boolean): void {
+  const risk = document.getElementById('claim-risk');
+  const neps = document.getElementById('claim-neps');
+  const summary = document.getElementById('claim-summary');
+  if (!risk || !neps || !summary) return;
+  let claim: Claim | null = null;
+  let why = 'The claim figures need the results of a finished sweep.';
+  if (results) {
+    try {
+      claim = claim_of(results, fragment) as Claim | null;
+      why = 'The claim needs curves at two or more source sizes m (the headline preset, or add m).';
+    } catch (e) {
+      why = `No claim: ${e instanceof Error ? e.message : String(e)}.`;
+    }
+  } else if (running) {
+    why = 'The claim figures appear when the sweep has finished (they need every seed).';
+  }
+  drawClaim(claim, risk, neps, summary, why);
+  const select = document.getElementById('ctl-at_n') as HTMLSelectElement | null;
+  if (select) {
+    const grid = results?.curves[0]?.n ?? [];
+    const want = grid.map(String).join(',');
+    if (select.dataset.grid !== want) {
+      select.replaceChildren(...grid.map((n) => new Option(n.toLocaleString('en'), String(n))));
+      select.dataset.grid = want;
+    }
+    select.disabled = grid.length === 0;
+    if (claim) select.value = String(claim.n);
+  }
 }

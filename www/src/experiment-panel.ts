@@ -10,30 +10,32 @@
 // every point (the whole curve's shape), then the other seeds, which narrow the bands; the
 // ranges of seeds are queued to the workers, and their results merge in seed order into
 // exactly the numbers of one run.
+//
+// Its parts, each in a module of its own: the workers and the seed plan (worker-pool.ts), the
+// estimate (estimates.ts), the gate before a run (run-gate.ts), the Live switch
+// (live-switch.ts), the status of a run in progress (run-progress.ts), what the page keeps of
+// its runs (run-caches.ts), stale curves (stale-note.ts), baked results (baked-shelf.ts), the
+// steadiness check (steadiness-check.ts), the exports (experiment-export.ts), the pins
+// (pins-view.ts), the ε line (eps-line.ts) and the claim (claim-view.ts).
 
 import { drawCurves, hasSecondMeasure, joinPoints, summarise, theoryCurve, type Measure } from './experiment-view';
-import type { Backbone, Claim, Config, Estimate, FinishedPoint, Results } from './types';
+import type { Config, Estimate, FinishedPoint, Results } from './types';
 import { enableNumberExports, wireExports } from './experiment-export';
-import { claim_of, estimate_wall_seconds, estimate_with_rates, pins_with, pins_without } from '../pkg/caulk.js';
-import { drawClaim } from './claim-view';
+import { pins_with, pins_without } from '../pkg/caulk.js';
+import { drawClaimFigures } from './claim-view';
 import { drawPins } from './pins-view';
 import { drawEpsLine } from './eps-line';
 import type { Reply } from './jobs';
-import { plan, SHAPE_SEEDS, WorkerPool, type Part } from './worker-pool';
+import { plan, SHAPE_SEEDS, WorkerPool } from './worker-pool';
 import { SteadinessCheck } from './steadiness-check';
-import { gate, LIVE_S, megabytes, seconds } from './run-gate';
+import { gate, seconds } from './run-gate';
 import { BakedShelf } from './baked-shelf';
+import { Estimates } from './estimates';
+import { LiveSwitch } from './live-switch';
+import { holdClock, progressLine, type RunInProgress } from './run-progress';
+import { RunCaches } from './run-caches';
+import { StaleNote } from './stale-note';
 import { byId as $ } from './boot';
-
-/** Delay of each settling probe after the estimate before it (see `settleProbes`). */
-const SETTLE_MS = 1500;
-/** Seed-points the page's cache keeps (about 100 bytes each). */
-const CACHE_MAX = 200_000;
-/** Parameters the backbone cache keeps in all (8 bytes each: 64 MB). */
-const BACKBONE_VALUES = 8_000_000;
-/** Wait after the last change before a live run starts. */
-const DEBOUNCE_MS = 150;
-
 
 export class ExperimentPanel {
   /** Worker 0 answers estimates; a run uses workers 0 … k−1, one shard each. */
@@ -41,50 +43,42 @@ export class ExperimentPanel {
     (r) => this.onReply(r),
     (message) => this.fail(message),
   );
+  /** The id of the latest request to the workers: replies to older ones are dropped. */
   private id = 0;
-  /**
-   * The run in progress: its ranges of seeds (queued to the workers in order), the last
-   * point run, the seeds in all and the workers.
-   */
-  private shards: {
-    parts: Part[];
-    point: string;
-    fragment: string;
-    seeds: number;
-    workers: number;
-    units: number;
-  } | null = null;
-  /** The user's choice of the Live switch (null: on when the estimate is at most LIVE_S). */
-  private liveChoice: boolean | null = null;
-  private liveTimer = 0;
+  /** The run in progress. */
+  private shards: RunInProgress | null = null;
   /** The numbers key (baked file name) of the config whose curves are on show or running. */
   private shownKey = '';
   /** Whether a baked file is being looked for (a live run waits for the answer). */
   private bakedCheck: Promise<boolean> = Promise.resolve(false);
   /** The timer that counts the time left down between progress events (while running). */
   private countdown = 0;
+  /** The finished points of the run on show, by curve label. */
   private points = new Map<string, FinishedPoint[]>();
-  private estimateTimer = 0;
-  /**
-   * Probes still to make once the page is quiet: the first estimates are measured while the
-   * page loads (rendering, compiling), and the worker estimates with the median of its last
-   * probes (`RateHistory`), so two more set a slowed first one aside.
-   */
-  private settleProbes = 2;
   private results: Results | null = null;
   /** Why the points on the plot are a partial sweep (cancelled or failed), if they are. */
   private partial: { reason: string; fragment: string } | null = null;
-  /** The last estimate and the fragment it was made for. */
-  private estimated: { fragment: string; estimate: Estimate } | null = null;
-  private estimateIds = new Map<number, string>();
+  private estimates = new Estimates(this.pool, {
+    fragment: () => this.fragment(),
+    running: () => this.running(),
+    waiting: () => this.runWhenEstimated,
+    live: () => this.live.on(),
+    nextId: () => ++this.id,
+    arrived: (fragment) => this.onEstimate(fragment),
+  });
   /** Run as soon as the estimate for the current config arrives. */
   private runWhenEstimated = false;
   /** Results computed ahead of time, beside the page. */
   private shelf = new BakedShelf();
   /** The config whose over-budget run the user confirmed. */
   private confirmed = '';
-  /** The state and status of the curves on show before a config change made them stale. */
-  private beforeStale: { state: string; status: string } | null = null;
+  private stale = new StaleNote();
+  private caches = new RunCaches();
+  /** Seed-points of the run on show: computed, and taken from the cache. */
+  private counts = { computed: 0, cached: 0 };
+  private startedAt = 0;
+  /** The Live switch and the holds on live runs. */
+  private live: LiveSwitch;
 
   /**
    * `fragment` gives the current config; `merge` joins the results of a sweep's shards (the
@@ -98,21 +92,17 @@ export class ExperimentPanel {
     private onDone: (r: Results) => void = () => {},
     liveByDefault = true,
   ) {
-    if (!liveByDefault) this.liveChoice = false;
+    this.live = new LiveSwitch(
+      liveByDefault,
+      () => (this.estimates.last ? this.estimates.wallSeconds(this.estimates.last.estimate) : null),
+      () => this.schedule(),
+    );
     $('exp-run').addEventListener('click', () => {
       this.liveRun = false;
       this.run();
     });
     $('exp-pin').addEventListener('click', () => this.pin());
     document.getElementById('ctl-at_n')?.addEventListener('change', (e) => this.setKey('at_n', (e.target as HTMLSelectElement).value));
-    const live = $('exp-live') as HTMLInputElement;
-    const testDefault = (window as unknown as { caulkLive?: boolean }).caulkLive;
-    if (typeof testDefault === 'boolean') this.liveChoice = testDefault;
-    live.addEventListener('change', () => {
-      this.liveChoice = live.checked;
-      this.showLive();
-      if (live.checked) this.schedule();
-    });
     $('exp-pause').addEventListener('click', () => this.togglePause());
     for (const radio of document.querySelectorAll('input[name="overlay"], input[name="measure"]')) {
       radio.addEventListener('change', () => this.draw(this.results));
@@ -196,11 +186,6 @@ export class ExperimentPanel {
     this.shards = null;
   }
 
-  /** The estimate's wall time with the run's workers (the estimate itself is for one core). */
-  private wallSeconds(est: Estimate): number {
-    return estimate_wall_seconds(est, this.pool.parallelism(est));
-  }
-
   /**
    * Curves on show (final or partial) whose numbers are of another config than the current
    * one (a key that changes them was moved since; `file` is the current config's numbers
@@ -211,18 +196,8 @@ export class ExperimentPanel {
   private markStale(file: string, name: (fragment: string) => string, nameOf: (r: unknown) => string): boolean {
     if (this.running()) return false;
     const shown = this.results ? nameOf(this.results) : this.partial ? name(this.partial.fragment) : null;
-    const host = $('experiment');
     const stale = shown !== null && shown !== file;
-    if (stale && host.dataset.state !== 'stale') {
-      this.beforeStale = { state: host.dataset.state ?? 'idle', status: $('exp-status').textContent ?? '' };
-      host.dataset.state = 'stale';
-      $('exp-status').textContent =
-        'The curves shown are of an earlier configuration (their JSON export carries it); the controls have changed since. Press Run to compute the current one.';
-    } else if (!stale && host.dataset.state === 'stale' && this.beforeStale) {
-      host.dataset.state = this.beforeStale.state;
-      $('exp-status').textContent = this.beforeStale.status;
-      this.beforeStale = null;
-    }
+    this.stale.set(stale);
     return this.results !== null && !stale;
   }
 
@@ -257,7 +232,7 @@ export class ExperimentPanel {
     this.draw(results);
     summarise(results, $('exp-summary'), $('exp-table'));
     $('experiment').dataset.state = 'baked';
-    this.beforeStale = null;
+    this.stale.forget();
     $('exp-status').textContent = `Precomputed results for exactly this configuration (computed ahead of time on ${results.backend} in ${seconds(results.elapsed_ms / 1000)}). Press Run to compute them again in this browser.`;
     this.onDone(results);
     return true;
@@ -265,63 +240,16 @@ export class ExperimentPanel {
 
   /** Ask for the cost of the current config (debounced). */
   estimate(): void {
-    clearTimeout(this.estimateTimer);
-    this.estimateTimer = window.setTimeout(() => {
-      if (this.running()) return;
-      try {
-        this.requestEstimate();
-      } catch (e) {
-        $('exp-estimate').textContent = `No estimate: ${e instanceof Error ? e.message : String(e)}.`;
-      }
-    }, 150);
+    this.estimates.debounced();
   }
 
-  /** An estimate of `fragment` is in: show it, settle the rates, run what waited for it. */
-  private onEstimate(fragment: string, estimate: Estimate): void {
-    this.estimated = { fragment, estimate };
-    const workers = this.pool.parallelism(estimate);
-    const split = workers > 1 ? ` in ${workers} workers` : '';
-    const where = estimate.rates.gpu != null ? "on this device's GPU" : 'on this device';
-    $('exp-estimate').textContent = `About ${seconds(this.wallSeconds(estimate))} ${where} (${estimate.units} runs${split}, ${megabytes(estimate.bytes)} of memory).`;
-    // In the page itself (no worker) a probe would hold the main thread: no settling.
-    if (this.settleProbes > 0 && !this.pool.inPage) {
-      this.settleProbes--;
-      window.setTimeout(() => {
-        if (!this.running() && !this.runWhenEstimated && this.fragment() === fragment) this.requestEstimate();
-      }, SETTLE_MS);
-    }
-    this.showLive();
+  /** An estimate of `fragment` is in (and shown): the switch follows it; run what waited for it. */
+  private onEstimate(fragment: string): void {
+    this.live.show();
     if (this.runWhenEstimated && fragment === this.fragment()) {
       this.runWhenEstimated = false;
       this.run();
     }
-  }
-
-  /**
-   * The estimate of `fragment` with the last estimate's rates (no probe), when there is a last
-   * one of another config; null otherwise, or where it fails (the worker's estimate then
-   * says why).
-   */
-  private estimateLocally(fragment: string): Estimate | null {
-    if (!this.estimated || this.estimated.fragment === fragment) return null;
-    try {
-      return estimate_with_rates(fragment, this.estimated.estimate.rates) as Estimate;
-    } catch {
-      return null;
-    }
-  }
-
-  private requestEstimate(): void {
-    const fragment = this.fragment();
-    // Live, once the rates have settled: the estimate of a change is made here with them
-    // (the worker's probe would hold up the live run that starts at the same moment).
-    const local = this.isLive() && this.settleProbes === 0 ? this.estimateLocally(fragment) : null;
-    if (local) return this.onEstimate(fragment, local);
-    // A new config's estimate may take seconds (the first one on a GPU measures it): the old
-    // one's text must not stand for it meanwhile.
-    if (this.estimated?.fragment !== fragment) $('exp-estimate').textContent = 'Estimating the cost…';
-    this.estimateIds.set(++this.id, fragment);
-    this.pool.get().postMessage({ type: 'estimate', id: this.id, fragment });
   }
 
   /**
@@ -335,14 +263,14 @@ export class ExperimentPanel {
     // worker's own estimate of this config follows and refines the figure shown.
     // (Shown as the config's estimate: the worker's, asked for at the same change, is dropped
     // with the workers of the sweep this run replaces.)
-    const local = this.liveRun ? this.estimateLocally(fragment) : null;
-    if (local) this.onEstimate(fragment, local);
-    const est = this.estimated?.fragment === fragment ? this.estimated.estimate : null;
+    const local = this.liveRun ? this.estimates.local(fragment) : null;
+    if (local) this.estimates.accept(fragment, local);
+    const est = this.estimates.of(fragment);
     if (!est) {
       this.runWhenEstimated = true;
       $('exp-status').textContent = 'Estimating the cost first…';
       try {
-        this.requestEstimate();
+        this.estimates.request();
       } catch (e) {
         this.runWhenEstimated = false;
         this.fail(e instanceof Error ? e.message : String(e));
@@ -350,9 +278,9 @@ export class ExperimentPanel {
       return false;
     }
     const live = this.liveRun;
-    const liveOn = this.isLive();
+    const liveOn = this.live.on();
     this.liveRun = false;
-    const verdict = gate(est, this.wallSeconds(est), { live, liveOn, confirmed: this.confirmed === fragment });
+    const verdict = gate(est, this.estimates.wallSeconds(est), { live, liveOn, confirmed: this.confirmed === fragment });
     if (verdict.go) return true;
     if ('confirm' in verdict) {
       $('exp-confirm-text').textContent = verdict.confirm;
@@ -360,7 +288,7 @@ export class ExperimentPanel {
       ($('exp-confirm-run') as HTMLButtonElement).focus();
     } else {
       // A live run held back by its length: the switch says why Live is off.
-      if (live && !liveOn) this.showLive();
+      if (live && !liveOn) this.live.show();
       $('exp-status').textContent = verdict.status;
     }
     return false;
@@ -386,41 +314,16 @@ export class ExperimentPanel {
     }
   }
 
-  /**
-   * The run's status line and bar: runs done of the total, the stage on screen, and the time
-   * left: the modelled wall time of the units not done, counted down between events.
-   */
+  /** The run's status line and bar (run-progress.ts). */
   private showProgress(): void {
     if (!this.shards) return;
-    const { parts, units } = this.shards;
-    const now = performance.now();
-    const done = parts.reduce((a, p) => a + (p.results ? (p.progress?.total ?? 0) : (p.progress?.done ?? 0)), 0);
-    const total = Math.max(1, units, done);
-    const running = parts.filter((p) => p.progress && !p.results);
-    const left = Math.max(
-      0,
-      ...running.map((p) => p.progress!.eta_s - (now - p.at) / 1000),
-      // Ranges still queued: their share of the estimate.
-      this.estimated ? (this.wallSeconds(this.estimated.estimate) * parts.filter((p) => !p.progress).reduce((a, p) => a + p.to - p.from, 0)) / Math.max(1, this.shards.seeds) : 0,
-    );
+    const est = this.estimates.last?.estimate;
+    const paused = $('experiment').dataset.state === 'paused';
+    const line = progressLine(this.shards, performance.now(), est ? this.estimates.wallSeconds(est) : null, paused);
     const bar = $('exp-progress') as HTMLProgressElement;
-    bar.max = total;
-    bar.value = done;
-    const workers = this.shards.workers > 1 ? ` · ${this.shards.workers} workers` : '';
-    const paused = $('experiment').dataset.state === 'paused' ? ' · paused' : '';
-    $('exp-status').textContent = `${this.stageText()} · ${done} of ${total} runs · about ${seconds(left)} left${workers}${paused} · ${this.shards.point}`;
-  }
-
-  /** Which stage is on screen: the shape on a few seeds, or the other seeds filling in. */
-  private stageText(): string {
-    if (!this.shards) return '';
-    const { parts, seeds } = this.shards;
-    const first = parts.filter((p) => p.stage === 1);
-    if (parts.every((p) => p.stage === 1)) return `All ${seeds} seed${seeds === 1 ? '' : 's'} at once`;
-    const shape = first.reduce((a, p) => a + p.to - p.from, 0);
-    if (first.some((p) => !p.results)) return `Stage 1 of 2: the whole curve on ${shape} of ${seeds} seeds`;
-    const filled = parts.filter((p) => p.results).reduce((a, p) => a + p.to - p.from, 0);
-    return `Stage 2 of 2: the curve on ${filled} of ${seeds} seeds is final, the other seeds are filling in and the bands narrow`;
+    bar.max = line.total;
+    bar.value = line.done;
+    $('exp-status').textContent = line.text;
   }
 
   /** Hold every worker after its current unit, or let them go on. */
@@ -428,15 +331,7 @@ export class ExperimentPanel {
     if (!this.running()) return;
     const pausing = $('experiment').dataset.state !== 'paused';
     this.pool.broadcast({ type: pausing ? 'pause' : 'resume', id: this.id });
-    // The time left stands still while paused: each shard's estimate is brought to now when
-    // pausing and counts from the resume.
-    if (this.shards) {
-      const now = performance.now();
-      for (const part of this.shards.parts) {
-        if (part.progress && pausing) part.progress.eta_s = Math.max(0, part.progress.eta_s - (now - part.at) / 1000);
-        part.at = now;
-      }
-    }
+    if (this.shards) holdClock(this.shards, pausing, performance.now());
     $('experiment').dataset.state = pausing ? 'paused' : 'running';
     $('exp-pause').textContent = pausing ? 'Resume' : 'Pause';
     $('exp-pause').setAttribute('aria-pressed', String(pausing));
@@ -448,7 +343,7 @@ export class ExperimentPanel {
     if (this.running() || !this.gate()) return;
     this.steadiness.stop();
     $('exp-confirm').hidden = true;
-    this.beforeStale = null;
+    this.stale.forget();
     this.setResults(null);
     this.points.clear();
     $('exp-summary').replaceChildren();
@@ -464,7 +359,7 @@ export class ExperimentPanel {
     this.startedAt = performance.now();
     performance.mark('caulk:run-start');
     this.counts = { computed: 0, cached: 0 };
-    const est = this.estimated?.fragment === fragment ? this.estimated.estimate : null;
+    const est = this.estimates.of(fragment);
     const workers = est ? this.pool.parallelism(est) : 1;
     const seeds = Number(this.config().seeds);
     this.shards = { parts: plan(seeds, workers), point: '', fragment, seeds, workers, units: est?.units ?? 1 };
@@ -483,46 +378,26 @@ export class ExperimentPanel {
     if (!run || index < 0) return;
     const part = run.parts[index];
     part.sent = true;
-    // The worker's seeds' backbones only (they are the large part).
-    const backbones = Object.fromEntries([...this.backbones].filter(([, b]) => b.seed >= part.from && b.seed < part.to));
-    const known = { points: Object.fromEntries(this.cache), backbones };
+    const known = this.caches.known(part.from, part.to);
     this.pool.get(w).postMessage({ type: 'run', id, fragment: run.fragment, from: part.from, to: part.to, part: index, rates: est?.rates ?? null, known });
   }
-
-  /**
-   * The point cache: every seed-point this page has computed, by its key (what its numbers
-   * depend on, src/experiment/cache.rs), kept across changes and runs (the oldest dropped
-   * beyond CACHE_MAX). A run computes only the seed-points not in it.
-   */
-  private cache = new Map<string, [number, number]>();
-  /**
-   * The backbone cache: every backbone pre-trained in this page, by its key (its extractor,
-   * source sample, architecture and device: not α, β or σ), so that moving those keys fits
-   * again on the backbones there are; at most BACKBONE_VALUES parameters in all.
-   */
-  private backbones = new Map<string, Backbone>();
-  private backboneValues = 0;
-  /** Seed-points of the run on show: computed, and taken from the cache. */
-  private counts = { computed: 0, cached: 0 };
-  private startedAt = 0;
 
   /**
    * Live: after a change that moves the numbers, abandon the sweep of the old config and
    * (debounced) run the new one once its estimate is in, unless its curves are on show.
    */
   private schedule(): void {
-    clearTimeout(this.liveTimer);
     // The sweep of the old config stops at once (its CPU is free for the new one), and
     // fresh workers load the compute module while the debounce runs.
     if (this.running() && this.shards?.fragment !== this.fragment() && this.shownKey !== this.numbersKey(this.fragment())) {
       this.abandon();
-      const est = this.estimated?.estimate;
+      const est = this.estimates.last?.estimate;
       for (let w = 0; w < (est ? this.pool.parallelism(est) : 1); w++) this.pool.get(w);
     }
-    this.liveTimer = window.setTimeout(async () => {
+    this.live.debounce(async () => {
       const fragment = this.fragment();
-      if (this.held || (await this.bakedCheck)) return;
-      if (this.fragment() !== fragment || !this.isLive()) return;
+      if (this.live.held || (await this.bakedCheck)) return;
+      if (this.fragment() !== fragment || !this.live.on()) return;
       if (this.running()) {
         if (this.shards?.fragment === fragment) return;
         this.abandon();
@@ -530,27 +405,11 @@ export class ExperimentPanel {
       if (this.results && this.shownKey === this.numbersKey(fragment)) return;
       this.liveRun = true;
       this.run();
-    }, DEBOUNCE_MS);
+    });
   }
 
   /** Whether a live run is waiting for its estimate (it then runs only within LIVE_S). */
   private liveRun = false;
-
-  /** Live is on: the user's choice, or by default when the last estimate is within LIVE_S. */
-  private isLive(): boolean {
-    if (this.liveChoice !== null) return this.liveChoice;
-    const est = this.estimated?.estimate;
-    return est ? this.wallSeconds(est) <= LIVE_S : true;
-  }
-
-  /** The switch shows whether live is on, and why when by default. */
-  private showLive(): void {
-    const live = $('exp-live') as HTMLInputElement;
-    live.checked = this.isLive();
-    const est = this.estimated?.estimate;
-    $('exp-live-note').textContent =
-      this.liveChoice === null && est && !live.checked ? `off: this configuration takes about ${seconds(this.wallSeconds(est))}` : '';
-  }
 
   /** Drop the sweep in progress (its config is no longer the current one) without a word. */
   private abandon(): void {
@@ -585,35 +444,20 @@ export class ExperimentPanel {
   private onReply(r: Reply): void {
     if (r.id !== this.id) return;
     switch (r.type) {
-      case 'estimate': {
-        const fragment = this.estimateIds.get(r.id) ?? '';
-        this.estimateIds.delete(r.id);
-        this.onEstimate(fragment, r.estimate);
+      case 'estimate':
+        this.estimates.received(r.id, r.estimate);
         break;
-      }
       case 'progress': {
         const p = r.event;
         const part = this.shards?.parts[r.part ?? 0];
         if (!this.shards || !part) break;
         part.progress = p;
         part.at = performance.now();
-        if (p.backbone && !this.backbones.has(p.backbone.key)) {
-          this.backbones.set(p.backbone.key, p.backbone);
-          this.backboneValues += p.backbone.params.length;
-          for (const [key, b] of this.backbones) {
-            if (this.backboneValues <= BACKBONE_VALUES) break;
-            this.backbones.delete(key);
-            this.backboneValues -= b.params.length;
-          }
-        }
+        this.caches.keep(p);
         if (p.seed) {
           this.counts[p.seed.cached ? 'cached' : 'computed']++;
           $('experiment').dataset.computed = String(this.counts.computed);
           $('experiment').dataset.cached = String(this.counts.cached);
-          if (!p.seed.cached) {
-            this.cache.set(p.seed.key, [p.seed.risk, p.seed.trainable]);
-            if (this.cache.size > CACHE_MAX) this.cache.delete(this.cache.keys().next().value!);
-          }
         }
         this.shards.point = p.point;
         this.showProgress();
@@ -647,7 +491,7 @@ export class ExperimentPanel {
         part.results = r.results;
         if (part.stage === 1 && run.parts.every((x) => x.stage !== 1 || x.results)) performance.mark('caulk:shape');
         // The worker that finished takes its next range.
-        this.dispatch(part.worker, r.id, this.estimated?.fragment === run.fragment ? this.estimated.estimate : null);
+        this.dispatch(part.worker, r.id, this.estimates.of(run.fragment));
         this.showProgress();
         const parts = run.parts.map((x) => x.results);
         if (parts.some((x) => x === null)) break;
@@ -679,7 +523,7 @@ export class ExperimentPanel {
           break;
         }
         // An estimate failed (e.g. backend=gpu without WebGPU): no run waits on it any more.
-        $('exp-estimate').textContent = `No estimate: ${r.message}.`;
+        this.estimates.failed(r.message);
         if (this.runWhenEstimated) {
           this.runWhenEstimated = false;
           $('exp-status').textContent = `Not run: ${r.message}.`;
@@ -696,24 +540,15 @@ export class ExperimentPanel {
    * that moves the numbers runs the new config (`schedule`).
    */
   configChanged(): void {
-    if (this.dragging) this.drawClaimPart(this.results);
+    if (this.dragging) drawClaimFigures(this.results, this.fragment(), this.running());
     else this.draw(this.results);
-    this.showLive();
-    if (this.isLive() && !this.held) this.schedule();
+    this.live.show();
+    if (this.live.on() && !this.live.held) this.schedule();
   }
 
-  /** Why live runs are held: a lesson step that hides the curves, your own curves on show. */
-  private holds = new Set<string>();
-
-  private get held(): boolean {
-    return this.holds.size > 0;
-  }
-
-  /** Hold live runs for `reason` (`on`), or release that hold. */
+  /** Hold live runs for `reason` (a lesson step that hides the curves, your own curves on show), or release that hold. */
   hold(reason: string, on: boolean): void {
-    if (on) this.holds.add(reason);
-    else this.holds.delete(reason);
-    if (on) clearTimeout(this.liveTimer);
+    this.live.hold(reason, on);
   }
 
   /** Your own curves (an imported table, `import_table`) on show instead of a sweep's. */
@@ -725,7 +560,7 @@ export class ExperimentPanel {
     this.draw(results);
     summarise(results, $('exp-summary'), $('exp-table'));
     $('experiment').dataset.state = 'imported';
-    this.beforeStale = null;
+    this.stale.forget();
     $('exp-status').textContent = `Your own curves (${results.backend}), summarised as the app's are: fitted slopes, n_ε and the bound calibrated to them. Clear them to run the preset again.`;
   }
 
@@ -768,40 +603,8 @@ export class ExperimentPanel {
       choices.disabled = results !== null && theoryCurve(results) === undefined;
       choices.title = choices.disabled ? 'This preset states no theoretical slope to overlay.' : '';
     }
-    this.drawClaimPart(results);
+    drawClaimFigures(results, this.fragment(), this.running());
     // Marks drawn over the curves by others (a lesson's guess) are drawn again.
     $('exp-plot').dispatchEvent(new CustomEvent('caulk:drawn'));
-  }
-
-  /** The claim figures (where the page has them) from the final results, for the current ε and at_n. */
-  private drawClaimPart(results: Results | null): void {
-    const risk = document.getElementById('claim-risk');
-    const neps = document.getElementById('claim-neps');
-    const summary = document.getElementById('claim-summary');
-    if (!risk || !neps || !summary) return;
-    let claim: Claim | null = null;
-    let why = 'The claim figures need the results of a finished sweep.';
-    if (results) {
-      try {
-        claim = claim_of(results, this.fragment()) as Claim | null;
-        why = 'The claim needs curves at two or more source sizes m (the headline preset, or add m).';
-      } catch (e) {
-        why = `No claim: ${e instanceof Error ? e.message : String(e)}.`;
-      }
-    } else if (this.running()) {
-      why = 'The claim figures appear when the sweep has finished (they need every seed).';
-    }
-    drawClaim(claim, risk, neps, summary, why);
-    const select = document.getElementById('ctl-at_n') as HTMLSelectElement | null;
-    if (select) {
-      const grid = results?.curves[0]?.n ?? [];
-      const want = grid.map(String).join(',');
-      if (select.dataset.grid !== want) {
-        select.replaceChildren(...grid.map((n) => new Option(n.toLocaleString('en'), String(n))));
-        select.dataset.grid = want;
-      }
-      select.disabled = grid.length === 0;
-      if (claim) select.value = String(claim.n);
-    }
   }
 }
