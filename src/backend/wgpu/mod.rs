@@ -1,6 +1,7 @@
 //! The wgpu backend: WebGPU in the browser, Vulkan/Metal/DX12 natively (Vulkan on the Mesa
-//! lavapipe driver in CI). One compute pipeline per `.wgsl` file in `shaders/`, created once
-//! when the backend is made.
+//! lavapipe driver in CI). One compute pipeline per kernel in `shaders/` (the elementwise
+//! kernels end with the dispatch they share, `grid.wgsl`), created once when the backend is
+//! made.
 //!
 //! Modules: `pipelines` (the shaders, their pipelines and bind group layouts), `submission`
 //! (every dispatch into one pending encoder, one submit per readback; counters, pass timing,
@@ -16,7 +17,7 @@ mod fused;
 mod pipelines;
 mod submission;
 
-pub use pipelines::SHADERS;
+pub use pipelines::{PARTS, SHADERS};
 pub use submission::Counters;
 
 use fused::FusedBinding;

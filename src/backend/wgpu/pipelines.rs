@@ -1,21 +1,37 @@
-//! The compute pipelines: one per `.wgsl` file in `shaders/`, each with its bind group
-//! layout (binding 0 a uniform parameter block, then storage buffers), made once per device.
+//! The compute pipelines: one per kernel in `shaders/` (the elementwise ones with the dispatch
+//! they share, `grid.wgsl`, appended), each with its bind group layout (binding 0 a uniform
+//! parameter block, then storage buffers), made once per device.
+
+/// An elementwise kernel's source: its file, then the dispatch they share (`grid.wgsl`: one
+/// invocation per item on a 2-D grid of [`THREADS`]-thread workgroups, calling the file's
+/// `items()` and `item(i)`).
+macro_rules! elementwise {
+    ($file:literal) => {
+        (
+            $file,
+            concat!(
+                include_str!(concat!("shaders/", $file)),
+                include_str!("shaders/grid.wgsl")
+            ),
+        )
+    };
+}
 
 /// Every shader, by file name, for the backend and the naga validation test.
 pub const SHADERS: &[(&str, &str)] = &[
     ("matmul.wgsl", include_str!("shaders/matmul.wgsl")),
-    ("bias_act.wgsl", include_str!("shaders/bias_act.wgsl")),
-    (
-        "relu_backward.wgsl",
-        include_str!("shaders/relu_backward.wgsl"),
-    ),
-    ("col_sums.wgsl", include_str!("shaders/col_sums.wgsl")),
-    ("mse_grad.wgsl", include_str!("shaders/mse_grad.wgsl")),
-    ("adam.wgsl", include_str!("shaders/adam.wgsl")),
-    ("gather_rows.wgsl", include_str!("shaders/gather_rows.wgsl")),
+    elementwise!("bias_act.wgsl"),
+    elementwise!("relu_backward.wgsl"),
+    elementwise!("col_sums.wgsl"),
+    elementwise!("mse_grad.wgsl"),
+    elementwise!("adam.wgsl"),
+    elementwise!("gather_rows.wgsl"),
     ("train_fused.wgsl", include_str!("shaders/train_fused.wgsl")),
     ("loop_probe.wgsl", include_str!("shaders/loop_probe.wgsl")),
 ];
+
+/// Files that are parts of the shaders above, not shaders of their own, by file name.
+pub const PARTS: &[(&str, &str)] = &[("grid.wgsl", include_str!("shaders/grid.wgsl"))];
 
 /// The source of shader `name` (a file of [`SHADERS`]).
 pub(super) fn shader(name: &str) -> &'static str {
@@ -26,7 +42,7 @@ pub(super) fn shader(name: &str) -> &'static str {
         .unwrap_or("")
 }
 
-/// Threads per workgroup of the elementwise kernels (must match their `@workgroup_size`).
+/// Threads per workgroup of the elementwise kernels (must match `grid.wgsl`'s `@workgroup_size`).
 pub(super) const THREADS: usize = 256;
 
 /// Side of the square matmul workgroup tile (must match `matmul.wgsl`).

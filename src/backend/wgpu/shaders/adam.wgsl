@@ -9,7 +9,7 @@
 //   3: storage rw   m: array<f32>      len
 //   4: storage rw   v: array<f32>      len
 //
-// Dispatch: one thread per element, 256 per workgroup, 2-D grid of workgroups.
+// Items (grid.wgsl): one per element.
 
 struct Params { len: u32, p0: u32, p1: u32, p2: u32, lr: f32, weight_decay: f32, c1: f32, c2: f32 }
 
@@ -19,12 +19,11 @@ struct Params { len: u32, p0: u32, p1: u32, p2: u32, lr: f32, weight_decay: f32,
 @group(0) @binding(3) var<storage, read_write> m: array<f32>;
 @group(0) @binding(4) var<storage, read_write> v: array<f32>;
 
-@compute @workgroup_size(256)
-fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-    let i = gid.x + gid.y * nwg.x * 256u;
-    if (i >= p.len) {
-        return;
-    }
+fn items() -> u32 {
+    return p.len;
+}
+
+fn item(i: u32) {
     let g = grad[i];
     let mi = 0.9 * m[i] + 0.1 * g;
     let vi = 0.999 * v[i] + 0.001 * g * g;

@@ -6,8 +6,7 @@
 //   2: storage read bias: array<f32>  batch × cols
 //   3: storage rw   out: array<f32>   batch × rows × cols
 //
-// Dispatch: one thread per element of x, 256 per workgroup, 2-D grid of workgroups
-// (index = gid.x + gid.y · 256 · num_workgroups.x).
+// Items (grid.wgsl): one per element of x.
 
 struct Params { batch: u32, rows: u32, cols: u32, relu: u32, p0: u32, p1: u32, p2: u32, p3: u32 }
 
@@ -16,12 +15,11 @@ struct Params { batch: u32, rows: u32, cols: u32, relu: u32, p0: u32, p1: u32, p
 @group(0) @binding(2) var<storage, read> bias: array<f32>;
 @group(0) @binding(3) var<storage, read_write> out: array<f32>;
 
-@compute @workgroup_size(256)
-fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-    let i = gid.x + gid.y * nwg.x * 256u;
-    if (i >= p.batch * p.rows * p.cols) {
-        return;
-    }
+fn items() -> u32 {
+    return p.batch * p.rows * p.cols;
+}
+
+fn item(i: u32) {
     let b = i / (p.rows * p.cols);
     let c = i % p.cols;
     let v = x[i] + bias[b * p.cols + c];

@@ -5,8 +5,8 @@
 //   1: storage read x: array<f32>    batch × rows × cols
 //   2: storage rw   out: array<f32>  batch × cols
 //
-// Dispatch: one thread per (b, c), 256 per workgroup, 2-D grid of workgroups; each thread
-// sums its column serially (the rows of a training batch are few).
+// Items (grid.wgsl): one per (b, c); each sums its column serially (the rows of a training
+// batch are few).
 
 struct Params { batch: u32, rows: u32, cols: u32, p0: u32, p1: u32, p2: u32, p3: u32, p4: u32 }
 
@@ -14,12 +14,11 @@ struct Params { batch: u32, rows: u32, cols: u32, p0: u32, p1: u32, p2: u32, p3:
 @group(0) @binding(1) var<storage, read> x: array<f32>;
 @group(0) @binding(2) var<storage, read_write> out: array<f32>;
 
-@compute @workgroup_size(256)
-fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-    let i = gid.x + gid.y * nwg.x * 256u;
-    if (i >= p.batch * p.cols) {
-        return;
-    }
+fn items() -> u32 {
+    return p.batch * p.cols;
+}
+
+fn item(i: u32) {
     let b = i / p.cols;
     let c = i % p.cols;
     var sum = 0.0;

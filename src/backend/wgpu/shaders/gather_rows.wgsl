@@ -7,7 +7,7 @@
 //   2: storage read idx: array<f32>  batch × rows
 //   3: storage rw   dst: array<f32>  batch × rows × cols
 //
-// Dispatch: one thread per element of dst, 256 per workgroup, 2-D grid of workgroups.
+// Items (grid.wgsl): one per element of dst.
 
 struct Params { batch: u32, src_rows: u32, rows: u32, cols: u32, p0: u32, p1: u32, p2: u32, p3: u32 }
 
@@ -16,12 +16,11 @@ struct Params { batch: u32, src_rows: u32, rows: u32, cols: u32, p0: u32, p1: u3
 @group(0) @binding(2) var<storage, read> idx: array<f32>;
 @group(0) @binding(3) var<storage, read_write> dst: array<f32>;
 
-@compute @workgroup_size(256)
-fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-    let i = gid.x + gid.y * nwg.x * 256u;
-    if (i >= p.batch * p.rows * p.cols) {
-        return;
-    }
+fn items() -> u32 {
+    return p.batch * p.rows * p.cols;
+}
+
+fn item(i: u32) {
     let b = i / (p.rows * p.cols);
     let r = (i / p.cols) % p.rows;
     let c = i % p.cols;

@@ -9,7 +9,7 @@
 //   4: storage rw   dout: array<f32>    batch × rows
 //   5: storage rw   loss: array<f32>    batch
 //
-// Dispatch: one thread per model, 256 per workgroup, 2-D grid of workgroups.
+// Items (grid.wgsl): one per model.
 
 struct Params { batch: u32, rows: u32, p0: u32, p1: u32, p2: u32, p3: u32, p4: u32, p5: u32 }
 
@@ -20,12 +20,11 @@ struct Params { batch: u32, rows: u32, p0: u32, p1: u32, p2: u32, p3: u32, p4: u
 @group(0) @binding(4) var<storage, read_write> dout: array<f32>;
 @group(0) @binding(5) var<storage, read_write> loss: array<f32>;
 
-@compute @workgroup_size(256)
-fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-    let b = gid.x + gid.y * nwg.x * 256u;
-    if (b >= p.batch) {
-        return;
-    }
+fn items() -> u32 {
+    return p.batch;
+}
+
+fn item(b: u32) {
     let n = counts[b];
     var sum = 0.0;
     for (var r = 0u; r < p.rows; r = r + 1u) {

@@ -5,7 +5,7 @@
 //   1: storage rw   delta: array<f32>  len
 //   2: storage read pre: array<f32>    len
 //
-// Dispatch: one thread per element, 256 per workgroup, 2-D grid of workgroups.
+// Items (grid.wgsl): one per element.
 
 struct Params { len: u32, p0: u32, p1: u32, p2: u32, p3: u32, p4: u32, p5: u32, p6: u32 }
 
@@ -13,12 +13,11 @@ struct Params { len: u32, p0: u32, p1: u32, p2: u32, p3: u32, p4: u32, p5: u32, 
 @group(0) @binding(1) var<storage, read_write> delta: array<f32>;
 @group(0) @binding(2) var<storage, read> pre: array<f32>;
 
-@compute @workgroup_size(256)
-fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-    let i = gid.x + gid.y * nwg.x * 256u;
-    if (i >= p.len) {
-        return;
-    }
+fn items() -> u32 {
+    return p.len;
+}
+
+fn item(i: u32) {
     if (pre[i] <= 0.0) {
         delta[i] = 0.0;
     }
