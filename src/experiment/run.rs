@@ -25,7 +25,9 @@ use crate::data::{excess_risk, Sample, Task};
 use crate::error::{Error, Result};
 use crate::model::Arch;
 use crate::rng::{Rng, Stream};
-use crate::train::methods::{fit, fit_batched, pretrain_batched, Fit, MethodOpts, Pretrained};
+use crate::train::methods::{
+    fit, fit_batched, pretrain_batched, Fit, MethodOpts, Pretrained, SeedBatch,
+};
 use crate::train::oracle::{fit_oracle_batched, in_feature_space};
 use crate::train::TrainOpts;
 
@@ -598,23 +600,17 @@ impl<B: Backend> Sweep<'_, B> {
                 .fit_oracle(method, &what, seeds, backbones, targets)
                 .await;
         }
+        let batch = SeedBatch {
+            targets,
+            tests: &tests,
+            seeds: &ids,
+        };
         let fits = self
             .device
             .run(
                 &what,
-                fit_batched(
-                    backend, method, backbones, targets, &tests, mo, &ids, cancel,
-                ),
-                fit_batched(
-                    &CpuBackend,
-                    method,
-                    backbones,
-                    targets,
-                    &tests,
-                    mo,
-                    &ids,
-                    cancel,
-                ),
+                fit_batched(backend, method, backbones, batch, mo, cancel),
+                fit_batched(&CpuBackend, method, backbones, batch, mo, cancel),
             )
             .await;
         outcomes(fits, seeds.len())
@@ -641,21 +637,17 @@ impl<B: Backend> Sweep<'_, B> {
             .collect();
         let tests: Vec<&Sample> = tests.iter().collect();
         let ids: Vec<u64> = seeds.iter().map(|s| s.data.seed).collect();
+        let batch = SeedBatch {
+            targets: &targets,
+            tests: &tests,
+            seeds: &ids,
+        };
         let fits = self
             .device
             .run(
                 what,
-                fit_oracle_batched(backend, method, &arch, &targets, &tests, mo, &ids, cancel),
-                fit_oracle_batched(
-                    &CpuBackend,
-                    method,
-                    &arch,
-                    &targets,
-                    &tests,
-                    mo,
-                    &ids,
-                    cancel,
-                ),
+                fit_oracle_batched(backend, method, &arch, batch, mo, cancel),
+                fit_oracle_batched(&CpuBackend, method, &arch, batch, mo, cancel),
             )
             .await;
         outcomes(fits, seeds.len())

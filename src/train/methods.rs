@@ -321,20 +321,31 @@ fn start(
     Ok((arch2, params))
 }
 
+/// K seeds' downstream data for a batched fit: seed i's target sample, its test sample and
+/// its seed, in order.
+#[derive(Clone, Copy)]
+pub struct SeedBatch<'a> {
+    pub targets: &'a [Sample],
+    pub tests: &'a [&'a Sample],
+    pub seeds: &'a [u64],
+}
+
 /// [`fit`] for a gradient method on K seeds at once, through `backend` (K networks trained
 /// together by [`super::batched::train_batched`]); one result per seed, in order.
-#[allow(clippy::too_many_arguments)]
 pub async fn fit_batched<B: crate::backend::Backend>(
     backend: &B,
     method: Method,
     pres: &[&Pretrained],
-    targets: &[Sample],
-    tests: &[&Sample],
+    batch: SeedBatch<'_>,
     opts: &MethodOpts,
-    seeds: &[u64],
     cancel: &Cancel,
 ) -> Result<Vec<Fit>> {
     use super::batched::{train_batched, ModelData};
+    let SeedBatch {
+        targets,
+        tests,
+        seeds,
+    } = batch;
     if !method.is_gradient() {
         return Err(Error::Config(ConfigError::new(
             "methods",

@@ -20,7 +20,7 @@
 //! as z + U·relu(V·z + c); LoRA as low-rank changes of the layers, whose hinges (the width's
 //! t_j) make its last layer's change a linear spline in z with W − 1 fixed knots.
 
-use super::methods::{fit_batched, Fit, MethodOpts, Pretrained};
+use super::methods::{fit_batched, Fit, MethodOpts, Pretrained, SeedBatch};
 use super::{Cancel, TrainReport};
 use crate::closed_form::Ridge;
 use crate::config::Method;
@@ -134,15 +134,12 @@ pub fn in_feature_space(s: &Sample) -> Sample {
 /// capacity with the lowest validation loss (the fifth of the target sample held out for
 /// stopping) is kept, as the spline caulk keeps the K its leave-one-out error prefers.
 /// `targets` and `tests` are in feature space ([`in_feature_space`]). One fit per seed.
-#[allow(clippy::too_many_arguments)]
 pub async fn fit_oracle_batched<B: crate::backend::Backend>(
     backend: &B,
     method: Method,
     arch: &Arch,
-    targets: &[Sample],
-    tests: &[&Sample],
+    batch: SeedBatch<'_>,
     opts: &MethodOpts,
-    seeds: &[u64],
     cancel: &Cancel,
 ) -> Result<Vec<Fit>> {
     let caps = capacities(method);
@@ -157,8 +154,8 @@ pub async fn fit_oracle_batched<B: crate::backend::Backend>(
         k: 1,
         ..arch.clone()
     })?;
-    let backbones = vec![&pre; targets.len()];
-    let mut best: Vec<Option<Fit>> = vec![None; targets.len()];
+    let backbones = vec![&pre; batch.targets.len()];
+    let mut best: Vec<Option<Fit>> = vec![None; batch.targets.len()];
     for cap in caps {
         let mo = match method {
             Method::Lora => MethodOpts { rank: cap, ..*opts },
@@ -167,10 +164,7 @@ pub async fn fit_oracle_batched<B: crate::backend::Backend>(
                 ..*opts
             },
         };
-        let fits = fit_batched(
-            backend, method, &backbones, targets, tests, &mo, seeds, cancel,
-        )
-        .await?;
+        let fits = fit_batched(backend, method, &backbones, batch, &mo, cancel).await?;
         for (keep, fit) in best.iter_mut().zip(fits) {
             let loss = |f: &Fit| f.report.as_ref().map_or(f64::INFINITY, |r| r.best_loss);
             if keep.as_ref().is_none_or(|k| loss(&fit) < loss(k)) {
