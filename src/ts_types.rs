@@ -6,50 +6,30 @@
 
 #[cfg(test)]
 mod tests {
+    use crate::config::{fragment::Parsed, keys, pins};
+    use crate::experiment::{cache, claim, cost, model_fit, rates, results};
+    use crate::theory::{bounds, phase, report};
+    use crate::{backend, config, experiment, train};
     use ts_rs::{Config, TS};
+
+    /// `[T::decl(cfg), …]` for the types listed after `cfg;`.
+    macro_rules! decls {
+        ($cfg:expr; $($ty:ty),* $(,)?) => { [$(<$ty as TS>::decl($cfg)),*] };
+    }
 
     /// The file's text: a header, then `export type …` for each type, in this order.
     fn generated() -> String {
         let cfg = Config::new().with_large_int("number");
-        let decls = [
-            crate::config::ConfigError::decl(&cfg),
-            crate::config::Preset::decl(&cfg),
-            crate::config::Method::decl(&cfg),
-            crate::config::BackendChoice::decl(&cfg),
-            crate::config::View::decl(&cfg),
-            crate::config::pins::PinCurve::decl(&cfg),
-            crate::config::pins::Pin::decl(&cfg),
-            crate::config::Config::decl(&cfg),
-            crate::config::fragment::Parsed::decl(&cfg),
-            crate::config::keys::KeyKind::decl(&cfg),
-            crate::config::keys::Widget::decl(&cfg),
-            crate::config::keys::Panel::decl(&cfg),
-            crate::config::KeySpec::decl(&cfg),
-            crate::theory::bounds::TheoryParams::decl(&cfg),
-            crate::theory::bounds::Status::decl(&cfg),
-            crate::theory::bounds::BoundInfo::decl(&cfg),
-            crate::theory::bounds::BoundCurve::decl(&cfg),
-            crate::theory::report::NEpsCurve::decl(&cfg),
-            crate::theory::phase::PhaseMap::decl(&cfg),
-            crate::theory::phase::PhaseDiagram::decl(&cfg),
-            crate::theory::report::BoundsReport::decl(&cfg),
-            crate::backend::DeviceReport::decl(&cfg),
-            crate::experiment::FinishedPoint::decl(&cfg),
-            crate::experiment::cache::SeedPoint::decl(&cfg),
-            crate::train::TrainReport::decl(&cfg),
-            crate::experiment::cache::Backbone::decl(&cfg),
-            crate::experiment::Progress::decl(&cfg),
-            crate::experiment::results::CurveResult::decl(&cfg),
-            crate::experiment::results::LossCurve::decl(&cfg),
-            crate::experiment::claim::ClaimRow::decl(&cfg),
-            crate::experiment::claim::ClaimSeries::decl(&cfg),
-            crate::experiment::model_fit::ModelFitRow::decl(&cfg),
-            crate::experiment::model_fit::ModelFit::decl(&cfg),
-            crate::experiment::claim::Claim::decl(&cfg),
-            crate::experiment::Results::decl(&cfg),
-            crate::experiment::rates::GpuRates::decl(&cfg),
-            crate::experiment::Rates::decl(&cfg),
-            crate::experiment::cost::Estimate::decl(&cfg),
+        let decls = decls![&cfg;
+            config::ConfigError, config::Preset, config::Method, config::BackendChoice,
+            config::View, pins::PinCurve, pins::Pin, config::Config, Parsed, keys::KeyKind,
+            keys::Widget, keys::Panel, config::KeySpec,
+            bounds::TheoryParams, bounds::Status, bounds::BoundInfo, bounds::BoundCurve,
+            report::NEpsCurve, phase::PhaseMap, phase::PhaseDiagram, report::BoundsReport,
+            backend::DeviceReport, experiment::FinishedPoint, cache::SeedPoint, train::TrainReport,
+            cache::Backbone, experiment::Progress, results::CurveResult, results::LossCurve,
+            claim::ClaimRow, claim::ClaimSeries, model_fit::ModelFitRow, model_fit::ModelFit,
+            claim::Claim, experiment::Results, rates::GpuRates, experiment::Rates, cost::Estimate,
         ];
         let mut out = String::from(
             "// Generated from the Rust types by src/ts_types.rs (ts-rs): do not edit. After a change\n\

@@ -7,26 +7,14 @@
 use caulk::backend::cpu::CpuBackend;
 use caulk::backend::Backend;
 use caulk::config::{Config, Method};
-use caulk::experiment::{merge, run_shard, run_sweep, Cancel, Progress, Rates, Results, Shard};
+use caulk::experiment::{merge, Results, Shard};
 
-const RATES: Rates = Rates::cpu(1e9, 1e8);
-
-fn clock() -> f64 {
-    0.0
-}
+mod common;
+use common::{cpu_shard, quiet_sweep};
 
 fn run_on<B: Backend>(backend: &B, fragment: &str) -> Results {
     let (c, _) = Config::from_fragment(fragment).unwrap();
-    pollster::block_on(run_sweep(
-        &c,
-        backend,
-        RATES,
-        &clock,
-        &mut |_: &Progress| {},
-        &mut |_: &str| {},
-        &Cancel::new(),
-    ))
-    .unwrap()
+    quiet_sweep(backend, &c).unwrap()
 }
 
 fn risks_at(r: &Results, method: Method, m: u64, j: usize) -> f64 {
@@ -100,20 +88,7 @@ fn gradient_methods_run_and_shards_merge_into_the_whole_sweep() {
     let whole = run_on(&CpuBackend, frag);
     let (c, _) = Config::from_fragment(frag).unwrap();
     let parts: Vec<Results> = (0..2)
-        .map(|index| {
-            pollster::block_on(run_shard(
-                &c,
-                Shard { index, count: 2 },
-                &CpuBackend,
-                RATES,
-                &clock,
-                &mut |_: &Progress| {},
-                &mut |_: &str| {},
-                &caulk::experiment::no_pause,
-                &Cancel::new(),
-            ))
-            .unwrap()
-        })
+        .map(|index| cpu_shard(&c, Shard { index, count: 2 }))
         .collect();
     let merged = merge(&c, parts).unwrap();
     assert_eq!(merged.curves, whole.curves);

@@ -5,9 +5,10 @@
 
 use caulk::backend::cpu::CpuBackend;
 use caulk::config::{Config, Method};
-use caulk::experiment::{run_sweep, Cancel, Progress, Rates, Results};
+use caulk::experiment::{run_sweep, Cancel, Progress, Results};
 
-const RATES: Rates = Rates::cpu(1e9, 1e8);
+mod common;
+use common::{cpu_shard, quiet_sweep, RATES};
 
 fn clock() -> f64 {
     use std::sync::OnceLock;
@@ -223,17 +224,7 @@ fn scratch_is_one_curve_per_width_whatever_m_and_alone_it_pre_trains_nothing() {
 #[test]
 fn a_method_outside_the_preset_is_an_error_naming_methods() {
     let (c, _) = Config::from_fragment("v=1&preset=limit&methods=partial").unwrap();
-    let err = pollster::block_on(run_sweep(
-        &c,
-        &CpuBackend,
-        RATES,
-        &clock,
-        &mut |_: &Progress| {},
-        &mut |_: &str| {},
-        &Cancel::new(),
-    ))
-    .unwrap_err()
-    .to_string();
+    let err = quiet_sweep(&CpuBackend, &c).unwrap_err().to_string();
     // Ids as the link writes them.
     assert_eq!(
         err,
@@ -278,7 +269,7 @@ fn a_sweep_beyond_the_memory_limit_is_refused_before_it_starts_and_presets_fit()
 
 #[test]
 fn shards_of_seeds_merge_into_exactly_the_whole_sweep() {
-    use caulk::experiment::{merge, run_shard, shard_seeds, Shard};
+    use caulk::experiment::{merge, shard_seeds, Shard};
     // Two groups (m), a closed form and a gradient method, 5 seeds in 3 shards (1, 2, 2).
     let frag =
         "v=1&preset=headline&seeds=5&m=300,1000&n=64,128&methods=caulk-spline,caulk-adapter&steps=30";
@@ -289,22 +280,8 @@ fn shards_of_seeds_merge_into_exactly_the_whole_sweep() {
         .map(|index| shard_seeds(5, Shard { index, count }))
         .collect();
     assert_eq!(ranges, vec![0..1, 1..3, 3..5]);
-    let shard = |c: &Config, shard: Shard| {
-        pollster::block_on(run_shard(
-            c,
-            shard,
-            &CpuBackend,
-            RATES,
-            &clock,
-            &mut |_: &Progress| {},
-            &mut |_: &str| {},
-            &caulk::experiment::no_pause,
-            &Cancel::new(),
-        ))
-        .unwrap()
-    };
     let parts: Vec<Results> = (0..count)
-        .map(|index| shard(&c, Shard { index, count }))
+        .map(|index| cpu_shard(&c, Shard { index, count }))
         .collect();
     // Every shard has every curve, over its own seeds.
     for (p, r) in parts.iter().zip(&ranges) {
@@ -318,7 +295,7 @@ fn shards_of_seeds_merge_into_exactly_the_whole_sweep() {
     assert!(whole.curves.iter().all(|cv| cv.seeds_done == vec![5, 5]));
     // Shards of another sweep do not merge.
     let (other, _) = Config::from_fragment(&format!("{frag}&seed=9")).unwrap();
-    let odd = shard(&other, Shard { index: 0, count: 2 });
+    let odd = cpu_shard(&other, Shard { index: 0, count: 2 });
     assert!(merge(&c, vec![whole.clone(), odd]).is_err());
 }
 

@@ -1,8 +1,13 @@
-//! Helpers shared by the training tests (tests/batched.rs, tests/fused.rs,
-//! tests/loop_budget.rs): a small architecture, random problems for K models, the GPU.
+//! Helpers shared by the tests: for the training tests (tests/batched.rs, tests/fused.rs,
+//! tests/loop_budget.rs) a small architecture, random problems for K models and the GPU; for
+//! the sweep tests (tests/experiment.rs, tests/digits.rs) a sweep or its shard run quietly.
 #![allow(dead_code)]
 
+use caulk::backend::cpu::CpuBackend;
 use caulk::backend::wgpu::GpuBackend;
+use caulk::backend::Backend;
+use caulk::config::Config;
+use caulk::experiment::{run_shard, run_sweep, Cancel, Progress, Rates, Results, Shard};
 use caulk::model::Arch;
 use caulk::rng::Rng;
 
@@ -48,4 +53,36 @@ pub fn problem(a: &Arch, rows: usize, rng: &mut Rng) -> Problem {
 /// The GPU backend (lavapipe in CI); a missing adapter fails the test.
 pub fn gpu() -> GpuBackend {
     pollster::block_on(GpuBackend::new()).expect("GPU adapter (lavapipe)")
+}
+
+/// Rates for the sweep tests' estimates (a sweep's numbers do not depend on them).
+pub const RATES: Rates = Rates::cpu(1e9, 1e8);
+
+/// Sweep `c` on `backend`, without progress or a cancel.
+pub fn quiet_sweep<B: Backend>(backend: &B, c: &Config) -> caulk::Result<Results> {
+    pollster::block_on(run_sweep(
+        c,
+        backend,
+        RATES,
+        &|| 0.0,
+        &mut |_: &Progress| {},
+        &mut |_: &str| {},
+        &Cancel::new(),
+    ))
+}
+
+/// Shard `shard` of sweep `c` on the CPU, without progress, pauses or a cancel.
+pub fn cpu_shard(c: &Config, shard: Shard) -> Results {
+    pollster::block_on(run_shard(
+        c,
+        shard,
+        &CpuBackend,
+        RATES,
+        &|| 0.0,
+        &mut |_: &Progress| {},
+        &mut |_: &str| {},
+        &caulk::experiment::no_pause,
+        &Cancel::new(),
+    ))
+    .expect("the shard runs")
 }
