@@ -7,7 +7,7 @@
 #[cfg(test)]
 mod tests {
     use crate::config::{fragment::Parsed, keys, pins};
-    use crate::experiment::{cache, claim, cost, model_fit, rates, results};
+    use crate::experiment::{cache, claim, cost, curve, model_fit, rates};
     use crate::theory::{bounds, phase, report};
     use crate::{backend, config, experiment, train};
     use ts_rs::{Config, TS};
@@ -27,7 +27,7 @@ mod tests {
             bounds::TheoryParams, bounds::Status, bounds::BoundInfo, bounds::BoundCurve,
             report::NEpsCurve, phase::PhaseMap, phase::PhaseDiagram, report::BoundsReport,
             backend::DeviceReport, experiment::FinishedPoint, cache::SeedPoint, train::TrainReport,
-            cache::Backbone, experiment::Progress, results::CurveResult, results::LossCurve,
+            cache::Backbone, experiment::Progress, curve::CurveResult, curve::LossCurve,
             claim::ClaimRow, claim::ClaimSeries, model_fit::ModelFitRow, model_fit::ModelFit,
             claim::Claim, experiment::Results, rates::GpuRates, experiment::Rates, cost::Estimate,
         ];

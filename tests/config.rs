@@ -229,7 +229,7 @@ fn random_value(spec: &caulk::config::KeySpec, rng: &mut Rng) -> String {
                     let r = pick(rng, 1e-4, 1.0);
                     format!(
                         "P{i}~caulk-spline*300*32*64:{},128:-",
-                        caulk::config::pins::round4(r)
+                        caulk::config::text::round4(r)
                     )
                 })
                 .collect::<Vec<_>>()

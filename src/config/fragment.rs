@@ -10,7 +10,8 @@
 
 use serde::Serialize;
 
-use super::keys::{self, quote, KEYS};
+use super::keys::{self, KEYS};
+use super::text::quote;
 use super::{Config, ConfigError, Preset};
 
 /// The fragment syntax version this build reads and writes.

@@ -8,6 +8,7 @@
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
+use super::text::quote;
 use super::{Config, ConfigError};
 
 /// How a key's value is written.
@@ -760,18 +761,6 @@ pub const MAX_LESSON_STEPS: u32 = 30;
 /// The spec of `key`.
 pub fn spec(key: &str) -> Option<&'static KeySpec> {
     KEYS.iter().find(|s| s.key == key)
-}
-
-/// A value as it may be quoted in a one-line message: at most 40 characters, control and
-/// non-ASCII characters escaped.
-pub fn quote(value: &str) -> String {
-    let short: String = value.chars().take(40).collect();
-    let more = if value.chars().count() > 40 {
-        "…"
-    } else {
-        ""
-    };
-    format!("{}{more}", short.escape_default())
 }
 
 impl KeySpec {

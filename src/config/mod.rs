@@ -6,13 +6,16 @@
 //!   "print every key and parse it back", so each bound is written exactly once.
 //! - [`fragment`] reads and writes fragments; `parse(write(c)) == c` for every valid `c`.
 //! - [`presets`] gives each preset's defaults; omitted keys take them.
-//! - [`pins`] reads and writes the pinned curves a link carries.
+//! - [`pins`] reads and writes the pinned curves a link carries; [`table`] a table of your
+//!   own curves.
+//! - [`text`] writes a value as messages quote it and as the link rounds a measured number.
 
 pub mod fragment;
 pub mod keys;
 pub mod pins;
 pub mod presets;
 pub mod table;
+pub mod text;
 
 use serde::{Deserialize, Serialize};
 

@@ -12,6 +12,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::text::{quote, round4};
 use super::{ConfigError, Method};
 
 /// Most pins a link holds.
@@ -51,11 +52,6 @@ fn err(message: impl Into<String>) -> ConfigError {
     ConfigError::new("pins", message)
 }
 
-/// `x` rounded to 4 significant digits, as the link writes it.
-pub fn round4(x: f64) -> f64 {
-    format!("{x:.3e}").parse().unwrap_or(x)
-}
-
 fn label_ok(label: &str) -> bool {
     (1..=MAX_LABEL).contains(&label.chars().count())
         && label
@@ -68,7 +64,7 @@ fn int(text: &str, what: &str, lo: u64, hi: u64) -> Result<u64, ConfigError> {
         Ok(v) if text.bytes().all(|b| b.is_ascii_digit()) && (lo..=hi).contains(&v) => Ok(v),
         _ => Err(err(format!(
             "{what} {} is not a whole number in [{lo}, {hi}]",
-            super::keys::quote(text)
+            quote(text)
         ))),
     }
 }
@@ -78,11 +74,11 @@ fn parse_curve(text: &str) -> Result<PinCurve, ConfigError> {
     let [method, m, width, points] = fields[..] else {
         return Err(err(format!(
             "curve {} is not METHOD*M*WIDTH*POINTS",
-            super::keys::quote(text)
+            quote(text)
         )));
     };
     let method: Method = serde_json::from_value(serde_json::Value::String(method.into()))
-        .map_err(|_| err(format!("{} is not a method", super::keys::quote(method))))?;
+        .map_err(|_| err(format!("{} is not a method", quote(method))))?;
     let m = match m {
         "-" => None,
         m => Some(int(m, "m", 10, 1_000_000)?),
@@ -91,10 +87,7 @@ fn parse_curve(text: &str) -> Result<PinCurve, ConfigError> {
     let (mut n, mut risk) = (Vec::new(), Vec::new());
     for point in points.split(',') {
         let Some((x, r)) = point.split_once(':') else {
-            return Err(err(format!(
-                "point {} is not N:RISK",
-                super::keys::quote(point)
-            )));
+            return Err(err(format!("point {} is not N:RISK", quote(point))));
         };
         let x = int(x, "n", 4, 100_000)?;
         if n.last().is_some_and(|&last| x <= last) {
@@ -104,12 +97,7 @@ fn parse_curve(text: &str) -> Result<PinCurve, ConfigError> {
             "-" => None,
             r => match r.parse::<f64>() {
                 Ok(v) if v.is_finite() && v > 0.0 && v < 1e6 => Some(v),
-                _ => {
-                    return Err(err(format!(
-                        "risk {} is not a positive number",
-                        super::keys::quote(r)
-                    )))
-                }
+                _ => return Err(err(format!("risk {} is not a positive number", quote(r)))),
             },
         };
         n.push(x);
@@ -146,7 +134,7 @@ pub fn parse_pins(text: &str) -> Result<Vec<Pin>, ConfigError> {
         if !label_ok(label) {
             return Err(err(format!(
                 "label {} must be 1-{MAX_LABEL} characters of A-Z a-z 0-9 . _ = + -",
-                super::keys::quote(label)
+                quote(label)
             )));
         }
         if out.iter().any(|p| p.label == label) {

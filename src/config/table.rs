@@ -11,7 +11,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::pins::round4;
+use super::text::{quote, round4};
 use super::{ConfigError, Method};
 
 /// Largest n and m a table may give.
@@ -51,11 +51,11 @@ pub struct Cells<'a> {
 /// A row from its cells (values rounded to the link's 4 significant digits), or the column
 /// at fault and what is wrong with it.
 pub fn check_row(cells: &Cells) -> Result<Row, (&'static str, String)> {
-    let quote = super::keys::quote;
     let method_text = cells.method.ok_or(("method", "missing".to_string()))?;
     let method: Method = serde_json::from_value(serde_json::Value::String(method_text.into()))
         .map_err(|_| {
-            let ids = super::keys::METHOD_IDS.join(", ");
+            let ids: Vec<String> = Method::ALL.iter().map(|m| m.id()).collect();
+            let ids = ids.join(", ");
             (
                 "method",
                 format!("`{}` is not one of {ids}", quote(method_text)),

@@ -22,8 +22,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::curve::CurveResult;
 use super::model_fit::{model_fit, ModelFit};
-use super::results::CurveResult;
 use super::stats::{mean, n_eps_from_data, BOOTSTRAP};
 use crate::config::{Config, Method};
 use crate::rng::{Rng, Stream};

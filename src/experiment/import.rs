@@ -32,8 +32,9 @@ use serde_json::Value;
 
 use super::claim::claim;
 use super::cost::Estimate;
+use super::curve::{method_name, CurveHead, CurveResult};
 use super::rates::Rates;
-use super::results::{method_name, CurveHead, CurveResult, Results};
+use super::results::Results;
 use super::stats::{n_eps_from_data, summarise};
 use crate::config::table::{check_row, parse_table, Cells, Row};
 use crate::config::{BackendChoice, Config, Method};
@@ -121,7 +122,7 @@ fn check_columns(names: &[String]) -> Result<(), String> {
         if !COLUMNS.contains(&name.as_str()) {
             return Err(format!(
                 "column `{}`: unknown (known: {})",
-                crate::config::keys::quote(name),
+                crate::config::text::quote(name),
                 COLUMNS.join(", ")
             ));
         }

@@ -10,6 +10,7 @@
 //! - [`run`]: the sweep, with a cancellation token; finished points survive cancellation
 //!   and failed runs;
 //! - [`progress`]: its progress events (the finished points with them) and the time left;
+//! - [`curve`]: one measured curve (`CurveResult`) and its one constructor from statistics;
 //! - [`results`]: what a sweep returns (`caulk run --json`), curves summarised from the
 //!   per-seed risks, shards merged, CSV;
 //! - [`cache`]: the point cache's keys (what one seed's outcome at one point depends on), so
@@ -29,6 +30,7 @@ pub mod batching;
 pub mod cache;
 pub mod claim;
 pub mod cost;
+pub mod curve;
 pub mod gemm;
 pub mod import;
 pub mod model_fit;
@@ -44,8 +46,9 @@ pub mod work;
 
 pub use crate::train::Cancel;
 pub use cost::{estimate, Estimate};
+pub use curve::CurveResult;
 pub use plan::{plan, Plan};
 pub use progress::{FinishedPoint, Progress};
 pub use rates::{device_rates, Rates};
-pub use results::{merge, CurveResult, Results};
+pub use results::{merge, Results};
 pub use run::{no_pause, run_seeds, run_shard, run_sweep, shard_seeds, Checkpoint, Shard};

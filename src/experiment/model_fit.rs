@@ -24,7 +24,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::results::CurveResult;
+use super::curve::CurveResult;
 use crate::theory::bounds::{self, TheoryParams};
 
 /// How the fitted model meets the curve of one m.

@@ -9,10 +9,11 @@
 
 use super::cache::{backbone_key, point_key, Backbone, Known, SeedPoint};
 use super::cost::{data_cost, estimate, fit_cost, pretrain_chunk, pretrain_cost};
+use super::curve::method_name;
 use super::plan::{arch, plan, pretrain_steps, Plan, PRETRAIN_BATCH, PRETRAIN_LR};
 use super::progress::Ticker;
 use super::rates::Rates;
-use super::results::{curve_label, method_name, summarise_curve, Acc, Results};
+use super::results::{curve_label, summarise_curve, Acc, Results};
 use super::stats::{mean, summarise};
 use super::work::{forward_flops, Cost};
 use super::{Cancel, FinishedPoint, Progress};

@@ -19,7 +19,8 @@
 //! flag saying what moved and by how much; the results say the check ran and its largest
 //! single-seed move either way.
 
-use super::results::{CurveResult, Results};
+use super::curve::CurveResult;
+use super::results::Results;
 use crate::config::Config;
 use crate::theory::fit::power_law;
 
