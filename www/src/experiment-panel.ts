@@ -58,6 +58,7 @@ export class ExperimentPanel {
   private results: Results | null = null;
   /** Why the points on the plot are a partial sweep (cancelled or failed), if they are. */
   private partial: { reason: string; fragment: string } | null = null;
+  /** The cost estimate on show (estimates.ts). */
   private estimates = new Estimates(this.pool, {
     fragment: () => this.fragment(),
     running: () => this.running(),
@@ -72,7 +73,9 @@ export class ExperimentPanel {
   private shelf = new BakedShelf();
   /** The config whose over-budget run the user confirmed. */
   private confirmed = '';
+  /** The note on curves of an earlier config, and what it replaced. */
   private stale = new StaleNote();
+  /** The points and backbones this page has computed, for later runs to reuse. */
   private caches = new RunCaches();
   /** Seed-points of the run on show: computed, and taken from the cache. */
   private counts = { computed: 0, cached: 0 };
