@@ -130,6 +130,37 @@ test('switching preset resets the experiment keys and keeps the theory keys', as
   await page.close();
 });
 
+test('the empty plot says what brings curves, and a live run held back says the settled estimate', async () => {
+  // Live as a visitor gets it: on by default only within 10 s; this config takes minutes.
+  const { page, problems } = await openApp(app.context, `${app.url}#v=1&preset=headline&seeds=32&width=256`, { live: 'auto' });
+  assert.equal(await page.textContent('#exp-plot .empty'), 'No curves yet for this configuration: press Run.');
+  // The first estimate is measured while the page loads, then settled by two more probes:
+  // the held-back run's status follows the estimate on show, not the first one's time.
+  const times = () =>
+    page.evaluate(() => [
+      document.getElementById('exp-estimate')?.textContent?.match(/^About (.+?) on this device/)?.[1] ?? null,
+      document.getElementById('exp-status')?.textContent?.match(/^Not run live: this configuration would take about (.+?), over 10 s/)?.[1] ?? null,
+    ]);
+  await page.waitForFunction(() => /^Not run live/.test(document.getElementById('exp-status')?.textContent ?? ''));
+  await page.waitForTimeout(5000);
+  const [estimated, held] = await times();
+  assert.ok(estimated !== null && held !== null, `${estimated} / ${held}`);
+  assert.equal(held, estimated);
+  assert.equal(await page.isChecked('#exp-live'), false);
+  // Run (confirmed): the plot says a sweep is on its way until its first point.
+  await page.click('#exp-run');
+  await page.waitForSelector('#exp-confirm:not([hidden])');
+  const said = await page.evaluate(() => {
+    document.getElementById('exp-confirm-run')?.click();
+    return document.querySelector('#exp-plot .empty')?.textContent;
+  });
+  assert.equal(said, 'Running: points appear as their seeds finish.');
+  assert.equal(await state(page), 'running');
+  await page.click('#exp-cancel');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
 test('a link over the time budget asks before running, and one over the memory limit is refused', async () => {
   // 32 seeds of headline at width 256: many minutes here.
   const { page, problems } = await openApp(app.context, `${app.url}#v=1&preset=headline&seeds=32&width=256`);

@@ -128,8 +128,10 @@ test('a broken lesson file gets one line naming the step and field, and the page
   assert.equal(await page.isVisible('#plot svg'), true);
   assert.equal(await page.isVisible('#experiment'), true);
   assert.match(await hash(page), /&d=5&/);
-  // A lesson that is not there says so.
+  // A lesson that is not there says so. (Only the fragment changes, so the page stays and
+  // the line above is still on show until the new lesson's answer replaces it.)
   await page.goto(`${app.url}#v=1&lesson=no-such-lesson`);
+  await page.waitForFunction(() => !/broken\.json/.test(document.getElementById('lesson-error')?.textContent ?? 'broken.json'));
   await page.waitForSelector('#lesson-error:not([hidden])');
   assert.match(await page.textContent('#lesson-error'), /lessons\/no-such-lesson\.json: no such lesson/);
   assert.deepEqual(errors, []);

@@ -73,6 +73,8 @@ export class ExperimentPanel {
   private shelf = new BakedShelf();
   /** The config whose over-budget run the user confirmed. */
   private confirmed = '';
+  /** The config whose live run the gate held back by its length (its status says how long). */
+  private heldLive = '';
   /** The note on curves of an earlier config, and what it replaced. */
   private stale = new StaleNote();
   /** The points and backbones this page has computed, for later runs to reuse. */
@@ -246,9 +248,19 @@ export class ExperimentPanel {
     this.estimates.debounced();
   }
 
-  /** An estimate of `fragment` is in (and shown): the switch follows it; run what waited for it. */
+  /**
+   * An estimate of `fragment` is in (and shown): the switch follows it, a live run held back
+   * says the new time; run what waited for it.
+   */
   private onEstimate(fragment: string): void {
     this.live.show();
+    // A settled estimate of a config held back from a live run: the status gives its time,
+    // not the first (slower) one's.
+    const est = this.estimates.of(fragment);
+    if (est && this.heldLive === fragment && $('experiment').dataset.state === 'idle' && !this.live.on()) {
+      const verdict = gate(est, this.estimates.wallSeconds(est), { live: true, liveOn: false, confirmed: false });
+      if ('status' in verdict) $('exp-status').textContent = verdict.status;
+    }
     if (this.runWhenEstimated && fragment === this.fragment()) {
       this.runWhenEstimated = false;
       this.run();
@@ -291,7 +303,10 @@ export class ExperimentPanel {
       ($('exp-confirm-run') as HTMLButtonElement).focus();
     } else {
       // A live run held back by its length: the switch says why Live is off.
-      if (live && !liveOn) this.live.show();
+      if (live && !liveOn) {
+        this.live.show();
+        this.heldLive = fragment;
+      }
       $('exp-status').textContent = verdict.status;
     }
     return false;
@@ -344,6 +359,7 @@ export class ExperimentPanel {
   run(): void {
     const live = this.liveRun;
     if (this.running() || !this.gate()) return;
+    this.heldLive = '';
     this.steadiness.stop();
     $('exp-confirm').hidden = true;
     this.stale.forget();
@@ -351,10 +367,12 @@ export class ExperimentPanel {
     this.points.clear();
     $('exp-summary').replaceChildren();
     $('exp-table').replaceChildren();
-    // A live rerun keeps the last curves on show, faded, until its first point replaces them.
-    if (live && $('exp-plot').querySelector('svg .series')) $('exp-plot').classList.add('previous');
-    else this.draw(null);
+    // Running first, so that the empty plot and the claim say a sweep is on its way.
+    const keepPrevious = live && $('exp-plot').querySelector('svg .series') !== null;
     this.setRunning(true);
+    // A live rerun keeps the last curves on show, faded, until its first point replaces them.
+    if (keepPrevious) $('exp-plot').classList.add('previous');
+    else this.draw(null);
     $('exp-device').hidden = true;
     $('exp-status').textContent = 'Starting…';
     const fragment = this.fragment();
@@ -580,7 +598,9 @@ export class ExperimentPanel {
     const measures = document.querySelector<HTMLFieldSetElement>('fieldset.measure');
     if (measures) measures.hidden = !twoMeasures;
     $('exp-plot').classList.remove('previous');
-    drawCurves($('exp-plot'), results, this.points, overlay, this.config().pins, measure);
+    // With no curve yet, the plot says what brings one.
+    const empty = this.running() ? 'Running: points appear as their seeds finish.' : 'No curves yet for this configuration: press Run.';
+    drawCurves($('exp-plot'), results, this.points, overlay, this.config().pins, measure, empty);
     this.showPins();
     const svg = $('exp-plot').querySelector('svg');
     // ε is a target error rate: its line belongs on the error axis only.

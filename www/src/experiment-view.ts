@@ -56,7 +56,8 @@ export function theoryCurve(results: Results): Curve | undefined {
 
 /**
  * Draw into `plot` the curves of the final results (with the theory overlay `overlay`:
- * calibrated, raw or none), or while a sweep runs those of its finished `points` (by curve).
+ * calibrated, raw or none), or while a sweep runs those of its finished `points` (by curve);
+ * with neither, the plot says `empty`.
  */
 export function drawCurves(
   plot: HTMLElement,
@@ -65,6 +66,7 @@ export function drawCurves(
   overlay: string,
   pins: Pin[] = [],
   measure: Measure = 'error',
+  empty?: string,
 ): void {
   // Pins first, under the live curves: faded, one dash per pin, one legend row each.
   const series: Series[] = pins.flatMap((pin, k) =>
@@ -151,6 +153,7 @@ export function drawCurves(
     title: `Measured ${what} against target sample size n, log-log`,
     xLabel: 'target samples n',
     yLabel: what,
+    empty,
   });
   svg.setAttribute('aria-describedby', 'exp-summary');
 }

@@ -30,6 +30,8 @@ export interface PlotOptions {
   size?: [number, number];
   /** Values the y axis must include besides the data's (a reference line). */
   yInclude?: number[];
+  /** What the plot says when there is nothing to draw (default "nothing to draw"). */
+  empty?: string;
 }
 
 const M = { left: 64, right: 16, top: 16, bottom: 48 };
@@ -114,7 +116,7 @@ export function renderLogLog(host: Element, series: Series[], opt: PlotOptions):
   el('title', {}, svg).textContent = opt.title;
   host.replaceChildren(svg);
   if (xs.length === 0 || ys.length === 0) {
-    el('text', { x: W / 2, y: H / 2, 'text-anchor': 'middle', class: 'empty' }, svg).textContent = 'nothing to draw';
+    el('text', { x: W / 2, y: H / 2, 'text-anchor': 'middle', class: 'empty' }, svg).textContent = opt.empty ?? 'nothing to draw';
     return svg;
   }
   let [x0, x1] = [Math.min(...xs), Math.max(...xs)];
