@@ -78,10 +78,12 @@ if ! have_pin; then
     exit 1
   }
 fi
+# (Listed first, then searched: grep -q stopping early would break rustup's pipe.)
+components="$(rustup component list --installed)"
 for c in clippy rustfmt; do
-  rustup component list --installed | grep -q "^$c" || { say "adding the $c component"; rustup component add "$c"; }
+  grep -q "^$c" <<<"$components" || { say "adding the $c component"; rustup component add "$c"; }
 done
-if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+if ! grep -qx wasm32-unknown-unknown <<<"$(rustup target list --installed)"; then
   say "adding the wasm32-unknown-unknown target"
   rustup target add wasm32-unknown-unknown
 fi
