@@ -370,3 +370,12 @@ fn every_key_reads_and_writes_its_own_field() {
         }
     }
 }
+
+/// The `methods` key's choices are the methods themselves, in order: the key table's
+/// `METHOD_IDS` (a constant the table needs at compile time) and `Method::ALL`'s ids, which
+/// the table of your own curves lists, do not drift apart.
+#[test]
+fn the_method_ids_are_the_methods() {
+    let ids: Vec<String> = caulk::config::Method::ALL.iter().map(|m| m.id()).collect();
+    assert_eq!(ids, caulk::config::keys::METHOD_IDS);
+}

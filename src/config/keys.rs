@@ -127,9 +127,9 @@ pub struct KeySpec {
 }
 
 /// How a key reaches its [`Config`] field: the field's name, which is the key (the entry of
-/// [`KEYS`] names it once, in `field!`), its value in fragment syntax (`None`: not written, an optional key unset) and the parse of a
-/// value into it with the key's bounds. Declared in the key's entry of [`KEYS`], so a key is
-/// one entry there plus its field in [`Config`].
+/// [`KEYS`] names it once, in `field!`), its value in fragment syntax (`None`: not written,
+/// an optional key unset) and the parse of a value into it with the key's bounds. Declared
+/// in the key's entry of [`KEYS`], so a key is one entry there plus its field in [`Config`].
 #[derive(Clone, Copy, Debug)]
 pub struct Access {
     /// The `Config` field.

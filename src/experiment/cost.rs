@@ -55,14 +55,14 @@ impl Estimate {
     /// [`Estimate::memory_limit`]; the CLI, the page's estimate and the sweep itself refuse
     /// it with these words.
     pub fn check_memory(&self) -> Result<(), String> {
-        match self.bytes > self.memory_limit {
-            true => Err(format!(
-                "the sweep needs about {} of memory, over the {} limit; lower width, depth, seeds, m or n",
-                human_bytes(self.bytes),
-                human_bytes(self.memory_limit)
-            )),
-            false => Ok(()),
+        if self.bytes <= self.memory_limit {
+            return Ok(());
         }
+        Err(format!(
+            "the sweep needs about {} of memory, over the {} limit; lower width, depth, seeds, m or n",
+            human_bytes(self.bytes),
+            human_bytes(self.memory_limit)
+        ))
     }
 
     /// Expected wall time with the seeds shared among `workers` (threads, Web Workers): all

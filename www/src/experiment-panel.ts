@@ -296,6 +296,8 @@ export class ExperimentPanel {
     const liveOn = this.live.on();
     this.liveRun = false;
     const verdict = gate(est, this.estimates.wallSeconds(est), { live, liveOn, confirmed: this.confirmed === fragment });
+    // Each decision replaces the last: only a live run held back by its length is remembered.
+    this.heldLive = !verdict.go && live && !liveOn ? fragment : '';
     if (verdict.go) return true;
     if ('confirm' in verdict) {
       $('exp-confirm-text').textContent = verdict.confirm;
@@ -303,10 +305,7 @@ export class ExperimentPanel {
       ($('exp-confirm-run') as HTMLButtonElement).focus();
     } else {
       // A live run held back by its length: the switch says why Live is off.
-      if (live && !liveOn) {
-        this.live.show();
-        this.heldLive = fragment;
-      }
+      if (live && !liveOn) this.live.show();
       $('exp-status').textContent = verdict.status;
     }
     return false;
@@ -359,7 +358,6 @@ export class ExperimentPanel {
   run(): void {
     const live = this.liveRun;
     if (this.running() || !this.gate()) return;
-    this.heldLive = '';
     this.steadiness.stop();
     $('exp-confirm').hidden = true;
     this.stale.forget();
