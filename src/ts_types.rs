@@ -7,7 +7,7 @@
 #[cfg(test)]
 mod tests {
     use crate::config::{fragment::Parsed, keys, pins};
-    use crate::experiment::{cache, claim, cost, curve, model_fit, rates};
+    use crate::experiment::{cache, claim, cost, curve, model_fit, paired, rates, readings};
     use crate::theory::{bounds, phase, report};
     use crate::{backend, config, experiment, train};
     use ts_rs::{Config, TS};
@@ -29,6 +29,7 @@ mod tests {
             backend::DeviceReport, experiment::FinishedPoint, cache::SeedPoint, train::TrainReport,
             cache::Backbone, experiment::Progress, curve::CurveResult, curve::LossCurve,
             claim::ClaimRow, claim::ClaimSeries, model_fit::ModelFitRow, model_fit::ModelFit,
+            paired::PairedChange, readings::HeldOut, readings::Reading,
             claim::Claim, experiment::Results, rates::GpuRates, experiment::Rates, cost::Estimate,
         ];
         let mut out = String::from(

@@ -28,7 +28,7 @@ const INF: f64 = f64::INFINITY;
 fn registry_matches_the_config_key_choices() {
     let ids: Vec<&str> = BOUNDS.iter().map(|b| b.info.id).collect();
     assert_eq!(ids, BOUND_IDS);
-    assert_eq!(registry().len(), 6);
+    assert_eq!(registry().len(), 7);
 }
 
 #[test]
@@ -233,7 +233,7 @@ fn phase_boundary_lies_exactly_at_alpha_d_equals_one() {
 }
 
 #[test]
-fn the_two_phase_maps_put_their_boundaries_at_alpha_d_1_and_d_s_phi() {
+fn the_two_phase_maps_put_their_boundaries_at_alpha_d_1_and_d_min_s_phi_1() {
     for (beta, s_phi) in [(0.7, 1.0), (1.0, 2.5), (0.4, 0.5)] {
         let p = phase_diagram(beta, s_phi, 0.3, 2.0);
         let (eq, same) = (&p.maps[0], &p.maps[1]);
@@ -243,29 +243,31 @@ fn the_two_phase_maps_put_their_boundaries_at_alpha_d_1_and_d_s_phi() {
                 // The gap is the difference of the two exponents of the module doc.
                 let want = caulk_rate(*a, beta) - scratch_rate_equal_beta(beta, *d);
                 assert!((eq.gap[r][c] - want).abs() < 1e-12);
-                let s_star = s_phi * a * beta;
+                // s* = αβ·min(s_φ, 1): an s_φ > 1 extractor leaves the composite αβ-Hölder.
+                let t = f64::min(s_phi, 1.0);
+                let s_star = t * a * beta;
                 let want = caulk_rate(*a, beta) - 2.0 * s_star / (2.0 * s_star + d);
                 assert!((same.gap[r][c] - want).abs() < 1e-12);
-                // Its sign: α·d > 1 for equal β, d > s_φ for the same target (whatever α).
+                // Its sign: α·d > 1 for equal β, d > min(s_φ, 1) for the same target.
                 if (a * d - 1.0).abs() > 1e-9 {
                     assert_eq!(eq.gap[r][c] > 0.0, a * d > 1.0, "α = {a}, d = {d}");
                 }
-                if (d - s_phi).abs() > 1e-9 {
+                if (d - t).abs() > 1e-9 {
                     assert_eq!(
                         same.gap[r][c] > 0.0,
-                        *d > s_phi,
+                        *d > t,
                         "α = {a}, d = {d}, s_φ = {s_phi}"
                     );
                 }
             }
         }
-        assert!(same.boundary.iter().all(|(_, d)| *d == s_phi));
+        assert!(same.boundary.iter().all(|(_, d)| *d == s_phi.min(1.0)));
+        assert!(eq.status.contains("Stone") && same.status.contains("paper"));
         assert!(eq.boundary.iter().all(|(a, d)| (a * d - 1.0).abs() < 1e-12));
-        // At (0.3, 2): α·d = 0.6 < 1 loses the first comparison; d = 2 > s_φ wins the second
-        // unless s_φ ≥ 2.
+        // At (0.3, 2): α·d = 0.6 < 1 loses the first comparison; d = 2 > min(s_φ, 1) wins
+        // the second whatever s_φ.
         assert!(!eq.caulk_wins && eq.gap_now < 0.0);
-        assert_eq!(same.caulk_wins, 2.0 > s_phi);
-        assert_eq!(same.gap_now > 0.0, 2.0 > s_phi);
+        assert!(same.caulk_wins && same.gap_now > 0.0);
     }
 }
 
@@ -346,4 +348,39 @@ fn tex_numbers_are_compact() {
 fn tex_numbers_survive_limits() {
     assert_eq!(tex_num(f64::INFINITY), "\\infty");
     assert_eq!(tex_num(f64::NAN), "?");
+}
+
+/// The exponent reading (`caulk_m_rate`): n^(−2/(2+ρ(m))) with ρ(m) = 1/s + C_ρ·ε_pre(m),
+/// a hand computation at one m, its exponent rising with m to the limit's, and no floor.
+#[test]
+fn the_exponent_reading_rises_to_the_limit_rate() {
+    let p = TheoryParams {
+        c_rho: 10.0,
+        ..params(0.8, 0.8, 3, 1.0)
+    };
+    let spec = spec("caulk_m_rate").unwrap();
+    // s = 0.64, ε_pre(3000) = 3000^(−2/5); ρ = 1/0.64 + 10·ε_pre.
+    let eps = 3000f64.powf(-0.4);
+    let rho = 1.0 / 0.64 + 10.0 * eps;
+    let r = 2.0 / (2.0 + rho);
+    assert!(((spec.exponent)(&p, 3000.0) + r).abs() < 1e-12);
+    assert!(((spec.risk)(&p, 100.0, 3000.0) - 100f64.powf(-r)).abs() < 1e-12);
+    assert_eq!((spec.floor)(&p, 3000.0), 0.0);
+    // Steeper with m, the limit's exponent at m = ∞ (and C_ρ = 0 at any m).
+    let e = |m: f64| (spec.exponent)(&p, m);
+    assert!(e(300.0) > e(3000.0) && e(3000.0) > e(30000.0) && e(30000.0) > e(INF));
+    assert!((e(INF) + caulk_limit_rate(&p)).abs() < 1e-12);
+    let flat = TheoryParams { c_rho: 0.0, ..p };
+    assert!(((spec.exponent)(&flat, 300.0) + caulk_limit_rate(&p)).abs() < 1e-12);
+    assert_eq!(spec.info.status, caulk::theory::Status::Model);
+}
+
+/// s* = s·min(s_φ, 1): above s_φ = 1 the from-scratch exponent stops growing with s_φ.
+#[test]
+fn the_scratch_smoothness_caps_the_extractor_at_lipschitz() {
+    let smooth = params(0.5, 1.0, 3, 2.0);
+    let lipschitz = params(0.5, 1.0, 3, 1.0);
+    assert_eq!(smooth.s_star, 0.5);
+    assert_eq!(scratch_rate(&smooth), scratch_rate(&lipschitz));
+    assert_eq!(params(0.5, 1.0, 3, 0.5).s_star, 0.25);
 }

@@ -413,6 +413,7 @@ const fn show_ids<const N: usize>() -> [&'static str; N] {
 pub const BOUND_IDS: &[&str] = &[
     "caulk_limit",
     "caulk_m",
+    "caulk_m_rate",
     "scratch",
     "compositional",
     "representation",
@@ -659,6 +660,19 @@ const BEFORE_SHOW: &[KeySpec] = &[
                 0.0,
                 1e6,
                 "C_pre: weight of the pre-training term of caulk_m",
+            ),
+            LOG_STEPPER,
+            THEORY,
+        )),
+    ),
+    with(
+        field!(c_rho, float),
+        adv(ui(
+            num(
+                Float,
+                0.0,
+                1e6,
+                "C_ρ: how fast caulk_m_rate's exponent rises with m, ρ(m) = 1/s + C_ρ·ε_pre(m)",
             ),
             LOG_STEPPER,
             THEORY,

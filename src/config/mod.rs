@@ -232,6 +232,9 @@ pub struct Config {
     pub c: f64,
     /// Weight C_pre of `caulk_m`'s pre-training term.
     pub c_pre: f64,
+    /// Constant C_ρ of `caulk_m_rate`: the caulk class's extra entropy exponent per unit of
+    /// the extractor's error, ρ(m) = 1/s + C_ρ·ε_pre(m).
+    pub c_rho: f64,
     /// Task diversity ν of `task_diversity`.
     pub nu: f64,
     /// Representation-class complexity C_H of `task_diversity`.

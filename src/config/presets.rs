@@ -45,6 +45,9 @@ pub fn defaults(preset: Preset) -> Config {
         // With ε = 0.02, the floor 0.1·ε_pre(m)^s drops below ε from m ≈ 3000 (d = 3): the
         // n_ε-vs-m plot then shows where pre-training starts to pay.
         c_pre: 0.1,
+        // At C_ρ = 10 (d = 3, s = 0.64) the exponent reading's n-exponent is −0.44, −0.50, −0.54
+        // at m = 300, 3000, 30 000, against the limit's −0.56: visibly rising with m.
+        c_rho: 10.0,
         nu: 0.5,
         c_h: 10.0,
         c_f: 1.0,

@@ -2,7 +2,7 @@
 //! `baked/<key>.json`, so that opening a link to exactly that config shows its curves at
 //! once. The key is a hash of everything that decides the measured risks: the canonical
 //! fragment with the other keys at fixed values: display keys (`view`, `show`, `bounds`,
-//! `backend`), the theory panel's constants and the claim's reading point, the pins and the lesson (`eps`, `at_n`, `pins`, `lesson`, `step`, `c`, `c_pre`, `nu`, `c_h`, `c_f`: the
+//! `backend`), the theory panel's constants and the claim's reading point, the pins and the lesson (`eps`, `at_n`, `pins`, `lesson`, `step`, `c`, `c_pre`, `c_rho`, `nu`, `c_h`, `c_f`: the
 //! results carry the ε and C they were summarised with, and say so), and `m` where the preset
 //! pre-trains nothing. The backend is left out because the CPU and GPU paths agree within the
 //! tolerance of the GPU issue; baked files are computed on the CPU. The page also uses the
@@ -58,6 +58,7 @@ fn display_reset(c: &Config, d: &Config) -> Config {
         step: d.step,
         c: d.c,
         c_pre: d.c_pre,
+        c_rho: d.c_rho,
         nu: d.nu,
         c_h: d.c_h,
         c_f: d.c_f,

@@ -19,11 +19,19 @@
 //! Beside the rows: the limit rate's n_ε with the same C, (C/ε)^(1/r): the floor that no m
 //! goes below in the model. On real data (`digits`) only the measured rows are given: the
 //! model's exponents are those of Hölder classes, which digits are not.
+//!
+//! Whether the data show the paper's mechanism: the **paired** changes between neighbouring m
+//! (the same seeds' target data at every m, [`super::paired`]: slope on the small-n window,
+//! risk at the largest n, with Student-t intervals), both finite-m **readings** (floor and
+//! exponent, [`super::readings`]) with each m held out in turn, and a one-sentence
+//! **verdict** from them, whichever way it falls.
 
 use serde::{Deserialize, Serialize};
 
 use super::curve::CurveResult;
 use super::model_fit::{model_fit, ModelFit};
+use super::paired::{neighbours, PairedChange};
+use super::readings::{readings, Reading};
 use super::stats::{mean, n_eps_from_data, BOOTSTRAP};
 use crate::config::{Config, Method};
 use crate::rng::{Rng, Stream};
@@ -72,6 +80,17 @@ pub struct ClaimSeries {
     /// The fitted `caulk_m` model per m and how well it fits ([`super::model_fit`]).
     #[serde(default)]
     pub model: Option<ModelFit>,
+    /// Paired changes between neighbouring m (slope on the small-n window, risk at the
+    /// largest n), each with its 95 % Student-t interval over seeds.
+    #[serde(default)]
+    pub paired: Vec<PairedChange>,
+    /// Both finite-m readings (`floor`, `exponent`; status `model`) fitted to these curves,
+    /// with the held-out-m errors (synthetic tasks only).
+    #[serde(default)]
+    pub models: Vec<Reading>,
+    /// What the data show, in one sentence (null where there is nothing paired to say).
+    #[serde(default)]
+    pub verdict: Option<String>,
 }
 
 /// The claim table of a result (`caulk run --json`'s `claim`).
@@ -189,16 +208,121 @@ fn series(
             }
         })
         .collect();
+    let label = format!("{method_name} (W = {})", group[0].width);
+    let paired = neighbours(group);
+    let models = if theory {
+        readings(p, group)
+    } else {
+        Vec::new()
+    };
+    let verdict = verdict(&label, &paired, &models);
     ClaimSeries {
         method: group[0].method,
         width: group[0].width,
-        label: format!("{method_name} (W = {})", group[0].width),
+        label,
         rows,
         c: c_fit,
         c_pre: c_pre_fit,
         limit_n_eps,
         model,
+        paired,
+        models,
+        verdict,
     }
+}
+
+/// A number with a real minus sign, `digits` decimals.
+fn signed(v: f64, digits: usize) -> String {
+    format!("{v:.digits$}").replace('-', "−")
+}
+
+/// The sample count as people read it (30 000).
+fn thousands(m: u64) -> String {
+    let s = m.to_string();
+    let mut out = String::new();
+    for (i, ch) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 && s.len() > 4 {
+            out.push(' ');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+/// What the paired changes and the held-out readings show, in one sentence; None without a
+/// paired change.
+pub fn verdict(label: &str, paired: &[PairedChange], models: &[Reading]) -> Option<String> {
+    let first = paired.first()?;
+    let last = paired.last()?;
+    let steeper = paired.iter().filter(|c| c.d_slope_hi < 0.0).count();
+    let flatter = paired.iter().filter(|c| c.d_slope_lo > 0.0).count();
+    let lower = paired.iter().filter(|c| c.d_risk_hi < 0.0).count();
+    let steps = paired.len();
+    let slopes = paired
+        .iter()
+        .map(|c| {
+            format!(
+                "{} [{}, {}]",
+                signed(c.d_slope, 3),
+                signed(c.d_slope_lo, 3),
+                signed(c.d_slope_hi, 3)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    let slope_part = match (steeper, flatter) {
+        (0, 0) => format!(
+            "no steepening of the small-n slope (n = {}–{}) is resolved (paired changes {slopes})",
+            first.window[0], first.window[1]
+        ),
+        (s, 0) => format!(
+            "the small-n slope (n = {}–{}) steepens at {s} of {steps} steps ({slopes}), as the exponent reading expects",
+            first.window[0], first.window[1]
+        ),
+        (_, f) => format!(
+            "the small-n slope (n = {}–{}) flattens at {f} of {steps} steps ({slopes})",
+            first.window[0], first.window[1]
+        ),
+    };
+    let risk_part = if lower == 0 {
+        format!("no fall of the risk at n = {} is resolved", last.n_risk)
+    } else {
+        format!(
+            "the risk at n = {} falls at {lower} of {steps} steps",
+            last.n_risk
+        )
+    };
+    let held = |id: &str| {
+        models
+            .iter()
+            .find(|r| r.id == id)
+            .and_then(|r| Some((r.heldout_m?, r.heldout_log_error?)))
+    };
+    let pct = |e: f64| format!("{:.0} %", (e.exp() - 1.0) * 100.0);
+    let model_part = match (held("floor"), held("exponent")) {
+        (Some((m, ef)), Some((_, ee))) => {
+            let better = if (ef - ee).abs() < 0.02 {
+                "neither reading predicts it clearly better".to_string()
+            } else if ef < ee {
+                "the floor reading predicts it better".to_string()
+            } else {
+                "the exponent reading predicts it better".to_string()
+            };
+            format!(
+                "; fitted on the other m, the floor reading misses m = {} by {} typically and the exponent reading by {}: {better}",
+                thousands(m),
+                pct(ef),
+                pct(ee)
+            )
+        }
+        _ => String::new(),
+    };
+    Some(format!(
+        "{label}, paired over {} seeds from m = {} to {}: {slope_part}; {risk_part}{model_part}.",
+        first.seeds,
+        thousands(first.m_from),
+        thousands(last.m_to)
+    ))
 }
 
 /// The 2.5 % and 97.5 % bootstrap quantiles of n_ε over resampled seeds; a quantile that

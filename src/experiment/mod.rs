@@ -19,6 +19,10 @@
 //!   bootstrap intervals, beside the calibrated `caulk_m` bound's n_ε(m);
 //! - [`model_fit`]: the `caulk_m` model with its constants fitted to the measured curves of
 //!   every m (exponents fixed), and how well it fits each m;
+//! - [`readings`]: both finite-m readings (floor `caulk_m`, exponent `caulk_m_rate`) fitted
+//!   to those curves, each m held out in turn;
+//! - [`paired`]: paired changes between curves that share their seeds' target data (slope on
+//!   the small-n window, risk at the largest n), with Student-t intervals;
 //! - [`steady`]: the steadiness check, seed 0 run again from perturbed starting weights, and
 //!   the "unsteady" flag of a curve that moves more than its interval admits;
 //! - [`baked`]: names of results computed ahead of time and shipped beside the page;
@@ -34,10 +38,12 @@ pub mod curve;
 pub mod gemm;
 pub mod import;
 pub mod model_fit;
+pub mod paired;
 pub mod plan;
 pub mod prepare;
 pub mod progress;
 pub mod rates;
+pub mod readings;
 pub mod results;
 pub mod run;
 pub mod stats;

@@ -4,8 +4,9 @@
 //! | id | risk / C | n-exponent | status | source |
 //! |---|---|---|---|---|
 //! | `caulk_limit` | n^(−2s/(2s+1)), s = αβ | −2s/(2s+1) | paper | Fukuchi, Hataya, Matsui (AISTATS 2026) |
-//! | `caulk_m` | n^(−2s/(2s+1)) + C_pre·ε_pre(m)^s, ε_pre(m) = m^(−2s_φ/(2s_φ+d)) | −2s/(2s+1), floor C_pre·ε_pre(m)^s | model | this app's assumption on the o(1) term |
-//! | `scratch` | n^(−2s*/(2s*+d)), s* = s_φ·s | −2s*/(2s*+d) | standard | Stone (1982) |
+//! | `caulk_m` | n^(−2s/(2s+1)) + C_pre·ε_pre(m)^s, ε_pre(m) = m^(−2s_φ/(2s_φ+d)) | −2s/(2s+1), floor C_pre·ε_pre(m)^s | model | this app's "floor" reading of the o(1) term |
+//! | `caulk_m_rate` | n^(−r(m)), r(m) = 2/(2+ρ(m)), ρ(m) = 1/s + C_ρ·ε_pre(m) | −r(m) → −2s/(2s+1) as m → ∞ | model | this app's "exponent" reading: the caulk class simpler as m grows |
+//! | `scratch` | n^(−2s*/(2s*+d)), s* = s·min(s_φ, 1) | −2s*/(2s*+d) | standard | Stone (1982) |
 //! | `compositional` | max_i n^(−2β*_i/(2β*_i+t_i)) for f = g_1∘g_0 | the slowest term | standard | Schmidt-Hieber (2020) |
 //! | `representation` | d·k/m + k/n | −1 | standard | Du, Hu, Kakade, Lee, Lei (2021) |
 //! | `task_diversity` | √(C_H/m)/ν + √(C_F/n) | −1/2 | standard | Tripuraneni, Jordan, Jin (2020) |
@@ -13,6 +14,14 @@
 //! For `compositional` the target y = g_s(φ*(x)) is the composition g_1∘g_0 with
 //! g_0 = φ*: \[0,1\]^d → \[0,1\]^k (β_0 = s_φ, t_0 = d) and g_1 = g_s: \[0,1\]^k → ℝ (β_1 = s,
 //! t_1 = k), so β*_0 = s_φ·min(s, 1) and β*_1 = s.
+//!
+//! `caulk_m_rate` (docs/science.md §2, "the exponent reading"): least squares over a class
+//! whose metric entropy is log N(δ) ≍ δ^(−ρ) (0 < ρ < 2) has excess risk n^(−2/(2+ρ)) (van de
+//! Geer 2000, Thm 9.1; Birgé and Massart 1993). An s-Hölder caulk-and-head on one feature has
+//! ρ = 1/s, whence 2s/(2s+1); the s*-Hölder map on \[0,1\]^d has ρ = d/s*, whence Stone's
+//! rate. The model lets the class the caulk needs after pre-training on m samples have
+//! ρ(m) = 1/s + C_ρ·ε_pre(m): richer while the extractor is off by ε_pre(m), and ρ → 1/s as
+//! m → ∞, so the n-exponent itself rises toward the limit rate as m grows.
 
 use serde::Serialize;
 
@@ -45,7 +54,8 @@ pub struct TheoryParams {
     pub s: f64,
     /// Extractor smoothness s_φ.
     pub s_phi: f64,
-    /// Smoothness of the whole map from scratch, s* = s_φ·s.
+    /// Smoothness of the whole map from scratch, s* = s·min(s_φ, 1): an s-Hölder map of an
+    /// s_φ-Hölder one is s·s_φ-Hölder for s_φ ≤ 1, and only s-Hölder for s_φ > 1.
     pub s_star: f64,
     /// Input dimension d.
     pub d: f64,
@@ -57,6 +67,9 @@ pub struct TheoryParams {
     pub c: f64,
     /// Constant C_pre of the pre-training term of `caulk_m`.
     pub c_pre: f64,
+    /// Constant C_ρ of `caulk_m_rate`: how much richer the caulk class is per unit of the
+    /// extractor's error ε_pre(m).
+    pub c_rho: f64,
     /// Task diversity ν of `task_diversity`.
     pub nu: f64,
     /// Complexity C_H of the shared representation class (`task_diversity`).
@@ -79,12 +92,13 @@ impl TheoryParams {
             beta: c.beta,
             s,
             s_phi: c.s_phi,
-            s_star: c.s_phi * s.min(1.0),
+            s_star: s * c.s_phi.min(1.0),
             d: c.d as f64,
             k: c.k as f64,
             eps: c.eps,
             c: c.c,
             c_pre: c.c_pre,
+            c_rho: c.c_rho,
             nu: c.nu,
             c_h: c.c_h,
             c_f: c.c_f,
@@ -122,8 +136,9 @@ pub struct BoundSpec {
     pub uses_m: bool,
     /// Excess risk at n target and m source samples.
     pub risk: fn(&TheoryParams, f64, f64) -> f64,
-    /// The exponent of n in the n-term (negative).
-    pub exponent: fn(&TheoryParams) -> f64,
+    /// The exponent of n in the n-term at source size m (negative; m = ∞ for bounds without
+    /// an m-term).
+    pub exponent: fn(&TheoryParams, f64) -> f64,
     /// lim_{n→∞} risk: the part no amount of target data removes.
     pub floor: fn(&TheoryParams, f64) -> f64,
     /// The formula with the current numbers substituted (KaTeX).
@@ -146,6 +161,22 @@ pub fn scratch_rate(p: &TheoryParams) -> f64 {
 /// (the minimax rate of an s_φ-smooth map in d dimensions).
 pub fn eps_pre(p: &TheoryParams, m: f64) -> f64 {
     m.powf(-2.0 * p.s_phi / (2.0 * p.s_phi + p.d))
+}
+
+/// ρ(m) = 1/s + C_ρ·ε_pre(m): the entropy exponent of the caulk class needed at source size m
+/// in the exponent reading (module doc); 1/s at m = ∞.
+pub fn caulk_rho(p: &TheoryParams, m: f64) -> f64 {
+    let extra = if m.is_finite() {
+        p.c_rho * eps_pre(p, m)
+    } else {
+        0.0
+    };
+    1.0 / p.s + extra
+}
+
+/// r(m) = 2/(2+ρ(m)): the n-exponent of `caulk_m_rate`, rising to 2s/(2s+1) as m → ∞.
+pub fn caulk_m_rate(p: &TheoryParams, m: f64) -> f64 {
+    2.0 / (2.0 + caulk_rho(p, m))
 }
 
 /// The pre-training floor of `caulk_m` without C: C_pre·ε_pre(m)^s.
@@ -220,13 +251,13 @@ pub const BOUNDS: &[BoundSpec] = &[
             id: "caulk_limit",
             name: "Caulking, limit rate",
             status: Status::Paper,
-            citation: "Fukuchi, Hataya, Matsui (AISTATS 2026)",
+            citation: "Fukuchi, Hataya, Matsui (AISTATS 2026): the rate as its published summaries state it (s = αβ is this app's reading)",
             formula: r"C\,n^{-\frac{2s}{2s+1}},\quad s=\alpha\beta",
-            conditions: "caulkable target; α, β ∈ (0, 1]; caulk class simpler as m grows (m → ∞)",
+            conditions: "an upper bound, as summarised: a caulkable target, a caulk class that gets simpler as m grows, the limit m → ∞; α, β ∈ (0, 1]",
         },
         uses_m: false,
         risk: |p, n, _| p.c * n.powf(-caulk_limit_rate(p)),
-        exponent: |p| -caulk_limit_rate(p),
+        exponent: |p, _| -caulk_limit_rate(p),
         floor: no_floor,
         formula_values: |p, _| format!("{}n^{{-{}}}", tex_c(p), tex_num(caulk_limit_rate(p))),
         violated: never,
@@ -234,15 +265,15 @@ pub const BOUNDS: &[BoundSpec] = &[
     BoundSpec {
         info: BoundInfo {
             id: "caulk_m",
-            name: "Caulking at finite m",
+            name: "Caulking at finite m, floor",
             status: Status::Model,
-            citation: "this app's model of the paper's o(1) term",
+            citation: "this app's model (floor reading): an additive m-term, the exponent fixed",
             formula: r"C\left(n^{-\frac{2s}{2s+1}} + C_{\mathrm{pre}}\,\varepsilon_{\mathrm{pre}}(m)^{s}\right),\quad \varepsilon_{\mathrm{pre}}(m)=m^{-\frac{2s_\varphi}{2s_\varphi+d}}",
-            conditions: "a modelling assumption: the extractor's pre-training error enters through the s-Hölder caulk",
+            conditions: "a modelling assumption: the extractor's pre-training error enters through the s-Hölder caulk as an additive floor; its n-exponent does not move with m, the shape the paper says cannot explain the phenomenon",
         },
         uses_m: true,
         risk: |p, n, m| p.c * (n.powf(-caulk_limit_rate(p)) + caulk_m_floor(p, m)),
-        exponent: |p| -caulk_limit_rate(p),
+        exponent: |p, _| -caulk_limit_rate(p),
         floor: |p, m| p.c * caulk_m_floor(p, m),
         formula_values: |p, m| {
             format!(
@@ -257,16 +288,40 @@ pub const BOUNDS: &[BoundSpec] = &[
     },
     BoundSpec {
         info: BoundInfo {
+            id: "caulk_m_rate",
+            name: "Caulking at finite m, rising exponent",
+            status: Status::Model,
+            citation: "this app's model (exponent reading) of the paper's mechanism: the caulk class simpler as m grows",
+            formula: r"C\,n^{-\frac{2}{2+\rho(m)}},\quad \rho(m)=\frac{1}{s}+C_\rho\,\varepsilon_{\mathrm{pre}}(m)",
+            conditions: "a modelling assumption: the entropy exponent ρ(m) of the caulk class needed falls to 1/s as the extractor's error ε_pre(m) vanishes (least squares over a class of entropy δ^(−ρ) has rate n^(−2/(2+ρ)))",
+        },
+        uses_m: true,
+        risk: |p, n, m| p.c * n.powf(-caulk_m_rate(p, m)),
+        exponent: |p, m| -caulk_m_rate(p, m),
+        floor: no_floor,
+        formula_values: |p, m| {
+            format!(
+                "{}n^{{-{}}},\\ \\rho={},\\ m={}",
+                tex_c(p),
+                tex_num(caulk_m_rate(p, m)),
+                tex_num(caulk_rho(p, m)),
+                tex_num(m)
+            )
+        },
+        violated: never,
+    },
+    BoundSpec {
+        info: BoundInfo {
             id: "scratch",
             name: "From scratch (minimax)",
             status: Status::Standard,
             citation: "Stone (1982), Ann. Statist.",
-            formula: r"C\,n^{-\frac{2s^*}{2s^*+d}},\quad s^*=s_\varphi\,\alpha\beta",
-            conditions: "an s*-Hölder regression function on [0,1]^d, no pre-training",
+            formula: r"C\,n^{-\frac{2s^*}{2s^*+d}},\quad s^*=\alpha\beta\min(s_\varphi,1)",
+            conditions: "the minimax rate over s*-Hölder regression functions on [0,1]^d, no pre-training: the worst case of the class, not a bound for every target",
         },
         uses_m: false,
         risk: |p, n, _| p.c * n.powf(-scratch_rate(p)),
-        exponent: |p| -scratch_rate(p),
+        exponent: |p, _| -scratch_rate(p),
         floor: no_floor,
         formula_values: |p, _| format!("{}n^{{-{}}}", tex_c(p), tex_num(scratch_rate(p))),
         violated: never,
@@ -278,7 +333,7 @@ pub const BOUNDS: &[BoundSpec] = &[
             status: Status::Standard,
             citation: "Schmidt-Hieber (2020), Ann. Statist. 48(4)",
             formula: r"C\max_i n^{-\frac{2\beta^*_i}{2\beta^*_i+t_i}},\quad \beta^*_i=\beta_i\prod_{l>i}\min(\beta_l,1)",
-            conditions: "f = g_1∘g_0 with g_0 = φ* (β_0 = s_φ, t_0 = d) and g_1 = caulk∘head (β_1 = s, t_1 = k)",
+            conditions: "f = g_1∘g_0 with g_0 = φ* (β_0 = s_φ, t_0 = d) and g_1 = head∘caulk (β_1 = s, t_1 = k)",
         },
         uses_m: false,
         risk: |p, n, _| {
@@ -287,7 +342,7 @@ pub const BOUNDS: &[BoundSpec] = &[
                 .map(|(b, t)| n.powf(-2.0 * b / (2.0 * b + t)))
                 .fold(0.0, f64::max)
         },
-        exponent: |p| -compositional_rate(p),
+        exponent: |p, _| -compositional_rate(p),
         floor: no_floor,
         formula_values: |p, _| {
             let [(b0, t0), (b1, t1)] = compositional_terms(p);
@@ -311,7 +366,7 @@ pub const BOUNDS: &[BoundSpec] = &[
         },
         uses_m: true,
         risk: |p, n, m| p.c * (p.d * p.k / m + p.k / n),
-        exponent: |_| -1.0,
+        exponent: |_, _| -1.0,
         floor: |p, m| p.c * p.d * p.k / m,
         formula_values: |p, m| {
             format!(
@@ -335,7 +390,7 @@ pub const BOUNDS: &[BoundSpec] = &[
         },
         uses_m: true,
         risk: |p, n, m| p.c * ((p.c_h / m).sqrt() / p.nu + (p.c_f / n).sqrt()),
-        exponent: |_| -0.5,
+        exponent: |_, _| -0.5,
         floor: |p, m| p.c * (p.c_h / m).sqrt() / p.nu,
         formula_values: |p, m| {
             format!(
@@ -455,7 +510,7 @@ pub fn curve(spec: &BoundSpec, p: &TheoryParams, m: Option<f64>, grid: &[f64]) -
         Ok(n) => (Some(n), None),
         Err(why) => (None, Some(why)),
     };
-    let exponent = (spec.exponent)(p);
+    let exponent = (spec.exponent)(p, mv);
     let slope = power_law(grid, &risk).map_or(exponent, |f| f.slope);
     BoundCurve {
         info: spec.info,

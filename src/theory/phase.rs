@@ -5,8 +5,13 @@
 //!   exponent of a β-smooth target in d dimensions, 2β/(2β+d) (a target as smooth as the
 //!   head): αβ/(2αβ+1) > β/(2β+d) ⇔ α(2β+d) > 2αβ+1 ⇔ α·d > 1, whatever β.
 //! - **`same_target`**: against learning the *same composite target* from scratch, whose
-//!   smoothness is s* = s_φ·s (s = αβ ≤ 1), exponent 2s*/(2s*+d):
-//!   2s/(2s+1) > 2s_φs/(2s_φs+d) ⇔ 2s_φs + d > s_φ(2s+1) ⇔ d > s_φ, whatever α and β.
+//!   smoothness is s* = s·min(s_φ, 1) (s = αβ ≤ 1; an s-Hölder map of a smoother-than-
+//!   Lipschitz extractor is only s-Hölder), exponent 2s*/(2s*+d), with t = min(s_φ, 1):
+//!   2s/(2s+1) > 2ts/(2ts+d) ⇔ 2ts + d > t(2s+1) ⇔ d > t, whatever α and β.
+//!
+//! Status: each map compares the paper's limit exponent (as its summaries state it, m → ∞)
+//! with Stone's (1982) minimax exponent for learning from scratch: a comparison of two
+//! rates' exponents, not of risks at a finite n or m.
 //!
 //! Each map holds the exponent gap (caulking's minus scratch's) on the grid, so the plane is
 //! coloured by how much faster one rate is, not only by which side of the boundary a cell is.
@@ -26,9 +31,12 @@ pub fn scratch_rate_equal_beta(beta: f64, d: f64) -> f64 {
 
 /// From-scratch exponent of the composite target itself, 2s*/(2s*+d) with s* = s_φ·αβ.
 pub fn scratch_rate_same_target(alpha: f64, beta: f64, s_phi: f64, d: f64) -> f64 {
-    let s_star = s_phi * (alpha * beta).min(1.0);
+    let s_star = alpha * beta * s_phi.min(1.0);
     2.0 * s_star / (2.0 * s_star + d)
 }
+
+/// Where every map's comparison comes from.
+pub const STATUS: &str = "exponents only: the paper's limit rate (published summaries, m → ∞) against Stone's (1982) minimax rate from scratch (standard)";
 
 /// One comparison over the (α, d) grid of its [`PhaseDiagram`].
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -48,6 +56,9 @@ pub struct PhaseMap {
     pub gap_now: f64,
     /// Whether caulking's exponent is the larger at the current point.
     pub caulk_wins: bool,
+    /// What the comparison rests on (module doc): the paper's limit exponent against a
+    /// standard minimax exponent.
+    pub status: String,
 }
 
 /// The diagram on a grid, with the boundary and the current point.
@@ -104,15 +115,24 @@ pub fn phase_diagram(beta: f64, s_phi: f64, alpha_now: f64, d_now: f64) -> Phase
             boundary: boundary.clone(),
             gap_now: equal_beta(alpha_now, d_now),
             caulk_wins: alpha_now * d_now > 1.0,
+            status: STATUS.into(),
         },
         PhaseMap {
             id: "same_target",
-            label: "the same composite target (smoothness s* = s_φ·αβ) learned from scratch".into(),
-            rule: format!("caulking wins where d > s_φ = {s_phi}, whatever α"),
+            label:
+                "the same composite target (smoothness s* = αβ·min(s_φ, 1)) learned from scratch"
+                    .into(),
+            rule: format!(
+                "caulking wins where d > min(s_φ, 1) = {}, whatever α",
+                s_phi.min(1.0)
+            ),
             gap: gaps(&same_target),
-            boundary: (0..=40).map(|i| (i as f64 / 40.0, s_phi)).collect(),
+            boundary: (0..=40)
+                .map(|i| (i as f64 / 40.0, s_phi.min(1.0)))
+                .collect(),
             gap_now: same_target(alpha_now, d_now),
-            caulk_wins: d_now > s_phi,
+            caulk_wins: d_now > s_phi.min(1.0),
+            status: STATUS.into(),
         },
     ];
     PhaseDiagram {

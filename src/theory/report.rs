@@ -1,5 +1,6 @@
 //! The theory report of a config: every selected bound on the n-window (one curve per m for
-//! bounds with an m-term), n_ε as a function of m for `caulk_m`, and the phase diagram. This
+//! bounds with an m-term), n_ε as a function of m for both finite-m readings (`caulk_m`, the
+//! floor; `caulk_m_rate`, the rising exponent), and the phase diagram. This
 //! is what `caulk bounds --json` prints and what the page draws, from one function.
 
 use serde::Serialize;
@@ -31,8 +32,10 @@ pub struct BoundsReport {
     pub params: TheoryParams,
     /// The selected bounds' curves.
     pub bounds: Vec<BoundCurve>,
-    /// n_ε against m for `caulk_m`.
+    /// n_ε against m for `caulk_m` (the floor reading).
     pub n_eps_vs_m: NEpsCurve,
+    /// n_ε against m for `caulk_m_rate` (the exponent reading).
+    pub n_eps_vs_m_rate: NEpsCurve,
     /// Where caulking beats scratch over (α, d).
     pub phase: PhaseDiagram,
 }
@@ -40,10 +43,12 @@ pub struct BoundsReport {
 /// Points of the m grid of `n_eps_vs_m`.
 pub const M_GRID_POINTS: usize = 41;
 
-/// n_ε of `caulk_m` over m ∈ [10, 10^6].
-pub fn n_eps_vs_m(p: &TheoryParams) -> NEpsCurve {
+/// n_ε of the bound `id` (`caulk_m` or `caulk_m_rate`) over m ∈ [10, 10^6].
+pub fn n_eps_vs_m(p: &TheoryParams, id: &str) -> NEpsCurve {
     let m = log_grid(10.0, 1e6, M_GRID_POINTS);
-    let spec = bounds::spec("caulk_m").expect("caulk_m is in the registry (tested)");
+    let spec = bounds::spec(id)
+        .or_else(|| bounds::spec("caulk_m"))
+        .expect("caulk_m is in the registry (tested)");
     let limit = bounds::spec("caulk_limit").expect("caulk_limit is in the registry (tested)");
     NEpsCurve {
         id: spec.info.id,
@@ -76,7 +81,8 @@ pub fn evaluate(c: &Config) -> BoundsReport {
     BoundsReport {
         params: p,
         bounds: curves,
-        n_eps_vs_m: n_eps_vs_m(&p),
+        n_eps_vs_m: n_eps_vs_m(&p, "caulk_m"),
+        n_eps_vs_m_rate: n_eps_vs_m(&p, "caulk_m_rate"),
         phase: phase_diagram(c.beta, c.s_phi, c.alpha, c.d as f64),
     }
 }

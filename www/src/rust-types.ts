@@ -162,6 +162,11 @@ c: number,
  */
 c_pre: number, 
 /**
+ * Constant C_ρ of `caulk_m_rate`: the caulk class's extra entropy exponent per unit of
+ * the extractor's error, ρ(m) = 1/s + C_ρ·ε_pre(m).
+ */
+c_rho: number, 
+/**
  * Task diversity ν of `task_diversity`.
  */
 nu: number, 
@@ -322,7 +327,8 @@ s: number,
  */
 s_phi: number, 
 /**
- * Smoothness of the whole map from scratch, s* = s_φ·s.
+ * Smoothness of the whole map from scratch, s* = s·min(s_φ, 1): an s-Hölder map of an
+ * s_φ-Hölder one is s·s_φ-Hölder for s_φ ≤ 1, and only s-Hölder for s_φ > 1.
  */
 s_star: number, 
 /**
@@ -345,6 +351,11 @@ c: number,
  * Constant C_pre of the pre-training term of `caulk_m`.
  */
 c_pre: number, 
+/**
+ * Constant C_ρ of `caulk_m_rate`: how much richer the caulk class is per unit of the
+ * extractor's error ε_pre(m).
+ */
+c_rho: number, 
 /**
  * Task diversity ν of `task_diversity`.
  */
@@ -510,7 +521,12 @@ gap_now: number,
 /**
  * Whether caulking's exponent is the larger at the current point.
  */
-caulk_wins: boolean, };
+caulk_wins: boolean, 
+/**
+ * What the comparison rests on (module doc): the paper's limit exponent against a
+ * standard minimax exponent.
+ */
+status: string, };
 
 export type PhaseDiagram = { 
 /**
@@ -552,9 +568,13 @@ params: TheoryParams,
  */
 bounds: Array<BoundCurve>, 
 /**
- * n_ε against m for `caulk_m`.
+ * n_ε against m for `caulk_m` (the floor reading).
  */
 n_eps_vs_m: NEpsCurve, 
+/**
+ * n_ε against m for `caulk_m_rate` (the exponent reading).
+ */
+n_eps_vs_m_rate: NEpsCurve, 
 /**
  * Where caulking beats scratch over (α, d).
  */
@@ -884,7 +904,21 @@ limit_n_eps: number | null,
 /**
  * The fitted `caulk_m` model per m and how well it fits ([`super::model_fit`]).
  */
-model: ModelFit | null, };
+model: ModelFit | null, 
+/**
+ * Paired changes between neighbouring m (slope on the small-n window, risk at the
+ * largest n), each with its 95 % Student-t interval over seeds.
+ */
+paired: Array<PairedChange>, 
+/**
+ * Both finite-m readings (`floor`, `exponent`; status `model`) fitted to these curves,
+ * with the held-out-m errors (synthetic tasks only).
+ */
+models: Array<Reading>, 
+/**
+ * What the data show, in one sentence (null where there is nothing paired to say).
+ */
+verdict: string | null, };
 
 export type ModelFitRow = { 
 /**
@@ -937,6 +971,121 @@ inside: number,
  * Measured points, over every m.
  */
 points: number, };
+
+export type PairedChange = { 
+/**
+ * The smaller source size.
+ */
+m_from: number, 
+/**
+ * The larger source size.
+ */
+m_to: number, 
+/**
+ * The n-window of the slopes, [n_lo, n_hi].
+ */
+window: [number, number], 
+/**
+ * Mean over seeds of slope(to) − slope(from) on the window.
+ */
+d_slope: number, 
+/**
+ * Its 95 % Student-t interval, lower end.
+ */
+d_slope_lo: number, 
+/**
+ * Upper end.
+ */
+d_slope_hi: number, 
+/**
+ * The n of the risk change (the largest n).
+ */
+n_risk: number, 
+/**
+ * Mean over seeds of risk(to) − risk(from) at `n_risk`.
+ */
+d_risk: number, 
+/**
+ * Its 95 % Student-t interval, lower end.
+ */
+d_risk_lo: number, 
+/**
+ * Upper end.
+ */
+d_risk_hi: number, 
+/**
+ * Seeds paired.
+ */
+seeds: number, 
+/**
+ * The interval's method: `t` (Student-t on the per-seed differences).
+ */
+interval: string, };
+
+export type HeldOut = { 
+/**
+ * The m left out of the fit.
+ */
+m: number, 
+/**
+ * Root-mean-square of ln(measured / predicted) over its points.
+ */
+log_error: number, };
+
+export type Reading = { 
+/**
+ * `floor` or `exponent`.
+ */
+id: string, 
+/**
+ * The bound it is (`caulk_m` or `caulk_m_rate`).
+ */
+bound: string, 
+/**
+ * Always `model`: this app's assumption, not the paper's statement.
+ */
+status: string, 
+/**
+ * Its formula in words, with the fitted constants.
+ */
+formula: string, 
+/**
+ * C, shared by every m.
+ */
+c: number, 
+/**
+ * C_pre of the floor reading (null for the exponent reading).
+ */
+c_pre: number | null, 
+/**
+ * C_ρ of the exponent reading (null for the floor reading).
+ */
+c_rho: number | null, 
+/**
+ * The reading's n-exponent at each m of the group, in order (the floor reading's is the
+ * same at every m).
+ */
+exponents: Array<number>, 
+/**
+ * The fitted curve at each m (rows in m order, values on the grid).
+ */
+fitted: Array<Array<number>>, 
+/**
+ * Root-mean-square log residual over every point, fitted on every m.
+ */
+log_rms: number, 
+/**
+ * The largest m, left out of the fit (null with fewer than two m).
+ */
+heldout_m: number | null, 
+/**
+ * Its prediction's log error (null with fewer than two m).
+ */
+heldout_log_error: number | null, 
+/**
+ * Each m left out in turn.
+ */
+heldout: Array<HeldOut>, };
 
 export type Claim = { 
 /**

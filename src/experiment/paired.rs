@@ -1,0 +1,207 @@
+//! Paired comparisons of two measured curves that share their target data: the same seed
+//! index draws the same target sample and test set for every m (and every method), so the
+//! difference of two curves is measured seed by seed and its noise is that of the
+//! difference, not of two independent means.
+//!
+//! For seeds i = 1 … S present at every n of both curves:
+//!
+//! - slope change: Δb_i = b_i(to) − b_i(from), b_i the least-squares slope of ln risk_i on
+//!   ln n over the window (the small-n part of the grid, [`small_n_window`]);
+//! - risk change at the largest n: Δr_i = r_i(to, n_max) − r_i(from, n_max).
+//!
+//! Each is reported as the mean over seeds with a 95 % Student-t interval,
+//! mean ± t_{0.975, S−1}·sd/√S (sd with S − 1 in the denominator). Negative Δb is a steeper
+//! curve at `to`; negative Δr a lower risk. A difference is *resolved* when its interval
+//! excludes 0.
+
+use serde::{Deserialize, Serialize};
+
+use super::curve::CurveResult;
+use crate::theory::power_law;
+
+/// The paired change from one m to the next of one (method, width).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct PairedChange {
+    /// The smaller source size.
+    pub m_from: u64,
+    /// The larger source size.
+    pub m_to: u64,
+    /// The n-window of the slopes, [n_lo, n_hi].
+    pub window: [u64; 2],
+    /// Mean over seeds of slope(to) − slope(from) on the window.
+    pub d_slope: f64,
+    /// Its 95 % Student-t interval, lower end.
+    pub d_slope_lo: f64,
+    /// Upper end.
+    pub d_slope_hi: f64,
+    /// The n of the risk change (the largest n).
+    pub n_risk: u64,
+    /// Mean over seeds of risk(to) − risk(from) at `n_risk`.
+    pub d_risk: f64,
+    /// Its 95 % Student-t interval, lower end.
+    pub d_risk_lo: f64,
+    /// Upper end.
+    pub d_risk_hi: f64,
+    /// Seeds paired.
+    pub seeds: usize,
+    /// The interval's method: `t` (Student-t on the per-seed differences).
+    pub interval: String,
+}
+
+/// t_{0.975, df}: the 97.5 % quantile of Student's t with `df` degrees of freedom (a table to
+/// df = 30, then the Cornish-Fisher expansion in 1/df about z = 1.959964, within 1e-4).
+pub fn t975(df: usize) -> f64 {
+    const TABLE: [f64; 30] = [
+        12.7062, 4.3027, 3.1824, 2.7764, 2.5706, 2.4469, 2.3646, 2.3060, 2.2622, 2.2281, 2.2010,
+        2.1788, 2.1604, 2.1448, 2.1314, 2.1199, 2.1098, 2.1009, 2.0930, 2.0860, 2.0796, 2.0739,
+        2.0687, 2.0639, 2.0595, 2.0555, 2.0518, 2.0484, 2.0452, 2.0423,
+    ];
+    match df {
+        0 => f64::INFINITY,
+        1..=30 => TABLE[df - 1],
+        _ => {
+            let (z, v) = (1.959_963_985_f64, df as f64);
+            z + (z.powi(3) + z) / (4.0 * v)
+                + (5.0 * z.powi(5) + 16.0 * z.powi(3) + 3.0 * z) / (96.0 * v * v)
+        }
+    }
+}
+
+/// Mean and 95 % Student-t interval of `v` (None with fewer than two values).
+pub fn t_interval(v: &[f64]) -> Option<(f64, f64, f64)> {
+    let s = v.len();
+    if s < 2 {
+        return None;
+    }
+    let mean = v.iter().sum::<f64>() / s as f64;
+    let var = v.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (s - 1) as f64;
+    let half = t975(s - 1) * (var / s as f64).sqrt();
+    Some((mean, mean - half, mean + half))
+}
+
+/// The small-n window of a grid of `len` points: its first ⌈len/2⌉ points, at least 3 (all
+/// of them when fewer), as index bounds [0, end).
+pub fn small_n_window(len: usize) -> usize {
+    len.div_ceil(2).max(3).min(len)
+}
+
+/// Seed i's least-squares slope of ln risk on ln n over the first `end` points.
+fn seed_slope(cv: &CurveResult, i: usize, end: usize) -> Option<f64> {
+    let (x, y): (Vec<f64>, Vec<f64>) = (0..end)
+        .map(|j| (cv.n[j] as f64, cv.risks[j][i]))
+        .filter(|(_, r)| *r > 0.0 && r.is_finite())
+        .unzip();
+    (x.len() == end)
+        .then(|| power_law(&x, &y).map(|f| f.slope))
+        .flatten()
+}
+
+/// The paired change from `from` to `to` (same grid, same seeds at every n); None where the
+/// seeds do not pair (a seed missing at some n) or fewer than two do.
+pub fn paired_change(from: &CurveResult, to: &CurveResult) -> Option<PairedChange> {
+    let len = from.n.len();
+    if len < 3 || to.n != from.n || from.risks.len() != len || to.risks.len() != len {
+        return None;
+    }
+    let s = from.risks[0].len();
+    let aligned = |cv: &CurveResult| cv.risks.iter().all(|r| r.len() == s);
+    if s < 2 || !aligned(from) || !aligned(to) {
+        return None;
+    }
+    let end = small_n_window(len);
+    let slopes: Vec<f64> = (0..s)
+        .map(|i| Some(seed_slope(to, i, end)? - seed_slope(from, i, end)?))
+        .collect::<Option<_>>()?;
+    let last = len - 1;
+    let risks: Vec<f64> = (0..s)
+        .map(|i| to.risks[last][i] - from.risks[last][i])
+        .collect();
+    let (d_slope, d_slope_lo, d_slope_hi) = t_interval(&slopes)?;
+    let (d_risk, d_risk_lo, d_risk_hi) = t_interval(&risks)?;
+    Some(PairedChange {
+        m_from: from.m.unwrap_or(0),
+        m_to: to.m.unwrap_or(0),
+        window: [from.n[0], from.n[end - 1]],
+        d_slope,
+        d_slope_lo,
+        d_slope_hi,
+        n_risk: from.n[last],
+        d_risk,
+        d_risk_lo,
+        d_risk_hi,
+        seeds: s,
+        interval: "t".into(),
+    })
+}
+
+/// The paired changes between neighbouring m of `group` (sorted by m).
+pub fn neighbours(group: &[&CurveResult]) -> Vec<PairedChange> {
+    group
+        .windows(2)
+        .filter_map(|w| paired_change(w[0], w[1]))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Method;
+
+    fn curve(m: u64, n: &[u64], risks: Vec<Vec<f64>>) -> CurveResult {
+        CurveResult::of_risks(Method::CaulkSpline, m, n, risks, 0.0)
+    }
+
+    #[test]
+    fn t_quantiles_are_known_values() {
+        assert!((t975(1) - 12.7062).abs() < 1e-4);
+        assert!((t975(7) - 2.3646).abs() < 1e-4);
+        assert!((t975(15) - 2.1314).abs() < 1e-4);
+        // Beyond the table: t_{0.975,40} = 2.0211, t_{0.975,120} = 1.9799.
+        assert!((t975(40) - 2.0211).abs() < 2e-4, "{}", t975(40));
+        assert!((t975(120) - 1.9799).abs() < 1e-4, "{}", t975(120));
+    }
+
+    /// A hand computation: two seeds' slopes and risks, differences by seed, t with 1 df.
+    #[test]
+    fn paired_change_is_the_mean_of_per_seed_differences_with_a_t_interval() {
+        let n = [64u64, 256, 1024, 4096];
+        // Seed 0 of m = 300: r = n^-0.2; seed 1: 2·n^-0.2. m = 3000: n^-0.3 and 2·n^-0.4.
+        let pw = |c: f64, b: f64| {
+            n.iter()
+                .map(|&x| c * (x as f64).powf(b))
+                .collect::<Vec<_>>()
+        };
+        let by_n = |a: Vec<f64>, b: Vec<f64>| (0..4).map(|j| vec![a[j], b[j]]).collect();
+        let from = curve(300, &n, by_n(pw(1.0, -0.2), pw(2.0, -0.2)));
+        let to = curve(3000, &n, by_n(pw(1.0, -0.3), pw(2.0, -0.4)));
+        let p = paired_change(&from, &to).unwrap();
+        // Window: the first ⌈4/2⌉ = 2 points, at least 3: n = 64 … 1024.
+        assert_eq!(p.window, [64, 1024]);
+        // Per-seed slope changes −0.1 and −0.2: mean −0.15, sd = 0.0707, half = 12.7062·0.05.
+        assert!((p.d_slope + 0.15).abs() < 1e-12);
+        let half = 12.7062 * (0.005f64 / 2.0).sqrt();
+        assert!((p.d_slope_lo - (-0.15 - half)).abs() < 1e-9);
+        assert!((p.d_slope_hi - (-0.15 + half)).abs() < 1e-9);
+        // Risk at n = 4096 by seed.
+        let d0 = 4096f64.powf(-0.3) - 4096f64.powf(-0.2);
+        let d1 = 2.0 * 4096f64.powf(-0.4) - 2.0 * 4096f64.powf(-0.2);
+        let (mean, sd) = ((d0 + d1) / 2.0, (d0 - d1).abs() / 2f64.sqrt());
+        assert!((p.d_risk - mean).abs() < 1e-12);
+        assert!((p.d_risk_hi - (mean + 12.7062 * sd / 2f64.sqrt())).abs() < 1e-9);
+        assert_eq!((p.m_from, p.m_to, p.n_risk, p.seeds), (300, 3000, 4096, 2));
+    }
+
+    /// Seeds that do not pair (one missing at some n) give no paired change.
+    #[test]
+    fn unpaired_seeds_give_none() {
+        let n = [64u64, 256, 1024];
+        let from = curve(300, &n, vec![vec![0.1, 0.2], vec![0.05], vec![0.03, 0.04]]);
+        let to = curve(
+            3000,
+            &n,
+            vec![vec![0.1, 0.2], vec![0.05, 0.06], vec![0.03, 0.04]],
+        );
+        assert_eq!(paired_change(&from, &to), None);
+    }
+}
