@@ -42,7 +42,7 @@ pub const PARTS: &[&str] = &[
 ];
 
 /// Names of the numbers reactive text may compute from the current config's bounds report:
-/// s = αβ, s* = s_φ·s, the caulking limit's n-exponent 2s/(2s+1), the scratch bound's
+/// s = αβ, s* = s·min(s_φ, 1), the caulking limit's n-exponent 2s/(2s+1), the scratch bound's
 /// 2s*/(2s*+d), n_ε of the `caulk_m` bound at the config's first m, and of the limit rate.
 pub const COMPUTED: &[&str] = &[
     "s",

@@ -103,6 +103,9 @@ pub struct Claim {
     pub n: u64,
     /// The largest n measured: an n_ε beyond it is "> n_max".
     pub n_max: u64,
+    /// The smallest n measured: an n_ε read there is "≤ n_min" (ε reached at the first point).
+    #[serde(default)]
+    pub n_min: u64,
     /// One series per (method, width) with at least two m.
     pub series: Vec<ClaimSeries>,
 }
@@ -159,6 +162,7 @@ pub fn claim(c: &Config, curves: &[CurveResult], eps: f64, at_n: u64) -> Option<
         eps,
         n,
         n_max: *grid.last().unwrap_or(&n),
+        n_min: *grid.first().unwrap_or(&n),
         series,
     })
 }

@@ -539,7 +539,7 @@ mod tests {
             .iter()
             .find(|c| c.method == Method::Scratch)
             .unwrap();
-        // s* = s_φ·αβ = 0.5, d = 3: −2·0.5/(1 + 3) = −0.25.
+        // s* = αβ·min(s_φ, 1) = 0.5, d = 3: −2·0.5/(1 + 3) = −0.25.
         assert!((scratch.predicted_slope.unwrap() + 0.25).abs() < 1e-12);
         assert!(scratch
             .flags

@@ -4,10 +4,12 @@
 //! |---|---|---|---|
 //! | `limit` | one | oracle features φ*, `caulk-spline` at each n | slope −2s/(2s+1), free of d |
 //! | `scratch` | per width | `scratch` MLP at each n | slope −2s*/(2s*+d) (flatter with d) |
-//! | `headline` | per (m, width) | pre-train on m, then each method at each n | slopes steepen toward −2s/(2s+1) and risk falls as m grows |
-//! | `peft` | per (m, width) | pre-train, then each method at each n | caulks and LoRA beat `full` and `scratch` at small n |
+//! | `headline` | per (m, width) | pre-train on m, then each method at each n | expected (this app's readings of the paper): risk falls as m grows; steeper small-n slopes (exponent reading) or lower floors (floor reading) |
+//! | `peft` | per (m, width) | pre-train, then each method at each n | none from a theory: expected only that few-parameter caulks on a good backbone need fewer samples |
 //! | `digits` | per (m, width) | pre-train a digit classifier on m images, then each method at each n on the digit's parity | none: real data is evidence, not a confirmation |
-//!//!
+//!
+//! The prediction's words say what each rests on (docs/science.md §5).
+//!
 //! What it costs is modelled in [`cost`](super::cost) (from the work of one unit,
 //! [`work`](super::work), and this device's rates, [`rates`](super::rates)).
 
@@ -151,27 +153,27 @@ pub fn plan(c: &Config) -> Result<Plan, ConfigError> {
         Preset::Limit => (
             vec![(None, widths[0])],
             Some(-caulk_limit_rate(&p)),
-            "log-log slope ≈ −2s/(2s+1), whatever d (oracle extractor)".to_string(),
+            "the paper's limit rate (its published summaries; the oracle extractor stands in for m → ∞): log-log slope ≈ −2s/(2s+1), whatever d".to_string(),
         ),
         Preset::Scratch => (
             widths.iter().map(|w| (None, *w)).collect(),
             Some(-scratch_rate(&p)),
-            "slope ≈ −2s*/(2s*+d): flatter as d grows".to_string(),
+            "Stone's (1982) minimax rate over s*-Hölder targets, s* = s·min(s_φ, 1) (a worst case of the class; this target is built exactly that rough): slope ≈ −2s*/(2s*+d), flatter as d grows".to_string(),
         ),
         Preset::Headline => (
             c.m.iter().flat_map(|m| widths.iter().map(move |w| (Some(*m), *w))).collect(),
             Some(-caulk_limit_rate(&p)),
-            "as m (or W) grows the risk falls and local slopes steepen toward −2s/(2s+1); n_ε falls with m".to_string(),
+            "expected from this app's two readings of the paper (status model): as m grows the risk falls and n_ε falls; the exponent reading expects steeper small-n slopes at larger m, the floor reading equal small-n slopes and lower floors. The limit −2s/(2s+1) is the paper's rate for m → ∞, not a prediction for these m".to_string(),
         ),
         Preset::Peft => (
             c.m.iter().flat_map(|m| widths.iter().map(move |w| (Some(*m), *w))).collect(),
             None,
-            "at small n the caulks and LoRA beat full fine-tuning and training from scratch".to_string(),
+            "no theory ranks these methods at finite n; expected (not proved): on a good backbone the methods that fit few parameters (the caulks, LoRA, the probe) need fewer target samples than full fine-tuning or scratch, and only a curve below the best constant predictor has learned anything".to_string(),
         ),
         Preset::Digits => (
             c.m.iter().flat_map(|m| widths.iter().map(move |w| (Some(*m), *w))).collect(),
             None,
-            "real data, no rate claimed: a digit classifier pre-trained on more images should leave the parity a lower error floor and a smaller n_ε".to_string(),
+            "real data, no rate claimed; expected (not proved): a digit classifier pre-trained on more images should leave the parity a lower error floor and a smaller n_ε".to_string(),
         ),
     };
     Ok(Plan {

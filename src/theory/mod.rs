@@ -9,7 +9,7 @@
 //!   least squares in log-log space.
 //!
 //! Notation: n target and m source samples, d input dimension, k feature dimension, α caulk
-//! and β head Hölder exponents, s = αβ, s_φ extractor smoothness, s* = s_φ·s, C a scale
+//! and β head Hölder exponents, s = αβ, s_φ extractor smoothness, s* = s·min(s_φ, 1), C a scale
 //! constant (a config key, default 1).
 
 pub mod bounds;

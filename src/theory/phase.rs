@@ -29,7 +29,7 @@ pub fn scratch_rate_equal_beta(beta: f64, d: f64) -> f64 {
     2.0 * beta / (2.0 * beta + d)
 }
 
-/// From-scratch exponent of the composite target itself, 2s*/(2s*+d) with s* = s_φ·αβ.
+/// From-scratch exponent of the composite target itself, 2s*/(2s*+d) with s* = αβ·min(s_φ, 1).
 pub fn scratch_rate_same_target(alpha: f64, beta: f64, s_phi: f64, d: f64) -> f64 {
     let s_star = alpha * beta * s_phi.min(1.0);
     2.0 * s_star / (2.0 * s_star + d)

@@ -23,7 +23,7 @@ test('a small limit sweep runs to the end with curves, slopes, theory overlay an
   assert.equal(await page.locator('#exp-plot path[data-id="theory"]').count(), 1);
   const summary = await page.textContent('#exp-summary');
   assert.match(summary, /caulk-spline: fitted slope −0\.\d{3} \(95 % CI −?\d\.\d{3} to −?\d\.\d{3}\); theory −0\.500/);
-  assert.match(summary, /Theory predicts: log-log slope/);
+  assert.match(summary, /What to expect, and what it rests on: the paper's limit rate .*log-log slope/);
   assert.equal(await page.locator('#exp-table tbody tr').count(), 4);
   // The overlay: calibrated (default), raw with the config's C, or none, labelled which.
   assert.match(await page.textContent('#exp-plot'), /theory −0\.500, C calibrated/);

@@ -167,7 +167,7 @@ test('the handout prints every step with its text and figures, on light paper', 
   const { page, problems } = await openApp(app.context, `${app.url}#v=1&lesson=caulking&step=3`);
   await page.addInitScript(() => (window.print = () => (window.__printed = true)));
   await page.evaluate(() => (window.print = () => (window.__printed = true)));
-  await page.waitForSelector('#lesson-step-title:has-text("A finite amount of pre-training leaves a floor")');
+  await page.waitForSelector('#lesson-step-title:has-text("A finite amount of pre-training: two readings")');
   await page.click('#lesson-print');
   await page.waitForFunction(() => window.__printed === true, null, { timeout: 60_000 });
   // Back on the step it started from.

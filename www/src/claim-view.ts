@@ -6,13 +6,16 @@
 // a horizontal line on the measured-curves plot (eps-line.ts), by keyboard on that line,
 // or by the slider beside these figures.
 
-import { claim_of } from '../pkg/caulk.js';
+import { claim_of, set_key, switch_preset } from '../pkg/caulk.js';
 import { el, renderLogLog, scaleOf, type Series } from './plot';
 import { count } from './theory-panel';
 import type { Claim, Results } from './types';
 
 const fmt = (v: number | null) => (v === null ? '–' : v.toExponential(2));
-const nText = (v: number | null, nMax: number) => (v === null ? `> ${count(nMax)}` : count(v));
+/** A measured n_ε: "> n_max" where not reached, "≤ n_min" where the grid's first point already reaches ε. */
+const nText = (v: number | null, nMax: number, nMin = 0) => (v === null ? `> ${count(nMax)}` : v <= nMin ? `≤ ${count(nMin)}` : count(v));
+/** The fitted bound's n_ε, "extrapolated" beyond the grid. */
+const boundText = (v: number | null, nMax: number) => (v === null ? 'floor ≥ ε' : v > nMax ? `${count(v)} (extrapolated beyond the grid)` : count(v));
 
 /** Class suffix of a series (colours follow the method, as on the curves plot). */
 const id = (method: string) => `m-${method}`;
@@ -22,6 +25,17 @@ const id = (method: string) => `m-${method}`;
  * text alternative into `summary`; with no claim, say why in both.
  */
 export function drawClaim(claim: Claim | null, riskHost: HTMLElement, nepsHost: HTMLElement, summary: HTMLElement, why: string): void {
+  const verdict = document.getElementById('claim-verdict');
+  verdict?.replaceChildren(
+    ...(claim?.series ?? [])
+      .map((s) => s.verdict)
+      .filter((v): v is string => !!v)
+      .map((v) => {
+        const li = document.createElement('li');
+        li.textContent = v;
+        return li;
+      }),
+  );
   if (!claim) {
     for (const host of [riskHost, nepsHost]) {
       const svg = renderLogLog(host, [], { title: why, xLabel: 'source samples m', yLabel: '', size: [440, 300] });
@@ -93,7 +107,7 @@ export function drawClaim(claim: Claim | null, riskHost: HTMLElement, nepsHost: 
         mark.setAttribute('data-series', s.label);
         mark.setAttribute('data-m', String(r.m));
         mark.setAttribute('data-neps', r.n_eps === null ? 'none' : String(r.n_eps));
-        el('title', {}, mark).textContent = `${s.label}, m = ${count(r.m)}: n_ε ${nText(r.n_eps, claim.n_max)}`;
+        el('title', {}, mark).textContent = `${s.label}, m = ${count(r.m)}: n_ε ${nText(r.n_eps, claim.n_max, claim.n_min)}`;
         if (r.n_eps === null) el('text', { x: x + 8, y: y - 6, class: 'tick' }, marks).textContent = `> ${count(claim.n_max)}`;
       }
     }
@@ -105,10 +119,10 @@ export function drawClaim(claim: Claim | null, riskHost: HTMLElement, nepsHost: 
     lines.push(
       `${s.label}: ` +
         s.rows
-          .map((r) => `m = ${count(r.m)}: risk ${fmt(r.risk)} [${fmt(r.risk_lo)}, ${fmt(r.risk_hi)}], n_ε ${nText(r.n_eps, claim.n_max)} [${nText(r.n_eps_lo, claim.n_max)}, ${nText(r.n_eps_hi, claim.n_max)}], bound ${r.bound_n_eps === null ? 'floor ≥ ε' : count(r.bound_n_eps)}`)
+          .map((r) => `m = ${count(r.m)}: risk ${fmt(r.risk)} [${fmt(r.risk_lo)}, ${fmt(r.risk_hi)}], n_ε ${nText(r.n_eps, claim.n_max, claim.n_min)} [${nText(r.n_eps_lo, claim.n_max, claim.n_min)}, ${nText(r.n_eps_hi, claim.n_max, claim.n_min)}], floor reading's bound ${boundText(r.bound_n_eps, claim.n_max)}`)
           .join('; ') +
         `. ${falls ? 'n_ε falls as m grows.' : reached.length < 2 ? 'Too few m reach ε to tell a trend: raise ε or n.' : 'n_ε does not fall steadily with m here (see the intervals).'}` +
-        ` Fitted caulk_m: C = ${fmt(s.c)}, C_pre = ${fmt(s.c_pre)}; the limit rate's n_ε = ${s.limit_n_eps === null ? '–' : count(s.limit_n_eps)}.`,
+        ` Fitted caulk_m (model): C = ${fmt(s.c)}, C_pre = ${fmt(s.c_pre)}; the limit rate's n_ε with that C = ${s.limit_n_eps === null ? '–' : boundText(s.limit_n_eps, claim.n_max)}.`,
     );
   }
   summary.replaceChildren(
@@ -142,6 +156,8 @@ export function drawClaimFigures(results: Results | null, fragment: string, runn
   } else if (running) {
     why = 'The claim figures appear when the sweep has finished (they need every seed).';
   }
+  const offers = results && !claim ? claimOffers(results, fragment) : [];
+  showOffers(offers, why, risk);
   drawClaim(claim, risk, neps, summary, why);
   const select = document.getElementById('ctl-at_n') as HTMLSelectElement | null;
   if (select) {
@@ -154,4 +170,52 @@ export function drawClaimFigures(results: Results | null, fragment: string, runn
     select.disabled = grid.length === 0;
     if (claim) select.value = String(claim.n);
   }
+}
+
+/** A link that would draw the claim: its text and the fragment it opens. */
+interface Offer {
+  text: string;
+  fragment: string;
+}
+
+/**
+ * What would draw the claim for results that cannot (one m): the headline preset, and on a
+ * preset that pre-trains, the same config with a second m ten times the largest.
+ */
+function claimOffers(results: Results, fragment: string): Offer[] {
+  const offers: Offer[] = [];
+  try {
+    offers.push({ text: 'Open the headline preset (three m, measured)', fragment: (switch_preset(fragment, 'headline') as { fragment: string }).fragment });
+    const ms = results.curves.map((c) => c.m).filter((m): m is number => m !== null);
+    if (ms.length > 0 && results.config.preset !== 'limit' && results.config.preset !== 'scratch') {
+      const top = Math.max(...ms);
+      const next = Math.min(top * 10, 1_000_000);
+      if (next > top) {
+        offers.push({ text: `Add m = ${count(next)} to this configuration`, fragment: (set_key(fragment, 'm', `${[...new Set(ms)].join(',')},${next}`) as { fragment: string }).fragment });
+      }
+    }
+  } catch {
+    // A refused key leaves only the offers made so far.
+  }
+  return offers;
+}
+
+/** With offers, the figures give way to why there is no claim and the links that make one. */
+function showOffers(offers: Offer[], why: string, riskHost: HTMLElement): void {
+  const box = document.getElementById('claim-offer');
+  const figures = riskHost.closest('.claim-figures') as HTMLElement | null;
+  if (!box) return;
+  box.hidden = offers.length === 0;
+  if (figures) figures.hidden = offers.length > 0;
+  if (offers.length === 0) return;
+  const p = document.createElement('p');
+  p.textContent = `${why} The claim compares the same method across pre-training sizes m.`;
+  const links = offers.map((o) => {
+    const a = document.createElement('a');
+    a.href = `#${o.fragment}`;
+    a.textContent = o.text;
+    a.className = 'button-link';
+    return a;
+  });
+  box.replaceChildren(p, ...links);
 }

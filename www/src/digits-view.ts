@@ -46,10 +46,26 @@ function row(title: string, images: DigitImage[], caption: (d: DigitImage) => st
   return box;
 }
 
-/** Fill `host` with the two rows of `p`. */
+/** The data's licence requires its attribution wherever the images are shown (CC BY 4.0). */
+function attribution(): HTMLElement {
+  const p = document.createElement('p');
+  p.className = 'note attribution';
+  p.append('Images: Optical Recognition of Handwritten Digits, E. Alpaydin and C. Kaynak (1998), UCI Machine Learning Repository, ');
+  const doi = document.createElement('a');
+  doi.href = 'https://doi.org/10.24432/C50P49';
+  doi.textContent = 'doi:10.24432/C50P49';
+  const licence = document.createElement('a');
+  licence.href = 'https://creativecommons.org/licenses/by/4.0/';
+  licence.textContent = 'CC BY 4.0';
+  p.append(doi, ', licensed ', licence, '. Writers are mixed across the source, target and test images (the file does not say who wrote which).');
+  return p;
+}
+
+/** Fill `host` with the two rows of `p` and the data's attribution. */
 export function drawDigits(host: HTMLElement, p: DigitPreviews): void {
   host.replaceChildren(
     row('Pre-training (m images) learns the digit:', p.source, (d) => String(d.digit)),
-    row('The caulk (n images) learns odd or even:', p.target, (d) => (d.parity ? 'odd' : 'even')),
+    row('The read-out (n images) learns odd or even from the class probabilities:', p.target, (d) => (d.parity ? 'odd' : 'even')),
+    attribution(),
   );
 }

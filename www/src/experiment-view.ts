@@ -106,26 +106,42 @@ export function drawCurves(
       // C·n^slope with the theory's slope: C fitted to the data, or the config's C (raw).
       const slope = first.predicted_slope!;
       const raw = overlay === 'raw';
-      const scale = raw ? results.config.c : first.calibrated_c!;
-      // Several m: the finite-m model fitted to them, per m, and the limit rate as a reference.
+      // Several m: both finite-m readings fitted to them, per m, and the limit rate drawn with
+      // the floor reading's C (the model's own m → ∞ limit), never with one curve's C.
       const model = raw ? undefined : modelOf(results, first);
+      const scale = raw ? results.config.c : (model?.model?.c ?? first.calibrated_c!);
+      const measuredAt = (m: number) => results.curves.find((c) => c.method === first.method && c.width === first.width && c.m === m);
       for (const row of model?.model?.rows ?? []) {
-        const measured = results.curves.find((c) => c.method === first.method && c.width === first.width && c.m === row.m);
+        const measured = measuredAt(row.m);
         series.push({
           id: 'model',
-          label: `caulk_m fit, m = ${count(row.m)}: ${row.inside}/${row.points} in CI`,
+          label: `floor fit (caulk_m, model), m = ${count(row.m)}: ${row.inside}/${row.points} in CI`,
           x: measured?.n ?? first.n,
           y: row.fitted,
           variant: `fit-m-${first.method} ${measured ? (shade.get(measured.label) ?? '') : ''}`.trim(),
         });
       }
+      const exponent = model?.models.find((r) => r.id === 'exponent');
+      (exponent?.fitted ?? []).forEach((y, i) => {
+        const m = model!.rows[i]?.m;
+        const measured = m === undefined ? undefined : measuredAt(m);
+        series.push({
+          id: 'fit-exponent',
+          label: `exponent fit (caulk_m_rate, model): slopes ${exponent!.exponents.map((e) => signed(e, 2)).join(', ')}`,
+          x: measured?.n ?? first.n,
+          y,
+          noLegend: i > 0,
+          variant: measured ? shade.get(measured.label) : undefined,
+        });
+      });
+      const finiteM = first.m !== null && results.config.preset !== 'limit';
       series.push({
         id: 'theory',
         label: raw
-          ? `theory ${signed(slope)}, raw (C = ${scale})`
+          ? `${finiteM ? 'limit' : 'theory'} ${signed(slope)}, raw (C = ${scale})`
           : model?.model
-            ? `limit rate ${signed(slope)} (m → ∞), C calibrated`
-            : `theory ${signed(slope)}, C calibrated`,
+            ? `limit ${signed(slope)} (m → ∞), C of the floor fit`
+            : `${finiteM ? 'limit' : 'theory'} ${signed(slope)}, C calibrated`,
         x: first.n,
         y: first.n.map((n) => scale * n ** slope),
       });
@@ -178,8 +194,12 @@ function modelLines(r: Results): string[] {
     const f = s.model;
     if (!f) continue;
     lines.push(
-      `Finite-m model caulk_m for ${s.label}: R = C·(n^${signed(f.exponent)} + C_pre·ε_pre(m)^s), exponents fixed by the theory, C = ${f.c.toExponential(2)} and C_pre = ${f.c_pre.toExponential(2)} fitted once and shared by every m; ${f.inside} of ${f.points} measured points hold the fitted curve inside their 95 % interval.`,
+      `Floor reading caulk_m (this app's model) for ${s.label}: R = C·(n^${signed(f.exponent)} + C_pre·ε_pre(m)^s), exponent fixed at the limit's, C = ${f.c.toExponential(2)} and C_pre = ${f.c_pre.toExponential(2)} fitted once and shared by every m; ${f.inside} of ${f.points} measured points hold the fitted curve inside their 95 % interval.`,
     );
+    for (const reading of s.models) {
+      const held = reading.heldout.map((h) => `m = ${count(h.m)} ${Math.round((Math.exp(h.log_error) - 1) * 100)} %`).join(', ');
+      lines.push(`  ${reading.id} reading (${reading.bound}, ${reading.status}): ${reading.formula}; typical miss fitted on every m ${Math.round((Math.exp(reading.log_rms) - 1) * 100)} %; predicting each m from the others: ${held}.`);
+    }
     for (const row of f.rows) {
       lines.push(
         `  m = ${count(row.m)}: ${row.inside}/${row.points} inside, typical miss ${Math.round((Math.exp(row.log_rms) - 1) * 100)} %${row.miss ? `; the model misses here: ${row.miss}` : ''}.`,
@@ -191,6 +211,7 @@ function modelLines(r: Results): string[] {
 
 /** n_ε read off a curve: the smallest n whose mean risk is at most ε (interpolated), or why none. */
 function nEpsMeasured(c: Curve, eps: number): string {
+  if (c.n_eps !== null && c.n_eps <= c.n[0]) return `n_ε ≤ ${count(c.n[0])} for ε = ${eps} (reached at the first n)`;
   if (c.n_eps !== null) return `n_ε ≈ ${count(c.n_eps)} for ε = ${eps}`;
   const measured = c.n.filter((_, j) => c.risk_mean[j] !== null);
   return measured.length === 0 ? 'no finished point' : `ε = ${eps} not reached by n = ${count(measured[measured.length - 1])}`;
@@ -199,7 +220,7 @@ function nEpsMeasured(c: Curve, eps: number): string {
 /** The fitted slopes against the theory (a list into `summary`) and every point (`table`). */
 export function summarise(r: Results, summary: HTMLElement, table: HTMLElement): void {
   const real = hasSecondMeasure(r);
-  const lines: string[] = [`${real ? 'Expected' : 'Theory predicts'}: ${r.prediction}.`];
+  const lines: string[] = [`What to expect, and what it rests on: ${r.prediction}.`];
   const eps = r.config.eps;
   // A flag every curve carries (a short n-window: "rests on 3 points") is said once.
   const shared = r.curves.length > 1 ? r.curves[0].flags.filter((f) => r.curves.every((c) => c.flags.includes(f))) : [];
@@ -209,7 +230,9 @@ export function summarise(r: Results, summary: HTMLElement, table: HTMLElement):
       c.slope === null
         ? 'no slope (too few points)'
         : `fitted slope ${signed(c.slope)} (95 % CI ${c.slope_lo === null ? '?' : signed(c.slope_lo)} to ${c.slope_hi === null ? '?' : signed(c.slope_hi)})`;
-    const theory = c.predicted_slope === null ? '' : `; theory ${signed(c.predicted_slope)}`;
+    // A finite-m curve is held against the m → ∞ limit, which it need not reach.
+    const finiteM = c.m !== null && c.method !== 'scratch' && r.config.preset !== 'limit';
+    const theory = c.predicted_slope === null ? '' : `; ${finiteM ? 'limit (m → ∞)' : 'theory'} ${signed(c.predicted_slope)}`;
     const params = c.trainable === null ? '' : `; ${c.trainable} trainable parameters`;
     lines.push(`${c.label}: ${fitted}${theory}; ${nEpsMeasured(c, eps)}${params}.`);
     for (const note of [...c.flags.filter((f) => !shared.includes(f)), ...c.notes]) lines.push(`  Note (${c.label}): ${note}.`);
@@ -222,7 +245,10 @@ export function summarise(r: Results, summary: HTMLElement, table: HTMLElement):
       ? `Steadiness check: ${r.steadiness}.`
       : 'Steadiness not checked in this browser run (the CLI and the precomputed results check it by running seed 0 again from starting weights perturbed at f32 rounding; set jitter = 1e-6 under Advanced to compare by hand).',
   );
-  if (r.constant_risk !== null) lines.push(`The best constant predictor has risk ${r.constant_risk.toExponential(2)} (dotted line).`);
+  if (r.constant_risk !== null) {
+    lines.push(`The best constant predictor has risk ${r.constant_risk.toExponential(2)} (dotted line).`);
+    lines.push(...belowConstant(r, r.constant_risk));
+  }
   summary.replaceChildren(
     ...lines.map((t) => {
       const li = document.createElement('li');
@@ -259,4 +285,23 @@ export function summarise(r: Results, summary: HTMLElement, table: HTMLElement):
   const tbody = document.createElement('tbody');
   tbody.append(...rows);
   table.replaceChildren(thead, tbody);
+}
+
+/**
+ * Per n where some curve has not beaten the best constant predictor: which curves lie below it
+ * (have learned something) and which do not, in one line each.
+ */
+export function belowConstant(r: Results, constant: number): string[] {
+  const grid = r.curves[0]?.n ?? [];
+  return grid.flatMap((n, j) => {
+    const at = r.curves.filter((c) => c.risk_mean[j] !== null && c.risk_mean[j] !== undefined);
+    const learned = at.filter((c) => c.risk_mean[j]! < constant).map((c) => c.label);
+    const not = at.filter((c) => c.risk_mean[j]! >= constant).map((c) => c.label);
+    if (not.length === 0) return [];
+    return [
+      learned.length === 0
+        ? `At n = ${count(n)} no curve lies below the best constant predictor: none has learned anything there.`
+        : `At n = ${count(n)} only ${learned.join(', ')} lie below the best constant predictor; ${not.join(', ')} have not learned anything beyond a constant there.`,
+    ];
+  });
 }

@@ -64,8 +64,8 @@ export function renderPhase(host: Element, p: PhaseDiagram, id = 'equal_beta'): 
     el('text', { x: px(0.7), y: py(13), class: 'phase-note' }, axes).textContent = 'α·d > 1';
   } else {
     const sPhi = map.boundary[0]?.[1] ?? 1;
-    if (sPhi > D_MIN + 0.6) el('text', { x: px(0.6), y: py(sPhi) + 14, class: 'phase-note' }, axes).textContent = 'd < s_φ';
-    el('text', { x: px(0.6), y: py(Math.min(sPhi + 4, 13)), class: 'phase-note' }, axes).textContent = 'd > s_φ, any α';
+    if (sPhi > D_MIN + 0.6) el('text', { x: px(0.6), y: py(sPhi) + 14, class: 'phase-note' }, axes).textContent = 'd < min(s_φ, 1)';
+    el('text', { x: px(0.6), y: py(Math.min(sPhi + 4, 13)), class: 'phase-note' }, axes).textContent = 'd > min(s_φ, 1), any α';
   }
 
   const mark = el('g', { class: 'phase-current' }, svg);

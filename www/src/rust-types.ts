@@ -1101,6 +1101,10 @@ n: number,
  */
 n_max: number, 
 /**
+ * The smallest n measured: an n_ε read there is "≤ n_min" (ε reached at the first point).
+ */
+n_min: number, 
+/**
  * One series per (method, width) with at least two m.
  */
 series: Array<ClaimSeries>, };

@@ -110,9 +110,10 @@ export function drawPhase(report: BoundsReport): void {
       ? `At α = ${a} and d = ${d}, α·d = ${+(a * d).toFixed(4)} ${map.caulk_wins ? '>' : '≤'} 1: caulking's rate ` +
         `${map.caulk_wins ? 'beats' : 'does not beat'} learning a β-smooth target from scratch in d dimensions (${gap}; for equal β the boundary is α·d = 1, whatever β). ` +
         `Colour: caulking's exponent 2s/(2s+1) minus scratch's 2β/(2β+d). The other comparison, against the same composite target, is one switch away.`
-      : `At α = ${a} and d = ${d}, d ${map.caulk_wins ? '>' : '≤'} s_φ = ${report.params.s_phi}: caulking's rate ` +
-        `${map.caulk_wins ? 'beats' : 'does not beat'} learning the same composite target from scratch (${gap}), whose smoothness is s* = s_φ·αβ: ` +
-        `caulking's exponent 2s/(2s+1) is larger whenever d > s_φ, whatever α. Colour: 2s/(2s+1) minus 2s*/(2s*+d), the from-scratch curve of the plot above.`;
+      : `At α = ${a} and d = ${d}, d ${map.caulk_wins ? '>' : '≤'} min(s_φ, 1) = ${Math.min(report.params.s_phi, 1)}: caulking's rate ` +
+        `${map.caulk_wins ? 'beats' : 'does not beat'} learning the same composite target from scratch (${gap}), whose smoothness is s* = αβ·min(s_φ, 1): ` +
+        `caulking's exponent 2s/(2s+1) is larger whenever d > min(s_φ, 1), whatever α. Colour: 2s/(2s+1) minus 2s*/(2s*+d), the from-scratch curve of the plot above.`;
+  document.getElementById('phase-text')!.textContent += ` Status: ${map.status}.`;
 }
 
 /** Redraw the phase diagram when its comparison switch changes. */
@@ -126,9 +127,13 @@ export function wirePhaseSwitch(): void {
 
 export function drawNEps(report: BoundsReport): void {
   const c = report.n_eps_vs_m;
-  const series: Series[] = [{ id: 'caulk_m', label: 'caulking at finite m (model)', x: c.m, y: c.n_eps }];
+  const rate = report.n_eps_vs_m_rate;
+  const series: Series[] = [
+    { id: 'caulk_m', label: 'floor reading caulk_m (model)', x: c.m, y: c.n_eps },
+    { id: 'caulk_m_rate', label: 'rising-exponent reading caulk_m_rate (model)', x: rate.m, y: rate.n_eps },
+  ];
   if (c.limit !== null) {
-    series.push({ id: 'caulk_limit', label: 'limit m → ∞ (paper)', x: [c.m[0], c.m[c.m.length - 1]], y: [c.limit, c.limit] });
+    series.push({ id: 'caulk_limit', label: 'limit m → ∞ (paper\'s rate)', x: [c.m[0], c.m[c.m.length - 1]], y: [c.limit, c.limit] });
   }
   renderLogLog(document.getElementById('neps')!, series, {
     title: 'Target samples needed to reach ε, against source samples m',
@@ -145,9 +150,9 @@ export function drawNEps(report: BoundsReport): void {
       : first > 0
         ? `Below m ≈ ${count(c.m[first])} the pre-training floor is above ε, so no n reaches it.`
         : `Every m from ${count(c.m[0])} to ${top} reaches ε.`;
-  document.getElementById('neps-text')!.textContent = `${note} As m grows, n_ε falls toward the limit rate's ${
-    c.limit === null ? 'value' : count(c.limit)
-  }.`;
+  document.getElementById('neps-text')!.textContent = `Floor reading: ${note} Rising-exponent reading: no floor, so every m reaches ε, with n_ε ${
+    rate.n_eps[0] === null ? '' : `${count(rate.n_eps[0])} at m = ${count(rate.m[0])}, `
+  }falling as the exponent rises. In both models (this app's, status model) n_ε falls toward the limit rate's ${c.limit === null ? 'value' : count(c.limit)}.`;
 }
 
 /** One line per curve into #summary. */
