@@ -66,9 +66,9 @@ fn bounds_json_equals_the_library_report() {
 }
 
 #[test]
-fn bounds_lists_all_six_unless_the_fragment_names_some() {
+fn bounds_lists_all_seven_unless_the_fragment_names_some() {
     let v = json(&caulk(&["bounds", "--json"]));
-    assert_eq!(v["bounds"].as_array().unwrap().len(), 6);
+    assert_eq!(v["bounds"].as_array().unwrap().len(), 7);
     let v = json(&caulk(&[
         "bounds",
         "--fragment",

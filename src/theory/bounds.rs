@@ -289,7 +289,7 @@ pub const BOUNDS: &[BoundSpec] = &[
     BoundSpec {
         info: BoundInfo {
             id: "caulk_m_rate",
-            name: "Caulking at finite m, rising exponent",
+            name: "Caulking, rising exponent",
             status: Status::Model,
             citation: "this app's model (exponent reading) of the paper's mechanism: the caulk class simpler as m grows",
             formula: r"C\,n^{-\frac{2}{2+\rho(m)}},\quad \rho(m)=\frac{1}{s}+C_\rho\,\varepsilon_{\mathrm{pre}}(m)",

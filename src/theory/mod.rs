@@ -1,6 +1,6 @@
 //! Theoretical excess-risk bounds (docs/science.md §2) and what is derived from them.
 //!
-//! - [`bounds`]: the registry of the six bounds, each with id, status (`paper` | `standard`
+//! - [`bounds`]: the registry of the seven bounds, each with id, status (`paper` | `standard`
 //!   | `model`), citation, formulas, conditions, risk(n, m), exponent, floor; and n_ε.
 //! - [`phase`]: the (α, d) phase diagram, boundary α·d = 1.
 //! - [`report`]: [`evaluate`] turns a [`Config`] into the report the page draws and

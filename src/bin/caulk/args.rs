@@ -12,7 +12,7 @@ pub const HELP: &str = "caulk: Caulk Lab, headless
 
 commands:
   config --fragment F        print the validated config as JSON
-  bounds [--fragment F]      theoretical bounds on the config's n-window (all six, or
+  bounds [--fragment F]      theoretical bounds on the config's n-window (all seven, or
                              those the fragment's bounds= key names; one curve per m
                              for bounds with a source-size term)
          [--json]            as one JSON object {params, bounds: [...], n_eps_vs_m, phase}
