@@ -245,7 +245,7 @@ fn thousands(m: u64) -> String {
     let s = m.to_string();
     let mut out = String::new();
     for (i, ch) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 && s.len() > 4 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) && s.len() > 4 {
             out.push(' ');
         }
         out.push(ch);
