@@ -4,16 +4,23 @@
 //! Per group (m, width) and seed: a digit classifier 64 → width (× depth, ReLU) → 10 logits
 //! pre-trained by softmax cross-entropy on the first m source images
 //! ([`digits_pretrain_steps`] Adam steps, no validation: a fixed budget, as pre-training on
-//! the synthetic tasks). The feature the caulk sees is the classifier's class probabilities
-//! p = softmax(logits) ∈ Δ¹⁰. The target is the digit's parity y ∈ {0, 1}; every method fits
-//! the squared loss on the first n target images (a fifth of them held out for validation),
-//! and is scored on the test images by its misclassification rate (ŷ ≥ ½ read as odd: the
-//! curve's risk) and its squared loss (the curve's `squared_loss`).
+//! the synthetic tasks). The target is the digit's parity y ∈ {0, 1}; every method fits the
+//! squared loss on the first n target images (a fifth of them held out for validation), and
+//! is scored on the test images by its misclassification rate (ŷ ≥ ½ read as odd: the curve's
+//! risk) and its squared loss (the curve's `squared_loss`).
+//!
+//! **Caulking** (`caulk-adapter`) keeps the head frozen, as the paper's framework has it: the
+//! source classifier's softmax and a fixed parity map π(p) = Σ_{c odd} p_c, so
+//! ŷ = π(softmax(l + U·relu(V·l + c))) with l the classifier's logits, and only the caulk
+//! (U, V, c) is fitted. U starts at 0, so the caulk starts as the identity: with a perfect
+//! extractor the identity is the caulk needed, and the better the classifier (the larger m),
+//! the less the caulk has to do. Every other method trains a new read-out on the class
+//! probabilities p = softmax(l): probing, kept as baselines.
 //!
 //! | method | network on the target | trains |
 //! |---|---|---|
-//! | `linear-probe` | ŷ = wᵀp + b | closed form: ridge, λ by validation ([`fit_validated`]) |
-//! | `caulk-adapter` | ŷ = wᵀ(p + U·relu(V·p + c)) + b | U, V, c and the read-out (w, b) |
+//! | `linear-probe` | ŷ = wᵀp + b (a baseline: probing) | closed form: ridge, λ by validation ([`fit_validated`]) |
+//! | `caulk-adapter` | ŷ = π(softmax(l + U·relu(V·l + c))), π and softmax frozen | U, V, c only |
 //! | `lora` | the classifier with W + B·A on every layer, then softmax and the read-out | A, B and the read-out |
 //! | `partial` | the classifier, then softmax and the read-out | its last `layers` layers and the read-out |
 //! | `full` | the same | everything |
@@ -47,11 +54,21 @@ struct DigitsSeed {
     test_y: Vec<f64>,
 }
 
-/// A seed's pre-trained classifier and its class probabilities on the target pool and test.
+/// A seed's pre-trained classifier, its class probabilities and its logits on the target
+/// pool and test.
 struct Classifier {
     params: Vec<f64>,
     pool_p: Vec<f64>,
     test_p: Vec<f64>,
+    pool_l: Vec<f64>,
+    test_l: Vec<f64>,
+}
+
+/// The frozen parity map π(p) = Σ_{c odd} p_c as the weights of a dense layer 10 → 1.
+fn parity_map() -> Vec<f64> {
+    (0..DIGITS_CLASSES)
+        .map(|c| if c % 2 == 1 { 1.0 } else { 0.0 })
+        .collect()
 }
 
 /// Which parameters a method trains in its network.
@@ -267,6 +284,8 @@ impl<B: Backend> Sweep<'_, B> {
         Ok(Classifier {
             pool_p: probs.predict(&params, &sd.pool_x),
             test_p: probs.predict(&params, &sd.test_x),
+            pool_l: net.predict(&params, &sd.pool_x),
+            test_l: net.predict(&params, &sd.test_x),
             params,
         })
     }
@@ -287,6 +306,9 @@ impl<B: Backend> Sweep<'_, B> {
             return self.fit_scratch(sd, n, width);
         };
         let p = &cl.pool_p[..n * k];
+        if method == Method::CaulkAdapter {
+            return self.fit_caulk(sd, cl, n);
+        }
         if method == Method::LinearProbe {
             let (fit, _) = fit_validated(p, y, k).map_err(|e| e.to_string())?;
             let pred: Vec<f64> = cl.test_p.chunks(k).map(|row| fit.predict(row)).collect();
@@ -296,50 +318,37 @@ impl<B: Backend> Sweep<'_, B> {
         // The read-out starts at the probe of the training part.
         let (probe, _) = fit_validated(&p[..c * k], &y[..c], k).map_err(|e| e.to_string())?;
         let depth = self.c.depth as usize;
-        let (net, x, test_x, mask_of): (Net, &[f64], &[f64], Box<MaskOf>) = match method {
-            Method::CaulkAdapter => (
-                Net::new(k).adapter(self.c.adapter_width as usize).dense(1),
-                p,
-                &cl.test_p,
-                Box::new(|net: &Net| net.mask(|_| true, false)),
-            ),
-            _ => {
-                let base = mlp(width, depth, DIGITS_CLASSES);
-                let base = match method {
-                    Method::Lora => base.with_lora(self.c.rank as usize),
-                    _ => base,
-                };
-                let layers = self.c.layers as usize;
-                (
-                    base.softmax().dense(1),
-                    &sd.pool_x[..n * PIXELS],
-                    &sd.test_x,
-                    Box::new(move |net: &Net| {
-                        let head = net.layers.len() - 1;
-                        let body = match method {
-                            Method::Lora => net.mask(|i| i < head, true),
-                            // Dense layer q sits at index 2q (q = 0 … depth): the
-                            // last `layers` of them are those with q + layers > depth.
-                            Method::Partial => net.mask(
-                                |i| i < head && i % 2 == 0 && i / 2 + layers > depth.max(1),
-                                false,
-                            ),
-                            _ => net.mask(|i| i < head, false),
-                        };
-                        let readout = net.mask(|i| i == head, false);
-                        body.iter().zip(readout).map(|(a, b)| *a || b).collect()
-                    }),
-                )
-            }
+        // lora, partial, full: the classifier (fine-tuned as the method says), its softmax and a
+        // new read-out.
+        let base = mlp(width, depth, DIGITS_CLASSES);
+        let base = match method {
+            Method::Lora => base.with_lora(self.c.rank as usize),
+            _ => base,
         };
+        let layers = self.c.layers as usize;
+        let net = base.softmax().dense(1);
+        let (x, test_x) = (&sd.pool_x[..n * PIXELS], &sd.test_x);
+        let mask_of: Box<MaskOf> = Box::new(move |net: &Net| {
+            let head = net.layers.len() - 1;
+            let body = match method {
+                Method::Lora => net.mask(|i| i < head, true),
+                // Dense layer q sits at index 2q (q = 0 … depth): the last `layers` of them
+                // are those with q + layers > depth.
+                Method::Partial => net.mask(
+                    |i| i < head && i % 2 == 0 && i / 2 + layers > depth.max(1),
+                    false,
+                ),
+                _ => net.mask(|i| i < head, false),
+            };
+            let readout = net.mask(|i| i == head, false);
+            body.iter().zip(readout).map(|(a, b)| *a || b).collect()
+        });
         let mut params = net.init(&mut Rng::with_index(
             sd.seed,
             Stream::Init,
             0xD162_0000 + n as u64,
         ));
-        if method != Method::CaulkAdapter {
-            params[..cl.params.len()].copy_from_slice(&cl.params);
-        }
+        params[..cl.params.len()].copy_from_slice(&cl.params);
         // The read-out is the last dense layer's k weights and bias.
         let at = params.len() - (k + 1);
         params[at..at + k].copy_from_slice(&probe.w);
@@ -365,6 +374,55 @@ impl<B: Backend> Sweep<'_, B> {
             )
             .map_err(|e| e.to_string())?;
         let (err, sq) = scores(&net.predict(&params, test_x), &sd.test_y);
+        let trainable = mask.iter().filter(|t| **t).count();
+        Ok(((err, trainable, Some(report)), sq))
+    }
+
+    /// `caulk-adapter`: the caulk l ↦ l + U·relu(V·l + c) on the classifier's logits under the
+    /// frozen softmax and parity map (module doc); only U, V, c train, from the identity.
+    fn fit_caulk(
+        &self,
+        sd: &DigitsSeed,
+        cl: &Classifier,
+        n: usize,
+    ) -> std::result::Result<(Outcome, f64), String> {
+        let k = DIGITS_CLASSES;
+        let (y, c) = (&sd.pool_y[..n], cut(n));
+        let net = Net::new(k)
+            .adapter(self.c.adapter_width as usize)
+            .softmax()
+            .dense(1);
+        let mut params = net.init(&mut Rng::with_index(
+            sd.seed,
+            Stream::Init,
+            0xD165_0000 + n as u64,
+        ));
+        // The head: the parity map's k weights and a zero bias, frozen.
+        let at = params.len() - (k + 1);
+        params[at..at + k].copy_from_slice(&parity_map());
+        params[at + k] = 0.0;
+        jitter_start(&mut params, self.c.jitter, sd.seed, 1);
+        // Layer 0 is the adapter: the only trainable block.
+        let mask = net.mask(|i| i == 0, false);
+        let opts = TrainOpts {
+            eval_every: crate::experiment::plan::FINETUNE_EVAL_EVERY,
+            ..train_opts(Method::CaulkAdapter, &self.plan.finetune)
+        };
+        let x = &cl.pool_l[..n * k];
+        let mut rng = Rng::with_index(sd.seed, Stream::Batch, 0xD165_0000 + n as u64);
+        let report = net
+            .train(
+                &mut params,
+                &mask,
+                (&x[..c * k], &y[..c]),
+                Some((&x[c * k..], &y[c..])),
+                Loss::Squared,
+                &opts,
+                &mut rng,
+                self.cancel,
+            )
+            .map_err(|e| e.to_string())?;
+        let (err, sq) = scores(&net.predict(&params, &cl.test_l), &sd.test_y);
         let trainable = mask.iter().filter(|t| **t).count();
         Ok(((err, trainable, Some(report)), sq))
     }
