@@ -78,7 +78,7 @@ fn bounds_lists_all_seven_unless_the_fragment_names_some() {
     assert_eq!(v["bounds"].as_array().unwrap().len(), 1);
     let out = caulk(&["bounds"]);
     assert!(out.status.success());
-    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 2 + 6);
+    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 2 + 7);
 }
 
 #[test]
