@@ -414,9 +414,9 @@ pub fn results_of_rows(rows: &[Row], source: &str, c: &Config) -> Result<Results
         config,
         backend: format!("imported: {source}, {} rows", rows.len()),
         prediction: format!(
-            "your curves against the caulking limit rate {:.3} (scratch: {:.3}), from this config's α, β, s_φ and d",
-            -caulk_limit_rate(&TheoryParams::from_config(c)),
-            -scratch_rate(&TheoryParams::from_config(c))
+            "your curves against the paper's caulking limit rate {} (its published summaries, m → ∞) and Stone's minimax rate from scratch {}, from this config's α, β, s_φ and d",
+            minus(-caulk_limit_rate(&TheoryParams::from_config(c))),
+            minus(-scratch_rate(&TheoryParams::from_config(c)))
         ),
         curves,
         constant_risk: None,
@@ -439,6 +439,11 @@ pub fn results_of_rows(rows: &[Row], source: &str, c: &Config) -> Result<Results
         device_lost: None,
         steadiness: None,
     })
+}
+
+/// A slope with three decimals and a real minus sign.
+fn minus(v: f64) -> String {
+    format!("{v:.3}").replace('-', "−")
 }
 
 #[cfg(test)]

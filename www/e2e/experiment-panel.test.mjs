@@ -223,8 +223,10 @@ test('a link to a baked configuration shows its curves at once, and only for exa
   const headline = await page.textContent('#exp-summary');
   assert.match(headline, /caulk-adapter \(m = 30000, W = 32\): fitted slope/);
   // n_ε read off each curve (interpolated), or the largest n that did not reach ε.
-  assert.match(headline, /caulk-spline \(m = 30000, W = 32\): [^.]*\.[^;]*; theory −0\.\d+; n_ε ≈ 644 for ε = 0\.02;/);
-  assert.match(headline, /caulk-spline \(m = 300, W = 32\): [^.]*\.[^;]*; theory −0\.\d+; ε = 0\.02 not reached by n = 2,048;/);
+  // A finite-m curve is held against the m → ∞ limit, named so (not "theory").
+  assert.match(headline, /caulk-spline \(m = 30000, W = 32\): [^.]*\.[^;]*; limit \(m → ∞\) −0\.\d+; n_ε ≈ 644 for ε = 0\.02;/);
+  assert.match(headline, /caulk-spline \(m = 300, W = 32\): [^.]*\.[^;]*; limit \(m → ∞\) −0\.\d+; ε = 0\.02 not reached by n = 2,048;/);
+  assert.doesNotMatch(headline, /\(m = \d+, W = 32\): [^;]*; theory/);
   assert.equal(await page.isDisabled('#export-json'), false);
   assert.equal(await page.isDisabled('input[name="overlay"][value="raw"]'), false);
   // peft's baked curves: scratch once, m null, with its own theory; the theory overlay, which

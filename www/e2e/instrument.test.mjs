@@ -115,8 +115,23 @@ test('ε dragged on the curves and the claim\'s n survive a reload; the n_ε fig
   assert.equal(await page.locator('#exp-plot path.series[data-id="model"]').count(), fit.rows.length);
   const plotText = await page.textContent('#exp-plot');
   for (const row of fit.rows) assert.ok(plotText.includes(`: ${row.inside}/${row.points} in CI`), `m = ${row.m}`);
-  assert.match(plotText, /limit rate −0\.561 \(m → ∞\), C calibrated/);
+  assert.match(plotText, /limit −0\.561 \(m → ∞\), C of the floor fit/);
+  // The limit is drawn with the floor fit's C (not the m = 300 curve's): at the first n it
+  // runs below every measured mean of that method.
+  const limit = await page.locator('#exp-plot path.series[data-id="theory"]').getAttribute('d');
+  assert.ok(limit, 'the limit line is drawn');
+  const spline = baked.curves.filter((c) => c.method === 'caulk-spline');
+  const slope = spline[0].predicted_slope;
+  const atFirst = fit.c * spline[0].n[0] ** slope;
+  assert.ok(spline.every((c) => c.risk_mean[0] > atFirst), `limit ${atFirst} at n = ${spline[0].n[0]}`);
+  // Both finite-m readings: the floor fit per m and the exponent fit, each labelled a model.
+  assert.equal(await page.locator('#exp-plot path.series[data-id="fit-exponent"]').count(), fit.rows.length);
+  assert.match(plotText, /exponent fit \(caulk_m_rate, model\)/);
   assert.match(await page.textContent('#exp-summary'), /C = .* and C_pre = .* fitted once and shared by every m/);
+  // Under the claim figures, one verdict per method, from the paired changes and held-out readings.
+  const verdict = await page.textContent('#claim-verdict');
+  for (const s of baked.claim.series) assert.ok(verdict.includes(s.verdict), s.label);
+  assert.match(verdict, /caulk-spline \(W = 32\), paired over 8 seeds from m = 300 to 30 000: no steepening/);
   // Drag the ε line up on the curves plot: ε grows, the claim follows.
   const line = page.locator('#exp-plot .eps-line');
   await line.scrollIntoViewIfNeeded();

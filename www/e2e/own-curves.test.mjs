@@ -31,9 +31,9 @@ test('an imported table is drawn and summarised as the app draws its own curves,
   assert.equal(await page.locator('#exp-plot path.series[data-id="m-lora"]').count(), 2);
   const legend = await page.textContent('#exp-plot .legend');
   assert.match(legend, /yours: lora \(m = 1000\)\s+−0\.\d{3}/);
-  assert.match(legend, /limit rate −0\.561 \(m → ∞\), C calibrated/);
+  assert.match(legend, /limit −0\.561 \(m → ∞\), C of the floor fit/);
   const summary = await page.textContent('#exp-summary');
-  assert.match(summary, /yours: lora \(m = 10000\): fitted slope −0\.\d{3} \(95 % CI −0\.\d{3} to −0\.\d{3}\); theory −0\.561; n_ε ≈ \d/);
+  assert.match(summary, /yours: lora \(m = 10000\): fitted slope −0\.\d{3} \(95 % CI −0\.\d{3} to −0\.\d{3}\); limit \(m → ∞\) −0\.561; n_ε ≈ \d/);
   assert.match(summary, /These are your numbers/);
   // The claim's n_ε against m is drawn from them.
   assert.ok((await page.locator('#claim-neps svg .series').count()) > 0);

@@ -58,9 +58,12 @@ test('the phase diagram and n_ε plot follow d, ε and m; a point with α·d < 1
   // With ε = 0.05 it drops below ε inside the grid: 0.1·m^(−0.08) < 0.05 ⇔ m > 2^12.5 ≈ 5793.
   // The ε slider is logarithmic: its position is log10 ε.
   await page.fill('#ctl-eps', String(Math.log10(0.05)));
-  await page.waitForFunction(() => document.getElementById('neps-text')?.textContent?.startsWith('Below m ≈'));
-  assert.match(await page.textContent('#neps-text'), /Below m ≈ 7,499/);
+  await page.waitForFunction(() => document.getElementById('neps-text')?.textContent?.includes('Below m ≈'));
+  assert.match(await page.textContent('#neps-text'), /^Floor reading: Below m ≈ 7,499/);
   assert.equal(await page.locator('#neps path[data-id="caulk_m"]').count(), 1);
+  // The rising-exponent reading has no floor: every m reaches ε, drawn beside the floor reading.
+  assert.equal(await page.locator('#neps path[data-id="caulk_m_rate"]').count(), 1);
+  assert.match(await page.textContent('#neps-text'), /Rising-exponent reading: no floor, so every m reaches ε/);
   await page.screenshot({ path: screenshotPath('theory-panel-low-alpha.png'), fullPage: true });
   assert.deepEqual(problems, []);
   await page.close();
@@ -75,14 +78,16 @@ test('the phase diagram switches between its two comparisons, coloured by the ex
   const before = await cells();
   await page.check('input[name="phase-compare"][value="same_target"]');
   await page.waitForFunction(() => document.querySelector('#phase svg')?.getAttribute('data-map') === 'same_target');
-  // Against the same composite target, d = 3 > s_φ = 1.5 wins whatever α: the gap is positive.
-  assert.match(await page.textContent('#phase-text'), /d > s_φ = 1\.5: caulking's rate beats learning the same composite target/);
+  // Against the same composite target, s* = αβ·min(s_φ, 1) (an extractor smoother than
+  // Lipschitz leaves the composite αβ-Hölder): d = 3 > min(s_φ, 1) = 1 wins whatever α.
+  assert.match(await page.textContent('#phase-text'), /d > min\(s_φ, 1\) = 1: caulking's rate beats learning the same composite target/);
+  assert.match(await page.textContent('#phase-text'), /Status: exponents only/);
   assert.ok(Number(await page.getAttribute('#phase .phase-current', 'data-gap')) > 0);
   assert.notEqual(await cells(), before);
-  // The mark follows d across the boundary d = s_φ of this comparison.
+  // On the boundary d = min(s_φ, 1) = 1 the two exponents tie: caulking does not beat it.
   await page.fill('#ctl-d', '1');
   await page.waitForFunction(() => /does not beat learning the same composite target/.test(document.getElementById('phase-text')?.textContent ?? ''));
-  assert.ok(Number(await page.getAttribute('#phase .phase-current', 'data-gap')) < 0);
+  assert.ok(Math.abs(Number(await page.getAttribute('#phase .phase-current', 'data-gap'))) < 1e-9);
   assert.deepEqual(problems, []);
   await page.close();
 });
