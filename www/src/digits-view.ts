@@ -65,7 +65,7 @@ function attribution(): HTMLElement {
 export function drawDigits(host: HTMLElement, p: DigitPreviews): void {
   host.replaceChildren(
     row('Pre-training (m images) learns the digit:', p.source, (d) => String(d.digit)),
-    row('The read-out (n images) learns odd or even from the class probabilities:', p.target, (d) => (d.parity ? 'odd' : 'even')),
+    row('Downstream (n images), odd or even, learned on the frozen classifier:', p.target, (d) => (d.parity ? 'odd' : 'even')),
     attribution(),
   );
 }
