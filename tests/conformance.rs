@@ -43,7 +43,7 @@ fn gpu_refuses_a_dispatch_beyond_its_limits_before_running() {
 #[test]
 fn training_primitives_match_reference_on_cpu_and_gpu() {
     let cpu = pollster::block_on(ops_suite(&CpuBackend)).expect("CPU primitives");
-    assert_eq!(cpu.cases.len(), 14);
+    assert_eq!(cpu.cases.len(), 18);
     let gpu = pollster::block_on(GpuBackend::new()).expect("GPU adapter (lavapipe)");
     let report = pollster::block_on(ops_suite(&gpu)).expect("GPU primitives");
     assert_eq!(report.cases, cpu.cases);

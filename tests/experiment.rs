@@ -370,37 +370,43 @@ fn gradient_fits_are_as_steady_as_the_adapter_under_a_jitter_at_f32_rounding() {
 }
 
 #[test]
-fn adapters_on_the_oracle_network_fall_short_of_the_rate_and_say_so() {
+fn adapters_on_the_oracle_network_reach_the_rate() {
     // The gradient caulks on the oracle network (train::oracle), capacity chosen on
-    // validation: the spline reaches −2s/(2s+1) (within 0.1), LoRA's risk falls but more
-    // slowly, the adapter's barely (its hinges are an ill-conditioned basis for Adam: the
-    // README's "adapters against the theory"); each gap is a flag on its curve. Measured with
-    // this config: slopes −0.55, −0.15, −0.31.
+    // validation, in a well-conditioned basis: the adapter's hat units with knots at the
+    // feature's quantiles, LoRA on the oracle's hats. With hinge units (relu(V·z + c), every
+    // c = 0 at the start) the adapter's slope was −0.15 and LoRA's −0.31 on this config; now
+    // all three reach −2s/(2s+1) = −0.6. Measured with this config (4 seeds): slopes −0.546,
+    // −0.689, −0.558; asserted within 0.15 (4 seeds scatter a slope by ±0.1), and no curve
+    // carries the flag of a slope whose interval misses the rate.
     let r = run("v=1&preset=limit&alpha=0.75&methods=caulk-spline,caulk-adapter,lora&seeds=4&n=128,256,512,1024,2048");
     let by = |id: &str| r.curves.iter().find(|c| c.method.id() == id).unwrap();
     let (spline, adapter, lora) = (by("caulk-spline"), by("caulk-adapter"), by("lora"));
     let want = spline.predicted_slope.unwrap();
-    assert!(
-        (spline.slope.unwrap() - want).abs() < 0.1,
-        "{:?}",
-        spline.slope
-    );
-    assert!(adapter.slope.unwrap() > want + 0.3, "{:?}", adapter.slope);
-    assert!(lora.slope.unwrap() < -0.2, "{:?}", lora.slope);
-    let last = |c: &caulk::experiment::CurveResult| c.risk_mean.last().copied().flatten().unwrap();
-    assert!(last(spline) < last(lora) && last(lora) < last(adapter));
-    for c in [adapter, lora] {
+    for c in [spline, adapter, lora] {
         assert!(
-            c.flags.iter().any(|f| f.contains("misses the theory's")),
+            (c.slope.unwrap() - want).abs() < 0.15,
+            "{}: {:?} against {want}",
+            c.label,
+            c.slope
+        );
+        assert!(
+            !c.flags.iter().any(|f| f.contains("misses the theory's")),
             "{}: {:?}",
             c.label,
             c.flags
         );
     }
-    assert!(!spline
-        .flags
-        .iter()
-        .any(|f| f.contains("misses the theory's")));
+    // At the largest n the gradient caulks are within a factor 3 of the closed-form spline.
+    let last = |c: &caulk::experiment::CurveResult| c.risk_mean.last().copied().flatten().unwrap();
+    for c in [adapter, lora] {
+        assert!(
+            last(c) < 3.0 * last(spline),
+            "{}: {} vs {}",
+            c.label,
+            last(c),
+            last(spline)
+        );
+    }
 }
 
 /// A sweep of `fragment`'s seeds handed the seed-points `known`, and its progress events.

@@ -6,7 +6,7 @@
 use serde::Serialize;
 
 use super::ops::{AdamStep, Gather, Rows};
-use super::{reference, Backend, MatmulSpec};
+use super::{reference, Act, Backend, MatmulSpec};
 use crate::error::{Error, Result};
 use crate::rng::{Rng, Stream};
 
@@ -130,17 +130,19 @@ pub async fn ops_suite<B: Backend>(backend: &B) -> Result<Report> {
     let mut err = 0.0f64;
     let up = |v: &[f32]| backend.upload(v);
 
-    for (batch, rows, cols, relu) in [
-        (1, 1, 1, true),
-        (3, 5, 7, true),
-        (3, 5, 7, false),
-        (2, 300, 3, true),
+    for (batch, rows, cols, act) in [
+        (1, 1, 1, Act::Relu),
+        (3, 5, 7, Act::Relu),
+        (3, 5, 7, Act::Identity),
+        (3, 5, 7, Act::Hat),
+        (2, 300, 3, Act::Relu),
+        (2, 300, 3, Act::Hat),
     ] {
         let s = Rows { batch, rows, cols };
         let (x, bias) = (random(&mut rng, s.len()), random(&mut rng, batch * cols));
-        let (want_x, want_out) = reference::bias_act(&s, &x, &bias, relu);
+        let (want_x, want_out) = reference::bias_act(&s, &x, &bias, act);
         let (mut dx, mut dout) = (up(&x)?, backend.zeros(s.len())?);
-        backend.bias_act(&s, &mut dx, &up(&bias)?, &mut dout, relu)?;
+        backend.bias_act(&s, &mut dx, &up(&bias)?, &mut dout, act)?;
         compare(
             "bias_act x",
             &backend.read(&dx).await?,
@@ -155,25 +157,32 @@ pub async fn ops_suite<B: Backend>(backend: &B) -> Result<Report> {
             1e-5,
             &mut err,
         )?;
-        cases.push(format!("bias_act {s:?} relu={relu}"));
+        cases.push(format!("bias_act {s:?} {act:?}"));
     }
-    for len in [1, 1000] {
+    for (len, act) in [
+        (1, Act::Relu),
+        (1000, Act::Relu),
+        (1000, Act::Hat),
+        (7, Act::Identity),
+    ] {
         let s = Rows {
             batch: 1,
             rows: len,
             cols: 1,
         };
-        let (delta, pre) = (random(&mut rng, len), random(&mut rng, len));
+        // Pre-activations over [−2, 2): both kinks of the hat and its flat tails.
+        let delta = random(&mut rng, len);
+        let pre: Vec<f32> = random(&mut rng, len).iter().map(|v| 2.0 * v).collect();
         let mut d = up(&delta)?;
-        backend.relu_backward(&s, &mut d, &up(&pre)?)?;
+        backend.act_backward(&s, &mut d, &up(&pre)?, act)?;
         compare(
-            "relu_backward",
+            "act_backward",
             &backend.read(&d).await?,
-            &reference::relu_backward(&delta, &pre),
+            &reference::act_backward(&delta, &pre, act),
             0.0,
             &mut err,
         )?;
-        cases.push(format!("relu_backward len={len}"));
+        cases.push(format!("act_backward len={len} {act:?}"));
     }
     for (batch, rows, cols) in [(1, 1, 1), (3, 17, 5), (2, 600, 2)] {
         let s = Rows { batch, rows, cols };
@@ -263,7 +272,7 @@ pub async fn ops_suite<B: Backend>(backend: &B) -> Result<Report> {
         cols: 4,
     };
     let (mut a, b, mut c) = (backend.zeros(24)?, backend.zeros(7)?, backend.zeros(24)?);
-    if backend.bias_act(&s, &mut a, &b, &mut c, true).is_ok()
+    if backend.bias_act(&s, &mut a, &b, &mut c, Act::Relu).is_ok()
         || backend.col_sums(&s, &a, &mut c).is_ok()
     {
         return Err(Error::Shape(format!(

@@ -4,7 +4,7 @@
 //! fused multiply-add kernel; wasm has no other FMA).
 
 use super::ops::{self, check, AdamStep, Gather, Rows};
-use super::{Backend, MatmulSpec};
+use super::{Act, Backend, MatmulSpec};
 use crate::error::Result;
 
 /// The matmul kernel of this build, as the CPU backend describes itself.
@@ -115,16 +115,16 @@ impl Backend for CpuBackend {
         x: &mut Vec<f32>,
         bias: &Vec<f32>,
         out: &mut Vec<f32>,
-        relu: bool,
+        act: Act,
     ) -> Result<()> {
         check::bias_act(s, x.len(), bias.len(), out.len())?;
-        ops::cpu::bias_act(s, x, bias, out, relu);
+        ops::cpu::bias_act(s, x, bias, out, act);
         Ok(())
     }
 
-    fn relu_backward(&self, s: &Rows, delta: &mut Vec<f32>, pre: &Vec<f32>) -> Result<()> {
-        check::relu_backward(s, delta.len(), pre.len())?;
-        ops::cpu::relu_backward(delta, pre);
+    fn act_backward(&self, s: &Rows, delta: &mut Vec<f32>, pre: &Vec<f32>, act: Act) -> Result<()> {
+        check::act_backward(s, delta.len(), pre.len())?;
+        ops::cpu::act_backward(delta, pre, act);
         Ok(())
     }
 

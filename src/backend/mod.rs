@@ -29,6 +29,7 @@ pub mod wgpu;
 use serde::Serialize;
 
 use crate::error::{Error, Result};
+pub use crate::model::Act;
 pub use fused::{FusedBuffers, FusedPlan, FusedShape, Keep};
 pub use ops::{AdamStep, Gather, Rows};
 
@@ -166,18 +167,24 @@ pub trait Backend {
     /// Copy a device buffer back to the host, waiting for queued work.
     async fn read(&self, buf: &Self::Buffer) -> Result<Vec<f32>>;
 
-    /// x ← x + bias (per model, broadcast over rows); out ← relu(x) or x. See [`ops`].
+    /// x ← x + bias (per model, broadcast over rows); out ← act(x). See [`ops`].
     fn bias_act(
         &self,
         s: &Rows,
         x: &mut Self::Buffer,
         bias: &Self::Buffer,
         out: &mut Self::Buffer,
-        relu: bool,
+        act: Act,
     ) -> Result<()>;
 
-    /// δ ← δ · \[pre > 0\].
-    fn relu_backward(&self, s: &Rows, delta: &mut Self::Buffer, pre: &Self::Buffer) -> Result<()>;
+    /// δ ← δ · act'(pre) ([`Act::slope`]).
+    fn act_backward(
+        &self,
+        s: &Rows,
+        delta: &mut Self::Buffer,
+        pre: &Self::Buffer,
+        act: Act,
+    ) -> Result<()>;
 
     /// out_b,c ← Σ_r x_b,r,c.
     fn col_sums(&self, s: &Rows, x: &Self::Buffer, out: &mut Self::Buffer) -> Result<()>;

@@ -5,7 +5,7 @@
 //! | primitive | effect |
 //! |---|---|
 //! | `bias_act` | x ← x + bias (broadcast over rows); out ← relu(x) or x |
-//! | `relu_backward` | δ ← δ · \[pre > 0\] |
+//! | `act_backward` | δ ← δ · act'(pre) (relu: \[pre > 0\]; hat: [`Act::slope`](crate::model::Act::slope)) |
 //! | `col_sums` | out_b,c ← Σ_r x_b,r,c |
 //! | `mse_grad` | for r < count_b: δ_b,r ← 2(o − y)/count_b, else 0; loss_b ← Σ(o − y)²/count_b |
 //! | `adam` | m ← β1 m + (1−β1) g; v ← β2 v + (1−β2) g²; p ← p − η (m/c1)/(√(v/c2) + ε) − η λ p |
@@ -106,9 +106,9 @@ pub mod check {
         )
     }
     /// δ and pre K×rows×cols.
-    pub fn relu_backward(s: &Rows, delta: usize, pre: usize) -> Result<()> {
+    pub fn act_backward(s: &Rows, delta: usize, pre: usize) -> Result<()> {
         s.check(
-            "relu_backward",
+            "act_backward",
             &[("delta", delta, s.len()), ("pre", pre, s.len())],
         )
     }
@@ -186,9 +186,10 @@ pub mod check {
 /// CPU kernels (f32), shared by the CPU backend; the f64 oracles are in `reference`.
 pub mod cpu {
     use super::{AdamStep, Gather, Rows, ADAM};
+    use crate::model::Act;
 
-    /// x ← x + bias; out ← relu(x) or x.
-    pub fn bias_act(s: &Rows, x: &mut [f32], bias: &[f32], out: &mut [f32], relu: bool) {
+    /// x ← x + bias; out ← act(x).
+    pub fn bias_act(s: &Rows, x: &mut [f32], bias: &[f32], out: &mut [f32], act: Act) {
         for b in 0..s.batch {
             let bb = &bias[b * s.cols..(b + 1) * s.cols];
             for r in 0..s.rows {
@@ -196,18 +197,16 @@ pub mod cpu {
                 for c in 0..s.cols {
                     let v = x[at + c] + bb[c];
                     x[at + c] = v;
-                    out[at + c] = if relu { v.max(0.0) } else { v };
+                    out[at + c] = act.apply32(v);
                 }
             }
         }
     }
 
-    /// δ ← δ · \[pre > 0\].
-    pub fn relu_backward(delta: &mut [f32], pre: &[f32]) {
+    /// δ ← δ · act'(pre).
+    pub fn act_backward(delta: &mut [f32], pre: &[f32], act: Act) {
         for (d, p) in delta.iter_mut().zip(pre) {
-            if *p <= 0.0 {
-                *d = 0.0;
-            }
+            *d *= act.slope32(*p);
         }
     }
 

@@ -46,9 +46,10 @@ pub fn matmul(spec: &MatmulSpec, a: &[f32], b: &[f32], c0: &[f32]) -> Vec<f64> {
 }
 
 use super::ops::{AdamStep, Gather, Rows, ADAM};
+use crate::model::Act;
 
 /// (x + bias, act(x + bias)) in f64.
-pub fn bias_act(s: &Rows, x: &[f32], bias: &[f32], relu: bool) -> (Vec<f64>, Vec<f64>) {
+pub fn bias_act(s: &Rows, x: &[f32], bias: &[f32], act: Act) -> (Vec<f64>, Vec<f64>) {
     let mut pre = vec![0.0; s.len()];
     for b in 0..s.batch {
         for r in 0..s.rows {
@@ -58,19 +59,16 @@ pub fn bias_act(s: &Rows, x: &[f32], bias: &[f32], relu: bool) -> (Vec<f64>, Vec
             }
         }
     }
-    let out = pre
-        .iter()
-        .map(|v| if relu { v.max(0.0) } else { *v })
-        .collect();
+    let out = pre.iter().map(|v| act.apply(*v)).collect();
     (pre, out)
 }
 
-/// δ · \[pre > 0\] in f64.
-pub fn relu_backward(delta: &[f32], pre: &[f32]) -> Vec<f64> {
+/// δ · act'(pre) in f64.
+pub fn act_backward(delta: &[f32], pre: &[f32], act: Act) -> Vec<f64> {
     delta
         .iter()
         .zip(pre)
-        .map(|(d, p)| if *p > 0.0 { *d as f64 } else { 0.0 })
+        .map(|(d, p)| *d as f64 * act.slope(*p as f64))
         .collect()
 }
 

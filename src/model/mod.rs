@@ -5,13 +5,108 @@
 //! Shapes (row-major, batch of n rows):
 //! - extractor: d → W → … → W → k, `depth` hidden ReLU layers, a linear feature layer;
 //!   layer l: pre_l = h_l·W_lᵀ + b_l (+ (h_l·A_lᵀ)·B_lᵀ with LoRA), W_l out×in;
-//! - adapter (optional, the caulk): z' = z + relu(z·Vᵀ + c)·Uᵀ, V r×k, U k×r, U = 0 at init;
+//! - adapter (optional, the caulk): z' = z + hat(z·Vᵀ + c)·Uᵀ, V r×k, U k×r, U = 0 at init,
+//!   hat(v) = max(0, 1 − |v|) = relu(v + 1) − 2·relu(v) + relu(v − 1) (a fixed combination of
+//!   three ReLUs, so still a ReLU adapter), its knots t_j = −c_j/V_j at quantiles of the
+//!   feature ([`adapter_knots`]): a well-conditioned basis where hinges relu(V·z + c) are not
+//!   (docs/science.md §4);
 //! - head: k → W_h (ReLU) → 1 linear.
 //! - LoRA (optional) on extractor layer l: ΔW_l = B_l·A_l, A_l r×in random, B_l out×r = 0.
 
 pub mod net;
 
 use serde::Serialize;
+
+/// The activation of a layer's units.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Act {
+    /// v.
+    Identity,
+    /// max(v, 0): every hidden layer of the extractor and the head.
+    Relu,
+    /// max(0, 1 − |v|): the adapter's units.
+    Hat,
+}
+
+impl Act {
+    /// Its code in the shaders' uniforms: 0, 1, 2.
+    pub fn code(self) -> u32 {
+        match self {
+            Act::Identity => 0,
+            Act::Relu => 1,
+            Act::Hat => 2,
+        }
+    }
+
+    /// act(v).
+    pub fn apply(self, v: f64) -> f64 {
+        match self {
+            Act::Identity => v,
+            Act::Relu => v.max(0.0),
+            Act::Hat => (1.0 - v.abs()).max(0.0),
+        }
+    }
+
+    /// act'(v), one-sided where it has a kink: relu' = \[v > 0\]; hat' = 0 for |v| ≥ 1,
+    /// −1 for 0 < v < 1, +1 for −1 < v ≤ 0.
+    pub fn slope(self, v: f64) -> f64 {
+        match self {
+            Act::Identity => 1.0,
+            Act::Relu => (v > 0.0) as u8 as f64,
+            Act::Hat if v.abs() >= 1.0 => 0.0,
+            Act::Hat if v > 0.0 => -1.0,
+            Act::Hat => 1.0,
+        }
+    }
+
+    /// [`Act::apply`] in f32, as the CPU kernels and the shaders compute it.
+    pub fn apply32(self, v: f32) -> f32 {
+        match self {
+            Act::Identity => v,
+            Act::Relu => v.max(0.0),
+            Act::Hat => (1.0 - v.abs()).max(0.0),
+        }
+    }
+
+    /// [`Act::slope`] in f32.
+    pub fn slope32(self, v: f32) -> f32 {
+        self.slope(v as f64) as f32
+    }
+}
+
+/// The adapter's starting knots for r units on the feature values `z` (rows of k): unit j
+/// reads feature j mod k, its knot t_j at the (i + ½)/q quantile of that feature (i its index
+/// among the q units on that feature), and its half-width h_j the larger gap to its
+/// neighbouring knots (the feature's range for a single unit), so neighbouring hats overlap
+/// and cover the data: V_j = 1/h_j on its feature, c_j = −t_j/h_j. Returns (V r×k, c r).
+pub fn adapter_knots(z: &[f64], k: usize, r: usize) -> (Vec<f64>, Vec<f64>) {
+    let mut v = vec![0.0; r * k];
+    let mut c = vec![0.0; r];
+    if k == 0 || z.is_empty() {
+        return (v, c);
+    }
+    for f in 0..k {
+        let mut col: Vec<f64> = z.chunks(k).map(|row| row[f]).collect();
+        col.sort_by(f64::total_cmp);
+        let units: Vec<usize> = (0..r).filter(|j| j % k == f).collect();
+        let q = units.len();
+        let at = |p: f64| col[((col.len() - 1) as f64 * p).round() as usize];
+        let knots: Vec<f64> = (0..q).map(|i| at((i as f64 + 0.5) / q as f64)).collect();
+        let span = (col[col.len() - 1] - col[0]).max(1e-6);
+        for (i, &j) in units.iter().enumerate() {
+            let left = if i > 0 { knots[i] - knots[i - 1] } else { 0.0 };
+            let right = if i + 1 < q {
+                knots[i + 1] - knots[i]
+            } else {
+                0.0
+            };
+            let h = if q == 1 { span } else { left.max(right) }.max(span * 1e-3);
+            v[j * k + f] = 1.0 / h;
+            c[j] = -knots[i] / h;
+        }
+    }
+    (v, c)
+}
 
 use crate::error::{Error, Result};
 use crate::rng::Rng;

@@ -2,11 +2,12 @@
 //! reference for the GPU path). Matrix products go through `matrixmultiply::dgemm`.
 //!
 //! Loss: L = (1/n) Σ_i (out_i − y_i)². Backward: with δ = ∂L/∂pre of a layer y = x·Wᵀ + b,
-//! ∂L/∂W = δᵀ·x, ∂L/∂b = Σ_rows δ, ∂L/∂x = δ·W; ReLU passes δ where pre > 0; the adapter's
+//! ∂L/∂W = δᵀ·x, ∂L/∂b = Σ_rows δ, ∂L/∂x = δ·W; ReLU passes δ where pre > 0, the adapter's
+//! hat multiplies it by hat'(pre) ([`Act::slope`]); the adapter's
 //! skip adds δ_z' to δ_z; LoRA adds ∂L/∂B = δᵀ·(x·Aᵀ), ∂L/∂A = (δ·B)ᵀ·x and
 //! ∂L/∂x += (δ·B)·A.
 
-use super::{Arch, Role};
+use super::{Act, Arch, Role};
 
 /// c (m×n) = op(a)·op(b) + beta·c, op(a) m×k, op(b) k×n, all row-major.
 #[allow(clippy::too_many_arguments)]
@@ -157,7 +158,7 @@ impl Arch {
                 r,
                 self.k,
             );
-            let act = relu(&pre);
+            let act: Vec<f64> = pre.iter().map(|v| Act::Hat.apply(*v)).collect();
             let mut za = z.clone();
             gemm(
                 n,
@@ -296,7 +297,7 @@ impl Arch {
             &mut d_z,
             0.0,
         );
-        // Adapter: z' = z + act·Uᵀ, act = relu(z·Vᵀ + c).
+        // Adapter: z' = z + act·Uᵀ, act = hat(z·Vᵀ + c).
         if self.adapter_width > 0 {
             let r = self.adapter_width;
             let mut gu = vec![0.0; k * r];
@@ -315,9 +316,7 @@ impl Arch {
                 0.0,
             );
             for (d, pre) in d_act.iter_mut().zip(&cache.adapter_pre) {
-                if *pre <= 0.0 {
-                    *d = 0.0;
-                }
+                *d *= Act::Hat.slope(*pre);
             }
             let mut gv = vec![0.0; r * k];
             gemm(r, n, k, &d_act, true, &cache.z, false, &mut gv, 0.0);

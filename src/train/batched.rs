@@ -6,15 +6,16 @@
 //! (the f64 reference), written with the backend's batched primitives:
 //!
 //! - layer: pre = h·Wᵀ (+ (h·Aᵀ)·Bᵀ with LoRA), then bias_act (x + b, ReLU or identity);
-//! - adapter: z' = z + relu(z·Vᵀ + c)·Uᵀ (the copy of z by bias_act with a zero bias);
-//! - backward: δ_W = δᵀ·h, δ_b = col_sums(δ), δ_h = δ·W, ReLU masks by relu_backward;
+//! - adapter: z' = z + hat(z·Vᵀ + c)·Uᵀ (the copy of z by bias_act with a zero bias);
+//! - backward: δ_W = δᵀ·h, δ_b = col_sums(δ), δ_h = δ·W, δ ← δ·act'(pre) by act_backward
+//!   (ReLU's mask, the adapter's hat slope);
 //! - Adam on the trainable segments only (frozen buffers are never written).
 //!
 //! Nothing is read back during training except at evaluation points (the per-model losses).
 
 use crate::backend::{AdamStep, Backend, Gather, MatmulSpec, Rows};
 use crate::error::{Error, Result};
-use crate::model::{Arch, Role, Segment};
+use crate::model::{Act, Arch, Role, Segment};
 
 pub use super::schedule::ModelData;
 use super::schedule::{improvements, starting_reports, BatchOrder};
@@ -128,7 +129,7 @@ impl<'a, B: Backend> BatchedNet<'a, B> {
         role: Role,
         rows: usize,
         cols: usize,
-        relu: bool,
+        act: Act,
     ) -> Result<B::Buffer> {
         let mut out = self.backend.zeros(self.k * rows * cols)?;
         let s = Rows {
@@ -137,7 +138,7 @@ impl<'a, B: Backend> BatchedNet<'a, B> {
             cols,
         };
         self.backend
-            .bias_act(&s, pre, &self.seg(role)?.param, &mut out, relu)?;
+            .bias_act(&s, pre, &self.seg(role)?.param, &mut out, act)?;
         Ok(out)
     }
 
@@ -160,7 +161,12 @@ impl<'a, B: Backend> BatchedNet<'a, B> {
                     .matmul(&spec, &mid, &self.seg(Role::LoraB(l))?.param, &mut pre)?;
                 lora_mid.push(mid);
             }
-            let next = self.bias_act(&mut pre, Role::ExtractorBias(l), rows, o, l < a.depth)?;
+            let act = if l < a.depth {
+                Act::Relu
+            } else {
+                Act::Identity
+            };
+            let next = self.bias_act(&mut pre, Role::ExtractorBias(l), rows, o, act)?;
             pres.push(pre);
             inputs.push(next);
         }
@@ -170,7 +176,7 @@ impl<'a, B: Backend> BatchedNet<'a, B> {
         let (z, adapter_pre, adapter_act, z_adapted) = if a.adapter_width > 0 {
             let r = a.adapter_width;
             let mut pre = self.linear(&z, Role::AdapterV, rows, r, a.k)?;
-            let act = self.bias_act(&mut pre, Role::AdapterC, rows, r, true)?;
+            let act = self.bias_act(&mut pre, Role::AdapterC, rows, r, Act::Hat)?;
             // z' = copy of z (plus a zero bias), then += act·Uᵀ.
             let zero = self.backend.zeros(self.k * a.k)?;
             let mut za = self.backend.zeros(self.k * rows * a.k)?;
@@ -183,7 +189,7 @@ impl<'a, B: Backend> BatchedNet<'a, B> {
                 &mut z,
                 &zero,
                 &mut za,
-                false,
+                Act::Identity,
             )?;
             let spec = MatmulSpec::new(self.k, rows, r, a.k)
                 .transposed(false, true)
@@ -196,9 +202,9 @@ impl<'a, B: Backend> BatchedNet<'a, B> {
         };
         let wh = a.head_width;
         let mut head_pre = self.linear(&z_adapted, Role::HeadWeight(0), rows, wh, a.k)?;
-        let head_hidden = self.bias_act(&mut head_pre, Role::HeadBias(0), rows, wh, true)?;
+        let head_hidden = self.bias_act(&mut head_pre, Role::HeadBias(0), rows, wh, Act::Relu)?;
         let mut out_pre = self.linear(&head_hidden, Role::HeadWeight(1), rows, 1, wh)?;
-        let out = self.bias_act(&mut out_pre, Role::HeadBias(1), rows, 1, false)?;
+        let out = self.bias_act(&mut out_pre, Role::HeadBias(1), rows, 1, Act::Identity)?;
         Ok(Forward {
             rows,
             inputs,
@@ -283,7 +289,7 @@ impl<'a, B: Backend> BatchedNet<'a, B> {
         let mut d_hidden = self
             .back_linear(dout, Role::HeadWeight(1), rows, 1, wh, None)?
             .ok_or_else(|| Error::Shape("head".into()))?;
-        be.relu_backward(
+        be.act_backward(
             &Rows {
                 batch: self.k,
                 rows,
@@ -291,6 +297,7 @@ impl<'a, B: Backend> BatchedNet<'a, B> {
             },
             &mut d_hidden,
             &f.head_pre,
+            Act::Relu,
         )?;
         self.weight_grad(&d_hidden, &f.z_adapted, Role::HeadWeight(0), rows, wh, k)?;
         self.bias_grad(&d_hidden, Role::HeadBias(0), rows, wh)?;
@@ -303,7 +310,7 @@ impl<'a, B: Backend> BatchedNet<'a, B> {
             let mut d_act = self
                 .back_linear(&d_z, Role::AdapterU, rows, k, r, None)?
                 .ok_or_else(|| Error::Shape("adapter".into()))?;
-            be.relu_backward(
+            be.act_backward(
                 &Rows {
                     batch: self.k,
                     rows,
@@ -311,6 +318,7 @@ impl<'a, B: Backend> BatchedNet<'a, B> {
                 },
                 &mut d_act,
                 pre,
+                Act::Hat,
             )?;
             self.weight_grad(&d_act, z, Role::AdapterV, rows, r, k)?;
             self.bias_grad(&d_act, Role::AdapterC, rows, r)?;
@@ -321,7 +329,7 @@ impl<'a, B: Backend> BatchedNet<'a, B> {
         for l in (0..=a.depth).rev() {
             let (o, i) = a.extractor_shape(l);
             if l < a.depth {
-                be.relu_backward(
+                be.act_backward(
                     &Rows {
                         batch: self.k,
                         rows,
@@ -329,6 +337,7 @@ impl<'a, B: Backend> BatchedNet<'a, B> {
                     },
                     &mut delta,
                     &f.pres[l],
+                    Act::Relu,
                 )?;
             }
             let h = &f.inputs[l];

@@ -2,7 +2,7 @@
 //!
 //! | method | trainable | fitted by |
 //! |---|---|---|
-//! | `caulk-adapter` | adapter V, c, U between extractor and head | Adam, best validation weights |
+//! | `caulk-adapter` | adapter V, c, U between extractor and head (hat units, knots at the feature's quantiles) | Adam, best validation weights |
 //! | `caulk-spline` | a 1-D spline in z = φ̂(x) (k = 1) | closed form, knots by exact LOO |
 //! | `lora` | A, B of every extractor layer | Adam |
 //! | `partial` | the last L extractor layers and the head | Adam |
@@ -311,7 +311,21 @@ fn start(
     let arch = &pre.arch;
     let init = &mut Rng::with_index(seed, Stream::Init, 1);
     let (arch2, mut params) = match method {
-        Method::CaulkAdapter => arch.extend(&pre.params, opts.adapter_width.max(1), 0, init),
+        Method::CaulkAdapter => {
+            let r = opts.adapter_width.max(1);
+            let (a2, mut p) = arch.extend(&pre.params, r, 0, init);
+            // Knots at quantiles of the feature on the training part (model::adapter_knots):
+            // every hat starts on the data, and neighbouring hats overlap.
+            let (tx, _, _) = split(target, arch.d);
+            let z = arch.forward(&pre.params, tx).z;
+            let (v, c) = crate::model::adapter_knots(&z, arch.k, r);
+            for (role, values) in [(Role::AdapterV, v), (Role::AdapterC, c)] {
+                if let Some(seg) = a2.segment(role) {
+                    p[seg.range()].copy_from_slice(&values);
+                }
+            }
+            (a2, p)
+        }
         Method::Lora => arch.extend(&pre.params, 0, opts.rank.max(1), init),
         Method::Scratch => (arch.clone(), scratch_init(arch, init, &target.y)),
         _ => (arch.clone(), pre.params.clone()),

@@ -28,7 +28,7 @@ use std::sync::{Arc, Mutex};
 
 use super::fused::{FusedBuffers, FusedPlan, Keep};
 use super::ops::{check, AdamStep, Gather, Rows};
-use super::{Backend, MatmulSpec};
+use super::{Act, Backend, MatmulSpec};
 use crate::error::{Error, Result};
 
 /// The APIs to look for adapters on.
@@ -175,7 +175,7 @@ impl GpuBackend {
         // read_only flags of each kernel's storage bindings 1, 2, ….
         let kernels = Kernels {
             bias_act: kernel(&device, "bias_act.wgsl", &[false, true, false]),
-            relu_backward: kernel(&device, "relu_backward.wgsl", &[false, true]),
+            act_backward: kernel(&device, "act_backward.wgsl", &[false, true]),
             col_sums: kernel(&device, "col_sums.wgsl", &[true, false]),
             mse_grad: kernel(&device, "mse_grad.wgsl", &[true, true, true, false, false]),
             adam: kernel(&device, "adam.wgsl", &[false, true, false, false]),
@@ -409,14 +409,14 @@ impl Backend for GpuBackend {
         x: &mut GpuBuffer,
         bias: &GpuBuffer,
         out: &mut GpuBuffer,
-        relu: bool,
+        act: Act,
     ) -> Result<()> {
         check::bias_act(s, x.len, bias.len, out.len)?;
         let p = [
             s.batch as u32,
             s.rows as u32,
             s.cols as u32,
-            relu as u32,
+            act.code(),
             0,
             0,
             0,
@@ -430,11 +430,17 @@ impl Backend for GpuBackend {
         )
     }
 
-    fn relu_backward(&self, s: &Rows, delta: &mut GpuBuffer, pre: &GpuBuffer) -> Result<()> {
-        check::relu_backward(s, delta.len, pre.len)?;
-        let p = [s.len() as u32, 0, 0, 0, 0, 0, 0, 0];
+    fn act_backward(
+        &self,
+        s: &Rows,
+        delta: &mut GpuBuffer,
+        pre: &GpuBuffer,
+        act: Act,
+    ) -> Result<()> {
+        check::act_backward(s, delta.len, pre.len)?;
+        let p = [s.len() as u32, act.code(), 0, 0, 0, 0, 0, 0];
         self.launch(
-            &self.kernels.relu_backward,
+            &self.kernels.act_backward,
             p,
             &[&delta.buf, &pre.buf],
             s.len(),

@@ -21,7 +21,7 @@ macro_rules! elementwise {
 pub const SHADERS: &[(&str, &str)] = &[
     ("matmul.wgsl", include_str!("shaders/matmul.wgsl")),
     elementwise!("bias_act.wgsl"),
-    elementwise!("relu_backward.wgsl"),
+    elementwise!("act_backward.wgsl"),
     elementwise!("col_sums.wgsl"),
     elementwise!("mse_grad.wgsl"),
     elementwise!("adam.wgsl"),
@@ -58,7 +58,7 @@ pub(super) struct Kernel {
 /// The training kernels, one per shader file.
 pub(super) struct Kernels {
     pub(super) bias_act: Kernel,
-    pub(super) relu_backward: Kernel,
+    pub(super) act_backward: Kernel,
     pub(super) col_sums: Kernel,
     pub(super) mse_grad: Kernel,
     pub(super) adam: Kernel,

@@ -9,7 +9,7 @@
 // independent of K. The algebra is that of `train/batched.rs` and `model/net.rs`:
 //   layer l:  pre_l = h_l·W_lᵀ (+ (h_l·A_lᵀ)·B_lᵀ with LoRA) + b_l,  h_{l+1} = relu(pre_l)
 //             (identity on the last extractor layer, whose output is the feature z);
-//   adapter:  z' = z + relu(z·Vᵀ + c)·Uᵀ;   head: out = relu(z'·W0ᵀ + b0)·W1ᵀ + b1;
+//   adapter:  z' = z + hat(z·Vᵀ + c)·Uᵀ (hat(v) = max(0, 1 − |v|));   head: out = relu(z'·W0ᵀ + b0)·W1ᵀ + b1;
 //   loss:     δ_out = 2(out − y)/b;  backward δ_W = δᵀ·h, δ_b = Σ_r δ, δ_h = (δ·W)·[pre > 0];
 //   Adam:     m ← β1 m + (1−β1) g; v ← β2 v + (1−β2) g²;
 //             p ← p − η (m/c1)/(√(v/c2) + ε) − η λ p, η = lr·½(1 + cos(π t/T)).
@@ -184,16 +184,19 @@ fn lin_tiled(o: u32, h: u32, w: u32, rows: u32, outw: u32, inw: u32, acc: bool) 
     }
 }
 
-// pre ← pre + b (broadcast over rows); act ← relu(pre) or pre.
-fn bias_act(pre: u32, act: u32, b: u32, rows: u32, w: u32, relu: bool) {
+// pre ← pre + b (broadcast over rows); act ← act(pre) for kind 0 the identity, 1 relu,
+// 2 hat(v) = max(0, 1 − |v|) (the adapter's units; src/model/mod.rs, Act).
+fn bias_act(pre: u32, act: u32, b: u32, rows: u32, w: u32, kind: u32) {
     let total = rows * w;
     for (var base = 0u; base < total; base += WG) {
         let e = base + lid;
         if (e < total) {
             let x = scr[sb + pre + e] + state[pb + b + e % w];
             scr[sb + pre + e] = x;
-            if (relu) {
+            if (kind == 1u) {
                 scr[sb + act + e] = max(x, 0.0);
+            } else if (kind == 2u) {
+                scr[sb + act + e] = max(1.0 - abs(x), 0.0);
             } else {
                 scr[sb + act + e] = x;
             }
@@ -234,8 +237,9 @@ fn bgrad(b: u32, d: u32, rows: u32, w: u32) {
     }
 }
 
-// out[r, c] = ((acc ? out[r, c] : 0) + Σ_j δ[r, j]·W[j, c])·[pre[r, c] > 0 unless pre = NONE]
-fn dlin(o: u32, d: u32, w: u32, rows: u32, outw: u32, inw: u32, acc: bool, pre: u32) {
+// out[r, c] = ((acc ? out[r, c] : 0) + Σ_j δ[r, j]·W[j, c])·act'(pre[r, c]) unless pre = NONE:
+// relu's [pre > 0], or with `hat` the hat's slope (0 for |v| ≥ 1, −1 for 0 < v < 1, else +1).
+fn dlin(o: u32, d: u32, w: u32, rows: u32, outw: u32, inw: u32, acc: bool, pre: u32, hat: bool) {
     let total = rows * inw;
     for (var base = 0u; base < total; base += WG) {
         let e = base + lid;
@@ -249,8 +253,17 @@ fn dlin(o: u32, d: u32, w: u32, rows: u32, outw: u32, inw: u32, acc: bool, pre: 
             for (var j = 0u; j < outw; j++) {
                 s += scr[sb + d + r * outw + j] * state[pb + w + j * inw + c];
             }
-            if (pre != NONE && scr[sb + pre + e] <= 0.0) {
-                s = 0.0;
+            if (pre != NONE) {
+                let v = scr[sb + pre + e];
+                if (hat) {
+                    if (abs(v) >= 1.0) {
+                        s = 0.0;
+                    } else if (v > 0.0) {
+                        s = -s;
+                    }
+                } else if (v <= 0.0) {
+                    s = 0.0;
+                }
             }
             scr[sb + o + e] = s;
         }
@@ -272,7 +285,7 @@ fn forward(rows: u32) -> u32 {
             lin(s.x, s.z, net.lora[l].y, rows, ly.z, rank, true);
         }
         sync();
-        bias_act(s.x, s.y, ly.y, rows, ly.z, l + 1u < nl);
+        bias_act(s.x, s.y, ly.y, rows, ly.z, select(0u, 1u, l + 1u < nl));
         sync();
         h = s.y;
     }
@@ -281,7 +294,7 @@ fn forward(rows: u32) -> u32 {
     if (ra > 0u) {
         lin(net.sx.y, h, net.adapter.x, rows, ra, k, false);
         sync();
-        bias_act(net.sx.y, net.sx.z, net.adapter.y, rows, ra, true);
+        bias_act(net.sx.y, net.sx.z, net.adapter.y, rows, ra, 2u);
         // z' starts as a copy of z, then gains act·Uᵀ.
         let total = rows * k;
         for (var base = 0u; base < total; base += WG) {
@@ -298,11 +311,11 @@ fn forward(rows: u32) -> u32 {
     let wh = net.shape.y;
     lin(net.sh.x, h, net.head.x, rows, wh, k, false);
     sync();
-    bias_act(net.sh.x, net.sh.y, net.head.y, rows, wh, true);
+    bias_act(net.sh.x, net.sh.y, net.head.y, rows, wh, 1u);
     sync();
     lin(net.sh.z, net.sh.y, net.head.z, rows, 1u, wh, false);
     sync();
-    bias_act(net.sh.z, net.sh.z, net.head.w, rows, 1u, false);
+    bias_act(net.sh.z, net.sh.z, net.head.w, rows, 1u, 0u);
     sync();
     return h;
 }
@@ -325,7 +338,7 @@ fn backward(rows: u32, zz: u32) {
     if (trains(net.head.w)) {
         bgrad(net.head.w, da, rows, 1u);
     }
-    dlin(db, da, net.head.z, rows, 1u, wh, false, net.sh.x);
+    dlin(db, da, net.head.z, rows, 1u, wh, false, net.sh.x, false);
     sync();
     if (trains(net.head.x)) {
         wgrad(net.head.x, db, zz, rows, wh, k);
@@ -336,16 +349,16 @@ fn backward(rows: u32, zz: u32) {
     let below = lowest < nl;
     let adapter_back = ra > 0u && (adapter_trains || below);
     if (adapter_back || below) {
-        dlin(da, db, net.head.x, rows, wh, k, false, NONE);
+        dlin(da, db, net.head.x, rows, wh, k, false, NONE, false);
     }
     sync();
-    // Adapter: δ_act = (δz'·U)·[pre > 0]; δz = δz' + δ_act·V.
+    // Adapter: δ_act = (δz'·U)·hat'(pre); δz = δz' + δ_act·V.
     if (adapter_back) {
         let z = net.sl[nl - 1u].y;
         if (trains(net.adapter.z)) {
             wgrad(net.adapter.z, da, net.sx.z, rows, k, ra);
         }
-        dlin(db, da, net.adapter.z, rows, k, ra, false, net.sx.y);
+        dlin(db, da, net.adapter.z, rows, k, ra, false, net.sx.y, true);
         sync();
         if (trains(net.adapter.x)) {
             wgrad(net.adapter.x, db, z, rows, ra, k);
@@ -354,7 +367,7 @@ fn backward(rows: u32, zz: u32) {
             bgrad(net.adapter.y, db, rows, ra);
         }
         if (below) {
-            dlin(da, db, net.adapter.x, rows, ra, k, true, NONE);
+            dlin(da, db, net.adapter.x, rows, ra, k, true, NONE, false);
         }
         sync();
     }
@@ -382,19 +395,19 @@ fn backward(rows: u32, zz: u32) {
             if (trains(net.lora[li].y)) {
                 wgrad(net.lora[li].y, cur, net.sl[li].z, rows, ly.z, rank);
             }
-            dlin(mid, cur, net.lora[li].y, rows, ly.z, rank, false, NONE);
+            dlin(mid, cur, net.lora[li].y, rows, ly.z, rank, false, NONE, false);
             if (down) {
-                dlin(nxt, cur, ly.x, rows, ly.z, ly.w, false, NONE);
+                dlin(nxt, cur, ly.x, rows, ly.z, ly.w, false, NONE, false);
             }
             sync();
             if (trains(net.lora[li].x)) {
                 wgrad(net.lora[li].x, mid, h, rows, rank, ly.w);
             }
             if (down) {
-                dlin(nxt, mid, net.lora[li].x, rows, rank, ly.w, true, mask);
+                dlin(nxt, mid, net.lora[li].x, rows, rank, ly.w, true, mask, false);
             }
         } else if (down) {
-            dlin(nxt, cur, ly.x, rows, ly.z, ly.w, false, mask);
+            dlin(nxt, cur, ly.x, rows, ly.z, ly.w, false, mask, false);
         }
         sync();
         let t = cur;
