@@ -173,7 +173,7 @@ pub fn plan(c: &Config) -> Result<Plan, ConfigError> {
         Preset::Digits => (
             c.m.iter().flat_map(|m| widths.iter().map(move |w| (Some(*m), *w))).collect(),
             None,
-            "real data, no rate claimed; expected (not proved): a digit classifier pre-trained on more images should leave the parity a lower error floor and a smaller n_ε".to_string(),
+            "real data, no rate claimed; expected (not proved): a digit classifier pre-trained on more images should leave the parity a lower error floor and a smaller n_ε. caulk-adapter is the caulk, under the classifier's frozen softmax and a fixed parity map; linear-probe, lora, partial and full train a new read-out (probing: baselines)".to_string(),
         ),
     };
     Ok(Plan {

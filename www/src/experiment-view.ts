@@ -301,7 +301,7 @@ export function belowConstant(r: Results, constant: number): string[] {
     return [
       learned.length === 0
         ? `At n = ${count(n)} no curve lies below the best constant predictor: none has learned anything there.`
-        : `At n = ${count(n)} only ${learned.join(', ')} lie below the best constant predictor; ${not.join(', ')} have not learned anything beyond a constant there.`,
+        : `At n = ${count(n)} only ${learned.join(', ')} ${learned.length === 1 ? 'lies' : 'lie'} below the best constant predictor; ${not.join(', ')} ${not.length === 1 ? 'has' : 'have'} not learned anything beyond a constant there.`,
     ];
   });
 }
