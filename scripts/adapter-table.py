@@ -1,14 +1,20 @@
 #!/usr/bin/env python3
 """The README's table "adapters against the theory": the `limit` preset (oracle extractor,
 16 seeds, its default n grid and step budget) with the spline, the adapter and LoRA, at
-s = αβ ∈ {0.5, 0.75} (β = 1) and d ∈ {2, 5, 8}; each curve's fitted slope and 95 % interval
-against the rate −2s/(2s+1). Runs the CLI that `cargo build --release` makes.
-Usage: python3 scripts/adapter-table.py [path/to/caulk]"""
+s = αβ ∈ {0.5, 0.75} (β = 1; or the values given with --s) and d ∈ {2, 5, 8}; each curve's
+fitted slope and 95 % interval against the rate −2s/(2s+1). Runs the CLI that
+`cargo build --release` makes. Usage: python3 scripts/adapter-table.py [--s 0.4,0.9] [caulk]"""
 import json
 import subprocess
 import sys
 
-CAULK = sys.argv[1] if len(sys.argv) > 1 else "target/release/caulk"
+ARGS = sys.argv[1:]
+S = [0.5, 0.75]
+if "--s" in ARGS:
+    i = ARGS.index("--s")
+    S = [float(v) for v in ARGS[i + 1].split(",")]
+    del ARGS[i : i + 2]
+CAULK = ARGS[0] if ARGS else "target/release/caulk"
 METHODS = ["caulk-spline", "caulk-adapter", "lora"]
 
 
@@ -16,7 +22,7 @@ def main():
     print("| s | d | rate | " + " | ".join(METHODS) + " |")
     print("|---|---|---|" + "---|" * len(METHODS))
     # ✗: more than 0.1 from the rate; (unsteady): the steadiness check flagged the curve.
-    for alpha in (0.5, 0.75):
+    for alpha in S:
         for d in (2, 5, 8):
             frag = f"v=1&preset=limit&alpha={alpha}&beta=1&d={d}&methods={','.join(METHODS)}"
             out = subprocess.run([CAULK, "run", "--fragment", frag, "--json"],

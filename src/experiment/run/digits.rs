@@ -74,6 +74,18 @@ fn parity_map() -> Vec<f64> {
 /// Which parameters a method trains in its network.
 type MaskOf = dyn Fn(&Net) -> Vec<bool>;
 
+/// A network to train on a seed's target images: the method (its step size), the network and
+/// its trainable mask, its inputs for the target pool and the test images (rows of
+/// `net.inp`), and the batch stream's tag.
+struct Fitting<'a> {
+    method: Method,
+    net: &'a Net,
+    mask: &'a [bool],
+    x: &'a [f64],
+    test_x: &'a [f64],
+    batch_stream: u64,
+}
+
 /// The network 64 pixels → width (× depth, ReLU) → `out`: the classifier (10 logits) and
 /// `scratch` (1 output).
 fn mlp(width: usize, depth: usize, out: usize) -> Net {
@@ -355,16 +367,45 @@ impl<B: Backend> Sweep<'_, B> {
         params[at + k] = probe.b;
         jitter_start(&mut params, self.c.jitter, sd.seed, 1);
         let mask = mask_of(&net);
-        let inp = net.inp;
+        let fit = Fitting {
+            method,
+            net: &net,
+            mask: &mask,
+            x,
+            test_x,
+            batch_stream: 0xD163_0000,
+        };
+        self.train_and_score(sd, n, fit, params)
+    }
+
+    /// Train `fit.net` from `params` on seed `sd`'s first n target rows (the first four
+    /// fifths; the rest validate), as `fit.method` trains, and score it on the test images:
+    /// its outcome (error rate, trainable count, report) and test squared loss.
+    fn train_and_score(
+        &self,
+        sd: &DigitsSeed,
+        n: usize,
+        fit: Fitting<'_>,
+        mut params: Vec<f64>,
+    ) -> std::result::Result<(Outcome, f64), String> {
+        let Fitting {
+            method,
+            net,
+            mask,
+            x,
+            test_x,
+            batch_stream,
+        } = fit;
+        let (y, c, inp) = (&sd.pool_y[..n], cut(n), net.inp);
         let opts = TrainOpts {
             eval_every: crate::experiment::plan::FINETUNE_EVAL_EVERY,
             ..train_opts(method, &self.plan.finetune)
         };
-        let mut rng = Rng::with_index(sd.seed, Stream::Batch, 0xD163_0000 + n as u64);
+        let mut rng = Rng::with_index(sd.seed, Stream::Batch, batch_stream + n as u64);
         let report = net
             .train(
                 &mut params,
-                &mask,
+                mask,
                 (&x[..c * inp], &y[..c]),
                 Some((&x[c * inp..n * inp], &y[c..])),
                 Loss::Squared,
@@ -387,7 +428,6 @@ impl<B: Backend> Sweep<'_, B> {
         n: usize,
     ) -> std::result::Result<(Outcome, f64), String> {
         let k = DIGITS_CLASSES;
-        let (y, c) = (&sd.pool_y[..n], cut(n));
         let net = Net::new(k)
             .adapter(self.c.adapter_width as usize)
             .softmax()
@@ -404,27 +444,15 @@ impl<B: Backend> Sweep<'_, B> {
         jitter_start(&mut params, self.c.jitter, sd.seed, 1);
         // Layer 0 is the adapter: the only trainable block.
         let mask = net.mask(|i| i == 0, false);
-        let opts = TrainOpts {
-            eval_every: crate::experiment::plan::FINETUNE_EVAL_EVERY,
-            ..train_opts(Method::CaulkAdapter, &self.plan.finetune)
+        let fit = Fitting {
+            method: Method::CaulkAdapter,
+            net: &net,
+            mask: &mask,
+            x: &cl.pool_l,
+            test_x: &cl.test_l,
+            batch_stream: 0xD165_0000,
         };
-        let x = &cl.pool_l[..n * k];
-        let mut rng = Rng::with_index(sd.seed, Stream::Batch, 0xD165_0000 + n as u64);
-        let report = net
-            .train(
-                &mut params,
-                &mask,
-                (&x[..c * k], &y[..c]),
-                Some((&x[c * k..], &y[c..])),
-                Loss::Squared,
-                &opts,
-                &mut rng,
-                self.cancel,
-            )
-            .map_err(|e| e.to_string())?;
-        let (err, sq) = scores(&net.predict(&params, &cl.test_l), &sd.test_y);
-        let trainable = mask.iter().filter(|t| **t).count();
-        Ok(((err, trainable, Some(report)), sq))
+        self.train_and_score(sd, n, fit, params)
     }
 
     /// `scratch`: 64 → width (× depth) → 1 on the pixels from random weights, the output's
@@ -436,7 +464,7 @@ impl<B: Backend> Sweep<'_, B> {
         width: usize,
     ) -> std::result::Result<(Outcome, f64), String> {
         let net = mlp(width, self.c.depth as usize, 1);
-        let (x, y, c) = (&sd.pool_x[..n * PIXELS], &sd.pool_y[..n], cut(n));
+        let (y, c) = (&sd.pool_y[..n], cut(n));
         let mut params = net.init(&mut Rng::with_index(
             sd.seed,
             Stream::Init,
@@ -446,24 +474,14 @@ impl<B: Backend> Sweep<'_, B> {
         params[last] = mean(&y[..c]).unwrap_or(0.5);
         jitter_start(&mut params, self.c.jitter, sd.seed, 1);
         let mask = vec![true; net.len];
-        let opts = TrainOpts {
-            eval_every: crate::experiment::plan::FINETUNE_EVAL_EVERY,
-            ..train_opts(Method::Scratch, &self.plan.finetune)
+        let fit = Fitting {
+            method: Method::Scratch,
+            net: &net,
+            mask: &mask,
+            x: &sd.pool_x,
+            test_x: &sd.test_x,
+            batch_stream: 0xD164_0000,
         };
-        let mut rng = Rng::with_index(sd.seed, Stream::Batch, 0xD164_0000 + n as u64);
-        let report = net
-            .train(
-                &mut params,
-                &mask,
-                (&x[..c * PIXELS], &y[..c]),
-                Some((&x[c * PIXELS..], &y[c..])),
-                Loss::Squared,
-                &opts,
-                &mut rng,
-                self.cancel,
-            )
-            .map_err(|e| e.to_string())?;
-        let (err, sq) = scores(&net.predict(&params, &sd.test_x), &sd.test_y);
-        Ok(((err, net.len, Some(report)), sq))
+        self.train_and_score(sd, n, fit, params)
     }
 }
