@@ -236,7 +236,7 @@ fn series(
 }
 
 /// A number with a real minus sign, `digits` decimals.
-fn signed(v: f64, digits: usize) -> String {
+pub(crate) fn signed(v: f64, digits: usize) -> String {
     format!("{v:.digits$}").replace('-', "−")
 }
 
@@ -471,6 +471,52 @@ mod tests {
         }
         // The risk column is the curve at n = 256.
         assert_eq!(rows[2].risk, curves[2].risk_mean[1]);
+    }
+
+    fn change(d_slope: [f64; 3], d_risk: [f64; 3]) -> PairedChange {
+        PairedChange {
+            m_from: 300,
+            m_to: 3000,
+            window: [64, 256],
+            d_slope: d_slope[0],
+            d_slope_lo: d_slope[1],
+            d_slope_hi: d_slope[2],
+            n_risk: 2048,
+            d_risk: d_risk[0],
+            d_risk_lo: d_risk[1],
+            d_risk_hi: d_risk[2],
+            seeds: 8,
+            interval: "t".into(),
+        }
+    }
+
+    /// The verdict says what the paired intervals resolve, whichever way they fall.
+    #[test]
+    fn the_verdict_says_what_is_resolved_and_what_is_not() {
+        let flat = [change([-0.05, -0.2, 0.1], [-0.004, -0.007, -0.001])];
+        let v = verdict("spline", &flat, &[]).unwrap();
+        assert!(
+            v.contains("no steepening of the small-n slope (n = 64–256) is resolved"),
+            "{v}"
+        );
+        assert!(
+            v.contains("the risk at n = 2048 falls at 1 of 1 steps"),
+            "{v}"
+        );
+        assert!(v.contains("from m = 300 to 3000"), "{v}");
+        let steeper = [change([-0.2, -0.3, -0.1], [0.001, -0.002, 0.004])];
+        let v = verdict("spline", &steeper, &[]).unwrap();
+        assert!(
+            v.contains("steepens at 1 of 1 steps (−0.200 [−0.300, −0.100])"),
+            "{v}"
+        );
+        assert!(
+            v.contains("no fall of the risk at n = 2048 is resolved"),
+            "{v}"
+        );
+        assert_eq!(verdict("spline", &[], &[]), None);
+        assert_eq!(thousands(30_000), "30 000");
+        assert_eq!(thousands(3000), "3000");
     }
 
     #[test]

@@ -30,7 +30,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use super::claim::claim;
+use super::claim::{claim, signed};
 use super::cost::Estimate;
 use super::curve::{method_name, CurveHead, CurveResult};
 use super::rates::Rates;
@@ -415,8 +415,8 @@ pub fn results_of_rows(rows: &[Row], source: &str, c: &Config) -> Result<Results
         backend: format!("imported: {source}, {} rows", rows.len()),
         prediction: format!(
             "your curves against the paper's caulking limit rate {} (its published summaries, m → ∞) and Stone's minimax rate from scratch {}, from this config's α, β, s_φ and d",
-            minus(-caulk_limit_rate(&TheoryParams::from_config(c))),
-            minus(-scratch_rate(&TheoryParams::from_config(c)))
+            signed(-caulk_limit_rate(&TheoryParams::from_config(c)), 3),
+            signed(-scratch_rate(&TheoryParams::from_config(c)), 3)
         ),
         curves,
         constant_risk: None,
@@ -439,11 +439,6 @@ pub fn results_of_rows(rows: &[Row], source: &str, c: &Config) -> Result<Results
         device_lost: None,
         steadiness: None,
     })
-}
-
-/// A slope with three decimals and a real minus sign.
-fn minus(v: f64) -> String {
-    format!("{v:.3}").replace('-', "−")
 }
 
 #[cfg(test)]
