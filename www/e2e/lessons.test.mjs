@@ -88,7 +88,7 @@ test('a predict step covers the curves until the guess is in, then shows it besi
   await page.click('#lesson-reveal');
   assert.equal(await veiled(), false);
   const result = await page.textContent('#lesson-result');
-  assert.match(result, /^Your guess: n_ε ≈ 64\. Measured: n_ε ≈ 644 for ε = 0\.02 \(95 % interval/);
+  assert.match(result, /^Your guess: n_ε ≈ 64\. Measured: n_ε ≈ 560 for ε = 0\.02 \(95 % interval/);
   assert.equal(await page.locator('#exp-plot .guess .guess-rule').count(), 1);
   assert.match(await page.textContent('#exp-plot .guess-label'), /your guess: 64/);
   await page.locator('#exp-plot').scrollIntoViewIfNeeded();
