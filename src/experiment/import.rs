@@ -35,7 +35,7 @@ use super::cost::Estimate;
 use super::curve::{method_name, CurveHead, CurveResult};
 use super::rates::Rates;
 use super::results::Results;
-use super::stats::{n_eps_from_data, summarise};
+use super::stats::{n_eps_from_data, summarise, t975};
 use crate::config::table::{check_row, parse_table, Cells, Row};
 use crate::config::{BackendChoice, Config, Method};
 use crate::theory::bounds::{caulk_limit_rate, scratch_rate, TheoryParams};
@@ -219,19 +219,6 @@ fn json_rows(text: &str) -> Result<Vec<Row>, String> {
     Ok(rows)
 }
 
-/// Student's t quantile for a two-sided 95 % interval with `df` degrees of freedom.
-fn t95(df: usize) -> f64 {
-    const T: [f64; 10] = [
-        12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
-    ];
-    match df {
-        0 => f64::INFINITY,
-        1..=10 => T[df - 1],
-        // Close to the exact quantiles beyond 10 (2.086 at 20, 2.042 at 30).
-        _ => 1.96 + 2.6 / df as f64,
-    }
-}
-
 /// The 95 % interval of the least-squares slope of ln y on ln n (one value per point):
 /// from the points' own intervals where every point has one, else from the residuals.
 fn slope_interval(n: &[f64], y: &[f64], intervals: &[Option<(f64, f64)>]) -> Option<(f64, f64)> {
@@ -262,7 +249,7 @@ fn slope_interval(n: &[f64], y: &[f64], intervals: &[Option<(f64, f64)>]) -> Opt
             .zip(y)
             .map(|(xi, yi)| (yi.ln() - fit.intercept - fit.slope * xi).powi(2))
             .sum();
-        t95(k - 2) * (rss / ((k - 2) as f64 * sxx)).sqrt()
+        t975(k - 2) * (rss / ((k - 2) as f64 * sxx)).sqrt()
     };
     Some((fit.slope - half, fit.slope + half))
 }

@@ -135,7 +135,7 @@ pub fn model_fit(p: &TheoryParams, group: &[&CurveResult]) -> Option<ModelFit> {
 }
 
 /// The quality of `fitted` against the curve `cv`.
-fn row(cv: &CurveResult, fitted: Vec<f64>) -> ModelFitRow {
+pub(super) fn row(cv: &CurveResult, fitted: Vec<f64>) -> ModelFitRow {
     // (ln residual, inside) of every measured point, in n order.
     let measured: Vec<(f64, bool)> = (0..cv.n.len())
         .filter_map(|j| {

@@ -17,6 +17,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::curve::CurveResult;
+use super::stats::t_interval;
 use crate::theory::power_law;
 
 /// The paired change from one m to the next of one (method, width).
@@ -47,37 +48,6 @@ pub struct PairedChange {
     pub seeds: usize,
     /// The interval's method: `t` (Student-t on the per-seed differences).
     pub interval: String,
-}
-
-/// t_{0.975, df}: the 97.5 % quantile of Student's t with `df` degrees of freedom (a table to
-/// df = 30, then the Cornish-Fisher expansion in 1/df about z = 1.959964, within 1e-4).
-pub fn t975(df: usize) -> f64 {
-    const TABLE: [f64; 30] = [
-        12.7062, 4.3027, 3.1824, 2.7764, 2.5706, 2.4469, 2.3646, 2.3060, 2.2622, 2.2281, 2.2010,
-        2.1788, 2.1604, 2.1448, 2.1314, 2.1199, 2.1098, 2.1009, 2.0930, 2.0860, 2.0796, 2.0739,
-        2.0687, 2.0639, 2.0595, 2.0555, 2.0518, 2.0484, 2.0452, 2.0423,
-    ];
-    match df {
-        0 => f64::INFINITY,
-        1..=30 => TABLE[df - 1],
-        _ => {
-            let (z, v) = (1.959_963_985_f64, df as f64);
-            z + (z.powi(3) + z) / (4.0 * v)
-                + (5.0 * z.powi(5) + 16.0 * z.powi(3) + 3.0 * z) / (96.0 * v * v)
-        }
-    }
-}
-
-/// Mean and 95 % Student-t interval of `v` (None with fewer than two values).
-pub fn t_interval(v: &[f64]) -> Option<(f64, f64, f64)> {
-    let s = v.len();
-    if s < 2 {
-        return None;
-    }
-    let mean = v.iter().sum::<f64>() / s as f64;
-    let var = v.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (s - 1) as f64;
-    let half = t975(s - 1) * (var / s as f64).sqrt();
-    Some((mean, mean - half, mean + half))
 }
 
 /// The small-n window of a grid of `len` points: its first ⌈len/2⌉ points, at least 3 (all
@@ -150,16 +120,6 @@ mod tests {
 
     fn curve(m: u64, n: &[u64], risks: Vec<Vec<f64>>) -> CurveResult {
         CurveResult::of_risks(Method::CaulkSpline, m, n, risks, 0.0)
-    }
-
-    #[test]
-    fn t_quantiles_are_known_values() {
-        assert!((t975(1) - 12.7062).abs() < 1e-4);
-        assert!((t975(7) - 2.3646).abs() < 1e-4);
-        assert!((t975(15) - 2.1314).abs() < 1e-4);
-        // Beyond the table: t_{0.975,40} = 2.0211, t_{0.975,120} = 1.9799.
-        assert!((t975(40) - 2.0211).abs() < 2e-4, "{}", t975(40));
-        assert!((t975(120) - 1.9799).abs() < 1e-4, "{}", t975(120));
     }
 
     /// A hand computation: two seeds' slopes and risks, differences by seed, t with 1 df.

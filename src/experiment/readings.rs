@@ -10,7 +10,8 @@
 //! Both fit two constants shared by every m by least squares of the relative residual
 //! Σ ((ŷ − y)/y)²: the floor reading in closed form, the exponent reading with C in closed
 //! form for each C_ρ (C = Σ(a/y)/Σ(a/y)², a = n^(−r(m))) and C_ρ by a search over ln C_ρ
-//! (a grid of 10^−3 … 10^5, then golden-section refinement; C_ρ = 0 is tried too).
+//! (a grid of 10^−3 … 10^5, then golden-section refinement; C_ρ = 0 is tried too). A
+//! reading's curve is its bound's risk (`theory::bounds`) with the fitted constants.
 //!
 //! Held out: each m in turn is left out, the reading fitted on the others, and its prediction
 //! of the left-out curve scored by the root-mean-square of ln(y/ŷ) over that curve's points.
@@ -20,8 +21,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::curve::CurveResult;
-use super::model_fit::calibrate_caulk_m;
-use crate::theory::bounds::{self, TheoryParams};
+use super::model_fit::{calibrate_caulk_m, row};
+use crate::theory::bounds::{self, BoundSpec, TheoryParams};
 
 /// The left-out m's error of a reading.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -97,22 +98,35 @@ impl Kind {
 /// Fitted constants: (C, the second constant).
 type Constants = (f64, f64);
 
-/// The reading's curve at source size m on the grid `n`, with constants `k`.
-fn predict(p: &TheoryParams, kind: Kind, k: Constants, m: f64, n: &[u64]) -> Vec<f64> {
-    let (c, second) = k;
-    match kind {
-        Kind::Floor => {
-            let r = bounds::caulk_limit_rate(p);
-            let floor = second * bounds::eps_pre(p, m).powf(p.s);
-            n.iter()
-                .map(|&x| c * ((x as f64).powf(-r) + floor))
-                .collect()
-        }
-        Kind::Exponent => {
-            let r = rate(p, second, m);
-            n.iter().map(|&x| c * (x as f64).powf(-r)).collect()
+impl Kind {
+    /// The bound this reading is (its risk and exponent are the reading's).
+    fn spec(self) -> &'static BoundSpec {
+        bounds::spec(self.bound()).expect("caulk_m and caulk_m_rate are in the registry (tested)")
+    }
+
+    /// `p` with the reading's fitted constants: C and C_pre, or C and C_ρ.
+    fn with(self, p: &TheoryParams, (c, second): Constants) -> TheoryParams {
+        match self {
+            Kind::Floor => TheoryParams {
+                c,
+                c_pre: second,
+                ..*p
+            },
+            Kind::Exponent => TheoryParams {
+                c,
+                c_rho: second,
+                ..*p
+            },
         }
     }
+}
+
+/// The reading's curve at source size m on the grid `n`, with constants `k`: its bound's risk.
+fn predict(p: &TheoryParams, kind: Kind, k: Constants, m: f64, n: &[u64]) -> Vec<f64> {
+    let q = kind.with(p, k);
+    n.iter()
+        .map(|&x| (kind.spec().risk)(&q, x as f64, m))
+        .collect()
 }
 
 /// r(m) of the exponent reading with C_ρ = `c_rho`.
@@ -185,16 +199,16 @@ fn fit(p: &TheoryParams, kind: Kind, group: &[&CurveResult]) -> Option<Constants
     }
 }
 
-/// Root-mean-square of ln(y/ŷ) over a curve's points.
-fn log_error(p: &TheoryParams, kind: Kind, k: Constants, cv: &CurveResult) -> Option<f64> {
-    let pred = predict(p, kind, k, cv.m.unwrap_or(1) as f64, &cv.n);
-    let e: Vec<f64> =
-        cv.n.iter()
-            .zip(&pred)
-            .zip(&cv.risk_mean)
-            .filter_map(|((_, yh), y)| y.filter(|y| *y > 0.0).map(|y| (y / yh).ln()))
-            .collect();
-    (!e.is_empty()).then(|| (e.iter().map(|v| v * v).sum::<f64>() / e.len() as f64).sqrt())
+/// Root-mean-square of ln(y/ŷ) over a curve's points against `pred` (as the floor fit
+/// scores its rows); None without a measured point.
+fn log_error(cv: &CurveResult, pred: Vec<f64>) -> Option<f64> {
+    let r = row(cv, pred);
+    (r.points > 0).then_some(r.log_rms)
+}
+
+/// [`log_error`] of the reading with constants `k` on `cv`.
+fn error_of(p: &TheoryParams, kind: Kind, k: Constants, cv: &CurveResult) -> Option<f64> {
+    log_error(cv, predict(p, kind, k, cv.m.unwrap_or(1) as f64, &cv.n))
 }
 
 /// One reading of `group` (curves of one method and width, sorted by m), fitted on every m,
@@ -207,7 +221,8 @@ pub fn reading(p: &TheoryParams, kind: Kind, group: &[&CurveResult]) -> Option<R
         .collect();
     let all: Vec<f64> = group
         .iter()
-        .filter_map(|cv| log_error(p, kind, k, cv))
+        .zip(&fitted)
+        .filter_map(|(cv, pred)| log_error(cv, pred.clone()))
         .collect();
     let log_rms = (all.iter().map(|v| v * v).sum::<f64>() / all.len().max(1) as f64).sqrt();
     let heldout: Vec<HeldOut> = if group.len() < 2 {
@@ -224,19 +239,17 @@ pub fn reading(p: &TheoryParams, kind: Kind, group: &[&CurveResult]) -> Option<R
                 let k = fit(p, kind, &rest)?;
                 Some(HeldOut {
                     m: group[i].m.unwrap_or(0),
-                    log_error: log_error(p, kind, k, group[i])?,
+                    log_error: error_of(p, kind, k, group[i])?,
                 })
             })
             .collect()
     };
     let last = group.last().and_then(|cv| cv.m);
     let held_last = heldout.iter().find(|h| Some(h.m) == last);
+    let q = kind.with(p, k);
     let exponents = group
         .iter()
-        .map(|cv| match kind {
-            Kind::Floor => -bounds::caulk_limit_rate(p),
-            Kind::Exponent => -rate(p, k.1, cv.m.unwrap_or(1) as f64),
-        })
+        .map(|cv| (kind.spec().exponent)(&q, cv.m.unwrap_or(1) as f64))
         .collect();
     let formula = match kind {
         Kind::Floor => format!(

@@ -92,7 +92,7 @@ impl TheoryParams {
             beta: c.beta,
             s,
             s_phi: c.s_phi,
-            s_star: s * c.s_phi.min(1.0),
+            s_star: s_star(s, c.s_phi),
             d: c.d as f64,
             k: c.k as f64,
             eps: c.eps,
@@ -145,6 +145,12 @@ pub struct BoundSpec {
     pub formula_values: fn(&TheoryParams, f64) -> String,
     /// A violated condition, if any.
     pub violated: fn(&TheoryParams) -> Option<String>,
+}
+
+/// s* = s·min(s_φ, 1): the smoothness of an s-Hölder map of an s_φ-Hölder extractor (s ≤ 1),
+/// s·s_φ for s_φ ≤ 1 and only s above.
+pub fn s_star(s: f64, s_phi: f64) -> f64 {
+    s * s_phi.min(1.0)
 }
 
 /// r = 2s/(2s+1): the caulking limit rate, free of d.

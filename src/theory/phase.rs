@@ -31,7 +31,7 @@ pub fn scratch_rate_equal_beta(beta: f64, d: f64) -> f64 {
 
 /// From-scratch exponent of the composite target itself, 2s*/(2s*+d) with s* = αβ·min(s_φ, 1).
 pub fn scratch_rate_same_target(alpha: f64, beta: f64, s_phi: f64, d: f64) -> f64 {
-    let s_star = alpha * beta * s_phi.min(1.0);
+    let s_star = super::bounds::s_star(alpha * beta, s_phi);
     2.0 * s_star / (2.0 * s_star + d)
 }
 
@@ -106,6 +106,8 @@ pub fn phase_diagram(beta: f64, s_phi: f64, alpha_now: f64, d_now: f64) -> Phase
     let equal_beta = |a: f64, dd: f64| caulk_rate(a, beta) - scratch_rate_equal_beta(beta, dd);
     let same_target =
         |a: f64, dd: f64| caulk_rate(a, beta) - scratch_rate_same_target(a, beta, s_phi, dd);
+    // The same-target boundary d = min(s_φ, 1) (module doc).
+    let edge = s_phi.min(1.0);
     let maps = vec![
         PhaseMap {
             id: "equal_beta",
@@ -122,16 +124,11 @@ pub fn phase_diagram(beta: f64, s_phi: f64, alpha_now: f64, d_now: f64) -> Phase
             label:
                 "the same composite target (smoothness s* = αβ·min(s_φ, 1)) learned from scratch"
                     .into(),
-            rule: format!(
-                "caulking wins where d > min(s_φ, 1) = {}, whatever α",
-                s_phi.min(1.0)
-            ),
+            rule: format!("caulking wins where d > min(s_φ, 1) = {edge}, whatever α"),
             gap: gaps(&same_target),
-            boundary: (0..=40)
-                .map(|i| (i as f64 / 40.0, s_phi.min(1.0)))
-                .collect(),
+            boundary: (0..=40).map(|i| (i as f64 / 40.0, edge)).collect(),
             gap_now: same_target(alpha_now, d_now),
-            caulk_wins: d_now > s_phi.min(1.0),
+            caulk_wins: d_now > edge,
             status: STATUS.into(),
         },
     ];

@@ -43,12 +43,10 @@ pub struct BoundsReport {
 /// Points of the m grid of `n_eps_vs_m`.
 pub const M_GRID_POINTS: usize = 41;
 
-/// n_ε of the bound `id` (`caulk_m` or `caulk_m_rate`) over m ∈ [10, 10^6].
+/// n_ε of the finite-m bound `id` (`caulk_m` or `caulk_m_rate`) over m ∈ [10, 10^6].
 pub fn n_eps_vs_m(p: &TheoryParams, id: &str) -> NEpsCurve {
     let m = log_grid(10.0, 1e6, M_GRID_POINTS);
-    let spec = bounds::spec(id)
-        .or_else(|| bounds::spec("caulk_m"))
-        .expect("caulk_m is in the registry (tested)");
+    let spec = bounds::spec(id).expect("both finite-m bounds are in the registry (tested)");
     let limit = bounds::spec("caulk_limit").expect("caulk_limit is in the registry (tested)");
     NEpsCurve {
         id: spec.info.id,

@@ -186,12 +186,12 @@ function claimOffers(results: Results, fragment: string): Offer[] {
   const offers: Offer[] = [];
   try {
     offers.push({ text: 'Open the headline preset (three m, measured)', fragment: (switch_preset(fragment, 'headline') as { fragment: string }).fragment });
-    const ms = results.curves.map((c) => c.m).filter((m): m is number => m !== null);
+    const ms = results.config.m;
     if (ms.length > 0 && results.config.preset !== 'limit' && results.config.preset !== 'scratch') {
       const top = Math.max(...ms);
       const next = Math.min(top * 10, 1_000_000);
       if (next > top) {
-        offers.push({ text: `Add m = ${count(next)} to this configuration`, fragment: (set_key(fragment, 'm', `${[...new Set(ms)].join(',')},${next}`) as { fragment: string }).fragment });
+        offers.push({ text: `Add m = ${count(next)} to this configuration`, fragment: (set_key(fragment, 'm', [...ms, next].join(',')) as { fragment: string }).fragment });
       }
     }
   } catch {

@@ -134,7 +134,7 @@ export function drawCurves(
           variant: measured ? shade.get(measured.label) : undefined,
         });
       });
-      const finiteM = first.m !== null && results.config.preset !== 'limit';
+      const finiteM = atFiniteM(first);
       series.push({
         id: 'theory',
         label: raw
@@ -172,6 +172,15 @@ export function drawCurves(
     empty,
   });
   svg.setAttribute('aria-describedby', 'exp-summary');
+}
+
+/**
+ * Whether a curve was measured at a finite source size m: its rate is then the m → ∞ limit,
+ * which it need not reach, not a prediction for it. (`limit` runs the oracle, `scratch`
+ * pre-trains nothing: their curves have no m.)
+ */
+function atFiniteM(c: Curve): boolean {
+  return c.m !== null;
 }
 
 /** What the plot's y axis shows: the risk (an error rate on real data) or, where results carry it, the squared loss. */
@@ -230,9 +239,7 @@ export function summarise(r: Results, summary: HTMLElement, table: HTMLElement):
       c.slope === null
         ? 'no slope (too few points)'
         : `fitted slope ${signed(c.slope)} (95 % CI ${c.slope_lo === null ? '?' : signed(c.slope_lo)} to ${c.slope_hi === null ? '?' : signed(c.slope_hi)})`;
-    // A finite-m curve is held against the m → ∞ limit, which it need not reach.
-    const finiteM = c.m !== null && c.method !== 'scratch' && r.config.preset !== 'limit';
-    const theory = c.predicted_slope === null ? '' : `; ${finiteM ? 'limit (m → ∞)' : 'theory'} ${signed(c.predicted_slope)}`;
+    const theory = c.predicted_slope === null ? '' : `; ${atFiniteM(c) ? 'limit (m → ∞)' : 'theory'} ${signed(c.predicted_slope)}`;
     const params = c.trainable === null ? '' : `; ${c.trainable} trainable parameters`;
     lines.push(`${c.label}: ${fitted}${theory}; ${nEpsMeasured(c, eps)}${params}.`);
     for (const note of [...c.flags.filter((f) => !shared.includes(f)), ...c.notes]) lines.push(`  Note (${c.label}): ${note}.`);
