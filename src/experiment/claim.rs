@@ -88,7 +88,7 @@ pub struct ClaimSeries {
     /// with the held-out-m errors (synthetic tasks only).
     #[serde(default)]
     pub models: Vec<Reading>,
-    /// What the data show, in one sentence (null where there is nothing paired to say).
+    /// What the data show, in one sentence (or why nothing pairs).
     #[serde(default)]
     pub verdict: Option<String>,
 }
@@ -219,7 +219,12 @@ fn series(
     } else {
         Vec::new()
     };
-    let verdict = verdict(&label, &paired, &models);
+    // Where nothing pairs, the sentence under the figures says why instead of nothing.
+    let verdict = verdict(&label, &paired, &models).or_else(|| {
+        Some(format!(
+            "{label}: no paired comparison between m: it needs at least 2 seeds finished at every n of a grid of at least 3 n, at every m."
+        ))
+    });
     ClaimSeries {
         method: group[0].method,
         width: group[0].width,
@@ -517,6 +522,28 @@ mod tests {
         assert_eq!(verdict("spline", &[], &[]), None);
         assert_eq!(thousands(30_000), "30 000");
         assert_eq!(thousands(3000), "3000");
+    }
+
+    /// Too few seeds to pair: the series says so instead of showing no sentence.
+    #[test]
+    fn a_claim_on_one_seed_says_why_nothing_pairs() {
+        let c = headline();
+        let n = [64u64, 256, 1024];
+        let one = |m: u64, y: f64| {
+            curve(
+                m,
+                &n,
+                n.iter().map(|&x| vec![y / (x as f64).sqrt()]).collect(),
+            )
+        };
+        let got = claim(&c, &[one(300, 2.0), one(3000, 1.0)], 0.05, 0).unwrap();
+        let s = &got.series[0];
+        assert!(s.paired.is_empty());
+        let v = s.verdict.as_deref().unwrap_or("");
+        assert!(
+            v.contains("no paired comparison between m: it needs at least 2 seeds"),
+            "{v}"
+        );
     }
 
     #[test]

@@ -916,7 +916,7 @@ paired: Array<PairedChange>,
  */
 models: Array<Reading>, 
 /**
- * What the data show, in one sentence (null where there is nothing paired to say).
+ * What the data show, in one sentence (or why nothing pairs).
  */
 verdict: string | null, };
 
