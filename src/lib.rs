@@ -13,9 +13,9 @@
 //! | [`config`] | the one [`config::Config`], key table with bounds, URL fragment ⇄ config, presets |
 //! | [`theory`] | bound registry (risk(n, m), slope, n_ε, status, citation), phase diagram, fits |
 //! | [`data`] | Hölder block W_s, ground-truth extractors φ*, source/target/test tables, excess risk |
-//! | [`closed_form`] | ridge regression, the spline caulk with exact leave-one-out, tridiagonal solvers |
+//! | [`closed_form`] | ridge regression, the spline caulk with exact leave-one-out, tridiagonal solvers, k-NN with exact leave-one-out, principal components |
 //! | [`model`] | the MLP (extractor + adapter + LoRA + head) in one flat f64 vector, forward/backward |
-//! | [`train`] | the training loop (pre-training and fine-tuning), the seven methods, K networks at once through a backend ([`train::batched`], [`train::fused`]) |
+//! | [`train`] | the training loop (pre-training and fine-tuning), the eight methods, the feature ladder of `caulk-select` ([`train::ladder`]), K networks at once through a backend ([`train::batched`], [`train::fused`]) |
 //! | [`experiment`] | preset plans, cost and memory estimate, a sweep's preparation (one for the CLI and the page), sweeps (shards and ranges of seeds), progress and time left, curve statistics, the title claim (n_ε against m), baked results, the batching benchmark |
 //! | [`backend`] | the [`backend::Backend`] trait; CPU, wgpu (WebGPU/Vulkan; the fused training kernel, sized to the driver's loop budget: [`backend::fused::loops`]) and naive f64 reference; conformance suite; device probe; the GPU → CPU fallback of a sweep ([`backend::fallback`]) |
 //! | [`lesson`] | lesson files (a guided story of steps: text with reactive numbers, a config, the figures shown, questions, predictions) validated with errors naming step and field |

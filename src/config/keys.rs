@@ -343,6 +343,7 @@ pub const MAX_JITTER: f64 = 0.01;
 pub const METHOD_IDS: &[&str] = &[
     "caulk-adapter",
     "caulk-spline",
+    "caulk-select",
     "lora",
     "partial",
     "linear-probe",

@@ -93,6 +93,11 @@ pub enum Method {
     /// 1-D spline in the learned feature (closed form).
     #[serde(rename = "caulk-spline")]
     CaulkSpline,
+    /// The caulk class chosen per (m, n) on leave-one-out among nested classes: the spline
+    /// on z, or k-NN on z and the first principal components of the last hidden layer
+    /// (closed form).
+    #[serde(rename = "caulk-select")]
+    CaulkSelect,
     /// Rank-r updates on chosen backbone layers (gradient).
     #[serde(rename = "lora")]
     Lora,
@@ -112,9 +117,10 @@ pub enum Method {
 
 impl Method {
     /// Every method, in docs/science.md order.
-    pub const ALL: [Method; 7] = [
+    pub const ALL: [Method; 8] = [
         Method::CaulkAdapter,
         Method::CaulkSpline,
+        Method::CaulkSelect,
         Method::Lora,
         Method::Partial,
         Method::LinearProbe,
@@ -131,9 +137,12 @@ impl Method {
     }
 
     /// Whether the method trains by gradient steps (on the backend, K seeds at once);
-    /// `caulk-spline` and `linear-probe` are closed forms.
+    /// `caulk-spline`, `caulk-select` and `linear-probe` are closed forms.
     pub fn is_gradient(self) -> bool {
-        !matches!(self, Method::CaulkSpline | Method::LinearProbe)
+        !matches!(
+            self,
+            Method::CaulkSpline | Method::CaulkSelect | Method::LinearProbe
+        )
     }
 }
 

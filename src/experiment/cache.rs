@@ -112,7 +112,7 @@ pub fn point_key(
         Method::CaulkAdapter => &["steps", "lr", "adapter_width"],
         Method::Partial => &["steps", "lr", "layers"],
         Method::Full | Method::Scratch => &["steps", "lr"],
-        Method::CaulkSpline | Method::LinearProbe => &[],
+        Method::CaulkSpline | Method::CaulkSelect | Method::LinearProbe => &[],
     };
     parts.extend(pairs(c, own));
     parts.push(format!("method={}", method.id()));

@@ -293,6 +293,28 @@ pub fn verdict(label: &str, paired: &[PairedChange], models: &[Reading]) -> Opti
             first.window[0], first.window[1]
         ),
     };
+    let classes: Vec<[f64; 3]> = paired.iter().filter_map(|c| c.d_class).collect();
+    let class_part = match classes.len() == steps {
+        true => {
+            let simpler = classes.iter().filter(|c| c[2] < 0.0).count();
+            let list = classes
+                .iter()
+                .map(|c| {
+                    format!(
+                        "{} [{}, {}]",
+                        signed(c[0], 2),
+                        signed(c[1], 2),
+                        signed(c[2], 2)
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join(", ");
+            format!(
+                "; validation chose a simpler caulk class (fewer features, averaged over n) at {simpler} of {steps} steps (paired changes {list})"
+            )
+        }
+        false => String::new(),
+    };
     let risk_part = if lower == 0 {
         format!("no fall of the risk at n = {} is resolved", last.n_risk)
     } else {
@@ -327,7 +349,7 @@ pub fn verdict(label: &str, paired: &[PairedChange], models: &[Reading]) -> Opti
         _ => String::new(),
     };
     Some(format!(
-        "{label}, paired over {} seeds from m = {} to {}: {slope_part}; {risk_part}{model_part}.",
+        "{label}, paired over {} seeds from m = {} to {}: {slope_part}; {risk_part}{class_part}{model_part}.",
         first.seeds,
         thousands(first.m_from),
         thousands(last.m_to)
@@ -490,6 +512,7 @@ mod tests {
             d_risk: d_risk[0],
             d_risk_lo: d_risk[1],
             d_risk_hi: d_risk[2],
+            d_class: None,
             seeds: 8,
             interval: "t".into(),
         }
@@ -517,6 +540,15 @@ mod tests {
         );
         assert!(
             v.contains("no fall of the risk at n = 2048 is resolved"),
+            "{v}"
+        );
+        let simpler = [PairedChange {
+            d_class: Some([-0.8, -1.1, -0.5]),
+            ..change([-0.05, -0.2, 0.1], [-0.004, -0.007, -0.001])
+        }];
+        let v = verdict("select", &simpler, &[]).unwrap();
+        assert!(
+            v.contains("chose a simpler caulk class (fewer features, averaged over n) at 1 of 1 steps (paired changes −0.80 [−1.10, −0.50])"),
             "{v}"
         );
         assert_eq!(verdict("spline", &[], &[]), None);

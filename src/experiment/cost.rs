@@ -125,6 +125,20 @@ pub fn fit_cost(
             flops: n as f64 * fwd + test + n as f64 * 40.0 * 10.0,
             ..Cost::default()
         },
+        // k-NN of every class but the first: each row's distances to all n (leave-one-out)
+        // and each test row's, about 3 FLOP per feature, then a partial sort (≈ 2 per pair).
+        Method::CaulkSelect => {
+            let features: f64 = crate::train::ladder::CLASSES[1..]
+                .iter()
+                .map(|&j| j as f64 * 3.0 + 2.0)
+                .sum();
+            Cost {
+                flops: n as f64 * fwd
+                    + test
+                    + (n + TEST_POINTS as u64) as f64 * n as f64 * features,
+                ..Cost::default()
+            }
+        }
         _ => {
             let rows = (n as usize).min(FINETUNE_BATCH);
             let train = training(plan.finetune.steps, rows, fwd, gpu);

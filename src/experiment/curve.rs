@@ -60,6 +60,19 @@ pub struct CurveResult {
     /// test misclassification rate, this the squared loss on the 0/1 labels); null elsewhere.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub squared_loss: Option<LossCurve>,
+    /// The caulk class validation chose at each n, as features read (`caulk-select`:
+    /// 1 = the spline on z, up to 5; a weighted mean, train::ladder); null elsewhere.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub class_chosen: Option<LossCurve>,
+}
+
+/// A curve's second measures of the same fits, where its method or preset has them.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Extra {
+    /// `digits`: the squared loss on the 0/1 labels.
+    pub squared_loss: Option<LossCurve>,
+    /// `caulk-select`: the class chosen.
+    pub class_chosen: Option<LossCurve>,
 }
 
 /// A curve's squared loss per n: mean over seeds, its 95 % bootstrap interval, and each
@@ -117,6 +130,7 @@ impl CurveResult {
             notes: Vec::new(),
             risks,
             squared_loss: None,
+            class_chosen: None,
         }
     }
 }
@@ -142,7 +156,7 @@ impl CurveResult {
         risks: Vec<Vec<f64>>,
         predicted: Option<f64>,
         eps: f64,
-        squared_loss: Option<LossCurve>,
+        extra: Extra,
     ) -> CurveResult {
         let nf: Vec<f64> = n.iter().map(|v| *v as f64).collect();
         CurveResult {
@@ -166,7 +180,8 @@ impl CurveResult {
             flags: stats.flags,
             notes: head.notes,
             risks,
-            squared_loss,
+            squared_loss: extra.squared_loss,
+            class_chosen: extra.class_chosen,
         }
     }
 }

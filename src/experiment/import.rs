@@ -309,7 +309,7 @@ fn curve(method: Method, m: Option<u64>, rows: &[&Row], c: &Config) -> Result<Cu
         risks,
         Some(predicted),
         c.eps,
-        None,
+        Default::default(),
     ))
 }
 

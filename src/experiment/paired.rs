@@ -7,7 +7,9 @@
 //!
 //! - slope change: Δb_i = b_i(to) − b_i(from), b_i the least-squares slope of ln risk_i on
 //!   ln n over the window (the small-n part of the grid, [`small_n_window`]);
-//! - risk change at the largest n: Δr_i = r_i(to, n_max) − r_i(from, n_max).
+//! - risk change at the largest n: Δr_i = r_i(to, n_max) − r_i(from, n_max);
+//! - where the method chooses its caulk class (`caulk-select`), the change of the class
+//!   chosen, each seed's averaged over the n grid: Δj_i = j̄_i(to) − j̄_i(from).
 //!
 //! Each is reported as the mean over seeds with a 95 % Student-t interval,
 //! mean ± t_{0.975, S−1}·sd/√S (sd with S − 1 in the denominator). Negative Δb is a steeper
@@ -44,6 +46,11 @@ pub struct PairedChange {
     pub d_risk_lo: f64,
     /// Upper end.
     pub d_risk_hi: f64,
+    /// Mean over seeds of the chosen class's change, each seed's class averaged over the
+    /// n grid (`caulk-select` only: negative is a simpler class at `to`); with its 95 %
+    /// Student-t interval.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub d_class: Option<[f64; 3]>,
     /// Seeds paired.
     pub seeds: usize,
     /// The interval's method: `t` (Student-t on the per-seed differences).
@@ -89,6 +96,20 @@ pub fn paired_change(from: &CurveResult, to: &CurveResult) -> Option<PairedChang
         .collect();
     let (d_slope, d_slope_lo, d_slope_hi) = t_interval(&slopes)?;
     let (d_risk, d_risk_lo, d_risk_hi) = t_interval(&risks)?;
+    let d_class = match (&from.class_chosen, &to.class_chosen) {
+        (Some(a), Some(b)) => {
+            let mean_class = |c: &[Vec<f64>], i: usize| {
+                let v: Option<Vec<f64>> = c.iter().map(|at_n| at_n.get(i).copied()).collect();
+                v.map(|v| v.iter().sum::<f64>() / v.len() as f64)
+            };
+            let d: Option<Vec<f64>> = (0..s)
+                .map(|i| Some(mean_class(&b.values, i)? - mean_class(&a.values, i)?))
+                .collect();
+            d.and_then(|d| t_interval(&d))
+                .map(|(m, lo, hi)| [m, lo, hi])
+        }
+        _ => None,
+    };
     Some(PairedChange {
         m_from: from.m.unwrap_or(0),
         m_to: to.m.unwrap_or(0),
@@ -100,6 +121,7 @@ pub fn paired_change(from: &CurveResult, to: &CurveResult) -> Option<PairedChang
         d_risk,
         d_risk_lo,
         d_risk_hi,
+        d_class,
         seeds: s,
         interval: "t".into(),
     })
@@ -150,6 +172,30 @@ mod tests {
         assert!((p.d_risk - mean).abs() < 1e-12);
         assert!((p.d_risk_hi - (mean + 12.7062 * sd / 2f64.sqrt())).abs() < 1e-9);
         assert_eq!((p.m_from, p.m_to, p.n_risk, p.seeds), (300, 3000, 4096, 2));
+        assert_eq!(p.d_class, None);
+    }
+
+    /// The class change: each seed's class averaged over n, differenced by seed.
+    #[test]
+    fn the_class_change_pairs_seeds_averaged_over_n() {
+        let n = [64u64, 256, 1024];
+        let risks = vec![vec![0.1, 0.2], vec![0.05, 0.1], vec![0.03, 0.04]];
+        let with_class = |m: u64, values: Vec<Vec<f64>>| CurveResult {
+            class_chosen: Some(crate::experiment::curve::LossCurve {
+                mean: vec![None; 3],
+                lo: vec![None; 3],
+                hi: vec![None; 3],
+                values,
+            }),
+            ..curve(m, &n, risks.clone())
+        };
+        // Seed 0: 3 → 2 on average (classes 2, 3, 4 then 1, 2, 3); seed 1: 5 → 2.
+        let from = with_class(300, vec![vec![2.0, 5.0], vec![3.0, 5.0], vec![4.0, 5.0]]);
+        let to = with_class(3000, vec![vec![1.0, 2.0], vec![2.0, 2.0], vec![3.0, 2.0]]);
+        let [mean, lo, hi] = paired_change(&from, &to).unwrap().d_class.unwrap();
+        // Differences −1 and −3: mean −2, sd √2, half-width 12.7062·√2/√2.
+        assert!((mean + 2.0).abs() < 1e-12);
+        assert!((lo - (-2.0 - 12.7062)).abs() < 1e-9 && (hi - (-2.0 + 12.7062)).abs() < 1e-9);
     }
 
     /// Seeds that do not pair (one missing at some n) give no paired change.

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::claim::{claim, Claim};
 use super::cost::Estimate;
-use super::curve::{method_name, CurveHead, CurveResult, LossCurve};
+use super::curve::{method_name, CurveHead, CurveResult, Extra, LossCurve};
 use super::plan::{plan, Plan};
 use super::stats::{mean, summarise};
 use crate::config::{Config, Method};
@@ -171,6 +171,8 @@ pub(super) struct Acc {
     pub(super) notes: Vec<String>,
     /// Per n, each finished seed's squared loss where the preset measures one (`digits`).
     pub(super) losses: Vec<Vec<f64>>,
+    /// Per n, each finished seed's chosen class where the method chooses one (`caulk-select`).
+    pub(super) classes: Vec<Vec<f64>>,
 }
 
 impl Acc {
@@ -184,6 +186,7 @@ impl Acc {
             trainable: None,
             notes: Vec::new(),
             losses: vec![Vec::new(); points],
+            classes: vec![Vec::new(); points],
         }
     }
 }
@@ -247,15 +250,21 @@ pub(super) fn summarise_curve(acc: Acc, plan: &Plan, c: &Config, all_groups: usi
             ));
         }
     }
-    let squared_loss = acc.losses.iter().any(|l| !l.is_empty()).then(|| {
-        let stats = summarise(&n, &acc.losses, c.seed);
-        LossCurve {
-            mean: stats.risk_mean,
-            lo: stats.risk_lo,
-            hi: stats.risk_hi,
-            values: acc.losses,
-        }
-    });
+    let per_seed = |values: Vec<Vec<f64>>| {
+        values.iter().any(|l| !l.is_empty()).then(|| {
+            let stats = summarise(&n, &values, c.seed);
+            LossCurve {
+                mean: stats.risk_mean,
+                lo: stats.risk_lo,
+                hi: stats.risk_hi,
+                values,
+            }
+        })
+    };
+    let extra = Extra {
+        squared_loss: per_seed(acc.losses),
+        class_chosen: per_seed(acc.classes),
+    };
     CurveResult::from_stats(
         CurveHead {
             label,
@@ -270,7 +279,7 @@ pub(super) fn summarise_curve(acc: Acc, plan: &Plan, c: &Config, all_groups: usi
         acc.risks,
         predicted_slope,
         c.eps,
-        squared_loss,
+        extra,
     )
 }
 
@@ -297,6 +306,10 @@ pub fn merge(c: &Config, parts: Vec<Results>) -> Result<Results> {
                 .squared_loss
                 .map(|l| l.values)
                 .unwrap_or_else(|| vec![Vec::new(); cv.n.len()]),
+            classes: cv
+                .class_chosen
+                .map(|l| l.values)
+                .unwrap_or_else(|| vec![Vec::new(); cv.n.len()]),
             notes: cv.notes,
         })
         .collect();
@@ -313,8 +326,14 @@ pub fn merge(c: &Config, parts: Vec<Results>) -> Result<Results> {
             for (a, b) in acc.risks.iter_mut().zip(cv.risks) {
                 a.extend(b);
             }
-            if let Some(loss) = cv.squared_loss {
-                for (a, b) in acc.losses.iter_mut().zip(loss.values) {
+            for (mine, theirs) in [
+                (&mut acc.losses, cv.squared_loss),
+                (&mut acc.classes, cv.class_chosen),
+            ] {
+                for (a, b) in mine
+                    .iter_mut()
+                    .zip(theirs.map(|l| l.values).unwrap_or_default())
+                {
                     a.extend(b);
                 }
             }

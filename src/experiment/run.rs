@@ -39,7 +39,7 @@ fn outcomes(fits: Result<Vec<Fit>>, seeds: usize) -> Vec<std::result::Result<Out
     match fits {
         Ok(fits) => fits
             .into_iter()
-            .map(|f| Ok((f.risk, f.trainable, f.report)))
+            .map(|f| Ok((f.risk, f.trainable, f.report, f.class)))
             .collect(),
         Err(e) => (0..seeds).map(|_| Err(e.to_string())).collect(),
     }
@@ -288,7 +288,8 @@ struct SeedRun<'d> {
 }
 
 /// What a fit gave: risk, trainable parameters, the training report of gradient methods.
-type Outcome = (f64, usize, Option<crate::train::TrainReport>);
+/// A seed's risk, trainable parameters, training report, and chosen class (`caulk-select`).
+type Outcome = (f64, usize, Option<crate::train::TrainReport>, Option<f64>);
 
 /// A shard's run: the config and its plan, where units run, progress, pause and cancel.
 struct Sweep<'a, B: Backend> {
@@ -469,7 +470,7 @@ impl<B: Backend> Sweep<'_, B> {
                     let outcomes: Vec<std::result::Result<Outcome, String>> = cached
                         .iter()
                         .map(|known| match known {
-                            Some((risk, trainable)) => Ok((*risk, *trainable, None)),
+                            Some((risk, trainable)) => Ok((*risk, *trainable, None, None)),
                             None => fitted
                                 .next()
                                 .unwrap_or_else(|| Err("no outcome".to_string())),
@@ -673,7 +674,7 @@ impl<B: Backend> Sweep<'_, B> {
                     Preset::Limit => {
                         Spline::fit(&target.z, &target.y, KnotRule::LeaveOneOut).map(|sp| {
                             let pred: Vec<f64> = test.z.iter().map(|&z| sp.eval(z)).collect();
-                            (excess_risk(&pred, &test.f), sp.params(), None)
+                            (excess_risk(&pred, &test.f), sp.params(), None, None)
                         })
                     }
                     _ => fit(
@@ -685,7 +686,7 @@ impl<B: Backend> Sweep<'_, B> {
                         s.data.seed,
                         self.cancel,
                     )
-                    .map(|f| (f.risk, f.trainable, f.report)),
+                    .map(|f| (f.risk, f.trainable, f.report, f.class)),
                 };
                 fitted.map_err(|e| e.to_string())
             })
@@ -715,14 +716,15 @@ impl<B: Backend> Sweep<'_, B> {
             let (key, cached) = keys.get(at).cloned().unwrap_or_default();
             let mut seed_point = None;
             match outcome {
-                Ok((_, _, Some(r))) if r.cancelled => return None,
-                Ok((risk, trainable, report)) => match report.and_then(|r| r.diverged_at) {
+                Ok((_, _, Some(r), _)) if r.cancelled => return None,
+                Ok((risk, trainable, report, class)) => match report.and_then(|r| r.diverged_at) {
                     Some(t) => slot.notes.push(format!(
                         "seed {i}, n={n}: diverged at step {t}; left out of the mean"
                     )),
                     None if risk.is_finite() => {
                         kept[at] = true;
                         slot.risks[j].push(risk);
+                        slot.classes[j].extend(class);
                         slot.trainable = Some(trainable);
                         seed_point = Some(SeedPoint {
                             key,

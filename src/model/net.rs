@@ -87,6 +87,16 @@ pub struct Cache {
     pub out: Vec<f64>,
 }
 
+impl Cache {
+    /// The extractor's last hidden activations (n × width, after the ReLU): the input of the
+    /// layer that maps to the feature z.
+    pub fn last_hidden(&self) -> &[f64] {
+        // `forward` keeps x and the depth hidden layers here (z is popped off), so the list is
+        // never empty; with depth = 0 this is x itself.
+        self.inputs.last().map_or(&[], |v| v.as_slice())
+    }
+}
+
 impl Arch {
     fn seg<'a>(&self, p: &'a [f64], role: Role) -> &'a [f64] {
         match self.segment(role) {

@@ -4,6 +4,7 @@
 //! |---|---|---|
 //! | `caulk-adapter` | adapter V, c, U between extractor and head (hat units, knots at the feature's quantiles) | Adam, best validation weights |
 //! | `caulk-spline` | a 1-D spline in z = φ̂(x) (k = 1) | closed form, knots by exact LOO |
+//! | `caulk-select` | the spline on z, or k-NN on z and the last hidden layer's components | closed form, the class by exact LOO ([`super::ladder`]) |
 //! | `lora` | A, B of every extractor layer | Adam |
 //! | `partial` | the last L extractor layers and the head | Adam |
 //! | `linear-probe` | the head's output layer | ridge on the head's hidden features, λ by validation |
@@ -19,6 +20,7 @@
 
 use serde::Serialize;
 
+use super::ladder::fit_select;
 use super::{jitter_start, mse, train, Cancel, TrainOpts, TrainReport};
 use crate::closed_form::{KnotRule, Spline};
 use crate::config::{ConfigError, Method};
@@ -62,6 +64,8 @@ pub struct Fit {
     pub risk: f64,
     /// Gradient training's report (None for closed forms).
     pub report: Option<TrainReport>,
+    /// The caulk class chosen, as features read (`caulk-select` only; train::ladder).
+    pub class: Option<f64>,
 }
 
 /// Pre-train extractor and head on the source sample `(x, y)` (training all parameters), on
@@ -234,6 +238,27 @@ pub fn fit(
                 trainable: spline.params(),
                 risk: excess_risk(&pred, &test.f),
                 report: None,
+                class: None,
+            })
+        }
+        Method::CaulkSelect => {
+            if arch.k != 1 {
+                return Err(Error::Config(ConfigError::new(
+                    "k",
+                    "caulk-select needs k = 1 (its first class is the spline on z)",
+                )));
+            }
+            let select = fit_select(pre, &target.x, &target.y, &test.x)?;
+            Ok(Fit {
+                method,
+                // A k-NN class keeps all n labels; the spline its K + 1 values.
+                trainable: match select.class > 1.0 {
+                    true => target.len(),
+                    false => select.spline_params,
+                },
+                risk: excess_risk(&select.pred, &test.f),
+                report: None,
+                class: Some(select.class),
             })
         }
         Method::LinearProbe => linear_probe(pre, target, test),
@@ -258,6 +283,7 @@ pub fn fit(
                 trainable: mask.iter().filter(|m| **m).count(),
                 risk: excess_risk(&pred, &test.f),
                 report: Some(report),
+                class: None,
             })
         }
     }
@@ -431,6 +457,7 @@ pub async fn fit_batched<B: crate::backend::Backend>(
             trainable: count,
             risk: excess_risk(&arch2.predict(p, &test.x), &test.f),
             report: Some(report),
+            class: None,
         })
         .collect())
 }
@@ -466,6 +493,7 @@ fn linear_probe(pre: &Pretrained, target: &Sample, test: &Sample) -> Result<Fit>
         trainable: wh + 1,
         risk: excess_risk(&pred, &test.f),
         report: None,
+        class: None,
     })
 }
 

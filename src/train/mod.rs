@@ -21,6 +21,7 @@
 pub mod batched;
 pub mod dense;
 pub mod fused;
+pub mod ladder;
 pub mod methods;
 pub mod oracle;
 pub mod schedule;

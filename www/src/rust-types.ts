@@ -13,7 +13,7 @@ message: string, };
 
 export type Preset = "limit" | "scratch" | "headline" | "peft" | "digits";
 
-export type Method = "caulk-adapter" | "caulk-spline" | "lora" | "partial" | "linear-probe" | "full" | "scratch";
+export type Method = "caulk-adapter" | "caulk-spline" | "caulk-select" | "lora" | "partial" | "linear-probe" | "full" | "scratch";
 
 export type BackendChoice = "auto" | "cpu" | "gpu";
 
@@ -818,7 +818,12 @@ risks: Array<Array<number>>,
  * A second measure of the same fits where the preset has one (`digits`: the risk is the
  * test misclassification rate, this the squared loss on the 0/1 labels); null elsewhere.
  */
-squared_loss?: LossCurve | null, };
+squared_loss?: LossCurve | null, 
+/**
+ * The caulk class validation chose at each n, as features read (`caulk-select`:
+ * 1 = the spline on z, up to 5; a weighted mean, train::ladder); null elsewhere.
+ */
+class_chosen?: LossCurve | null, };
 
 export type LossCurve = { 
 /**
@@ -1013,6 +1018,12 @@ d_risk_lo: number,
  * Upper end.
  */
 d_risk_hi: number, 
+/**
+ * Mean over seeds of the chosen class's change, each seed's class averaged over the
+ * n grid (`caulk-select` only: negative is a simpler class at `to`); with its 95 %
+ * Student-t interval.
+ */
+d_class?: [number, number, number] | null, 
 /**
  * Seeds paired.
  */

@@ -325,7 +325,7 @@ impl<B: Backend> Sweep<'_, B> {
             let (fit, _) = fit_validated(p, y, k).map_err(|e| e.to_string())?;
             let pred: Vec<f64> = cl.test_p.chunks(k).map(|row| fit.predict(row)).collect();
             let (err, sq) = scores(&pred, &sd.test_y);
-            return Ok(((err, k + 1, None), sq));
+            return Ok(((err, k + 1, None, None), sq));
         }
         // The read-out starts at the probe of the training part.
         let (probe, _) = fit_validated(&p[..c * k], &y[..c], k).map_err(|e| e.to_string())?;
@@ -416,7 +416,7 @@ impl<B: Backend> Sweep<'_, B> {
             .map_err(|e| e.to_string())?;
         let (err, sq) = scores(&net.predict(&params, test_x), &sd.test_y);
         let trainable = mask.iter().filter(|t| **t).count();
-        Ok(((err, trainable, Some(report)), sq))
+        Ok(((err, trainable, Some(report), None), sq))
     }
 
     /// `caulk-adapter`: the caulk l ↦ l + U·relu(V·l + c) on the classifier's logits under the
