@@ -7,7 +7,7 @@
 #[cfg(test)]
 mod tests {
     use crate::config::{fragment::Parsed, keys, pins};
-    use crate::experiment::{cache, claim, cost, curve, model_fit, paired, rates, readings};
+    use crate::experiment::{cache, claim, cost, curve, model_fit, paired, rates, readings, stats};
     use crate::theory::{bounds, phase, report};
     use crate::{backend, config, experiment, train};
     use ts_rs::{Config, TS};
@@ -27,7 +27,8 @@ mod tests {
             bounds::TheoryParams, bounds::Status, bounds::BoundInfo, bounds::BoundCurve,
             report::NEpsCurve, phase::PhaseMap, phase::PhaseDiagram, report::BoundsReport,
             backend::DeviceReport, experiment::FinishedPoint, cache::SeedPoint, train::TrainReport,
-            cache::Backbone, experiment::Progress, curve::CurveResult, curve::LossCurve,
+            cache::Backbone, experiment::Progress, stats::IntervalMethods, curve::CurveResult,
+            curve::LossCurve,
             claim::ClaimRow, claim::ClaimSeries, model_fit::ModelFitRow, model_fit::ModelFit,
             paired::PairedChange, readings::HeldOut, readings::Reading,
             claim::Claim, experiment::Results, rates::GpuRates, experiment::Rates, cost::Estimate,

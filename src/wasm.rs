@@ -412,6 +412,13 @@ pub fn gemm_bench(window_ms: f64) -> Result<JsValue, JsError> {
     ))
 }
 
+/// The 95 % interval of the mean of `risks` (one point's seeds), as a sweep's curves have it
+/// (experiment::stats::mean_interval): `[lo, hi]`, or empty with too few seeds for one.
+#[wasm_bindgen]
+pub fn mean_interval(risks: Vec<f64>) -> Vec<f64> {
+    experiment::stats::mean_interval(&risks).map_or_else(Vec::new, |(_, lo, hi, _)| vec![lo, hi])
+}
+
 /// The title claim ([`experiment::claim::claim`]) of a results object for the current
 /// fragment's ε and `at_n` (the curves keep their numbers; only ε and the reading point
 /// move): the `claim` object of `caulk run --json`, or null with fewer than two m.

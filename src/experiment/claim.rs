@@ -3,13 +3,12 @@
 //! one row per m:
 //!
 //! - the mean excess risk at one n of the grid (`at_n`; the largest by default) with its
-//!   95 % bootstrap interval over seeds (the curve's own interval at that n);
+//!   95 % interval over seeds (the curve's own interval at that n, super::stats);
 //! - n_ε, the smallest n whose mean risk reaches ε, read off the curve by log-log
-//!   interpolation between grid points ([`n_eps_from_data`]), with a 95 % percentile
-//!   bootstrap interval: seeds are resampled (jointly over n when every n has the same
-//!   seeds) and n_ε read off each resampled mean curve; a resample that never reaches ε
-//!   counts as +∞, so an upper end beyond the grid is reported as "> n_max" (null), never
-//!   extrapolated;
+//!   interpolation between grid points ([`n_eps_from_data`]), with a 95 % interval read off
+//!   the curve's band the same way: where its lower end reaches ε and where its upper end
+//!   does (it covers n_ε whenever the band covers the mean curve there); an upper end beyond
+//!   the grid is reported as "> n_max" (null), never extrapolated;
 //! - the n_ε(m) of the `caulk_m` bound R(n, m) = C·(n^(−r) + C_pre·ε_pre(m)^s) (r = 2s/(2s+1),
 //!   ε_pre(m) = m^(−2s_φ/(2s_φ+d)), the app's model) with C and C_pre calibrated to the same
 //!   curves by least squares of the relative residual ([`super::model_fit`], which also says
@@ -32,9 +31,8 @@ use super::curve::CurveResult;
 use super::model_fit::{model_fit, ModelFit};
 use super::paired::{neighbours, PairedChange};
 use super::readings::{readings, Reading};
-use super::stats::{mean, n_eps_from_data, BOOTSTRAP};
+use super::stats::{n_eps_band, n_eps_from_data};
 use crate::config::{Config, Method};
-use crate::rng::{Rng, Stream};
 use crate::theory::bounds::{self, TheoryParams};
 
 /// One m of a claim series.
@@ -45,15 +43,17 @@ pub struct ClaimRow {
     pub m: u64,
     /// Mean risk at the claim's n (null where no seed finished there).
     pub risk: Option<f64>,
-    /// Its 95 % bootstrap interval, lower end.
+    /// Its 95 % interval, lower end.
     pub risk_lo: Option<f64>,
     /// Upper end.
     pub risk_hi: Option<f64>,
     /// n_ε read off the mean curve; null when the grid's largest n does not reach ε.
     pub n_eps: Option<f64>,
-    /// 2.5 % bootstrap quantile of n_ε (null when even it lies beyond the grid).
+    /// n_ε's 95 % interval, lower end: where the band's lower end reaches ε (null when even
+    /// it lies beyond the grid).
     pub n_eps_lo: Option<f64>,
-    /// 97.5 % quantile; null when more than 2.5 % of resamples do not reach ε ("> n_max").
+    /// Upper end: where the band's upper end reaches ε; null when it does not in the grid
+    /// ("> n_max").
     pub n_eps_hi: Option<f64>,
     /// The calibrated `caulk_m` bound's n_ε at this m (null where its floor is ≥ ε).
     pub bound_n_eps: Option<f64>,
@@ -155,7 +155,7 @@ pub fn claim(c: &Config, curves: &[CurveResult], eps: f64, at_n: u64) -> Option<
                 return None;
             }
             group.sort_by_key(|cv| cv.m);
-            Some(series(&p, &group, c.seed, j_at, c.preset.synthetic()))
+            Some(series(&p, &group, j_at, c.preset.synthetic()))
         })
         .collect();
     (!series.is_empty()).then(|| Claim {
@@ -169,13 +169,7 @@ pub fn claim(c: &Config, curves: &[CurveResult], eps: f64, at_n: u64) -> Option<
 
 /// The series of one (method, width): measured rows, and where `theory` (a synthetic task)
 /// the calibrated `caulk_m` model beside them.
-fn series(
-    p: &TheoryParams,
-    group: &[&CurveResult],
-    seed: u64,
-    j_at: usize,
-    theory: bool,
-) -> ClaimSeries {
+fn series(p: &TheoryParams, group: &[&CurveResult], j_at: usize, theory: bool) -> ClaimSeries {
     let model = model_fit(p, group).filter(|_| theory);
     let (c_fit, c_pre_fit) = model.as_ref().map(|f| (f.c, f.c_pre)).unzip();
     let fitted = TheoryParams {
@@ -193,13 +187,10 @@ fn series(
     let method_name = group[0].method.id();
     let rows = group
         .iter()
-        .enumerate()
-        .map(|(i, cv)| {
+        .map(|cv| {
             let m = cv.m.unwrap_or(0);
             let n: Vec<f64> = cv.n.iter().map(|&x| x as f64).collect();
-            // A stream per (seed, row): the intervals do not depend on which other m ran.
-            let mut rng = Rng::with_index(seed, Stream::Bootstrap, 1_000 + m + i as u64);
-            let (lo, hi) = n_eps_interval(&n, &cv.risks, p.eps, &mut rng);
+            let (lo, hi) = n_eps_band(&n, &cv.risk_lo, &cv.risk_hi, p.eps);
             ClaimRow {
                 m,
                 risk: cv.risk_mean.get(j_at).copied().flatten(),
@@ -354,46 +345,6 @@ pub fn verdict(label: &str, paired: &[PairedChange], models: &[Reading]) -> Opti
         thousands(first.m_from),
         thousands(last.m_to)
     ))
-}
-
-/// The 2.5 % and 97.5 % bootstrap quantiles of n_ε over resampled seeds; a quantile that
-/// falls on a resample not reaching ε is None.
-fn n_eps_interval(
-    n: &[f64],
-    risks: &[Vec<f64>],
-    eps: f64,
-    rng: &mut Rng,
-) -> (Option<f64>, Option<f64>) {
-    if risks.iter().all(Vec::is_empty) {
-        return (None, None);
-    }
-    let k = risks.iter().map(Vec::len).max().unwrap_or(0);
-    let joint = risks.iter().all(|r| r.len() == k);
-    let mut draws: Vec<f64> = (0..BOOTSTRAP)
-        .map(|_| {
-            let idx: Vec<usize> = (0..k)
-                .map(|_| (rng.next_u64() % k as u64) as usize)
-                .collect();
-            let means: Vec<Option<f64>> = risks
-                .iter()
-                .map(|r| match joint {
-                    true => mean(&idx.iter().map(|&i| r[i]).collect::<Vec<_>>()),
-                    false => mean(
-                        &(0..r.len())
-                            .map(|_| r[(rng.next_u64() % r.len().max(1) as u64) as usize])
-                            .collect::<Vec<_>>(),
-                    ),
-                })
-                .collect();
-            n_eps_from_data(n, &means, eps).unwrap_or(f64::INFINITY)
-        })
-        .collect();
-    draws.sort_by(f64::total_cmp);
-    let q = |t: f64| {
-        let v = draws[((draws.len() - 1) as f64 * t).round() as usize];
-        v.is_finite().then_some(v)
-    };
-    (q(0.025), q(0.975))
 }
 
 #[cfg(test)]

@@ -26,7 +26,7 @@ pub struct CurveResult {
     pub n: Vec<u64>,
     /// Mean excess risk over the finished seeds (null where none finished).
     pub risk_mean: Vec<Option<f64>>,
-    /// 95 % bootstrap interval of the mean, lower end.
+    /// The mean's 95 % interval, lower end (null with too few seeds; `interval` says how).
     pub risk_lo: Vec<Option<f64>>,
     /// Upper end.
     pub risk_hi: Vec<Option<f64>>,
@@ -34,7 +34,7 @@ pub struct CurveResult {
     pub seeds_done: Vec<usize>,
     /// Fitted log-log slope over the n-window.
     pub slope: Option<f64>,
-    /// 95 % bootstrap interval of the slope, lower end.
+    /// The slope's 95 % interval, lower end (`interval` says how).
     pub slope_lo: Option<f64>,
     /// Upper end.
     pub slope_hi: Option<f64>,
@@ -48,6 +48,9 @@ pub struct CurveResult {
     pub calibrated_c: Option<f64>,
     /// Trainable parameters of the method (at the largest n).
     pub trainable: Option<usize>,
+    /// How the intervals were computed (docs/science.md §8).
+    #[serde(default)]
+    pub interval: super::stats::IntervalMethods,
     /// Reasons not to trust the slope.
     pub flags: Vec<String>,
     /// Diverged or failed runs, one line each.
@@ -75,7 +78,7 @@ pub struct Extra {
     pub class_chosen: Option<LossCurve>,
 }
 
-/// A curve's squared loss per n: mean over seeds, its 95 % bootstrap interval, and each
+/// A curve's squared loss per n: mean over seeds, its 95 % interval, and each
 /// finished seed's value (in the risks' seed order).
 #[derive(Clone, Debug, PartialEq, Serialize, serde::Deserialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
@@ -126,6 +129,7 @@ impl CurveResult {
             n_eps: None,
             calibrated_c: None,
             trainable: None,
+            interval: Default::default(),
             flags: Vec::new(),
             notes: Vec::new(),
             risks,
@@ -177,6 +181,7 @@ impl CurveResult {
             predicted_slope: predicted,
             local_slopes: stats.local_slopes,
             trainable: head.trainable,
+            interval: stats.interval,
             flags: stats.flags,
             notes: head.notes,
             risks,

@@ -15,8 +15,8 @@
 //! | `lo`, `hi` | optional | a 95 % interval of `error` (lo ≤ error ≤ hi) |
 //!
 //! Points of one curve (one method and m) with several rows at the same n are seeds of that
-//! point, summarised as the sweeps' are (mean, bootstrap interval, the slope's interval from
-//! seeds resampled). A point of one row takes the interval its row gives, if any; the slope's
+//! point, summarised as the sweeps' are (docs/science.md §8: the mean's log-normal interval,
+//! the slope's jackknife-t interval over seeds; none with fewer than 3 seeds). A point of one row takes the interval its row gives, if any; the slope's
 //! interval then comes from the least-squares fit of ln error on ln n: with intervals, each
 //! point's standard error (ln hi − ln lo)/(2·1.96) propagated through the fit's weights
 //! wⱼ = (xⱼ − x̄)/Sxx, SE² = Σ wⱼ²·seⱼ²; without, the residuals' SE² = RSS/((k − 2)·Sxx) and
@@ -35,7 +35,7 @@ use super::cost::Estimate;
 use super::curve::{method_name, CurveHead, CurveResult};
 use super::rates::Rates;
 use super::results::Results;
-use super::stats::{n_eps_from_data, summarise, t975};
+use super::stats::{summarise, t975};
 use crate::config::table::{check_row, parse_table, Cells, Row};
 use crate::config::{BackendChoice, Config, Method};
 use crate::theory::bounds::{caulk_limit_rate, scratch_rate, TheoryParams};
@@ -276,7 +276,7 @@ fn curve(method: Method, m: Option<u64>, rows: &[&Row], c: &Config) -> Result<Cu
             ));
         }
     }
-    let mut stats = summarise(&nf, &risks, c.seed);
+    let mut stats = summarise(&nf, &risks);
     if risks.iter().all(|r| r.len() == 1) {
         // One value per point: its interval is the row's (or none); the slope's from the fit.
         let intervals: Vec<Option<(f64, f64)>> = by_n.values().map(|p| p[0].interval).collect();
@@ -286,6 +286,21 @@ fn curve(method: Method, m: Option<u64>, rows: &[&Row], c: &Config) -> Result<Cu
         let ci = slope_interval(&nf, &y, &intervals);
         stats.slope_lo = ci.map(|c| c.0);
         stats.slope_hi = ci.map(|c| c.1);
+        // No seeds to count: the rows' own intervals, or none (said so, not "0/k in CI").
+        stats.flags.retain(|f| !f.contains("no interval"));
+        let given = intervals.iter().any(Option::is_some);
+        stats.interval.risk = if given { "given" } else { "none" }.into();
+        stats.interval.slope = match (ci, given) {
+            (None, _) => "none",
+            (Some(_), true) => "given-fit",
+            (Some(_), false) => "t-fit",
+        }
+        .into();
+        if !given {
+            stats
+                .flags
+                .push("one row per point and no lo/hi: no interval for the risk".to_string());
+        }
     }
     let p = TheoryParams::from_config(c);
     let predicted = -match method {
@@ -374,23 +389,6 @@ pub fn results_of_rows(rows: &[Row], source: &str, c: &Config) -> Result<Results
     let mut claim = claim(&config, &curves, c.eps, c.at_n);
     for series in claim.iter_mut().flat_map(|cl| cl.series.iter_mut()) {
         series.label = format!("yours: {}", method_name(series.method));
-        for row in &mut series.rows {
-            // One value per point: the seeds' bootstrap has nothing to resample, so n_ε's
-            // interval is read off the curves of the points' own interval ends, if given.
-            let Some(cv) = curves
-                .iter()
-                .find(|cv| cv.method == series.method && cv.m == Some(row.m))
-            else {
-                continue;
-            };
-            // Without seeds or intervals the interval stays the point itself: nothing is
-            // known of its spread.
-            if cv.seeds_done.iter().all(|&k| k == 1) && cv.risk_lo.iter().all(Option::is_some) {
-                let nf: Vec<f64> = cv.n.iter().map(|v| *v as f64).collect();
-                row.n_eps_lo = n_eps_from_data(&nf, &cv.risk_lo, c.eps);
-                row.n_eps_hi = n_eps_from_data(&nf, &cv.risk_hi, c.eps);
-            }
-        }
     }
     let mut all_n: Vec<u64> = rows.iter().map(|r| r.n).collect();
     all_n.sort_unstable();
@@ -467,19 +465,43 @@ mod tests {
         for (n, e) in [
             (100, 0.2),
             (100, 0.22),
+            (100, 0.21),
             (400, 0.1),
             (400, 0.12),
+            (400, 0.13),
             (1600, 0.05),
             (1600, 0.07),
+            (1600, 0.06),
         ] {
             csv += &format!("{n},{e},caulk-adapter\n");
         }
         let r = import_table(&csv, "seeds", &config()).unwrap();
         let c = &r.curves[0];
-        assert_eq!(c.seeds_done, vec![2, 2, 2]);
+        assert_eq!(c.seeds_done, vec![3, 3, 3]);
         assert!((c.risk_mean[0].unwrap() - 0.21).abs() < 1e-12);
-        assert!(c.risk_lo[0].unwrap() >= 0.2 && c.risk_hi[0].unwrap() <= 0.22);
+        assert!(c.risk_lo[0].unwrap() < 0.21 && c.risk_hi[0].unwrap() > 0.21);
         assert!(c.slope_lo.unwrap() <= c.slope.unwrap() && c.slope.unwrap() <= c.slope_hi.unwrap());
+        assert_eq!(
+            (c.interval.risk.as_str(), c.interval.slope.as_str()),
+            ("cox-log", "jackknife-t")
+        );
+        // Two seeds per n: the shape only, no interval, and the curve says so.
+        let two: String = csv
+            .lines()
+            .enumerate()
+            .filter(|(i, _)| i % 3 != 0 || *i == 0)
+            .map(|(_, l)| format!("{l}\n"))
+            .collect();
+        let c2 = &import_table(&two, "two", &config()).unwrap().curves[0];
+        assert_eq!(c2.seeds_done, vec![2, 2, 2]);
+        assert_eq!((c2.risk_lo[0], c2.slope_lo), (None, None));
+        assert!(
+            c2.flags
+                .iter()
+                .any(|f| f.starts_with("2 seeds: no interval")),
+            "{:?}",
+            c2.flags
+        );
         // One row per point with its interval: the slope's interval widens with the points'.
         let narrow = import_table(
             "method,n,error,lo,hi\nlora,100,0.2,0.19,0.21\nlora,400,0.1,0.095,0.105\nlora,1600,0.05,0.0475,0.0525\n",

@@ -1,5 +1,5 @@
 //! Experiments (docs/science.md §5): the presets as sweeps over seeds × n (× m × width ×
-//! method), run on the CPU path, summarised into curves with bootstrap intervals and fitted
+//! method), run on the CPU path, summarised into curves with 95 % intervals (log-normal mean, jackknife-t slope) and fitted
 //! slopes next to the theory's prediction.
 //!
 //! - [`plan`](mod@plan): what a preset runs, its prediction, and the cost estimate before it
@@ -7,6 +7,7 @@
 //! - [`rates`]: this device's measured speeds that the estimate turns work into seconds with
 //!   (the CPU kernels, data generation, a GPU's fused training);
 //! - [`stats`]: curve statistics (mean, intervals, slopes, flags, n_ε from data);
+//! - [`coverage`]: the coverage benchmark of those intervals on simulated curves;
 //! - [`run`]: the sweep, with a cancellation token; finished points survive cancellation
 //!   and failed runs;
 //! - [`progress`]: its progress events (the finished points with them) and the time left;
@@ -16,7 +17,7 @@
 //! - [`cache`]: the point cache's keys (what one seed's outcome at one point depends on), so
 //!   a sweep after a change reuses the seed-points whose inputs did not change;
 //! - [`claim`]: the title claim from measured curves: risk at one n and n_ε against m, with
-//!   bootstrap intervals, beside the calibrated `caulk_m` bound's n_ε(m);
+//!   their intervals, beside the calibrated `caulk_m` bound's n_ε(m);
 //! - [`model_fit`]: the `caulk_m` model with its constants fitted to the measured curves of
 //!   every m (exponents fixed), and how well it fits each m;
 //! - [`readings`]: both finite-m readings (floor `caulk_m`, exponent `caulk_m_rate`) fitted
@@ -34,6 +35,7 @@ pub mod batching;
 pub mod cache;
 pub mod claim;
 pub mod cost;
+pub mod coverage;
 pub mod curve;
 pub mod gemm;
 pub mod import;

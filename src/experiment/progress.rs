@@ -49,7 +49,7 @@ pub struct FinishedPoint {
     pub n: u64,
     /// Mean excess risk over the seeds that finished (null when none did).
     pub risk_mean: Option<f64>,
-    /// 95 % bootstrap interval, lower end.
+    /// The mean's 95 % interval (super::stats), lower end; null with fewer than 3 seeds.
     pub risk_lo: Option<f64>,
     /// Upper end.
     pub risk_hi: Option<f64>,

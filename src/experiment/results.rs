@@ -1,5 +1,5 @@
 //! What a sweep returns (the contract of `caulk run --json`) and how raw outcomes become it:
-//! each curve's per-seed risks are summarised (mean, 95 % bootstrap interval, log-log slope
+//! each curve's per-seed risks are summarised (mean, 95 % interval, log-log slope
 //! over the n-window, n_ε, the bound's constant C fitted with the exponent fixed), shards of
 //! seeds merge into exactly the whole sweep's results, and results print as CSV.
 
@@ -201,7 +201,7 @@ pub(super) fn curve_label(method: Method, m: Option<u64>, width: usize, groups: 
 /// A curve's means, intervals, slopes and n_ε from its raw outcomes.
 pub(super) fn summarise_curve(acc: Acc, plan: &Plan, c: &Config, all_groups: usize) -> CurveResult {
     let n: Vec<f64> = plan.n.iter().map(|v| *v as f64).collect();
-    let mut stats = summarise(&n, &acc.risks, c.seed);
+    let mut stats = summarise(&n, &acc.risks);
     // A jittered run is a numerical-sensitivity check of a curve that trains a network.
     let trains = plan.pretrain || acc.method.is_gradient();
     if c.jitter > 0.0 {
@@ -252,7 +252,7 @@ pub(super) fn summarise_curve(acc: Acc, plan: &Plan, c: &Config, all_groups: usi
     }
     let per_seed = |values: Vec<Vec<f64>>| {
         values.iter().any(|l| !l.is_empty()).then(|| {
-            let stats = summarise(&n, &values, c.seed);
+            let stats = summarise(&n, &values);
             LossCurve {
                 mean: stats.risk_mean,
                 lo: stats.risk_lo,

@@ -745,7 +745,7 @@ impl<B: Backend> Sweep<'_, B> {
                 slot.m.map_or("-".into(), |m| m.to_string())
             );
             let finished = (at == last).then(|| {
-                let stats = summarise(&[n as f64], &slot.risks[j..=j], self.c.seed);
+                let stats = summarise(&[n as f64], &slot.risks[j..=j]);
                 FinishedPoint {
                     label: curve_label(slot.method, slot.m, slot.width, self.plan.groups.len()),
                     method: slot.method,

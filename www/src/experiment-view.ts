@@ -2,14 +2,15 @@
 // point by point while it runs; with the theory overlay and the best constant once done), the
 // fitted slopes against the theory, and a table of every point.
 
+import { mean_interval } from '../pkg/caulk.js';
 import { renderLogLog, type Series } from './plot';
 import { count, signed } from './theory-panel';
 import type { ClaimSeries, Curve, FinishedPoint, Pin, Results } from './types';
 
 /**
  * The points as the plot shows them: reports of the same (curve, n) from several workers
- * (each with its share of the seeds) joined into one, its mean over all their seeds and, until
- * the final results replace it, a normal-approximation 95 % band (mean ± 1.96·sd/√seeds).
+ * (each with its share of the seeds) joined into one, its mean over all their seeds and the
+ * 95 % interval a sweep's curve has (wasm `mean_interval`: none with fewer than 3 seeds).
  * A point reported by one worker only is shown as that worker computed it.
  */
 export function joinPoints(reports: FinishedPoint[]): FinishedPoint[] {
@@ -23,9 +24,9 @@ export function joinPoints(reports: FinishedPoint[]): FinishedPoint[] {
     const risks = parts.flatMap((p) => p.risks);
     const k = risks.length;
     const mean = risks.reduce((a, r) => a + r, 0) / Math.max(1, k);
-    const sd = k > 1 ? Math.sqrt(risks.reduce((a, r) => a + (r - mean) ** 2, 0) / (k - 1)) : 0;
-    const half = (1.96 * sd) / Math.sqrt(Math.max(1, k));
-    return { ...parts[0], risks, seeds: k, risk_mean: k ? mean : null, risk_lo: k ? mean - half : null, risk_hi: k ? mean + half : null };
+    const band = mean_interval(new Float64Array(risks));
+    const [lo, hi] = band.length === 2 ? [band[0], band[1]] : [null, null];
+    return { ...parts[0], risks, seeds: k, risk_mean: k ? mean : null, risk_lo: lo, risk_hi: hi };
   });
 }
 
@@ -265,8 +266,8 @@ export function summarise(r: Results, summary: HTMLElement, table: HTMLElement):
   );
   const head = document.createElement('tr');
   const columns = real
-    ? ['curve', 'n', 'mean error', '95 % interval', 'mean squared loss', '95 % interval', 'seeds']
-    : ['curve', 'n', 'mean risk', '95 % interval', 'seeds'];
+    ? ['curve', 'n', 'mean error', '95 % interval', 'mean squared loss', '95 % interval', 'seeds', 'interval method']
+    : ['curve', 'n', 'mean risk', '95 % interval', 'seeds', 'interval method'];
   for (const h of columns) {
     const th = document.createElement('th');
     th.scope = 'col';
@@ -278,8 +279,12 @@ export function summarise(r: Results, summary: HTMLElement, table: HTMLElement):
       const tr = document.createElement('tr');
       const fmt = (v: number | null) => (v === null ? '–' : v.toExponential(3));
       const loss = c.squared_loss;
-      const second = real ? [loss ? fmt(loss.mean[j]) : '–', loss ? `${fmt(loss.lo[j])} – ${fmt(loss.hi[j])}` : '–'] : [];
-      for (const v of [c.label, String(n), fmt(c.risk_mean[j]), `${fmt(c.risk_lo[j])} – ${fmt(c.risk_hi[j])}`, ...second, String(c.seeds_done[j])]) {
+      const band = (lo: number | null, hi: number | null) =>
+        lo === null || hi === null ? `no interval (${c.seeds_done[j]} seed${c.seeds_done[j] === 1 ? '' : 's'})` : `${fmt(lo)} – ${fmt(hi)}`;
+      const second = real ? [loss ? fmt(loss.mean[j]) : '–', loss ? band(loss.lo[j], loss.hi[j]) : '–'] : [];
+      // Results baked before the intervals said their method carry none (a bootstrap).
+      const method = c.interval ? `mean ${c.interval.risk}, slope ${c.interval.slope}` : 'bootstrap (older results)';
+      for (const v of [c.label, String(n), fmt(c.risk_mean[j]), band(c.risk_lo[j], c.risk_hi[j]), ...second, String(c.seeds_done[j]), method]) {
         const td = document.createElement('td');
         td.textContent = v;
         tr.append(td);

@@ -622,7 +622,7 @@ n: number,
  */
 risk_mean: number | null, 
 /**
- * 95 % bootstrap interval, lower end.
+ * The mean's 95 % interval (super::stats), lower end; null with fewer than 3 seeds.
  */
 risk_lo: number | null, 
 /**
@@ -732,6 +732,17 @@ seed: SeedPoint | null,
  */
 backbone: Backbone | null, };
 
+export type IntervalMethods = { 
+/**
+ * The mean risk's: `cox-log`, `t`, `cox-log+t` (both, at different n), `given` (imported
+ * rows' own) or `none`.
+ */
+risk: string, 
+/**
+ * The slope's: `jackknife-t`, `t-fit` (imported single rows: the fit's residuals) or `none`.
+ */
+slope: string, };
+
 export type CurveResult = { 
 /**
  * Legend text.
@@ -758,7 +769,7 @@ n: Array<number>,
  */
 risk_mean: Array<number | null>, 
 /**
- * 95 % bootstrap interval of the mean, lower end.
+ * The mean's 95 % interval, lower end (null with too few seeds; `interval` says how).
  */
 risk_lo: Array<number | null>, 
 /**
@@ -774,7 +785,7 @@ seeds_done: Array<number>,
  */
 slope: number | null, 
 /**
- * 95 % bootstrap interval of the slope, lower end.
+ * The slope's 95 % interval, lower end (`interval` says how).
  */
 slope_lo: number | null, 
 /**
@@ -801,6 +812,10 @@ calibrated_c: number | null,
  * Trainable parameters of the method (at the largest n).
  */
 trainable: number | null, 
+/**
+ * How the intervals were computed (docs/science.md §8).
+ */
+interval: IntervalMethods, 
 /**
  * Reasons not to trust the slope.
  */
@@ -853,7 +868,7 @@ m: number,
  */
 risk: number | null, 
 /**
- * Its 95 % bootstrap interval, lower end.
+ * Its 95 % interval, lower end.
  */
 risk_lo: number | null, 
 /**
@@ -865,11 +880,13 @@ risk_hi: number | null,
  */
 n_eps: number | null, 
 /**
- * 2.5 % bootstrap quantile of n_ε (null when even it lies beyond the grid).
+ * n_ε's 95 % interval, lower end: where the band's lower end reaches ε (null when even
+ * it lies beyond the grid).
  */
 n_eps_lo: number | null, 
 /**
- * 97.5 % quantile; null when more than 2.5 % of resamples do not reach ε ("> n_max").
+ * Upper end: where the band's upper end reaches ε; null when it does not in the grid
+ * ("> n_max").
  */
 n_eps_hi: number | null, 
 /**

@@ -6,7 +6,7 @@ use caulk::config::{parse_fragment, Config};
 use crate::{usage, Fail};
 
 pub const USAGE: &str =
-    "usage: caulk <config|bounds|run|import|bake|bench [presets|batching|gemm]|device> [--fragment 'v=1&key=value&...'] [--json] [--out DIR] [--k LIST] [--lesson FILE] [--table FILE]";
+    "usage: caulk <config|bounds|run|import|bake|bench [presets|batching|gemm|coverage]|device> [--fragment 'v=1&key=value&...'] [--json] [--out DIR] [--k LIST] [--lesson FILE] [--table FILE]";
 
 pub const HELP: &str = "caulk: Caulk Lab, headless
 
@@ -28,13 +28,17 @@ commands:
                              link to exactly that config then shows them at once
          [--lesson FILE]     instead, every step of a lesson (www/lessons/NAME.json)
                              that shows measured curves, skipping those already baked
-  bench [presets|batching|gemm]   presets (the default): wall time of each preset's default
+  bench [presets|batching|gemm|coverage]   presets (the default): wall time of each preset's default
                              sweep on this CPU, next to its estimate; batching: K models
                              trained at once, K = 1 … 256, on the GPU and the CPU side
                              by side (model-steps/s, scaling, dispatches, submits and
                              readbacks per step; a correctness check against the CPU);
-                             gemm: the CPU GEMM's GFLOP/s against a peak probe
-         [--k 1,4,16,...]    batching: these K (1-1024; scaling is against the first)
+                             gemm: the CPU GEMM's GFLOP/s against a peak probe;
+                             coverage: how often the 95 % intervals hold the truth on
+                             simulated curves (docs/science.md §8)
+         [--k 1,4,16,...]    batching: these K (1-1024; scaling is against the first);
+                             coverage: these seed counts (default 3,4,8,16)
+         [--reps N]          coverage: replications per row (default 2000, 100-100000)
          [--json]            as one JSON object
   device [--json]            the native GPU (Vulkan/Metal/DX12) after a self-check,
                              or why the CPU is used
@@ -56,6 +60,8 @@ pub struct Args {
     pub out: Option<String>,
     /// `--k`: the K values of `caulk bench batching`.
     pub ks: Option<Vec<usize>>,
+    /// `--reps`: replications of `caulk bench coverage`.
+    pub reps: Option<usize>,
     /// `--lesson`: a lesson file whose steps `caulk bake` bakes.
     pub lesson: Option<String>,
     /// `--table`: the measured table `caulk import` reads.
@@ -91,6 +97,7 @@ pub fn parse_args(mut raw: impl Iterator<Item = String>) -> Result<Option<Args>,
     let mut json = false;
     let mut out = None;
     let mut ks = None;
+    let mut reps = None;
     let mut lesson = None;
     let mut table = None;
     while let Some(arg) = raw.next() {
@@ -124,6 +131,19 @@ pub fn parse_args(mut raw: impl Iterator<Item = String>) -> Result<Option<Args>,
                     .next()
                     .ok_or_else(|| usage("--k needs a comma list, e.g. --k 1,4,16,64,256"))?;
                 ks = Some(parse_ks(&v)?);
+            }
+            "--reps" => {
+                let v = raw
+                    .next()
+                    .ok_or_else(|| usage("--reps needs a number, e.g. --reps 2000"))?;
+                reps = Some(
+                    v.parse::<usize>()
+                        .ok()
+                        .filter(|r| (100..=100_000).contains(r))
+                        .ok_or_else(|| {
+                            usage(format!("--reps {v:?}: a whole number in 100-100000"))
+                        })?,
+                );
             }
             s if s.starts_with("--fragment=") => {
                 fragment = Some(s["--fragment=".len()..].to_string());
@@ -159,6 +179,7 @@ pub fn parse_args(mut raw: impl Iterator<Item = String>) -> Result<Option<Args>,
         json,
         out,
         ks,
+        reps,
         lesson,
         table,
     }))

@@ -155,3 +155,30 @@ pub fn gemm_command(json: bool) -> Result<(), Fail> {
     }
     emit(&text)
 }
+
+/// `caulk bench coverage`: the coverage of the 95 % intervals on simulated curves
+/// (experiment::coverage), one row per scenario and seed count, as a Markdown table (the one
+/// BENCHMARKS.md shows) or JSON.
+pub fn coverage_command(json: bool, seeds: &[usize], reps: usize) -> Result<(), Fail> {
+    use caulk::experiment::coverage::{coverage_table, EXPONENT, GRID, N_EPS};
+    let rows = coverage_table(seeds, reps);
+    if json {
+        return emit(&to_json(&serde_json::json!({
+            "bench": "coverage",
+            "grid": GRID,
+            "exponent": EXPONENT,
+            "n_eps": N_EPS,
+            "rows": rows,
+        }))?);
+    }
+    let mut out = format!(
+        "Coverage of the 95 % intervals, {reps} replications per row (b = {EXPONENT}, n = 64 … 2048, n_ε = {N_EPS}):\n\n| scenario | seeds | mean (cox-log) | slope (jackknife-t) | n_ε (band) |\n|---|---|---|---|---|\n"
+    );
+    for r in &rows {
+        out += &format!(
+            "| {} | {} | {:.3} | {:.3} | {:.3} |\n",
+            r.scenario, r.seeds, r.mean, r.slope, r.n_eps
+        );
+    }
+    emit(out.trim_end())
+}

@@ -47,7 +47,7 @@ use caulk::experiment::{self, batching::KS};
 use caulk::theory;
 
 use args::{load_config, parse_args, Args, HELP, USAGE};
-use bench::{batching_command, bench_command, gemm_command};
+use bench::{batching_command, bench_command, coverage_command, gemm_command};
 use sweep::{report, run_command, sweep};
 
 /// A failure: its one-line message and exit code.
@@ -146,8 +146,13 @@ fn run(args: Args) -> Result<(), Fail> {
             None | Some("presets") => bench_command(args.json),
             Some("batching") => batching_command(args.json, args.ks.as_deref().unwrap_or(&KS)),
             Some("gemm") => gemm_command(args.json),
+            Some("coverage") => coverage_command(
+                args.json,
+                args.ks.as_deref().unwrap_or(&[3, 4, 8, 16]),
+                args.reps.unwrap_or(2000),
+            ),
             Some(other) => Err(usage(format!(
-                "unknown benchmark {other:?}; caulk bench [presets|batching|gemm]"
+                "unknown benchmark {other:?}; caulk bench [presets|batching|gemm|coverage]"
             ))),
         },
         "device" => {

@@ -243,7 +243,7 @@ pub fn report(results: &Results, json: bool, out: Option<&str>) -> Result<(), Fa
 }
 
 /// The title claim as a table: per (method, width), per m the risk at one n and n_ε read off
-/// the curve (with 95 % bootstrap intervals; "> n_max" where ε is not reached in the grid)
+/// the curve (with 95 % intervals; "> n_max" where ε is not reached in the grid)
 /// beside the calibrated `caulk_m` bound's n_ε (where the claim has one: not on real data).
 fn claim_table(claim: &caulk::experiment::claim::Claim) -> String {
     let n_max = claim.n_max;
