@@ -7,7 +7,9 @@
 #[cfg(test)]
 mod tests {
     use crate::config::{fragment::Parsed, keys, pins};
-    use crate::experiment::{cache, claim, cost, curve, model_fit, paired, rates, readings, stats};
+    use crate::experiment::{
+        cache, claim, cost, curve, model_fit, paired, rates, readings, shapes, stats,
+    };
     use crate::theory::{bounds, phase, report};
     use crate::{backend, config, experiment, train};
     use ts_rs::{Config, TS};
@@ -30,7 +32,8 @@ mod tests {
             cache::Backbone, experiment::Progress, stats::IntervalMethods, curve::CurveResult,
             curve::LossCurve,
             claim::ClaimRow, claim::ClaimSeries, model_fit::ModelFitRow, model_fit::ModelFit,
-            paired::PairedChange, readings::HeldOut, readings::Reading,
+            paired::PairedChange, paired::MethodPair, readings::HeldOut, readings::Reading, shapes::ShapeFit,
+            shapes::Shapes,
             claim::Claim, experiment::Results, rates::GpuRates, experiment::Rates, cost::Estimate,
         ];
         let mut out = String::from(

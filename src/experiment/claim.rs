@@ -204,7 +204,7 @@ fn series(p: &TheoryParams, group: &[&CurveResult], j_at: usize, theory: bool) -
         })
         .collect();
     let label = format!("{method_name} (W = {})", group[0].width);
-    let paired = neighbours(group);
+    let paired = neighbours(group, Some(j_at));
     let models = if theory {
         readings(p, group)
     } else {
@@ -320,6 +320,15 @@ pub fn verdict(label: &str, paired: &[PairedChange], models: &[Reading]) -> Opti
             .find(|r| r.id == id)
             .and_then(|r| Some((r.heldout_m?, r.heldout_log_error?)))
     };
+    // The held-out m's miss in units of its points' half-intervals, where known.
+    let units = |id: &str| {
+        models
+            .iter()
+            .find(|r| r.id == id)
+            .and_then(|r| r.heldout.iter().find(|h| Some(h.m) == r.heldout_m))
+            .and_then(|h| h.interval_miss)
+            .map_or(String::new(), |z| format!(" ({z:.1} half-intervals)"))
+    };
     let pct = |e: f64| format!("{:.0} %", (e.exp() - 1.0) * 100.0);
     let model_part = match (held("floor"), held("exponent")) {
         (Some((m, ef)), Some((_, ee))) => {
@@ -331,10 +340,12 @@ pub fn verdict(label: &str, paired: &[PairedChange], models: &[Reading]) -> Opti
                 "the exponent reading predicts it better".to_string()
             };
             format!(
-                "; fitted on the other m, the floor reading misses m = {} by {} typically and the exponent reading by {}: {better}",
+                "; fitted on the other m, the floor reading misses m = {} by {} typically{} and the exponent reading by {}{}: {better}",
                 thousands(m),
                 pct(ef),
-                pct(ee)
+                units("floor"),
+                pct(ee),
+                units("exponent")
             )
         }
         _ => String::new(),

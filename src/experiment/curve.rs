@@ -6,6 +6,7 @@
 
 use serde::Serialize;
 
+use super::shapes::compare_shapes;
 use super::stats::n_eps_from_data;
 use crate::config::Method;
 use crate::theory::calibrate_scale;
@@ -51,6 +52,10 @@ pub struct CurveResult {
     /// How the intervals were computed (docs/science.md §8).
     #[serde(default)]
     pub interval: super::stats::IntervalMethods,
+    /// Which shape the data prefer (power law, with a floor, broken) and each one's
+    /// held-out prediction of the largest n (super::shapes); null with fewer than 4 points.
+    #[serde(default)]
+    pub shapes: Option<super::shapes::Shapes>,
     /// Reasons not to trust the slope.
     pub flags: Vec<String>,
     /// Diverged or failed runs, one line each.
@@ -130,6 +135,7 @@ impl CurveResult {
             calibrated_c: None,
             trainable: None,
             interval: Default::default(),
+            shapes: None,
             flags: Vec::new(),
             notes: Vec::new(),
             risks,
@@ -163,7 +169,15 @@ impl CurveResult {
         extra: Extra,
     ) -> CurveResult {
         let nf: Vec<f64> = n.iter().map(|v| *v as f64).collect();
+        let shapes = compare_shapes(
+            &nf,
+            &stats.risk_mean,
+            &stats.risk_lo,
+            &stats.risk_hi,
+            &risks,
+        );
         CurveResult {
+            shapes,
             label: head.label,
             method: head.method,
             m: head.m,

@@ -394,9 +394,11 @@ pub fn results_of_rows(rows: &[Row], source: &str, c: &Config) -> Result<Results
     all_n.sort_unstable();
     all_n.dedup();
     config.n = all_n;
+    let method_pairs = super::paired::method_pairs(&curves);
     Ok(Results {
         // The table's own m and n grid, the rest the config's.
         config,
+        method_pairs,
         backend: format!("imported: {source}, {} rows", rows.len()),
         prediction: format!(
             "your curves against the paper's caulking limit rate {} (its published summaries, m → ∞) and Stone's minimax rate from scratch {}, from this config's α, β, s_φ and d",

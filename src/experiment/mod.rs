@@ -7,6 +7,8 @@
 //! - [`rates`]: this device's measured speeds that the estimate turns work into seconds with
 //!   (the CPU kernels, data generation, a GPU's fused training);
 //! - [`stats`]: curve statistics (mean, intervals, slopes, flags, n_ε from data);
+//! - [`shapes`]: which curve shape the data prefer (power law, with a floor, broken) and
+//!   how each predicts the largest n held out;
 //! - [`coverage`]: the coverage benchmark of those intervals on simulated curves;
 //! - [`run`]: the sweep, with a cancellation token; finished points survive cancellation
 //!   and failed runs;
@@ -48,6 +50,7 @@ pub mod rates;
 pub mod readings;
 pub mod results;
 pub mod run;
+pub mod shapes;
 pub mod stats;
 pub mod steady;
 pub mod work;

@@ -7,7 +7,7 @@
 //!
 //! - slope change: Δb_i = b_i(to) − b_i(from), b_i the least-squares slope of ln risk_i on
 //!   ln n over the window (the small-n part of the grid, [`small_n_window`]);
-//! - risk change at the largest n: Δr_i = r_i(to, n_max) − r_i(from, n_max);
+//! - risk change at the claim's n (the largest by default): Δr_i = r_i(to, n) − r_i(from, n);
 //! - where the method chooses its caulk class (`caulk-select`), the change of the class
 //!   chosen, each seed's averaged over the n grid: Δj_i = j̄_i(to) − j̄_i(from).
 //!
@@ -38,7 +38,7 @@ pub struct PairedChange {
     pub d_slope_lo: f64,
     /// Upper end.
     pub d_slope_hi: f64,
-    /// The n of the risk change (the largest n).
+    /// The n of the risk change (the claim's n, the largest by default).
     pub n_risk: u64,
     /// Mean over seeds of risk(to) − risk(from) at `n_risk`.
     pub d_risk: f64,
@@ -55,6 +55,85 @@ pub struct PairedChange {
     pub seeds: usize,
     /// The interval's method: `t` (Student-t on the per-seed differences).
     pub interval: String,
+}
+
+/// A paired difference between two methods on one backbone at one n: the same seed index
+/// fits both on the same target sample, so the difference is measured seed by seed.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct MethodPair {
+    /// The method compared.
+    pub method: crate::config::Method,
+    /// The method it is compared with (`full` where measured, else the backbone's first).
+    pub reference: crate::config::Method,
+    /// The backbone's source size (null without pre-training).
+    pub m: Option<u64>,
+    /// The backbone's width.
+    pub width: usize,
+    /// Target samples.
+    pub n: u64,
+    /// Mean over seeds of risk(method) − risk(reference).
+    pub d_risk: f64,
+    /// Its 95 % Student-t interval, lower end.
+    pub d_risk_lo: f64,
+    /// Upper end.
+    pub d_risk_hi: f64,
+    /// Seeds paired.
+    pub seeds: usize,
+    /// The interval's method: `t`.
+    pub interval: String,
+}
+
+/// Every method against its backbone's reference (`full` where measured, else the first
+/// curve of that (m, width)) at every n where the seeds pair.
+pub fn method_pairs(curves: &[CurveResult]) -> Vec<MethodPair> {
+    let mut out = Vec::new();
+    let mut backbones: Vec<(Option<u64>, usize)> = curves.iter().map(|c| (c.m, c.width)).collect();
+    backbones.dedup();
+    backbones.sort_unstable();
+    backbones.dedup();
+    for (m, width) in backbones {
+        // A backbone's curves, and the curves without one (`scratch`) of its width: every
+        // method fits the same seeds' target samples.
+        let same: Vec<&CurveResult> = curves
+            .iter()
+            .filter(|c| c.width == width && (c.m == m || (c.m.is_none() && m.is_some())))
+            .collect();
+        let Some(reference) = same
+            .iter()
+            .find(|c| c.method == crate::config::Method::Full)
+            .or(same.first())
+        else {
+            continue;
+        };
+        for cv in same
+            .iter()
+            .filter(|c| c.method != reference.method && c.n == reference.n)
+        {
+            for (j, &n) in cv.n.iter().enumerate() {
+                let (a, b) = (&cv.risks[j], &reference.risks[j]);
+                if a.len() != b.len() || a.len() < 2 {
+                    continue;
+                }
+                let d: Vec<f64> = a.iter().zip(b).map(|(x, y)| x - y).collect();
+                if let Some((d_risk, d_risk_lo, d_risk_hi)) = t_interval(&d) {
+                    out.push(MethodPair {
+                        method: cv.method,
+                        reference: reference.method,
+                        m: m.or(cv.m),
+                        width,
+                        n,
+                        d_risk,
+                        d_risk_lo,
+                        d_risk_hi,
+                        seeds: d.len(),
+                        interval: "t".into(),
+                    });
+                }
+            }
+        }
+    }
+    out
 }
 
 /// The small-n window of a grid of `len` points: its first ⌈len/2⌉ points, at least 3 (all
@@ -74,9 +153,14 @@ fn seed_slope(cv: &CurveResult, i: usize, end: usize) -> Option<f64> {
         .flatten()
 }
 
-/// The paired change from `from` to `to` (same grid, same seeds at every n); None where the
-/// seeds do not pair (a seed missing at some n) or fewer than two do.
-pub fn paired_change(from: &CurveResult, to: &CurveResult) -> Option<PairedChange> {
+/// The paired change from `from` to `to` (same grid, same seeds at every n), the risk's at
+/// grid index `j_risk` (None: the largest n); None where the seeds do not pair (a seed
+/// missing at some n) or fewer than two do.
+pub fn paired_change(
+    from: &CurveResult,
+    to: &CurveResult,
+    j_risk: Option<usize>,
+) -> Option<PairedChange> {
     let len = from.n.len();
     if len < 3 || to.n != from.n || from.risks.len() != len || to.risks.len() != len {
         return None;
@@ -90,7 +174,7 @@ pub fn paired_change(from: &CurveResult, to: &CurveResult) -> Option<PairedChang
     let slopes: Vec<f64> = (0..s)
         .map(|i| Some(seed_slope(to, i, end)? - seed_slope(from, i, end)?))
         .collect::<Option<_>>()?;
-    let last = len - 1;
+    let last = j_risk.filter(|&j| j < len).unwrap_or(len - 1);
     let risks: Vec<f64> = (0..s)
         .map(|i| to.risks[last][i] - from.risks[last][i])
         .collect();
@@ -127,11 +211,12 @@ pub fn paired_change(from: &CurveResult, to: &CurveResult) -> Option<PairedChang
     })
 }
 
-/// The paired changes between neighbouring m of `group` (sorted by m).
-pub fn neighbours(group: &[&CurveResult]) -> Vec<PairedChange> {
+/// The paired changes between neighbouring m of `group` (sorted by m), the risk's at grid
+/// index `j_risk` (None: the largest n).
+pub fn neighbours(group: &[&CurveResult], j_risk: Option<usize>) -> Vec<PairedChange> {
     group
         .windows(2)
-        .filter_map(|w| paired_change(w[0], w[1]))
+        .filter_map(|w| paired_change(w[0], w[1], j_risk))
         .collect()
 }
 
@@ -157,7 +242,7 @@ mod tests {
         let by_n = |a: Vec<f64>, b: Vec<f64>| (0..4).map(|j| vec![a[j], b[j]]).collect();
         let from = curve(300, &n, by_n(pw(1.0, -0.2), pw(2.0, -0.2)));
         let to = curve(3000, &n, by_n(pw(1.0, -0.3), pw(2.0, -0.4)));
-        let p = paired_change(&from, &to).unwrap();
+        let p = paired_change(&from, &to, None).unwrap();
         // Window: the first ⌈4/2⌉ = 2 points, at least 3: n = 64 … 1024.
         assert_eq!(p.window, [64, 1024]);
         // Per-seed slope changes −0.1 and −0.2: mean −0.15, sd = 0.0707, half = 12.7062·0.05.
@@ -173,6 +258,14 @@ mod tests {
         assert!((p.d_risk_hi - (mean + 12.7062 * sd / 2f64.sqrt())).abs() < 1e-9);
         assert_eq!((p.m_from, p.m_to, p.n_risk, p.seeds), (300, 3000, 4096, 2));
         assert_eq!(p.d_class, None);
+        // The risk at another n of the grid (the claim's): n = 64, where both seeds move by
+        // 64^-0.3 − 64^-0.2 and 2·64^-0.4 − 2·64^-0.2.
+        let at = paired_change(&from, &to, Some(0)).unwrap();
+        let d = (64f64.powf(-0.3) - 64f64.powf(-0.2) + 2.0 * 64f64.powf(-0.4)
+            - 2.0 * 64f64.powf(-0.2))
+            / 2.0;
+        assert_eq!(at.n_risk, 64);
+        assert!((at.d_risk - d).abs() < 1e-12 && at.d_slope == p.d_slope);
     }
 
     /// The class change: each seed's class averaged over n, differenced by seed.
@@ -192,10 +285,35 @@ mod tests {
         // Seed 0: 3 → 2 on average (classes 2, 3, 4 then 1, 2, 3); seed 1: 5 → 2.
         let from = with_class(300, vec![vec![2.0, 5.0], vec![3.0, 5.0], vec![4.0, 5.0]]);
         let to = with_class(3000, vec![vec![1.0, 2.0], vec![2.0, 2.0], vec![3.0, 2.0]]);
-        let [mean, lo, hi] = paired_change(&from, &to).unwrap().d_class.unwrap();
+        let [mean, lo, hi] = paired_change(&from, &to, None).unwrap().d_class.unwrap();
         // Differences −1 and −3: mean −2, sd √2, half-width 12.7062·√2/√2.
         assert!((mean + 2.0).abs() < 1e-12);
         assert!((lo - (-2.0 - 12.7062)).abs() < 1e-9 && (hi - (-2.0 + 12.7062)).abs() < 1e-9);
+    }
+
+    /// Methods on one backbone pair against `full` seed by seed; a curve whose seeds do not
+    /// pair at some n is left out there.
+    #[test]
+    fn methods_pair_against_full_seed_by_seed() {
+        let n = [64u64, 256];
+        let of = |method: crate::config::Method, risks: Vec<Vec<f64>>| {
+            CurveResult::of_risks(method, 3000, &n, risks, 0.0)
+        };
+        use crate::config::Method::{Full, Lora, Partial};
+        let curves = [
+            of(Lora, vec![vec![0.10, 0.20], vec![0.05, 0.07]]),
+            of(Full, vec![vec![0.12, 0.25], vec![0.05, 0.06]]),
+            of(Partial, vec![vec![0.10], vec![0.05, 0.05]]),
+        ];
+        let pairs = method_pairs(&curves);
+        let at = |m, n| pairs.iter().find(|p| p.method == m && p.n == n);
+        let lora = at(Lora, 64).unwrap();
+        // Differences −0.02 and −0.05: mean −0.035, sd 0.0212, half 12.7062·0.015.
+        assert_eq!(lora.reference, Full);
+        assert!((lora.d_risk + 0.035).abs() < 1e-12);
+        assert!((lora.d_risk_hi - (-0.035 + 12.7062 * 0.015)).abs() < 1e-9);
+        assert!(at(Partial, 64).is_none() && at(Partial, 256).is_some());
+        assert!(at(Full, 64).is_none());
     }
 
     /// Seeds that do not pair (one missing at some n) give no paired change.
@@ -208,6 +326,6 @@ mod tests {
             &n,
             vec![vec![0.1, 0.2], vec![0.05, 0.06], vec![0.03, 0.04]],
         );
-        assert_eq!(paired_change(&from, &to), None);
+        assert_eq!(paired_change(&from, &to, None), None);
     }
 }

@@ -21,7 +21,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::curve::CurveResult;
-use super::model_fit::{calibrate_caulk_m, row};
+use super::model_fit::{calibrate_caulk_m, interval_miss, row};
 use crate::theory::bounds::{self, BoundSpec, TheoryParams};
 
 /// The left-out m's error of a reading.
@@ -32,6 +32,11 @@ pub struct HeldOut {
     pub m: u64,
     /// Root-mean-square of ln(measured / predicted) over its points.
     pub log_error: f64,
+    /// Root-mean-square of the prediction's miss in units of each point's own
+    /// half-interval (within 1: typically inside the measured intervals; docs/science.md §8);
+    /// null where its points have no interval.
+    #[serde(default)]
+    pub interval_miss: Option<f64>,
 }
 
 /// One finite-m reading fitted to the curves of one (method, width).
@@ -202,7 +207,7 @@ fn fit(p: &TheoryParams, kind: Kind, group: &[&CurveResult]) -> Option<Constants
 /// Root-mean-square of ln(y/ŷ) over a curve's points against `pred` (as the floor fit
 /// scores its rows); None without a measured point.
 fn log_error(cv: &CurveResult, pred: Vec<f64>) -> Option<f64> {
-    let r = row(cv, pred);
+    let r = row(cv, pred, None);
     (r.points > 0).then_some(r.log_rms)
 }
 
@@ -237,9 +242,19 @@ pub fn reading(p: &TheoryParams, kind: Kind, group: &[&CurveResult]) -> Option<R
                     .map(|(_, cv)| *cv)
                     .collect();
                 let k = fit(p, kind, &rest)?;
+                let cv = group[i];
+                let pred = predict(p, kind, k, cv.m.unwrap_or(1) as f64, &cv.n);
+                let misses: Vec<f64> = pred
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(j, &y)| interval_miss(cv, j, y))
+                    .collect();
                 Some(HeldOut {
-                    m: group[i].m.unwrap_or(0),
-                    log_error: error_of(p, kind, k, group[i])?,
+                    m: cv.m.unwrap_or(0),
+                    log_error: error_of(p, kind, k, cv)?,
+                    interval_miss: (!misses.is_empty()).then(|| {
+                        (misses.iter().map(|z| z * z).sum::<f64>() / misses.len() as f64).sqrt()
+                    }),
                 })
             })
             .collect()

@@ -40,6 +40,10 @@ pub struct Results {
     /// ([`claim`](super::claim)); null with fewer than two m.
     #[serde(default)]
     pub claim: Option<Claim>,
+    /// Every method against its backbone's reference (`full` where measured) at each n,
+    /// paired over seeds ([`method_pairs`](super::paired::method_pairs)).
+    #[serde(default)]
+    pub method_pairs: Vec<super::paired::MethodPair>,
     /// Whether the sweep was cancelled (the curves hold what had finished).
     pub cancelled: bool,
     /// What happened when the GPU failed mid-sweep and the CPU took over (null otherwise).
@@ -360,5 +364,6 @@ pub fn merge(c: &Config, parts: Vec<Results>) -> Result<Results> {
         .collect();
     out.constant_risk = mean(&out.constant_risks);
     out.claim = claim(c, &out.curves, c.eps, c.at_n);
+    out.method_pairs = super::paired::method_pairs(&out.curves);
     Ok(out)
 }

@@ -230,9 +230,12 @@ pub async fn run_seeds<B: Backend>(
         .into_iter()
         .map(|acc| summarise_curve(acc, &plan, c, groups))
         .collect();
-    let claim = match whole {
-        true => super::claim::claim(c, &curves, c.eps, c.at_n),
-        false => None,
+    let (claim, method_pairs) = match whole {
+        true => (
+            super::claim::claim(c, &curves, c.eps, c.at_n),
+            super::paired::method_pairs(&curves),
+        ),
+        false => (None, Vec::new()),
     };
     let device = sweep.device;
     Ok(Results {
@@ -250,6 +253,7 @@ pub async fn run_seeds<B: Backend>(
         steadiness: None,
         curves,
         claim,
+        method_pairs,
         constant_risk: mean(&constant),
         constant_risks: constant,
         prediction: plan.prediction.clone(),

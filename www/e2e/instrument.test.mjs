@@ -114,7 +114,12 @@ test('ε dragged on the curves and the claim\'s n survive a reload; the n_ε fig
   const fit = baked.claim.series.find((s) => s.method === 'caulk-spline').model;
   assert.equal(await page.locator('#exp-plot path.series[data-id="model"]').count(), fit.rows.length);
   const plotText = await page.textContent('#exp-plot');
-  for (const row of fit.rows) assert.ok(plotText.includes(`: ${row.inside}/${row.points} in CI`), `m = ${row.m}`);
+  // Each row's held-out check: the largest n predicted by a fit without it, in units of its
+  // own half-interval.
+  for (const row of fit.rows) {
+    const where = Math.abs(row.heldout_miss) <= 1 ? 'inside' : 'outside';
+    assert.ok(plotText.includes(`m = ${row.m.toLocaleString('en')}: held-out n = ${row.heldout_n.toLocaleString('en')} ${where} its interval`), `m = ${row.m}`);
+  }
   assert.match(plotText, /limit −0\.561 \(m → ∞\), C of the floor fit/);
   // The limit is drawn with the floor fit's C (not the m = 300 curve's): at the first n it
   // runs below every measured mean of that method.

@@ -63,6 +63,30 @@ export function drawClaim(claim: Claim | null, riskHost: HTMLElement, nepsHost: 
   });
   riskSvg.setAttribute('aria-label', `Measured excess risk at n = ${count(claim.n)} against source samples m, with 95 % intervals`);
   riskSvg.setAttribute('aria-describedby', 'claim-summary');
+  // Each step between neighbouring m marked by its paired risk change (the same seeds' target
+  // data at every m): ▼ a resolved fall, ▲ a resolved rise, ○ not resolved.
+  const riskScale = scaleOf(riskSvg);
+  if (riskScale) {
+    const steps = el('g', { class: 'claim-steps' }, riskSvg);
+    for (const s of claim.series) {
+      // In the colour of the series' own line (style.css gives each method its colour).
+      const line = riskSvg.querySelector(`path.series[data-id="${id(s.method)}"]`);
+      const colour = line ? getComputedStyle(line).stroke : '';
+      for (const p of s.paired) {
+        const [a, b] = [s.rows.find((r) => r.m === p.m_from), s.rows.find((r) => r.m === p.m_to)];
+        if (!a?.risk || !b?.risk) continue;
+        const x = riskScale.px(Math.sqrt(p.m_from * p.m_to));
+        const y = riskScale.py(Math.sqrt(a.risk * b.risk));
+        const kind = p.d_risk_hi < 0 ? 'fall' : p.d_risk_lo > 0 ? 'rise' : 'open';
+        const mark = el('text', { x, y: y - 8, class: `step-mark step-${kind} series-${id(s.method)}`, 'text-anchor': 'middle' }, steps);
+        mark.textContent = kind === 'fall' ? '▼' : kind === 'rise' ? '▲' : '○';
+        if (colour) mark.style.fill = colour;
+        mark.setAttribute('data-step', `${p.m_from}-${p.m_to}`);
+        mark.setAttribute('data-resolved', kind === 'open' ? 'no' : 'yes');
+        el('title', {}, mark).textContent = `${s.label}, m = ${count(p.m_from)} → ${count(p.m_to)}: paired risk change at n = ${count(p.n_risk)} ${fmt(p.d_risk)} [${fmt(p.d_risk_lo)}, ${fmt(p.d_risk_hi)}] over ${p.seeds} seeds, ${kind === 'open' ? 'not resolved' : 'resolved'}`;
+      }
+    }
+  }
 
   // n_ε: measured where reached (band from its interval; an open upper end goes to n_max),
   // the bound dashed, the limit flat. Unreached points are drawn separately at n_max.
@@ -124,6 +148,14 @@ export function drawClaim(claim: Claim | null, riskHost: HTMLElement, nepsHost: 
         `. ${falls ? 'n_ε falls as m grows.' : reached.length < 2 ? 'Too few m reach ε to tell a trend: raise ε or n.' : 'n_ε does not fall steadily with m here (see the intervals).'}` +
         ` Fitted caulk_m (model): C = ${fmt(s.c)}, C_pre = ${fmt(s.c_pre)}; the limit rate's n_ε with that C = ${s.limit_n_eps === null ? '–' : boundText(s.limit_n_eps, claim.n_max)}.`,
     );
+    if (s.paired.length > 0)
+      lines.push(
+        `${s.label}, paired steps at n = ${count(s.paired[0].n_risk)} (▼ resolved fall, ▲ resolved rise, ○ not resolved): ` +
+          s.paired
+            .map((p) => `m = ${count(p.m_from)} → ${count(p.m_to)}: ${fmt(p.d_risk)} [${fmt(p.d_risk_lo)}, ${fmt(p.d_risk_hi)}] ${p.d_risk_hi < 0 ? '▼' : p.d_risk_lo > 0 ? '▲' : '○'}`)
+            .join('; ') +
+          '.',
+      );
   }
   summary.replaceChildren(
     ...lines.map((t) => {

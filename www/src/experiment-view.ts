@@ -116,7 +116,7 @@ export function drawCurves(
         const measured = measuredAt(row.m);
         series.push({
           id: 'model',
-          label: `floor fit (caulk_m, model), m = ${count(row.m)}: ${row.inside}/${row.points} in CI`,
+          label: `floor fit (caulk_m, model), m = ${count(row.m)}: ${heldText(row.heldout_n, row.heldout_miss)}`,
           x: measured?.n ?? first.n,
           y: row.fitted,
           variant: `fit-m-${first.method} ${measured ? (shade.get(measured.label) ?? '') : ''}`.trim(),
@@ -193,6 +193,13 @@ export function hasSecondMeasure(results: Results): boolean {
 }
 
 /** The claim series (with its fitted caulk_m model) of the curve the theory overlay follows. */
+/** A held-out check in words: the miss at the held-out n in units of its half-interval. */
+export function heldText(n: number | null, miss: number | null): string {
+  if (n === null) return 'no held-out check';
+  if (miss === null) return `held-out n = ${count(n)}: no interval there`;
+  return `held-out n = ${count(n)} ${Math.abs(miss) <= 1 ? 'inside' : 'outside'} its interval (${signed(miss, 1)})`;
+}
+
 function modelOf(results: Results, first: Curve): ClaimSeries | undefined {
   return results.claim?.series.find((s) => s.method === first.method && s.width === first.width && s.model);
 }
@@ -204,19 +211,44 @@ function modelLines(r: Results): string[] {
     const f = s.model;
     if (!f) continue;
     lines.push(
-      `Floor reading caulk_m (this app's model) for ${s.label}: R = C·(n^${signed(f.exponent)} + C_pre·ε_pre(m)^s), exponent fixed at the limit's, C = ${f.c.toExponential(2)} and C_pre = ${f.c_pre.toExponential(2)} fitted once and shared by every m; ${f.inside} of ${f.points} measured points hold the fitted curve inside their 95 % interval.`,
+      `Floor reading caulk_m (this app's model) for ${s.label}: R = C·(n^${signed(f.exponent)} + C_pre·ε_pre(m)^s), exponent fixed at the limit's, C = ${f.c.toExponential(2)} and C_pre = ${f.c_pre.toExponential(2)} fitted once and shared by every m; fitted again without the largest n of every m, its prediction there is checked against each m's measured interval (miss in units of the half-interval: within ±1 is inside).`,
     );
     for (const reading of s.models) {
-      const held = reading.heldout.map((h) => `m = ${count(h.m)} ${Math.round((Math.exp(h.log_error) - 1) * 100)} %`).join(', ');
+      const held = reading.heldout
+        .map((h) => `m = ${count(h.m)} ${Math.round((Math.exp(h.log_error) - 1) * 100)} %${h.interval_miss === null ? '' : ` (${h.interval_miss.toFixed(1)} half-intervals)`}`)
+        .join(', ');
       lines.push(`  ${reading.id} reading (${reading.bound}, ${reading.status}): ${reading.formula}; typical miss fitted on every m ${Math.round((Math.exp(reading.log_rms) - 1) * 100)} %; predicting each m from the others: ${held}.`);
     }
     for (const row of f.rows) {
       lines.push(
-        `  m = ${count(row.m)}: ${row.inside}/${row.points} inside, typical miss ${Math.round((Math.exp(row.log_rms) - 1) * 100)} %${row.miss ? `; the model misses here: ${row.miss}` : ''}.`,
+        `  m = ${count(row.m)}: ${heldText(row.heldout_n, row.heldout_miss)}, typical miss ${Math.round((Math.exp(row.log_rms) - 1) * 100)} %${row.miss ? `; the model misses here: ${row.miss}` : ''}.`,
       );
     }
   }
   return lines;
+}
+
+/**
+ * The paired differences between methods on one backbone (same seeds' target data), one line
+ * per (backbone, n): each method minus the reference with its 95 % Student-t interval, and
+ * whether the interval excludes 0.
+ */
+function pairLines(r: Results): string[] {
+  const groups = new Map<string, typeof r.method_pairs>();
+  for (const p of r.method_pairs ?? []) {
+    const key = `${p.reference}\u0000${p.m ?? '-'}\u0000${p.width}\u0000${p.n}`;
+    groups.set(key, [...(groups.get(key) ?? []), p]);
+  }
+  const fmt = (v: number) => signed(v, 4);
+  return [...groups.values()].map((ps) => {
+    const p0 = ps[0];
+    const where = p0.m === null ? '' : ` (m = ${count(p0.m)})`;
+    const items = ps.map((p) => {
+      const verdict = p.d_risk_hi < 0 ? 'lower, resolved' : p.d_risk_lo > 0 ? 'higher, resolved' : 'not resolved';
+      return `${p.method} ${fmt(p.d_risk)} [${fmt(p.d_risk_lo)}, ${fmt(p.d_risk_hi)}] ${verdict}`;
+    });
+    return `Paired against ${p0.reference}${where} at n = ${count(p0.n)}, ${p0.seeds} seeds (risk difference, 95 % t interval): ${items.join('; ')}.`;
+  });
 }
 
 /** n_ε read off a curve: the smallest n whose mean risk is at most ε (interpolated), or why none. */
@@ -243,9 +275,11 @@ export function summarise(r: Results, summary: HTMLElement, table: HTMLElement):
     const theory = c.predicted_slope === null ? '' : `; ${atFiniteM(c) ? 'limit (m → ∞)' : 'theory'} ${signed(c.predicted_slope)}`;
     const params = c.trainable === null ? '' : `; ${c.trainable} trainable parameters`;
     lines.push(`${c.label}: ${fitted}${theory}; ${nEpsMeasured(c, eps)}${params}.`);
+    if (c.shapes) lines.push(`  Shape (${c.label}): ${c.shapes.verdict}.`);
     for (const note of [...c.flags.filter((f) => !shared.includes(f)), ...c.notes]) lines.push(`  Note (${c.label}): ${note}.`);
   }
   lines.push(...modelLines(r));
+  lines.push(...pairLines(r));
   const imported = r.backend.startsWith('imported');
   if (imported) lines.push('These are your numbers: nothing here was trained, and no steadiness check applies.');
   else lines.push(

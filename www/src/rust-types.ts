@@ -817,6 +817,11 @@ trainable: number | null,
  */
 interval: IntervalMethods, 
 /**
+ * Which shape the data prefer (power law, with a floor, broken) and each one's
+ * held-out prediction of the largest n (super::shapes); null with fewer than 4 points.
+ */
+shapes: Shapes | null, 
+/**
  * Reasons not to trust the slope.
  */
 flags: Array<string>, 
@@ -952,7 +957,7 @@ m: number,
  */
 fitted: Array<number>, 
 /**
- * Measured points whose 95 % interval holds the fitted value.
+ * Measured points whose 95 % interval holds the fitted value (descriptive only).
  */
 inside: number, 
 /**
@@ -964,7 +969,17 @@ points: number,
  */
 log_rms: number, 
 /**
- * Null where the model fits (at least half the points inside); otherwise how it misses.
+ * The n held out (the largest of the grid).
+ */
+heldout_n: number | null, 
+/**
+ * Fitted without it (at every m), the prediction's miss there in units of its own
+ * half-interval (within ±1: inside the measured interval); null without an interval.
+ */
+heldout_miss: number | null, 
+/**
+ * Null where the held-out prediction lands inside the measured interval (or none can be
+ * checked); otherwise how the model misses.
  */
 miss: string | null, };
 
@@ -1020,7 +1035,7 @@ d_slope_lo: number,
  */
 d_slope_hi: number, 
 /**
- * The n of the risk change (the largest n).
+ * The n of the risk change (the claim's n, the largest by default).
  */
 n_risk: number, 
 /**
@@ -1050,6 +1065,48 @@ seeds: number,
  */
 interval: string, };
 
+export type MethodPair = { 
+/**
+ * The method compared.
+ */
+method: Method, 
+/**
+ * The method it is compared with (`full` where measured, else the backbone's first).
+ */
+reference: Method, 
+/**
+ * The backbone's source size (null without pre-training).
+ */
+m: number | null, 
+/**
+ * The backbone's width.
+ */
+width: number, 
+/**
+ * Target samples.
+ */
+n: number, 
+/**
+ * Mean over seeds of risk(method) − risk(reference).
+ */
+d_risk: number, 
+/**
+ * Its 95 % Student-t interval, lower end.
+ */
+d_risk_lo: number, 
+/**
+ * Upper end.
+ */
+d_risk_hi: number, 
+/**
+ * Seeds paired.
+ */
+seeds: number, 
+/**
+ * The interval's method: `t`.
+ */
+interval: string, };
+
 export type HeldOut = { 
 /**
  * The m left out of the fit.
@@ -1058,7 +1115,13 @@ m: number,
 /**
  * Root-mean-square of ln(measured / predicted) over its points.
  */
-log_error: number, };
+log_error: number, 
+/**
+ * Root-mean-square of the prediction's miss in units of each point's own
+ * half-interval (within 1: typically inside the measured intervals; docs/science.md §8);
+ * null where its points have no interval.
+ */
+interval_miss: number | null, };
 
 export type Reading = { 
 /**
@@ -1114,6 +1177,52 @@ heldout_log_error: number | null,
  * Each m left out in turn.
  */
 heldout: Array<HeldOut>, };
+
+export type ShapeFit = { 
+/**
+ * `power`, `power+floor` or `broken`.
+ */
+shape: string, 
+/**
+ * Its formula with the fitted constants.
+ */
+formula: string, 
+/**
+ * Parameters fitted.
+ */
+k: number, 
+/**
+ * AICc (null with too few points for this shape).
+ */
+aicc: number | null, 
+/**
+ * Akaike weight among the shapes compared.
+ */
+weight: number | null, 
+/**
+ * Fitted on every point but the largest n, the miss there in units of its own
+ * half-interval (null without an interval there or with too few points).
+ */
+heldout: number | null, };
+
+export type Shapes = { 
+/**
+ * Each shape, in the order power, power+floor, broken.
+ */
+fits: Array<ShapeFit>, 
+/**
+ * The shape with the largest weight.
+ */
+preferred: string | null, 
+/**
+ * Whether the fits were weighted (within-seed errors, or the points' own intervals);
+ * else σ was estimated from the residuals.
+ */
+weighted: boolean, 
+/**
+ * What the data prefer, in one sentence.
+ */
+verdict: string, };
 
 export type Claim = { 
 /**
@@ -1177,6 +1286,11 @@ elapsed_ms: number,
  * ([`claim`](super::claim)); null with fewer than two m.
  */
 claim: Claim | null, 
+/**
+ * Every method against its backbone's reference (`full` where measured) at each n,
+ * paired over seeds ([`method_pairs`](super::paired::method_pairs)).
+ */
+method_pairs: Array<MethodPair>, 
 /**
  * Whether the sweep was cancelled (the curves hold what had finished).
  */
