@@ -419,6 +419,13 @@ pub fn mean_interval(risks: Vec<f64>) -> Vec<f64> {
     experiment::stats::mean_interval(&risks).map_or_else(Vec::new, |(_, lo, hi, _)| vec![lo, hi])
 }
 
+/// The mean of `values` with its 95 % Student-t interval (experiment::stats::t_interval), as
+/// `[mean, lo, hi]`; empty with fewer than two values.
+#[wasm_bindgen]
+pub fn t_interval(values: Vec<f64>) -> Vec<f64> {
+    experiment::stats::t_interval(&values).map_or_else(Vec::new, |(m, lo, hi)| vec![m, lo, hi])
+}
+
 /// The title claim ([`experiment::claim::claim`]) of a results object for the current
 /// fragment's ε and `at_n` (the curves keep their numbers; only ε and the reading point
 /// move): the `claim` object of `caulk run --json`, or null with fewer than two m.
@@ -437,7 +444,8 @@ pub fn claim_of(results: JsValue, fragment: &str) -> Result<JsValue, JsError> {
 pub fn steady_twin(fragment: &str) -> Result<JsValue, JsError> {
     use experiment::steady::{twin, Twin};
     let c = strict(fragment)?;
-    match twin(&c) {
+    // Seed 0 alone: a page's check costs 1/S of the sweep (experiment::steady).
+    match twin(&c, false) {
         Twin::Run(t) => to_js(&serde_json::json!({ "fragment": t.to_fragment() })),
         Twin::Skip(why) => to_js(&serde_json::json!({ "skip": why })),
     }

@@ -2,7 +2,7 @@
 // point by point while it runs; with the theory overlay and the best constant once done), the
 // fitted slopes against the theory, and a table of every point.
 
-import { mean_interval } from '../pkg/caulk.js';
+import { mean_interval, t_interval } from '../pkg/caulk.js';
 import { renderLogLog, type Series } from './plot';
 import { count, signed } from './theory-panel';
 import type { ClaimSeries, Curve, FinishedPoint, Pin, Results } from './types';
@@ -271,7 +271,9 @@ export function summarise(r: Results, summary: HTMLElement, table: HTMLElement):
     const fitted =
       c.slope === null
         ? 'no slope (too few points)'
-        : `fitted slope ${signed(c.slope)} (95 % CI ${c.slope_lo === null ? '?' : signed(c.slope_lo)} to ${c.slope_hi === null ? '?' : signed(c.slope_hi)})`;
+        : c.slope_lo === null || c.slope_hi === null
+          ? `fitted slope ${signed(c.slope)} (no interval: ${Math.min(...c.seeds_done)} seed${Math.min(...c.seeds_done) === 1 ? '' : 's'} at some n, or seeds that differ across n)`
+          : `fitted slope ${signed(c.slope)} (95 % CI ${signed(c.slope_lo)} to ${signed(c.slope_hi)})`;
     const theory = c.predicted_slope === null ? '' : `; ${atFiniteM(c) ? 'limit (m → ∞)' : 'theory'} ${signed(c.predicted_slope)}`;
     const params = c.trainable === null ? '' : `; ${c.trainable} trainable parameters`;
     lines.push(`${c.label}: ${fitted}${theory}; ${nEpsMeasured(c, eps)}${params}.`);
@@ -300,8 +302,8 @@ export function summarise(r: Results, summary: HTMLElement, table: HTMLElement):
   );
   const head = document.createElement('tr');
   const columns = real
-    ? ['curve', 'n', 'mean error', '95 % interval', 'mean squared loss', '95 % interval', 'seeds', 'interval method']
-    : ['curve', 'n', 'mean risk', '95 % interval', 'seeds', 'interval method'];
+    ? ['curve', 'n', 'mean error', '95 % interval', 'mean squared loss', '95 % interval', 'interval method', 'seeds']
+    : ['curve', 'n', 'mean risk', '95 % interval', 'interval method', 'seeds'];
   for (const h of columns) {
     const th = document.createElement('th');
     th.scope = 'col';
@@ -318,7 +320,7 @@ export function summarise(r: Results, summary: HTMLElement, table: HTMLElement):
       const second = real ? [loss ? fmt(loss.mean[j]) : '–', loss ? band(loss.lo[j], loss.hi[j]) : '–'] : [];
       // Results baked before the intervals said their method carry none (a bootstrap).
       const method = c.interval ? `mean ${c.interval.risk}, slope ${c.interval.slope}` : 'bootstrap (older results)';
-      for (const v of [c.label, String(n), fmt(c.risk_mean[j]), band(c.risk_lo[j], c.risk_hi[j]), ...second, String(c.seeds_done[j]), method]) {
+      for (const v of [c.label, String(n), fmt(c.risk_mean[j]), band(c.risk_lo[j], c.risk_hi[j]), ...second, method, String(c.seeds_done[j])]) {
         const td = document.createElement('td');
         td.textContent = v;
         tr.append(td);
@@ -341,13 +343,29 @@ export function belowConstant(r: Results, constant: number): string[] {
   const grid = r.curves[0]?.n ?? [];
   return grid.flatMap((n, j) => {
     const at = r.curves.filter((c) => c.risk_mean[j] !== null && c.risk_mean[j] !== undefined);
-    const learned = at.filter((c) => c.risk_mean[j]! < constant).map((c) => c.label);
-    const not = at.filter((c) => c.risk_mean[j]! >= constant).map((c) => c.label);
-    if (not.length === 0) return [];
-    return [
-      learned.length === 0
-        ? `At n = ${count(n)} no curve lies below the best constant predictor: none has learned anything there.`
-        : `At n = ${count(n)} only ${learned.join(', ')} ${learned.length === 1 ? 'lies' : 'lie'} below the best constant predictor; ${not.join(', ')} ${not.length === 1 ? 'has' : 'have'} not learned anything beyond a constant there.`,
-    ];
+    // Each curve's risk minus the constant's, seed by seed where the seeds pair (the constant
+    // is each seed's test set's), with a Student-t interval; else the curve's own interval.
+    const side = (c: (typeof at)[number]): 'below' | 'above' | 'open' => {
+      const seeds = c.risks[j] ?? [];
+      let lo = c.risk_lo[j] ?? null;
+      let hi = c.risk_hi[j] ?? null;
+      if (seeds.length === r.constant_risks.length && seeds.length >= 2) {
+        const d = t_interval(new Float64Array(seeds.map((v, i) => v - r.constant_risks[i])));
+        if (d.length === 3) [lo, hi] = [constant + d[1], constant + d[2]];
+      }
+      if (hi !== null && hi < constant) return 'below';
+      if (lo !== null && lo > constant) return 'above';
+      return 'open';
+    };
+    const sides = at.map((c) => ({ label: c.label, side: side(c) }));
+    const of = (k: string) => sides.filter((s) => s.side === k).map((s) => s.label);
+    const [below, open, above] = [of('below'), of('open'), of('above')];
+    if (open.length === 0 && above.length === 0) return [];
+    const parts = [
+      below.length > 0 ? `below the best constant predictor, resolved: ${below.join(', ')}` : 'no curve lies resolvably below the best constant predictor',
+      open.length > 0 ? `not resolved from it (the interval of its paired difference holds 0: read as not yet shown to have learned anything): ${open.join(', ')}` : '',
+      above.length > 0 ? `above it, resolved (learned nothing beyond a constant): ${above.join(', ')}` : '',
+    ].filter((t) => t !== '');
+    return [`At n = ${count(n)}, ${parts.join('; ')}.`];
   });
 }

@@ -16,13 +16,13 @@ use crate::{clock, emit, to_json, usage, Fail};
 /// check where it trains a network.
 pub fn sweep(c: &Config, quiet: bool) -> Result<Results, Fail> {
     let mut results = run_config(c, quiet)?;
-    // Steadiness on the spot: seed 0 again from perturbed starting weights (experiment::steady).
-    match experiment::steady::twin(c) {
+    // Steadiness: the whole sweep again from perturbed starting weights (experiment::steady).
+    match experiment::steady::twin(c, true) {
         _ if results.cancelled => {}
         experiment::steady::Twin::Run(twin) => {
             if !quiet {
                 noteln!(
-                    "caulk: checking steadiness (seed 0 from starting weights perturbed by 1e-6)"
+                    "caulk: checking steadiness (every seed again from starting weights perturbed by 1e-6)"
                 );
             }
             let twin = run_config(&twin, true)?;
