@@ -7,7 +7,7 @@
 //! | `caulk-select` | the spline on z, or k-NN on z and the last hidden layer's components | closed form, the class by exact LOO ([`super::ladder`]) |
 //! | `lora` | A, B of every extractor layer | Adam |
 //! | `partial` | the last L extractor layers and the head | Adam |
-//! | `linear-probe` | the head's output layer | ridge on the head's hidden features, λ by validation |
+//! | `linear-probe` | the head's output layer | ridge on the head's hidden features, λ by exact leave-one-out (weighted) |
 //! | `full` | every base parameter, from the pre-trained ones | Adam |
 //! | `scratch` | every base parameter, from a random initialisation starting at the constant ȳ | Adam |
 //!
@@ -477,8 +477,8 @@ pub fn scratch_init(arch: &Arch, rng: &mut Rng, y: &[f64]) -> Vec<f64> {
     p
 }
 
-/// Ridge on the head's hidden features, λ from {10^-4 … 10^2} by the validation split, then
-/// refit on the whole sample.
+/// Ridge on the head's hidden features, λ by exact leave-one-out over 10^-4 … 10^2
+/// (`closed_form::ridge::fit_validated`), fitted on the whole sample.
 fn linear_probe(pre: &Pretrained, target: &Sample, test: &Sample) -> Result<Fit> {
     let arch = &pre.arch;
     let wh = arch.head_width;

@@ -19,7 +19,7 @@
 //!
 //! | method | network on the target | trains |
 //! |---|---|---|
-//! | `linear-probe` | ŷ = wᵀp + b (a baseline: probing) | closed form: ridge, λ by validation ([`fit_validated`]) |
+//! | `linear-probe` | ŷ = wᵀp + b (a baseline: probing) | closed form: ridge, λ by exact leave-one-out ([`fit_validated`]) |
 //! | `caulk-adapter` | ŷ = π(softmax(l + U·relu(V·l + c))), π and softmax frozen | U, V, c only |
 //! | `lora` | the classifier with W + B·A on every layer, then softmax and the read-out | A, B and the read-out |
 //! | `partial` | the classifier, then softmax and the read-out | its last `layers` layers and the read-out |
