@@ -92,7 +92,7 @@ fn lambda_grid() -> impl Iterator<Item = f64> {
     (-16..=8).map(|e| 10f64.powf(e as f64 / 4.0))
 }
 
-/// Ridge with λ chosen by exact leave-one-out ([`loo_error`]) over [`lambda_grid`], not as
+/// Ridge with λ chosen by exact leave-one-out (`loo_error`) over `lambda_grid`, not as
 /// the argmin but as the Akaike-weighted geometric mean, ln λ = Σ w ln λ / Σ w with
 /// w = exp(−n·(LOO(λ) − LOO_min)/(2·LOO_min)): the spline's rule for its knots (spline.rs).
 /// The single validation split used before picked λ from 12 points at n = 64, and a

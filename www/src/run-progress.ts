@@ -47,7 +47,8 @@ export function stageText(run: RunInProgress): string {
   const first = parts.filter((p) => p.stage === 1);
   if (parts.every((p) => p.stage === 1)) return `All ${seeds} seed${seeds === 1 ? '' : 's'} at once`;
   const shape = first.reduce((a, p) => a + p.to - p.from, 0);
-  if (first.some((p) => !p.results)) return `Stage 1 of 2: the whole curve on ${shape} of ${seeds} seeds`;
+  if (first.some((p) => !p.results))
+    return `Stage 1 of 2: the whole curve's shape on ${shape} of ${seeds} seeds (${shape} seed${shape === 1 ? '' : 's'}: no interval; the bands come with stage 2)`;
   const filled = parts.filter((p) => p.results).reduce((a, p) => a + p.to - p.from, 0);
   return `Stage 2 of 2: the curve on ${filled} of ${seeds} seeds is final, the other seeds are filling in and the bands narrow`;
 }
