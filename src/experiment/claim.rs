@@ -204,7 +204,7 @@ fn series(p: &TheoryParams, group: &[&CurveResult], j_at: usize, theory: bool) -
         })
         .collect();
     let label = format!("{method_name} (W = {})", group[0].width);
-    let paired = neighbours(group, Some(j_at));
+    let paired = neighbours(group, Some(j_at), p.eps);
     let models = if theory {
         readings(p, group)
     } else {
@@ -306,6 +306,31 @@ pub fn verdict(label: &str, paired: &[PairedChange], models: &[Reading]) -> Opti
         }
         false => String::new(),
     };
+    let neps: Vec<(&PairedChange, [f64; 3])> = paired
+        .iter()
+        .filter_map(|c| c.d_log_n_eps.map(|d| (c, d)))
+        .collect();
+    let neps_part = match neps.len() {
+        0 => String::new(),
+        k => {
+            let falls = neps.iter().filter(|(_, d)| d[2] < 0.0).count();
+            let list = neps
+                .iter()
+                .map(|(c, d)| {
+                    format!(
+                        "m = {} → {}: ×{:.2} [{:.2}, {:.2}]",
+                        thousands(c.m_from),
+                        thousands(c.m_to),
+                        d[0].exp(),
+                        d[1].exp(),
+                        d[2].exp()
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join(", ");
+            format!("; n_ε falls resolvably at {falls} of the {k} steps where both curves reach ε ({list})")
+        }
+    };
     let risk_part = if lower == 0 {
         format!("no fall of the risk at n = {} is resolved", last.n_risk)
     } else {
@@ -351,7 +376,7 @@ pub fn verdict(label: &str, paired: &[PairedChange], models: &[Reading]) -> Opti
         _ => String::new(),
     };
     Some(format!(
-        "{label}, paired over {} seeds from m = {} to {}: {slope_part}; {risk_part}{class_part}{model_part}.",
+        "{label}, paired over {} seeds from m = {} to {}: {slope_part}; {risk_part}{neps_part}{class_part}{model_part}.",
         first.seeds,
         thousands(first.m_from),
         thousands(last.m_to)
@@ -475,6 +500,7 @@ mod tests {
             d_risk_lo: d_risk[1],
             d_risk_hi: d_risk[2],
             d_class: None,
+            d_log_n_eps: None,
             seeds: 8,
             interval: "t".into(),
         }
@@ -502,6 +528,15 @@ mod tests {
         );
         assert!(
             v.contains("no fall of the risk at n = 2048 is resolved"),
+            "{v}"
+        );
+        let fewer = [PairedChange {
+            d_log_n_eps: Some([0.5f64.ln(), 0.25f64.ln(), 0.9f64.ln()]),
+            ..change([-0.05, -0.2, 0.1], [-0.004, -0.007, -0.001])
+        }];
+        let v = verdict("spline", &fewer, &[]).unwrap();
+        assert!(
+            v.contains("n_ε falls resolvably at 1 of the 1 steps where both curves reach ε (m = 300 → 3000: ×0.50 [0.25, 0.90])"),
             "{v}"
         );
         let simpler = [PairedChange {

@@ -19,7 +19,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::curve::CurveResult;
-use super::stats::t_interval;
+use super::stats::{n_eps_from_data, t_interval};
 use crate::theory::power_law;
 
 /// The paired change from one m to the next of one (method, width).
@@ -51,6 +51,12 @@ pub struct PairedChange {
     /// Student-t interval.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub d_class: Option<[f64; 3]>,
+    /// The change of ln n_ε (n_ε read off each curve's mean as the claim reads it), with its
+    /// 95 % delete-one jackknife-t interval over seeds left out of both curves at once
+    /// (`jackknife-t`; docs/science.md §8): exp of it is the ratio n_ε(to)/n_ε(from).
+    /// Null where either curve's mean, or a leave-one-out mean, does not reach ε in the grid.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub d_log_n_eps: Option<[f64; 3]>,
     /// Seeds paired.
     pub seeds: usize,
     /// The interval's method: `t` (Student-t on the per-seed differences).
@@ -206,18 +212,55 @@ pub fn paired_change(
         d_risk_lo,
         d_risk_hi,
         d_class,
+        d_log_n_eps: None,
         seeds: s,
         interval: "t".into(),
     })
 }
 
 /// The paired changes between neighbouring m of `group` (sorted by m), the risk's at grid
-/// index `j_risk` (None: the largest n).
-pub fn neighbours(group: &[&CurveResult], j_risk: Option<usize>) -> Vec<PairedChange> {
+/// index `j_risk` (None: the largest n), n_ε's at `eps`.
+pub fn neighbours(group: &[&CurveResult], j_risk: Option<usize>, eps: f64) -> Vec<PairedChange> {
     group
         .windows(2)
-        .filter_map(|w| paired_change(w[0], w[1], j_risk))
+        .filter_map(|w| {
+            let mut ch = paired_change(w[0], w[1], j_risk)?;
+            ch.d_log_n_eps = n_eps_change(w[0], w[1], eps);
+            Some(ch)
+        })
         .collect()
+}
+
+/// Δ ln n_ε from `from` to `to` with its delete-one jackknife-t interval over the seeds they
+/// share (module doc of [`PairedChange::d_log_n_eps`]).
+pub fn n_eps_change(from: &CurveResult, to: &CurveResult, eps: f64) -> Option<[f64; 3]> {
+    let s = from.risks.first()?.len();
+    let paired = |cv: &CurveResult| cv.n == from.n && cv.risks.iter().all(|r| r.len() == s);
+    if s < 3 || !paired(from) || !paired(to) {
+        return None;
+    }
+    let n: Vec<f64> = from.n.iter().map(|&v| v as f64).collect();
+    // ln n_ε of a curve's mean over the seeds other than `skip`.
+    let log_n_eps = |cv: &CurveResult, skip: Option<usize>| {
+        let means: Vec<Option<f64>> = cv
+            .risks
+            .iter()
+            .map(|r| {
+                let kept: Vec<f64> = (0..s).filter(|&i| Some(i) != skip).map(|i| r[i]).collect();
+                Some(kept.iter().sum::<f64>() / kept.len() as f64)
+            })
+            .collect();
+        n_eps_from_data(&n, &means, eps).map(f64::ln)
+    };
+    let full = log_n_eps(to, None)? - log_n_eps(from, None)?;
+    let loo: Vec<f64> = (0..s)
+        .map(|i| Some(log_n_eps(to, Some(i))? - log_n_eps(from, Some(i))?))
+        .collect::<Option<_>>()?;
+    let bar = loo.iter().sum::<f64>() / s as f64;
+    let se =
+        ((s - 1) as f64 / s as f64 * loo.iter().map(|v| (v - bar).powi(2)).sum::<f64>()).sqrt();
+    let half = super::stats::t975(s - 1) * se;
+    Some([full, full - half, full + half])
 }
 
 #[cfg(test)]
@@ -314,6 +357,40 @@ mod tests {
         assert!((lora.d_risk_hi - (-0.035 + 12.7062 * 0.015)).abs() < 1e-9);
         assert!(at(Partial, 64).is_none() && at(Partial, 256).is_some());
         assert!(at(Full, 64).is_none());
+    }
+
+    /// Δ ln n_ε: two curves that are exact power laws scaled per seed reach ε where the hand
+    /// computation says, and every leave-one-out agrees, so the interval is a point; a curve
+    /// that never reaches ε gives none.
+    #[test]
+    fn the_n_eps_change_reads_both_means_and_jackknifes_the_seeds() {
+        let n = [64u64, 256, 1024, 4096];
+        let pw = |c: f64| {
+            n.iter()
+                .map(|&x| c * (x as f64).powf(-0.5))
+                .collect::<Vec<_>>()
+        };
+        let by_n = |c: f64| (0..4).map(|j| vec![pw(c)[j]; 3]).collect::<Vec<_>>();
+        // 1·n^-0.5 reaches 0.02 at n = 2500; 0.5·n^-0.5 at n = 625: ratio 1/4 (n_ε is read
+        // off as a whole number of samples, rounded up, hence the tolerance).
+        let [d, lo, hi] = n_eps_change(
+            &curve(300, &n, by_n(1.0)),
+            &curve(3000, &n, by_n(0.5)),
+            0.02,
+        )
+        .unwrap();
+        assert!(
+            (d - 0.25f64.ln()).abs() < 0.005 && (hi - lo).abs() < 1e-9,
+            "{d} {lo} {hi}"
+        );
+        assert_eq!(
+            n_eps_change(
+                &curve(300, &n, by_n(10.0)),
+                &curve(3000, &n, by_n(0.5)),
+                0.02
+            ),
+            None
+        );
     }
 
     /// Seeds that do not pair (one missing at some n) give no paired change.

@@ -242,9 +242,12 @@ test('a link to a baked configuration shows its curves at once, and only for exa
   const summary = await peft.textContent('#exp-summary');
   assert.match(summary, /scratch: fitted slope −[\d.]+ \(95 % CI [^)]*\); theory −0\.\d+;/);
   assert.equal(summary.match(/rests on 3 points/g)?.length, 1, summary);
-  // No theory ranks these methods; the summary says which curves have beaten the constant.
+  // No theory ranks these methods; the summary says which curves have beaten the constant,
+  // paired over seeds, and says so where 4 seeds resolve nothing.
   assert.match(summary, /What to expect, and what it rests on: no theory ranks these methods at finite n/);
-  assert.match(summary, /At n = 64 only caulk-spline \(m = 30000, W = 32\) lies below the best constant predictor; caulk-adapter/);
+  assert.match(summary, /At n = 64, no curve lies resolvably below the best constant predictor; not resolved from it/);
+  assert.match(summary, /At n = 1,024, below the best constant predictor, resolved: caulk-spline \(m = 30000, W = 32\)/);
+  assert.match(summary, /Paired against full \(m = 30,000\) at n = 64, 4 seeds \(risk difference, 95 % t interval\): caulk-adapter −0\.\d{4} \[/);
   await peft.close();
   // Another seed is another config: nothing baked, nothing shown until Run.
   const { page: other } = await openApp(app.context, `${app.url}#v=1&preset=headline&seed=2`);

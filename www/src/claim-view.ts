@@ -118,6 +118,24 @@ export function drawClaim(claim: Claim | null, riskHost: HTMLElement, nepsHost: 
   nepsSvg.setAttribute('aria-describedby', 'claim-summary');
   const scale = scaleOf(nepsSvg);
   if (scale) {
+    // Each step whose both curves reach ε marked by its paired change of n_ε (jackknife over
+    // the seeds), as on the risk figure.
+    const steps = el('g', { class: 'claim-steps' }, nepsSvg);
+    for (const s of claim.series) {
+      const line = nepsSvg.querySelector(`path.series[data-id="${id(s.method)}"]`);
+      const colour = line ? getComputedStyle(line).stroke : '';
+      for (const p of s.paired) {
+        const d = p.d_log_n_eps;
+        const [a, b] = [s.rows.find((r) => r.m === p.m_from)?.n_eps, s.rows.find((r) => r.m === p.m_to)?.n_eps];
+        if (!d || !a || !b) continue;
+        const kind = d[2] < 0 ? 'fall' : d[1] > 0 ? 'rise' : 'open';
+        const mark = el('text', { x: scale.px(Math.sqrt(p.m_from * p.m_to)), y: scale.py(Math.sqrt(a * b)) - 8, class: `step-mark step-${kind}`, 'text-anchor': 'middle' }, steps);
+        mark.textContent = kind === 'fall' ? '▼' : kind === 'rise' ? '▲' : '○';
+        if (colour) mark.style.fill = colour;
+        mark.setAttribute('data-step', `${p.m_from}-${p.m_to}`);
+        el('title', {}, mark).textContent = `${s.label}, m = ${count(p.m_from)} → ${count(p.m_to)}: n_ε × ${Math.exp(d[0]).toFixed(2)} [${Math.exp(d[1]).toFixed(2)}, ${Math.exp(d[2]).toFixed(2)}], paired over ${p.seeds} seeds (jackknife), ${kind === 'open' ? 'not resolved' : 'resolved'}`;
+      }
+    }
     const marks = el('g', { class: 'claim-marks' }, nepsSvg);
     for (const s of claim.series) {
       for (const r of s.rows) {

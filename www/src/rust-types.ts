@@ -1057,6 +1057,13 @@ d_risk_hi: number,
  */
 d_class?: [number, number, number] | null, 
 /**
+ * The change of ln n_ε (n_ε read off each curve's mean as the claim reads it), with its
+ * 95 % delete-one jackknife-t interval over seeds left out of both curves at once
+ * (`jackknife-t`; docs/science.md §8): exp of it is the ratio n_ε(to)/n_ε(from).
+ * Null where either curve's mean, or a leave-one-out mean, does not reach ε in the grid.
+ */
+d_log_n_eps?: [number, number, number] | null, 
+/**
  * Seeds paired.
  */
 seeds: number, 
