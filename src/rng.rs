@@ -14,7 +14,8 @@ pub enum Stream {
     Init = 2,
     /// Mini-batch order.
     Batch = 3,
-    /// Bootstrap resampling of seeds for confidence intervals.
+    /// Resampling for intervals, and the simulated curves of the coverage benchmark
+    /// (experiment::coverage).
     Bootstrap = 4,
     /// Test fixtures (conformance matrices and the like).
     Test = 5,

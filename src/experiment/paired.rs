@@ -256,11 +256,8 @@ pub fn n_eps_change(from: &CurveResult, to: &CurveResult, eps: f64) -> Option<[f
     let loo: Vec<f64> = (0..s)
         .map(|i| Some(log_n_eps(to, Some(i))? - log_n_eps(from, Some(i))?))
         .collect::<Option<_>>()?;
-    let bar = loo.iter().sum::<f64>() / s as f64;
-    let se =
-        ((s - 1) as f64 / s as f64 * loo.iter().map(|v| (v - bar).powi(2)).sum::<f64>()).sqrt();
-    let half = super::stats::t975(s - 1) * se;
-    Some([full, full - half, full + half])
+    let (lo, hi) = super::stats::jackknife_t(full, &loo);
+    Some([full, lo, hi])
 }
 
 #[cfg(test)]

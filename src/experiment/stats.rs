@@ -11,7 +11,7 @@
 //!   exp( ȳ + s²/2 ± t_{0.975, S−1} · √(s²/S + s⁴/(2(S − 1))) ).
 //! Where a risk is not positive it is the Student-t interval of the raw mean (`t`). The
 //! percentile bootstrap it replaces covered 0.77, 0.87 and 0.90 at S = 4, 8, 16; this one
-//! covers 0.93-0.97 on log-normal and Gaussian risks at S = 3 … 16 (`caulk coverage`,
+//! covers 0.93-0.97 on log-normal and Gaussian risks at S = 3 … 16 (`caulk bench coverage`,
 //! BENCHMARKS.md). With fewer than [`MIN_INTERVAL_SEEDS`] seeds no interval is drawn.
 //!
 //! **The slope's interval** (`jackknife-t`). The slope b̂ of ln(mean risk) on ln n; seed i
@@ -121,11 +121,18 @@ pub fn slope_jackknife(n: &[f64], risks: &[Vec<f64>]) -> Option<(f64, f64)> {
             slope_of(n, &means)
         })
         .collect::<Option<_>>()?;
-    let bar = loo.iter().sum::<f64>() / s as f64;
+    Some(jackknife_t(full, &loo))
+}
+
+/// The delete-one jackknife-t interval of a statistic `full` from its leave-one-out values
+/// `loo` (S of them): full ± t_{0.975, S−1}·SE, SE² = (S − 1)/S · Σ (loo_i − mean)².
+pub fn jackknife_t(full: f64, loo: &[f64]) -> (f64, f64) {
+    let s = loo.len().max(2);
+    let bar = loo.iter().sum::<f64>() / loo.len().max(1) as f64;
     let se =
         ((s - 1) as f64 / s as f64 * loo.iter().map(|b| (b - bar).powi(2)).sum::<f64>()).sqrt();
     let half = t975(s - 1) * se;
-    Some((full - half, full + half))
+    (full - half, full + half)
 }
 
 /// The mean of `v` (None when empty).

@@ -118,7 +118,7 @@ test('ε dragged on the curves and the claim\'s n survive a reload; the n_ε fig
   // own half-interval.
   for (const row of fit.rows) {
     const where = Math.abs(row.heldout_miss) <= 1 ? 'inside' : 'outside';
-    assert.ok(plotText.includes(`m = ${row.m.toLocaleString('en')}: held-out n = ${row.heldout_n.toLocaleString('en')} ${where} its interval`), `m = ${row.m}`);
+    assert.ok(plotText.includes(`m = ${row.m.toLocaleString('en')}: held-out n = ${row.heldout_n.toLocaleString('en')} ${where} (`), `m = ${row.m}`);
   }
   assert.match(plotText, /limit −0\.561 \(m → ∞\), C of the floor fit/);
   // The limit is drawn with the floor fit's C (not the m = 300 curve's): at the first n it

@@ -12,6 +12,43 @@ import { count } from './theory-panel';
 import type { Claim, Results } from './types';
 
 const fmt = (v: number | null) => (v === null ? '–' : v.toExponential(2));
+
+type Step = Claim['series'][number]['paired'][number];
+type Row = Claim['series'][number]['rows'][number];
+
+/**
+ * Marks each step between neighbouring m on a claim figure by a paired change `change`
+ * ([value, lo, hi], null where there is none): ▼ a resolved fall, ▲ a resolved rise, ○ not
+ * resolved, between the two rows' `value`s, in the colour of the series' own line (style.css
+ * gives each method its colour), with `title` as its tooltip.
+ */
+function stepMarks(
+  svg: SVGSVGElement,
+  claim: Claim,
+  value: (r: Row) => number | null,
+  change: (p: Step) => number[] | null,
+  title: (s: Claim['series'][number], p: Step, d: number[], how: string) => string,
+): void {
+  const scale = scaleOf(svg);
+  if (!scale) return;
+  const steps = el('g', { class: 'claim-steps' }, svg);
+  for (const s of claim.series) {
+    const line = svg.querySelector(`path.series[data-id="${id(s.method)}"]`);
+    const colour = line ? getComputedStyle(line).stroke : '';
+    for (const p of s.paired) {
+      const d = change(p);
+      const [a, b] = [s.rows.find((r) => r.m === p.m_from), s.rows.find((r) => r.m === p.m_to)].map((r) => (r ? value(r) : null));
+      if (!d || !a || !b) continue;
+      const kind = d[2] < 0 ? 'fall' : d[1] > 0 ? 'rise' : 'open';
+      const mark = el('text', { x: scale.px(Math.sqrt(p.m_from * p.m_to)), y: scale.py(Math.sqrt(a * b)) - 8, class: `step-mark step-${kind}`, 'text-anchor': 'middle' }, steps);
+      mark.textContent = kind === 'fall' ? '▼' : kind === 'rise' ? '▲' : '○';
+      if (colour) mark.style.fill = colour;
+      mark.setAttribute('data-step', `${p.m_from}-${p.m_to}`);
+      mark.setAttribute('data-resolved', kind === 'open' ? 'no' : 'yes');
+      el('title', {}, mark).textContent = title(s, p, d, kind === 'open' ? 'not resolved' : 'resolved');
+    }
+  }
+}
 /** A measured n_ε: "> n_max" where not reached, "≤ n_min" where the grid's first point already reaches ε. */
 const nText = (v: number | null, nMax: number, nMin = 0) => (v === null ? `> ${count(nMax)}` : v <= nMin ? `≤ ${count(nMin)}` : count(v));
 /** The fitted bound's n_ε, "extrapolated" beyond the grid. */
@@ -64,29 +101,9 @@ export function drawClaim(claim: Claim | null, riskHost: HTMLElement, nepsHost: 
   riskSvg.setAttribute('aria-label', `Measured excess risk at n = ${count(claim.n)} against source samples m, with 95 % intervals`);
   riskSvg.setAttribute('aria-describedby', 'claim-summary');
   // Each step between neighbouring m marked by its paired risk change (the same seeds' target
-  // data at every m): ▼ a resolved fall, ▲ a resolved rise, ○ not resolved.
-  const riskScale = scaleOf(riskSvg);
-  if (riskScale) {
-    const steps = el('g', { class: 'claim-steps' }, riskSvg);
-    for (const s of claim.series) {
-      // In the colour of the series' own line (style.css gives each method its colour).
-      const line = riskSvg.querySelector(`path.series[data-id="${id(s.method)}"]`);
-      const colour = line ? getComputedStyle(line).stroke : '';
-      for (const p of s.paired) {
-        const [a, b] = [s.rows.find((r) => r.m === p.m_from), s.rows.find((r) => r.m === p.m_to)];
-        if (!a?.risk || !b?.risk) continue;
-        const x = riskScale.px(Math.sqrt(p.m_from * p.m_to));
-        const y = riskScale.py(Math.sqrt(a.risk * b.risk));
-        const kind = p.d_risk_hi < 0 ? 'fall' : p.d_risk_lo > 0 ? 'rise' : 'open';
-        const mark = el('text', { x, y: y - 8, class: `step-mark step-${kind} series-${id(s.method)}`, 'text-anchor': 'middle' }, steps);
-        mark.textContent = kind === 'fall' ? '▼' : kind === 'rise' ? '▲' : '○';
-        if (colour) mark.style.fill = colour;
-        mark.setAttribute('data-step', `${p.m_from}-${p.m_to}`);
-        mark.setAttribute('data-resolved', kind === 'open' ? 'no' : 'yes');
-        el('title', {}, mark).textContent = `${s.label}, m = ${count(p.m_from)} → ${count(p.m_to)}: paired risk change at n = ${count(p.n_risk)} ${fmt(p.d_risk)} [${fmt(p.d_risk_lo)}, ${fmt(p.d_risk_hi)}] over ${p.seeds} seeds, ${kind === 'open' ? 'not resolved' : 'resolved'}`;
-      }
-    }
-  }
+  // data at every m).
+  stepMarks(riskSvg, claim, (r) => r.risk, (p) => [p.d_risk, p.d_risk_lo, p.d_risk_hi], (s, p, d, how) =>
+    `${s.label}, m = ${count(p.m_from)} → ${count(p.m_to)}: paired risk change at n = ${count(p.n_risk)} ${fmt(d[0])} [${fmt(d[1])}, ${fmt(d[2])}] over ${p.seeds} seeds, ${how}`);
 
   // n_ε: measured where reached (band from its interval; an open upper end goes to n_max),
   // the bound dashed, the limit flat. Unreached points are drawn separately at n_max.
@@ -116,26 +133,12 @@ export function drawClaim(claim: Claim | null, riskHost: HTMLElement, nepsHost: 
   });
   nepsSvg.setAttribute('aria-label', `Target samples n_ε needed to reach ε = ${claim.eps} against source samples m: measured with 95 % intervals, the fitted caulk_m bound and the limit rate`);
   nepsSvg.setAttribute('aria-describedby', 'claim-summary');
+  // Each step whose both curves reach ε marked by its paired change of n_ε (jackknife over the
+  // seeds), as on the risk figure.
+  stepMarks(nepsSvg, claim, (r) => r.n_eps, (p) => p.d_log_n_eps ?? null, (s, p, d, how) =>
+    `${s.label}, m = ${count(p.m_from)} → ${count(p.m_to)}: n_ε × ${Math.exp(d[0]).toFixed(2)} [${Math.exp(d[1]).toFixed(2)}, ${Math.exp(d[2]).toFixed(2)}], paired over ${p.seeds} seeds (jackknife), ${how}`);
   const scale = scaleOf(nepsSvg);
   if (scale) {
-    // Each step whose both curves reach ε marked by its paired change of n_ε (jackknife over
-    // the seeds), as on the risk figure.
-    const steps = el('g', { class: 'claim-steps' }, nepsSvg);
-    for (const s of claim.series) {
-      const line = nepsSvg.querySelector(`path.series[data-id="${id(s.method)}"]`);
-      const colour = line ? getComputedStyle(line).stroke : '';
-      for (const p of s.paired) {
-        const d = p.d_log_n_eps;
-        const [a, b] = [s.rows.find((r) => r.m === p.m_from)?.n_eps, s.rows.find((r) => r.m === p.m_to)?.n_eps];
-        if (!d || !a || !b) continue;
-        const kind = d[2] < 0 ? 'fall' : d[1] > 0 ? 'rise' : 'open';
-        const mark = el('text', { x: scale.px(Math.sqrt(p.m_from * p.m_to)), y: scale.py(Math.sqrt(a * b)) - 8, class: `step-mark step-${kind}`, 'text-anchor': 'middle' }, steps);
-        mark.textContent = kind === 'fall' ? '▼' : kind === 'rise' ? '▲' : '○';
-        if (colour) mark.style.fill = colour;
-        mark.setAttribute('data-step', `${p.m_from}-${p.m_to}`);
-        el('title', {}, mark).textContent = `${s.label}, m = ${count(p.m_from)} → ${count(p.m_to)}: n_ε × ${Math.exp(d[0]).toFixed(2)} [${Math.exp(d[1]).toFixed(2)}, ${Math.exp(d[2]).toFixed(2)}], paired over ${p.seeds} seeds (jackknife), ${kind === 'open' ? 'not resolved' : 'resolved'}`;
-      }
-    }
     const marks = el('g', { class: 'claim-marks' }, nepsSvg);
     for (const s of claim.series) {
       for (const r of s.rows) {

@@ -20,7 +20,7 @@ const button = (id: string, label: string, attrs: Attrs = {}) => h('button', { i
 
 /** What the plot shows, under it. */
 export const FIGURE_CAPTION =
-  "Dots: mean excess risk over seeds; shaded: its 95 % interval (a log-normal mean's; none with fewer than 3 seeds); dashed: the preset's cited slope with its constant fitted to the data (with several m, the limit m → ∞, drawn with the floor fit's C); fine dots in the curves' colour: this app's floor reading caulk_m fitted to every m at once; light blue dots: its rising-exponent reading caulk_m_rate, fitted the same way (both models, not the paper's statement); grey dots: the best constant predictor.";
+  "Dots: mean excess risk over seeds; shaded: its 95 % interval (a log-normal mean's; none with fewer than 3 seeds); dashed: the preset's cited slope with its constant fitted to the data (with several m, the limit m → ∞, drawn with the floor fit's C); fine dots in the curves' colour: this app's floor reading caulk_m fitted to every m at once (its legend says whether, fitted again without the largest n, it predicts that point inside the measured interval, and by how many half-intervals it misses); light blue dots: its rising-exponent reading caulk_m_rate, fitted the same way (both models, not the paper's statement); grey dots: the best constant predictor.";
 
 const PARTS: Record<string, (compact: boolean) => Node[]> = {
   // Estimate, Run / Pause / Cancel with progress, the over-budget question, status lines.

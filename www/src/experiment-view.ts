@@ -116,7 +116,7 @@ export function drawCurves(
         const measured = measuredAt(row.m);
         series.push({
           id: 'model',
-          label: `floor fit (caulk_m, model), m = ${count(row.m)}: ${heldText(row.heldout_n, row.heldout_miss)}`,
+          label: `floor fit (caulk_m), m = ${count(row.m)}: ${heldText(row.heldout_n, row.heldout_miss)}`,
           x: measured?.n ?? first.n,
           y: row.fitted,
           variant: `fit-m-${first.method} ${measured ? (shade.get(measured.label) ?? '') : ''}`.trim(),
@@ -193,11 +193,12 @@ export function hasSecondMeasure(results: Results): boolean {
 }
 
 /** The claim series (with its fitted caulk_m model) of the curve the theory overlay follows. */
-/** A held-out check in words: the miss at the held-out n in units of its half-interval. */
+/** A held-out check in words: whether the prediction of the held-out n lands inside its
+ * measured interval, and the miss in units of its half-interval. */
 export function heldText(n: number | null, miss: number | null): string {
   if (n === null) return 'no held-out check';
   if (miss === null) return `held-out n = ${count(n)}: no interval there`;
-  return `held-out n = ${count(n)} ${Math.abs(miss) <= 1 ? 'inside' : 'outside'} its interval (${signed(miss, 1)})`;
+  return `held-out n = ${count(n)} ${Math.abs(miss) <= 1 ? 'inside' : 'outside'} (${signed(miss, 1)})`;
 }
 
 function modelOf(results: Results, first: Curve): ClaimSeries | undefined {
