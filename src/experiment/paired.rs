@@ -234,23 +234,36 @@ pub fn neighbours(group: &[&CurveResult], j_risk: Option<usize>, eps: f64) -> Ve
 /// Δ ln n_ε from `from` to `to` with its delete-one jackknife-t interval over the seeds they
 /// share (module doc of [`PairedChange::d_log_n_eps`]).
 pub fn n_eps_change(from: &CurveResult, to: &CurveResult, eps: f64) -> Option<[f64; 3]> {
-    let s = from.risks.first()?.len();
-    let paired = |cv: &CurveResult| cv.n == from.n && cv.risks.iter().all(|r| r.len() == s);
-    if s < 3 || !paired(from) || !paired(to) {
+    if to.n != from.n {
         return None;
     }
     let n: Vec<f64> = from.n.iter().map(|&v| v as f64).collect();
+    n_eps_change_of(&n, &from.risks, &to.risks, eps)
+}
+
+/// [`n_eps_change`] of two curves' per-seed risks (per n, per seed) on the grid `n`; None
+/// unless both have the same S ≥ 3 seeds at every n.
+pub fn n_eps_change_of(
+    n: &[f64],
+    from: &[Vec<f64>],
+    to: &[Vec<f64>],
+    eps: f64,
+) -> Option<[f64; 3]> {
+    let s = from.first()?.len();
+    let paired = |r: &[Vec<f64>]| r.len() == n.len() && r.iter().all(|r| r.len() == s);
+    if s < 3 || !paired(from) || !paired(to) {
+        return None;
+    }
     // ln n_ε of a curve's mean over the seeds other than `skip`.
-    let log_n_eps = |cv: &CurveResult, skip: Option<usize>| {
-        let means: Vec<Option<f64>> = cv
-            .risks
+    let log_n_eps = |risks: &[Vec<f64>], skip: Option<usize>| {
+        let means: Vec<Option<f64>> = risks
             .iter()
             .map(|r| {
                 let kept: Vec<f64> = (0..s).filter(|&i| Some(i) != skip).map(|i| r[i]).collect();
                 Some(kept.iter().sum::<f64>() / kept.len() as f64)
             })
             .collect();
-        n_eps_from_data(&n, &means, eps).map(f64::ln)
+        n_eps_from_data(n, &means, eps).map(f64::ln)
     };
     let full = log_n_eps(to, None)? - log_n_eps(from, None)?;
     let loo: Vec<f64> = (0..s)

@@ -11,7 +11,7 @@
 //!   exp( ȳ + s²/2 ± t_{0.975, S−1} · √(s²/S + s⁴/(2(S − 1))) ).
 //! Where a risk is not positive it is the Student-t interval of the raw mean (`t`). The
 //! percentile bootstrap it replaces covered 0.77, 0.87 and 0.90 at S = 4, 8, 16; this one
-//! covers 0.93-0.97 on log-normal and Gaussian risks at S = 3 … 16 (`caulk bench coverage`,
+//! covers 0.94-0.96 on log-normal and Gaussian risks at S = 3 … 16 (`caulk bench coverage`,
 //! BENCHMARKS.md). With fewer than [`MIN_INTERVAL_SEEDS`] seeds no interval is drawn.
 //!
 //! **The slope's interval** (`jackknife-t`). The slope b̂ of ln(mean risk) on ln n; seed i

@@ -160,7 +160,9 @@ pub fn gemm_command(json: bool) -> Result<(), Fail> {
 /// (experiment::coverage), one row per scenario and seed count, as a Markdown table (the one
 /// BENCHMARKS.md shows) or JSON.
 pub fn coverage_command(json: bool, seeds: &[usize], reps: usize) -> Result<(), Fail> {
-    use caulk::experiment::coverage::{coverage_table, EXPONENT, GRID, N_EPS};
+    use caulk::experiment::coverage::{
+        coverage_table, EXPONENT, GRID, N_EPS, PAIR_N_EPS, PAIR_SCALE,
+    };
     let rows = coverage_table(seeds, reps);
     if json {
         return emit(&to_json(&serde_json::json!({
@@ -168,16 +170,18 @@ pub fn coverage_command(json: bool, seeds: &[usize], reps: usize) -> Result<(), 
             "grid": GRID,
             "exponent": EXPONENT,
             "n_eps": N_EPS,
+            "pair_scale": PAIR_SCALE,
+            "pair_n_eps": PAIR_N_EPS,
             "rows": rows,
         }))?);
     }
     let mut out = format!(
-        "Coverage of the 95 % intervals, {reps} replications per row (b = {EXPONENT}, n = 64 … 2048, n_ε = {N_EPS}):\n\n| scenario | seeds | mean (cox-log) | slope (jackknife-t) | n_ε (band) |\n|---|---|---|---|---|\n"
+        "Coverage of the 95 % intervals, {reps} replications per row (b = {EXPONENT}, n = 64 … 2048, n_ε = {N_EPS}; the paired n_ε change from n_ε = {PAIR_N_EPS} to a curve {PAIR_SCALE} times as high):\n\n| scenario | seeds | mean (cox-log) | slope (jackknife-t) | n_ε (band) | paired n_ε change (jackknife-t) |\n|---|---|---|---|---|---|\n"
     );
     for r in &rows {
         out += &format!(
-            "| {} | {} | {:.3} | {:.3} | {:.3} |\n",
-            r.scenario, r.seeds, r.mean, r.slope, r.n_eps
+            "| {} | {} | {:.3} | {:.3} | {:.3} | {:.3} |\n",
+            r.scenario, r.seeds, r.mean, r.slope, r.n_eps, r.n_eps_change
         );
     }
     emit(out.trim_end())
