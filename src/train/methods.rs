@@ -262,7 +262,8 @@ pub fn fit(
             })
         }
         Method::LinearProbe => linear_probe(pre, target, test),
-        _ => {
+        // Every gradient method, named so that a new method must choose its arm.
+        Method::CaulkAdapter | Method::Lora | Method::Partial | Method::Full | Method::Scratch => {
             let (arch2, mut params) = start(method, pre, target, opts, seed)?;
             let mask = trainable_mask(&arch2, method, opts.layers);
             let (tx, ty, val) = split(target, arch.d);
@@ -312,7 +313,12 @@ pub fn train_opts(method: Method, train: &TrainOpts) -> TrainOpts {
             lr: train.lr * REWRITE_LR_SCALE,
             ..*train
         },
-        _ => *train,
+        Method::CaulkAdapter
+        | Method::CaulkSpline
+        | Method::CaulkSelect
+        | Method::Partial
+        | Method::LinearProbe
+        | Method::Scratch => *train,
     }
 }
 
@@ -354,7 +360,12 @@ fn start(
         }
         Method::Lora => arch.extend(&pre.params, 0, opts.rank.max(1), init),
         Method::Scratch => (arch.clone(), scratch_init(arch, init, &target.y)),
-        _ => (arch.clone(), pre.params.clone()),
+        // The pre-trained network as it is (closed forms never start a network).
+        Method::Partial
+        | Method::Full
+        | Method::CaulkSpline
+        | Method::CaulkSelect
+        | Method::LinearProbe => (arch.clone(), pre.params.clone()),
     };
     arch2.validate()?;
     jitter_start(&mut params, opts.train.jitter, seed, 1);
