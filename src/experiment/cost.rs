@@ -139,7 +139,7 @@ pub fn fit_cost(
                 ..Cost::default()
             }
         }
-        _ => {
+        Method::CaulkAdapter | Method::Lora | Method::Partial | Method::Full | Method::Scratch => {
             let rows = (n as usize).min(FINETUNE_BATCH);
             let train = training(plan.finetune.steps, rows, fwd, gpu);
             // On the oracle network every capacity of its grid is trained.
@@ -242,7 +242,11 @@ pub fn digits_fit_cost(plan: &Plan, c: &Config, method: Method, n: u64, width: u
         }
         Method::CaulkAdapter => 2.0 * (2.0 * k * c.adapter_width as f64 + k),
         Method::Scratch => classifier - 2.0 * (width as f64) * (k - 1.0),
-        _ => classifier + 2.0 * k,
+        Method::CaulkSpline
+        | Method::CaulkSelect
+        | Method::Lora
+        | Method::Partial
+        | Method::Full => classifier + 2.0 * k,
     };
     let rows = (n as usize).min(FINETUNE_BATCH);
     training(plan.finetune.steps, rows, per_row, None)

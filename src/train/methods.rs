@@ -175,21 +175,21 @@ pub fn trainable_mask(arch: &Arch, method: Method, layers: usize) -> Vec<bool> {
 
 /// Whether `method` trains the segment with `role` of `arch` (`layers`: for `partial`).
 pub fn trains(arch: &Arch, method: Method, layers: usize, role: Role) -> bool {
-    match (method, role) {
-        (Method::CaulkAdapter, Role::AdapterV | Role::AdapterC | Role::AdapterU) => true,
-        (Method::Lora, Role::LoraA(_) | Role::LoraB(_)) => true,
-        (Method::Partial, Role::ExtractorWeight(l) | Role::ExtractorBias(l)) => {
-            l + layers > arch.depth
-        }
-        (Method::Partial, Role::HeadWeight(_) | Role::HeadBias(_)) => true,
-        (
-            Method::Full | Method::Scratch,
-            Role::ExtractorWeight(_)
-            | Role::ExtractorBias(_)
-            | Role::HeadWeight(_)
-            | Role::HeadBias(_),
-        ) => true,
-        _ => false,
+    let base = matches!(
+        role,
+        Role::ExtractorWeight(_) | Role::ExtractorBias(_) | Role::HeadWeight(_) | Role::HeadBias(_)
+    );
+    match method {
+        Method::CaulkAdapter => matches!(role, Role::AdapterV | Role::AdapterC | Role::AdapterU),
+        Method::Lora => matches!(role, Role::LoraA(_) | Role::LoraB(_)),
+        Method::Partial => match role {
+            Role::ExtractorWeight(l) | Role::ExtractorBias(l) => l + layers > arch.depth,
+            Role::HeadWeight(_) | Role::HeadBias(_) => true,
+            _ => false,
+        },
+        Method::Full | Method::Scratch => base,
+        // Closed forms train no network parameter.
+        Method::CaulkSpline | Method::CaulkSelect | Method::LinearProbe => false,
     }
 }
 

@@ -154,7 +154,12 @@ pub fn capacities(method: Method) -> Vec<usize> {
     match method {
         Method::CaulkAdapter => vec![2, 4, 8, 16, 32, 64],
         Method::Lora => vec![1, 2, 4, 8],
-        _ => Vec::new(),
+        Method::CaulkSpline
+        | Method::CaulkSelect
+        | Method::Partial
+        | Method::LinearProbe
+        | Method::Full
+        | Method::Scratch => Vec::new(),
     }
 }
 
@@ -196,7 +201,13 @@ pub async fn fit_oracle_batched<B: crate::backend::Backend>(
     for cap in caps {
         let mo = match method {
             Method::Lora => MethodOpts { rank: cap, ..*opts },
-            _ => MethodOpts {
+            Method::CaulkAdapter
+            | Method::CaulkSpline
+            | Method::CaulkSelect
+            | Method::Partial
+            | Method::LinearProbe
+            | Method::Full
+            | Method::Scratch => MethodOpts {
                 adapter_width: cap,
                 ..*opts
             },

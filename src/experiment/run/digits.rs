@@ -335,7 +335,13 @@ impl<B: Backend> Sweep<'_, B> {
         let base = mlp(width, depth, DIGITS_CLASSES);
         let base = match method {
             Method::Lora => base.with_lora(self.c.rank as usize),
-            _ => base,
+            Method::CaulkAdapter
+            | Method::CaulkSpline
+            | Method::CaulkSelect
+            | Method::Partial
+            | Method::LinearProbe
+            | Method::Full
+            | Method::Scratch => base,
         };
         let layers = self.c.layers as usize;
         let net = base.softmax().dense(1);
@@ -350,7 +356,13 @@ impl<B: Backend> Sweep<'_, B> {
                     |i| i < head && i % 2 == 0 && i / 2 + layers > depth.max(1),
                     false,
                 ),
-                _ => net.mask(|i| i < head, false),
+                // `full` (and any other): the whole classifier.
+                Method::CaulkAdapter
+                | Method::CaulkSpline
+                | Method::CaulkSelect
+                | Method::LinearProbe
+                | Method::Full
+                | Method::Scratch => net.mask(|i| i < head, false),
             };
             let readout = net.mask(|i| i == head, false);
             body.iter().zip(readout).map(|(a, b)| *a || b).collect()
