@@ -379,3 +379,22 @@ fn the_method_ids_are_the_methods() {
     let ids: Vec<String> = caulk::config::Method::ALL.iter().map(|m| m.id()).collect();
     assert_eq!(ids, caulk::config::keys::METHOD_IDS);
 }
+
+/// Every method has its colour in the page's style sheet: its line, its band and its n_ε
+/// marks (`.series-m-<id>`, `.band.series-m-<id>`, `.reached.series-m-<id>`), so a new
+/// method is never drawn in the default ink unnoticed.
+#[test]
+fn every_method_has_its_colours_in_the_style_sheet() {
+    let css = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/www/style.css"))
+        .expect("www/style.css is part of the repository");
+    for m in caulk::config::Method::ALL {
+        let id = m.id();
+        for rule in [
+            format!(".plot .series-m-{id} {{"),
+            format!(".plot .band.series-m-{id} {{"),
+            format!(".plot .reached.series-m-{id},"),
+        ] {
+            assert!(css.contains(&rule), "www/style.css has no `{rule}` for {id}");
+        }
+    }
+}
