@@ -192,7 +192,6 @@ export function hasSecondMeasure(results: Results): boolean {
   return results.curves.some((c) => c.squared_loss !== undefined && c.squared_loss !== null);
 }
 
-/** The claim series (with its fitted caulk_m model) of the curve the theory overlay follows. */
 /** A held-out check in words: whether the prediction of the held-out n lands inside its
  * measured interval, and the miss in units of its half-interval. */
 export function heldText(n: number | null, miss: number | null): string {
@@ -201,6 +200,7 @@ export function heldText(n: number | null, miss: number | null): string {
   return `held-out n = ${count(n)} ${Math.abs(miss) <= 1 ? 'inside' : 'outside'} (${signed(miss, 1)})`;
 }
 
+/** The claim series (with its fitted caulk_m model) of the curve the theory overlay follows. */
 function modelOf(results: Results, first: Curve): ClaimSeries | undefined {
   return results.claim?.series.find((s) => s.method === first.method && s.width === first.width && s.model);
 }
