@@ -394,7 +394,10 @@ fn every_method_has_its_colours_in_the_style_sheet() {
             format!(".plot .band.series-m-{id} {{"),
             format!(".plot .reached.series-m-{id},"),
         ] {
-            assert!(css.contains(&rule), "www/style.css has no `{rule}` for {id}");
+            assert!(
+                css.contains(&rule),
+                "www/style.css has no `{rule}` for {id}"
+            );
         }
     }
 }

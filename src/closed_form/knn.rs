@@ -18,6 +18,7 @@
 //! **chosen class** Σ w_j·j / Σ w_j. Where one candidate is clearly best the weights vanish
 //! elsewhere and this is the argmin.
 
+use super::loo_weights;
 use crate::error::{Error, Result};
 
 /// Largest k tried.
@@ -102,13 +103,6 @@ pub struct ClassFit {
     pub pred: Vec<f64>,
     /// Its leave-one-out error, as fitted (with its own tuning's weights).
     pub loo: f64,
-}
-
-/// Akaike-type weights exp(−n·(l − l_min)/(2·l_min)) of leave-one-out errors `loo` on n points.
-pub fn loo_weights(loo: &[f64], n: usize) -> Vec<f64> {
-    let min = loo.iter().copied().fold(f64::INFINITY, f64::min);
-    let scale = n as f64 / (2.0 * min.max(f64::MIN_POSITIVE));
-    loo.iter().map(|l| (-(l - min) * scale).exp()).collect()
 }
 
 /// k-NN on the first `j` of `dim` features: `u` (n × dim, n ≥ 2) with labels `y`, predicted

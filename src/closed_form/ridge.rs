@@ -105,12 +105,10 @@ pub fn fit_validated(x: &[f64], y: &[f64], p: usize) -> Result<(Ridge, f64)> {
         let curve: Vec<(f64, f64)> = lambda_grid()
             .filter_map(|l| loo_error(x, y, p, l).map(|e| (l, e)))
             .collect();
-        let min = curve.iter().map(|c| c.1).fold(f64::INFINITY, f64::min);
-        if min.is_finite() {
-            let scale = n as f64 / (2.0 * min.max(f64::MIN_POSITIVE));
+        let loo: Vec<f64> = curve.iter().map(|c| c.1).collect();
+        if loo.iter().any(|e| e.is_finite()) {
             let (mut sw, mut swl) = (0.0, 0.0);
-            for &(l, e) in &curve {
-                let w = (-(e - min) * scale).exp();
+            for (&(l, _), w) in curve.iter().zip(super::loo_weights(&loo, n)) {
                 sw += w;
                 swl += w * l.ln();
             }

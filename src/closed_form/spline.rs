@@ -130,14 +130,12 @@ fn weighted_knots(z: &[f64], y: &[f64], lo: f64, hi: f64) -> Result<usize> {
         .into_iter()
         .map(|k| fit_k(z, y, lo, hi, k).map(|f| (k, f.loo)))
         .collect::<Result<Vec<_>>>()?;
-    let min = curve.iter().map(|c| c.1).fold(f64::INFINITY, f64::min);
-    if !min.is_finite() {
+    let loo: Vec<f64> = curve.iter().map(|c| c.1).collect();
+    if !loo.iter().any(|l| l.is_finite()) {
         return Err(Error::Shape("empty knot grid".into()));
     }
-    let scale = z.len() as f64 / (2.0 * min.max(f64::MIN_POSITIVE));
     let (mut sw, mut swl) = (0.0, 0.0);
-    for &(k, loo) in &curve {
-        let w = (-(loo - min) * scale).exp();
+    for (&(k, _), w) in curve.iter().zip(super::loo_weights(&loo, z.len())) {
         sw += w;
         swl += w * (k as f64).ln();
     }
