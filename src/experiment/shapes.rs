@@ -129,17 +129,17 @@ fn fit_power(pts: &[(f64, f64, f64)]) -> Option<Fitted> {
 
 fn fit_floor(pts: &[(f64, f64, f64)]) -> Option<Fitted> {
     let mut best: Option<(f64, f64, f64, f64)> = None;
+    let big: Vec<f64> = pts.iter().map(|p| p.1.exp()).collect();
+    let ones = vec![1.0; pts.len()];
+    let w: Vec<f64> = pts.iter().map(|p| p.2).collect();
     for i in 1..600 {
         let b = -3.0 + 0.005 * i as f64;
-        let big: Vec<f64> = pts.iter().map(|p| p.1.exp()).collect();
         // Relative residual (A·a + c − Y)/Y: regressors a/Y and 1/Y against 1.
         let rows: Vec<Vec<f64>> = pts
             .iter()
             .zip(&big)
             .map(|(p, y)| vec![(b * p.0).exp() / y, 1.0 / y])
             .collect();
-        let ones = vec![1.0; pts.len()];
-        let w: Vec<f64> = pts.iter().map(|p| p.2).collect();
         let (a, c) = match wls(&rows, &ones, &w) {
             Some(v) if v[1] >= 0.0 => (v[0], v[1]),
             _ => {

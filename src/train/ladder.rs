@@ -32,8 +32,9 @@ pub struct Ladder {
 }
 
 impl Ladder {
-    /// The ladder of backbone `pre` with its directions and moments from the inputs `x`.
-    pub fn new(pre: &Pretrained, x: &[f64]) -> Ladder {
+    /// The ladder of backbone `pre` with its directions and moments from the inputs `x`, and
+    /// the standardised features of `x` themselves (one forward pass serves both).
+    pub fn fit(pre: &Pretrained, x: &[f64]) -> (Ladder, Vec<f64>) {
         let depth = pre.arch.depth;
         let w = pre
             .arch
@@ -71,7 +72,8 @@ impl Ladder {
                 (mean, var.sqrt().max(1e-12))
             })
             .collect();
-        ladder
+        let u = ladder.standardise(raw);
+        (ladder, u)
     }
 
     /// Features per row: z and one per principal direction found.
@@ -98,8 +100,12 @@ impl Ladder {
         let cache = pre.arch.forward(&pre.params, x);
         let width = self.w_hat.len().max(1);
         let projected = project(cache.last_hidden(), &self.w_hat, width);
+        self.standardise(self.raw(&cache.z, &projected))
+    }
+
+    /// Raw features (n × [`Ladder::dim`]) with the target sample's moments taken out.
+    fn standardise(&self, mut u: Vec<f64>) -> Vec<f64> {
         let dim = self.dim();
-        let mut u = self.raw(&cache.z, &projected);
         for (i, v) in u.iter_mut().enumerate() {
             let (mean, sd) = self.moments[i % dim];
             *v = (*v - mean) / sd;
@@ -128,8 +134,7 @@ fn project(h: &[f64], w_hat: &[f64], width: usize) -> Vec<f64> {
 /// k-NN on the ladder's first j features; classes weighed by their leave-one-out errors
 /// ([`knn::choose`]). Returns the predictions, the chosen class and the spline's parameters.
 pub fn fit_select(pre: &Pretrained, x: &[f64], y: &[f64], test_x: &[f64]) -> Result<Select> {
-    let ladder = Ladder::new(pre, x);
-    let u = ladder.features(pre, x);
+    let (ladder, u) = Ladder::fit(pre, x);
     let t = ladder.features(pre, test_x);
     let dim = ladder.dim();
     let column = |v: &[f64]| v.iter().step_by(dim).copied().collect::<Vec<f64>>();
@@ -198,10 +203,10 @@ mod tests {
         let pre = backbone();
         let mut rng = Rng::with_index(1, Stream::Test, 0);
         let x: Vec<f64> = (0..3 * 400).map(|_| rng.uniform()).collect();
-        let ladder = Ladder::new(&pre, &x);
+        let (ladder, u) = Ladder::fit(&pre, &x);
         assert_eq!(ladder.dim(), 5);
         assert_eq!(ladder.classes(), CLASSES.to_vec());
-        let u = ladder.features(&pre, &x);
+        assert_eq!(ladder.features(&pre, &x), u);
         let col = |c: usize| u.iter().skip(c).step_by(5).copied().collect::<Vec<f64>>();
         let z = pre.arch.forward(&pre.params, &x).z;
         let (mz, sz) = ladder.moments[0];
