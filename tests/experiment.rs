@@ -232,6 +232,21 @@ fn a_method_outside_the_preset_is_an_error_naming_methods() {
     );
 }
 
+/// The caulks that fit a spline on z refuse a feature of more than one dimension before the
+/// sweep starts, naming k (not one failed note per point).
+#[test]
+fn a_spline_caulk_on_a_multi_dimensional_feature_is_an_error_naming_k() {
+    for m in ["caulk-spline", "caulk-select"] {
+        let (c, _) =
+            Config::from_fragment(&format!("v=1&preset=headline&k=2&methods={m}")).unwrap();
+        let err = quiet_sweep(&CpuBackend, &c).unwrap_err().to_string();
+        assert_eq!(
+            err,
+            format!("k: {m} needs k = 1 (a one-dimensional feature)")
+        );
+    }
+}
+
 #[test]
 fn a_sweep_beyond_the_memory_limit_is_refused_before_it_starts_and_presets_fit() {
     use caulk::config::Preset;

@@ -141,11 +141,14 @@ pub fn plan(c: &Config) -> Result<Plan, ConfigError> {
     if c.preset == Preset::Digits {
         check_digits(c)?;
     }
-    if c.methods.contains(&Method::CaulkSpline) && c.k != 1 {
-        return Err(ConfigError::new(
-            "k",
-            "caulk-spline needs k = 1 (a one-dimensional feature)",
-        ));
+    // Both fit a spline on the one-dimensional feature z (caulk-select's first class).
+    for m in [Method::CaulkSpline, Method::CaulkSelect] {
+        if c.methods.contains(&m) && c.k != 1 {
+            return Err(ConfigError::new(
+                "k",
+                format!("{} needs k = 1 (a one-dimensional feature)", m.id()),
+            ));
+        }
     }
     let p = TheoryParams::from_config(c);
     let widths: Vec<usize> = c.width.iter().map(|w| *w as usize).collect();
