@@ -190,3 +190,100 @@ fn a_diverging_model_is_reported<B: Backend>(backend: &B) {
     assert!(reports[0].best_step > 0 && reports[2].best_step > 0);
     assert!(params.iter().flatten().all(|v| v.is_finite()));
 }
+
+/// With only some segments trainable, each trainable gradient has the same bits as with every
+/// segment trainable, and the frozen ones stay zero (the backward pass skips them and stops
+/// below the lowest trainable layer); the forward pass from a whole table's features, gathered,
+/// equals the forward pass on the gathered rows.
+fn frozen_segments_cost_nothing_and_change_nothing<B: Backend>(backend: &B) {
+    let mut rng = Rng::new(6, Stream::Test);
+    let masks: [(&str, &dyn Fn(Role) -> bool); 4] = [
+        ("adapter", &|r| {
+            matches!(r, Role::AdapterV | Role::AdapterC | Role::AdapterU)
+        }),
+        ("head", &|r| {
+            matches!(r, Role::HeadWeight(_) | Role::HeadBias(_))
+        }),
+        ("lora", &|r| matches!(r, Role::LoraA(_) | Role::LoraB(_))),
+        ("top layer", &|r| {
+            matches!(
+                r,
+                Role::ExtractorWeight(2) | Role::ExtractorBias(2) | Role::HeadBias(1)
+            )
+        }),
+    ];
+    let a = arch(1, 3, 2);
+    let (params, xs, ys) = problem(&a, ROWS, &mut rng);
+    let grads_with = |mask: &dyn Fn(Role) -> bool| {
+        let mut net = BatchedNet::new(backend, &a, &params, mask).unwrap();
+        let f = net
+            .forward(backend.upload(&flat32(&xs)).unwrap(), ROWS)
+            .unwrap();
+        let counts = backend.upload(&[ROWS as f32; MODELS]).unwrap();
+        let (dout, _) = net
+            .loss(&f, &backend.upload(&flat32(&ys)).unwrap(), &counts)
+            .unwrap();
+        net.backward(&f, &dout).unwrap();
+        pollster::block_on(net.grads()).unwrap()
+    };
+    let all = grads_with(&|_| true);
+    for (name, mask) in masks {
+        let some = grads_with(mask);
+        for i in 0..MODELS {
+            for s in a.segments() {
+                for j in s.range() {
+                    let want = if mask(s.role) { all[i][j] } else { 0.0 };
+                    assert_eq!(
+                        some[i][j].to_bits(),
+                        want.to_bits(),
+                        "{} {name}: {:?}[{}] of model {i}",
+                        backend.describe(),
+                        s.role,
+                        j - s.offset
+                    );
+                }
+            }
+        }
+    }
+    // Features of the whole table, gathered, then the head: the same outputs as the whole
+    // forward pass on the gathered rows.
+    let frozen = |r: Role| matches!(r, Role::AdapterV | Role::AdapterC | Role::AdapterU);
+    let a = arch(1, 3, 0);
+    let (params, xs, _) = problem(&a, ROWS, &mut rng);
+    let net = BatchedNet::new(backend, &a, &params, &frozen).unwrap();
+    let batch = 8;
+    let idx: Vec<f32> = (0..MODELS * batch)
+        .map(|_| (rng.next_u64() % ROWS as u64) as f32)
+        .collect();
+    let idx = backend.upload(&idx).unwrap();
+    let x = backend.upload(&flat32(&xs)).unwrap();
+    let direct = net
+        .forward(net.gather(&x, &idx, ROWS, batch, a.d).unwrap(), batch)
+        .unwrap();
+    let z = net
+        .features(backend.upload(&flat32(&xs)).unwrap(), ROWS)
+        .unwrap();
+    let via = net
+        .forward_from_features(net.gather(&z, &idx, ROWS, batch, a.k).unwrap(), batch)
+        .unwrap();
+    let (direct, via) = (
+        pollster::block_on(backend.read(&direct.out)).unwrap(),
+        pollster::block_on(backend.read(&via.out)).unwrap(),
+    );
+    assert_eq!(
+        direct.iter().map(|v| v.to_bits()).collect::<Vec<_>>(),
+        via.iter().map(|v| v.to_bits()).collect::<Vec<_>>(),
+        "{}",
+        backend.describe()
+    );
+    // Where the extractor trains, a forward pass from features is refused.
+    let open = BatchedNet::new(backend, &a, &params, &|_| true).unwrap();
+    assert!(open.forward_from_features(z, ROWS).is_err());
+}
+
+#[test]
+fn frozen_segments_cost_nothing_and_change_nothing_on_cpu_and_gpu() {
+    frozen_segments_cost_nothing_and_change_nothing(&CpuBackend);
+    let gpu = pollster::block_on(GpuBackend::new()).expect("GPU adapter (lavapipe)");
+    frozen_segments_cost_nothing_and_change_nothing(&gpu);
+}

@@ -180,11 +180,11 @@ fn oracle_spline_caulk_beats_scratch_at_n_256() {
         let oracle = Spline::fit(&target.z, &target.y, KnotRule::LeaveOneOut).unwrap();
         let pred: Vec<f64> = test.z.iter().map(|&z| oracle.eval(z)).collect();
         spline_risk += excess_risk(&pred, &test.f);
-        let pre = Pretrained {
-            arch: arch(),
-            params: arch().init(&mut Rng::new(seed, Stream::Init)),
-            report: pretrained(0, 10, 1).report,
-        };
+        let pre = Pretrained::new(
+            arch(),
+            arch().init(&mut Rng::new(seed, Stream::Init)),
+            pretrained(0, 10, 1).report,
+        );
         let mo = MethodOpts {
             adapter_width: 8,
             rank: 2,
@@ -392,4 +392,34 @@ fn a_jittered_pre_training_starts_elsewhere_and_learns_as_well() {
         let err = pretrain(&arch(), &source, &o, seed, &Cancel::new()).unwrap_err();
         assert!(err.to_string().starts_with("jitter: "), "{err}");
     }
+}
+
+/// A backbone's kept test features are its extractor's output, bit for bit, on the inputs of
+/// the first call (other inputs are computed afresh), and the head run on them predicts what
+/// the whole network predicts; so a method that keeps the extractor scores the same whether
+/// its test features are kept or not.
+#[test]
+fn kept_test_features_are_the_extractors_and_predict_the_same() {
+    let pre = pretrained(3, 200, 20);
+    let t = task(3);
+    let (test, other) = (t.test(), t.target(50));
+    let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+    let fresh = pre.arch.forward(&pre.params, &test.x);
+    for _ in 0..2 {
+        assert_eq!(bits(&pre.test_features(&test.x)), bits(&fresh.z));
+    }
+    let z_other = pre.arch.forward(&pre.params, &other.x).z;
+    assert_eq!(bits(&pre.test_features(&other.x)), bits(&z_other));
+    // Still the first inputs' features after the other call.
+    assert_eq!(bits(&pre.test_features(&test.x)), bits(&fresh.z));
+    let head = pre.arch.head_pass(&pre.params, &fresh.z, test.len());
+    assert_eq!(bits(&head.out), bits(&fresh.out));
+    assert_eq!(bits(&head.head_hidden), bits(&fresh.head_hidden));
+    // With an adapter as well (its weights nonzero).
+    let mut a2 = pre.arch.clone();
+    a2.adapter_width = 4;
+    let p2 = a2.init(&mut Rng::new(9, Stream::Init));
+    let full = a2.forward(&p2, &test.x);
+    let from_z = a2.head_pass(&p2, &a2.features(&p2, &test.x), test.len());
+    assert_eq!(bits(&from_z.out), bits(&full.out));
 }

@@ -362,11 +362,7 @@ impl<B: Backend> Sweep<'_, B> {
         let a = arch(self.c, width);
         let fwd = forward_flops(&a);
         // Without pre-training, a placeholder backbone carries the architecture.
-        let placeholder = Pretrained {
-            arch: a.clone(),
-            params: Vec::new(),
-            report: empty_report(),
-        };
+        let placeholder = Pretrained::new(a.clone(), Vec::new(), empty_report());
         let pretrains = plan.group_pretrains(g);
         let needs_backbone = |method: Method| pretrains && plan.uses_backbone(method);
         // The key of seed `sd`'s outcome of `slot` at n.
@@ -409,11 +405,7 @@ impl<B: Backend> Sweep<'_, B> {
                         self.known
                             .backbones
                             .get(&backbone_key(self.c, m, width, sd.i))
-                            .map(|b| Pretrained {
-                                arch: a.clone(),
-                                params: b.params.clone(),
-                                report: b.report.clone(),
-                            })
+                            .map(|b| Pretrained::new(a.clone(), b.params.clone(), b.report.clone()))
                     };
                     let (reuse, train): (Vec<&SeedData>, Vec<&SeedData>) = need
                         .into_iter()

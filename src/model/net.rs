@@ -87,6 +87,20 @@ pub struct Cache {
     pub out: Vec<f64>,
 }
 
+/// What the caulk and the head compute from the features z (the tail of a [`Cache`]).
+#[derive(Clone, Debug)]
+pub struct HeadPass {
+    adapter_pre: Vec<f64>,
+    adapter_act: Vec<f64>,
+    /// The feature after the adapter (z when there is none).
+    pub z_adapted: Vec<f64>,
+    head_pre: Vec<f64>,
+    /// The head's hidden activations (n × W_h).
+    pub head_hidden: Vec<f64>,
+    /// The outputs (n).
+    pub out: Vec<f64>,
+}
+
 impl Cache {
     /// The extractor's last hidden activations (n × width, after the ReLU): the input of the
     /// layer that maps to the feature z.
@@ -105,8 +119,35 @@ impl Arch {
         }
     }
 
-    /// Forward pass on `x` (n × d).
+    /// Forward pass on `x` (n × d): the extractor ([`Arch::extract`]), then the caulk and the
+    /// head ([`Arch::head_pass`]).
     pub fn forward(&self, p: &[f64], x: &[f64]) -> Cache {
+        let (inputs, pres, lora_mid, z) = self.extract(p, x);
+        let n = x.len() / self.d;
+        let head = self.head_pass(p, &z, n);
+        Cache {
+            n,
+            inputs,
+            pres,
+            lora_mid,
+            z,
+            adapter_pre: head.adapter_pre,
+            adapter_act: head.adapter_act,
+            z_adapted: head.z_adapted,
+            head_pre: head.head_pre,
+            head_hidden: head.head_hidden,
+            out: head.out,
+        }
+    }
+
+    /// The extractor (with its LoRA terms) on `x` (n × d): each layer's input and
+    /// pre-activation, each LoRA layer's x·Aᵀ, and the feature z (n × k).
+    #[allow(clippy::type_complexity)]
+    fn extract(
+        &self,
+        p: &[f64],
+        x: &[f64],
+    ) -> (Vec<Vec<f64>>, Vec<Vec<f64>>, Vec<Vec<f64>>, Vec<f64>) {
         let n = x.len() / self.d;
         let mut inputs = vec![x.to_vec()];
         let mut pres = Vec::new();
@@ -158,10 +199,21 @@ impl Arch {
             inputs.push(next);
         }
         let z = inputs.pop().unwrap_or_default();
+        (inputs, pres, lora_mid, z)
+    }
+
+    /// The feature z (n × k) of `x`: the extractor alone.
+    pub fn features(&self, p: &[f64], x: &[f64]) -> Vec<f64> {
+        self.extract(p, x).3
+    }
+
+    /// The caulk (adapter, if any) and the head on the features `z` of n points: the same
+    /// operations in the same order as [`Arch::forward`], so the same bits.
+    pub fn head_pass(&self, p: &[f64], z: &[f64], n: usize) -> HeadPass {
         let (adapter_pre, adapter_act, z_adapted) = if self.adapter_width > 0 {
             let r = self.adapter_width;
             let pre = dense(
-                &z,
+                z,
                 n,
                 self.seg(p, Role::AdapterV),
                 self.seg(p, Role::AdapterC),
@@ -169,7 +221,7 @@ impl Arch {
                 self.k,
             );
             let act: Vec<f64> = pre.iter().map(|v| Act::Hat.apply(*v)).collect();
-            let mut za = z.clone();
+            let mut za = z.to_vec();
             gemm(
                 n,
                 r,
@@ -183,7 +235,7 @@ impl Arch {
             );
             (pre, act, za)
         } else {
-            (Vec::new(), Vec::new(), z.clone())
+            (Vec::new(), Vec::new(), z.to_vec())
         };
         let head_pre = dense(
             &z_adapted,
@@ -202,12 +254,7 @@ impl Arch {
             1,
             self.head_width,
         );
-        Cache {
-            n,
-            inputs,
-            pres,
-            lora_mid,
-            z,
+        HeadPass {
             adapter_pre,
             adapter_act,
             z_adapted,

@@ -44,6 +44,15 @@ pub struct BatchedNet<'a, B: Backend> {
     pub segs: Vec<SegmentBuffers<B>>,
 }
 
+/// The extractor's activations of one forward pass: each layer's input and pre-activation,
+/// each LoRA layer's x·Aᵀ, and the feature z.
+struct Extracted<B: Backend> {
+    inputs: Vec<B::Buffer>,
+    pres: Vec<B::Buffer>,
+    lora_mid: Vec<B::Buffer>,
+    z: B::Buffer,
+}
+
 /// Activations of one forward pass (K × rows each), kept for the backward pass.
 pub struct Forward<B: Backend> {
     rows: usize,
@@ -142,8 +151,39 @@ impl<'a, B: Backend> BatchedNet<'a, B> {
         Ok(out)
     }
 
-    /// Forward pass on x (K × rows × d).
+    /// Forward pass on x (K × rows × d): the extractor, then the caulk and the head.
     pub fn forward(&self, x: B::Buffer, rows: usize) -> Result<Forward<B>> {
+        let e = self.extract(x, rows)?;
+        self.head_pass(e, rows)
+    }
+
+    /// The feature z (K × rows × k) of x (K × rows × d): the extractor alone. Every row's z
+    /// depends on that row alone (each product sums over k in one fixed order), so the
+    /// features of a whole table, gathered, equal the features of the gathered rows.
+    pub fn features(&self, x: B::Buffer, rows: usize) -> Result<B::Buffer> {
+        Ok(self.extract(x, rows)?.z)
+    }
+
+    /// The forward pass from features z (K × rows × k) computed by [`BatchedNet::features`]:
+    /// the caulk and the head. Its [`Forward`] carries no extractor activations, so the
+    /// backward pass must not reach the extractor (nothing there may train).
+    pub fn forward_from_features(&self, z: B::Buffer, rows: usize) -> Result<Forward<B>> {
+        if self.learns_at_or_below(self.arch.depth) {
+            return Err(Error::Shape(
+                "a forward pass from features needs a frozen extractor".into(),
+            ));
+        }
+        let e = Extracted {
+            inputs: Vec::new(),
+            pres: Vec::new(),
+            lora_mid: Vec::new(),
+            z,
+        };
+        self.head_pass(e, rows)
+    }
+
+    /// The extractor (with its LoRA terms) on x.
+    fn extract(&self, x: B::Buffer, rows: usize) -> Result<Extracted<B>> {
         let a = &self.arch;
         let mut inputs = vec![x];
         let mut pres = Vec::new();
@@ -170,9 +210,26 @@ impl<'a, B: Backend> BatchedNet<'a, B> {
             pres.push(pre);
             inputs.push(next);
         }
-        let mut z = inputs
+        let z = inputs
             .pop()
             .ok_or_else(|| Error::Shape("empty extractor".into()))?;
+        Ok(Extracted {
+            inputs,
+            pres,
+            lora_mid,
+            z,
+        })
+    }
+
+    /// The caulk (adapter, if any) and the head on the extractor's output.
+    fn head_pass(&self, e: Extracted<B>, rows: usize) -> Result<Forward<B>> {
+        let a = &self.arch;
+        let Extracted {
+            inputs,
+            pres,
+            lora_mid,
+            mut z,
+        } = e;
         let (z, adapter_pre, adapter_act, z_adapted) = if a.adapter_width > 0 {
             let r = a.adapter_width;
             let mut pre = self.linear(&z, Role::AdapterV, rows, r, a.k)?;
@@ -279,13 +336,54 @@ impl<'a, B: Backend> BatchedNet<'a, B> {
         }
     }
 
-    /// Backward pass from the output gradient `dout` (K × rows): fills every segment's gradient.
+    /// Whether segment `role` trains.
+    fn learns(&self, role: Role) -> bool {
+        self.segs
+            .iter()
+            .any(|s| s.segment.role == role && s.trainable)
+    }
+
+    /// Whether a segment of extractor layer `l` or below (weight, bias, LoRA) trains.
+    fn learns_at_or_below(&self, l: usize) -> bool {
+        self.segs.iter().any(|s| {
+            s.trainable
+                && match s.segment.role {
+                    Role::ExtractorWeight(j)
+                    | Role::ExtractorBias(j)
+                    | Role::LoraA(j)
+                    | Role::LoraB(j) => j <= l,
+                    Role::HeadWeight(_)
+                    | Role::HeadBias(_)
+                    | Role::AdapterV
+                    | Role::AdapterC
+                    | Role::AdapterU => false,
+                }
+        })
+    }
+
+    /// Backward pass from the output gradient `dout` (K × rows): fills the gradient of every
+    /// trainable segment. Frozen segments get none (their buffers keep zeros), and δ goes
+    /// down only as far as the lowest trainable segment: an adapter on a frozen extractor
+    /// back-propagates through the head and the adapter alone. The trainable gradients are
+    /// the same operations as with every segment trainable, so the same bits.
     pub fn backward(&mut self, f: &Forward<B>, dout: &B::Buffer) -> Result<()> {
         let a = self.arch.clone();
         let (rows, wh, k) = (f.rows, a.head_width, a.k);
         let be = self.backend;
-        self.weight_grad(dout, &f.head_hidden, Role::HeadWeight(1), rows, 1, wh)?;
-        self.bias_grad(dout, Role::HeadBias(1), rows, 1)?;
+        let extractor_learns = self.learns_at_or_below(a.depth);
+        let adapter_learns = [Role::AdapterV, Role::AdapterC, Role::AdapterU]
+            .into_iter()
+            .any(|r| self.learns(r));
+        let below_head = adapter_learns || extractor_learns;
+        if self.learns(Role::HeadWeight(1)) {
+            self.weight_grad(dout, &f.head_hidden, Role::HeadWeight(1), rows, 1, wh)?;
+        }
+        if self.learns(Role::HeadBias(1)) {
+            self.bias_grad(dout, Role::HeadBias(1), rows, 1)?;
+        }
+        if !(below_head || self.learns(Role::HeadWeight(0)) || self.learns(Role::HeadBias(0))) {
+            return Ok(());
+        }
         let mut d_hidden = self
             .back_linear(dout, Role::HeadWeight(1), rows, 1, wh, None)?
             .ok_or_else(|| Error::Shape("head".into()))?;
@@ -299,14 +397,23 @@ impl<'a, B: Backend> BatchedNet<'a, B> {
             &f.head_pre,
             Act::Relu,
         )?;
-        self.weight_grad(&d_hidden, &f.z_adapted, Role::HeadWeight(0), rows, wh, k)?;
-        self.bias_grad(&d_hidden, Role::HeadBias(0), rows, wh)?;
+        if self.learns(Role::HeadWeight(0)) {
+            self.weight_grad(&d_hidden, &f.z_adapted, Role::HeadWeight(0), rows, wh, k)?;
+        }
+        if self.learns(Role::HeadBias(0)) {
+            self.bias_grad(&d_hidden, Role::HeadBias(0), rows, wh)?;
+        }
+        if !below_head {
+            return Ok(());
+        }
         let mut d_z = self
             .back_linear(&d_hidden, Role::HeadWeight(0), rows, wh, k, None)?
             .ok_or_else(|| Error::Shape("head".into()))?;
         if let (Some(z), Some(pre), Some(act)) = (&f.z, &f.adapter_pre, &f.adapter_act) {
             let r = a.adapter_width;
-            self.weight_grad(&d_z, act, Role::AdapterU, rows, k, r)?;
+            if self.learns(Role::AdapterU) {
+                self.weight_grad(&d_z, act, Role::AdapterU, rows, k, r)?;
+            }
             let mut d_act = self
                 .back_linear(&d_z, Role::AdapterU, rows, k, r, None)?
                 .ok_or_else(|| Error::Shape("adapter".into()))?;
@@ -320,10 +427,20 @@ impl<'a, B: Backend> BatchedNet<'a, B> {
                 pre,
                 Act::Hat,
             )?;
-            self.weight_grad(&d_act, z, Role::AdapterV, rows, r, k)?;
-            self.bias_grad(&d_act, Role::AdapterC, rows, r)?;
+            if self.learns(Role::AdapterV) {
+                self.weight_grad(&d_act, z, Role::AdapterV, rows, r, k)?;
+            }
+            if self.learns(Role::AdapterC) {
+                self.bias_grad(&d_act, Role::AdapterC, rows, r)?;
+            }
+            if !extractor_learns {
+                return Ok(());
+            }
             // The skip connection: δ_z = δ_z' + δ_act·V.
             self.back_linear(&d_act, Role::AdapterV, rows, r, k, Some(&mut d_z))?;
+        }
+        if !extractor_learns {
+            return Ok(());
         }
         let mut delta = d_z;
         for l in (0..=a.depth).rev() {
@@ -341,22 +458,34 @@ impl<'a, B: Backend> BatchedNet<'a, B> {
                 )?;
             }
             let h = &f.inputs[l];
-            self.weight_grad(&delta, h, Role::ExtractorWeight(l), rows, o, i)?;
-            self.bias_grad(&delta, Role::ExtractorBias(l), rows, o)?;
-            let mut d_in = if l > 0 {
+            if self.learns(Role::ExtractorWeight(l)) {
+                self.weight_grad(&delta, h, Role::ExtractorWeight(l), rows, o, i)?;
+            }
+            if self.learns(Role::ExtractorBias(l)) {
+                self.bias_grad(&delta, Role::ExtractorBias(l), rows, o)?;
+            }
+            // δ goes on down only to a layer where something still learns.
+            let down = l > 0 && self.learns_at_or_below(l - 1);
+            let mut d_in = if down {
                 self.back_linear(&delta, Role::ExtractorWeight(l), rows, o, i, None)?
             } else {
                 None
             };
             if a.lora_rank > 0 {
                 let r = a.lora_rank;
-                self.weight_grad(&delta, &f.lora_mid[l], Role::LoraB(l), rows, o, r)?;
-                let d_mid = self
-                    .back_linear(&delta, Role::LoraB(l), rows, o, r, None)?
-                    .ok_or_else(|| Error::Shape("lora".into()))?;
-                self.weight_grad(&d_mid, h, Role::LoraA(l), rows, r, i)?;
-                if let Some(acc) = d_in.as_mut() {
-                    self.back_linear(&d_mid, Role::LoraA(l), rows, r, i, Some(acc))?;
+                if self.learns(Role::LoraB(l)) {
+                    self.weight_grad(&delta, &f.lora_mid[l], Role::LoraB(l), rows, o, r)?;
+                }
+                if down || self.learns(Role::LoraA(l)) {
+                    let d_mid = self
+                        .back_linear(&delta, Role::LoraB(l), rows, o, r, None)?
+                        .ok_or_else(|| Error::Shape("lora".into()))?;
+                    if self.learns(Role::LoraA(l)) {
+                        self.weight_grad(&d_mid, h, Role::LoraA(l), rows, r, i)?;
+                    }
+                    if let Some(acc) = d_in.as_mut() {
+                        self.back_linear(&d_mid, Role::LoraA(l), rows, r, i, Some(acc))?;
+                    }
                 }
             }
             match d_in {
@@ -420,7 +549,8 @@ impl<'a, B: Backend> BatchedNet<'a, B> {
         self.unstack(|s| &s.param).await
     }
 
-    /// The K gradient vectors of the last backward pass (a readback, for tests).
+    /// The K gradient vectors of the last backward pass (a readback, for tests); frozen
+    /// segments' are zero.
     pub async fn grads(&self) -> Result<Vec<Vec<f64>>> {
         self.unstack(|s| &s.grad).await
     }
@@ -509,8 +639,28 @@ pub async fn train_batched<B: Backend>(
     let batch = order.batch;
     let batch_counts = backend.upload(&vec![batch as f32; k])?;
 
+    // With the extractor frozen (an adapter, a head), its features of the training and
+    // validation tables are computed once, and every step gathers and trains from them:
+    // the same numbers, since each row's features depend on that row alone.
+    let frozen = !net.learns_at_or_below(arch.depth);
+    let (table, vtable, cols) = match frozen {
+        true => (
+            net.features(x, n_max)?,
+            Some(net.features(backend.upload(&vx_flat)?, v_max)?),
+            arch.k,
+        ),
+        false => (x, None, d),
+    };
     let evaluate = |net: &BatchedNet<B>| -> Result<B::Buffer> {
-        let f = net.forward(backend.upload(&vx_flat)?, v_max)?;
+        let f = match &vtable {
+            Some(vz) => {
+                let len = k * v_max * arch.k;
+                let mut z = backend.zeros(len)?;
+                backend.copy(vz, 0, &mut z, 0, len)?;
+                net.forward_from_features(z, v_max)?
+            }
+            None => net.forward(backend.upload(&vx_flat)?, v_max)?,
+        };
         Ok(net.loss(&f, &vy, &vcounts)?.1)
     };
     let mut reports = starting_reports(&backend.read(&evaluate(&net)?).await?);
@@ -523,9 +673,12 @@ pub async fn train_batched<B: Backend>(
         }
         order.next(&mut idx);
         let idx_buf = backend.upload(&idx)?;
-        let bx = net.gather(&x, &idx_buf, n_max, batch, d)?;
+        let bx = net.gather(&table, &idx_buf, n_max, batch, cols)?;
         let by = net.gather(&y, &idx_buf, n_max, batch, 1)?;
-        let f = net.forward(bx, batch)?;
+        let f = match frozen {
+            true => net.forward_from_features(bx, batch)?,
+            false => net.forward(bx, batch)?,
+        };
         let (dout, _) = net.loss(&f, &by, &batch_counts)?;
         net.backward(&f, &dout)?;
         let eta =

@@ -183,17 +183,17 @@ mod tests {
             lora_rank: 0,
         };
         let params = arch.init(&mut Rng::with_index(5, Stream::Init, 0));
-        Pretrained {
+        Pretrained::new(
             arch,
             params,
-            report: TrainReport {
+            TrainReport {
                 steps: 0,
                 best_step: 0,
                 best_loss: f64::NAN,
                 diverged_at: None,
                 cancelled: false,
             },
-        }
+        )
     }
 
     /// The first feature is z standardised; every feature has mean 0 and variance 1 on the

@@ -38,6 +38,83 @@ pub struct Pretrained {
     pub params: Vec<f64>,
     /// How pre-training went.
     pub report: TrainReport,
+    /// Its features on the test set, computed once ([`Pretrained::test_features`]).
+    test_z: FeatureMemo,
+}
+
+impl Pretrained {
+    /// A backbone with these parameters (its feature memo empty).
+    pub fn new(arch: Arch, params: Vec<f64>, report: TrainReport) -> Pretrained {
+        Pretrained {
+            arch,
+            params,
+            report,
+            test_z: FeatureMemo::default(),
+        }
+    }
+
+    /// The feature z = φ̂(x) of the test inputs `x`, computed on the first call and kept: a
+    /// sweep scores every n and every method that keeps the pre-trained extractor on the same
+    /// test set through the same backbone, so one extractor pass serves them all (the same
+    /// bits as a fresh pass). Inputs other than the first call's are computed afresh.
+    pub fn test_features(&self, x: &[f64]) -> std::borrow::Cow<'_, [f64]> {
+        let (kept_x, z) = self
+            .test_z
+            .0
+            .get_or_init(|| (x.to_vec(), self.arch.features(&self.params, x)));
+        match kept_x.as_slice() == x {
+            true => std::borrow::Cow::Borrowed(z),
+            false => std::borrow::Cow::Owned(self.arch.features(&self.params, x)),
+        }
+    }
+}
+
+/// A kept (inputs, features) pair: a cache, not part of a backbone's value, so equality and
+/// `Debug` ignore it.
+#[derive(Clone, Default)]
+struct FeatureMemo(std::sync::OnceLock<(Vec<f64>, Vec<f64>)>);
+
+impl PartialEq for FeatureMemo {
+    fn eq(&self, _: &FeatureMemo) -> bool {
+        true
+    }
+}
+
+impl std::fmt::Debug for FeatureMemo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("FeatureMemo")
+    }
+}
+
+/// Whether `method` scores through the pre-trained extractor unchanged (it trains no
+/// extractor or LoRA weight and starts from the backbone's), so that its test predictions
+/// can start from the backbone's kept test features.
+pub fn keeps_extractor(method: Method) -> bool {
+    match method {
+        Method::CaulkAdapter | Method::CaulkSpline | Method::CaulkSelect | Method::LinearProbe => {
+            true
+        }
+        Method::Lora | Method::Partial | Method::Full | Method::Scratch => false,
+    }
+}
+
+/// Predictions of the fitted network `(arch2, params)` of `method` on the test inputs, from
+/// the backbone's kept test features where the method keeps the extractor.
+fn test_predictions(
+    method: Method,
+    pre: &Pretrained,
+    arch2: &Arch,
+    params: &[f64],
+    test: &Sample,
+) -> Vec<f64> {
+    match keeps_extractor(method) {
+        true => {
+            arch2
+                .head_pass(params, &pre.test_features(&test.x), test.len())
+                .out
+        }
+        false => arch2.predict(params, &test.x),
+    }
 }
 
 /// Per-method settings.
@@ -92,11 +169,7 @@ pub fn pretrain(
         &mut Rng::with_index(seed, Stream::Batch, 0),
         cancel,
     )?;
-    Ok(Pretrained {
-        arch: arch.clone(),
-        params,
-        report,
-    })
+    Ok(Pretrained::new(arch.clone(), params, report))
 }
 
 /// [`pretrain`] for K backbones at once through `backend` (the CPU kernels, or the GPU's
@@ -139,11 +212,7 @@ pub async fn pretrain_batched<B: crate::backend::Backend>(
     Ok(params
         .into_iter()
         .zip(reports)
-        .map(|(params, report)| Pretrained {
-            arch: arch.clone(),
-            params,
-            report,
-        })
+        .map(|(params, report)| Pretrained::new(arch.clone(), params, report))
         .collect())
 }
 
@@ -231,7 +300,7 @@ pub fn fit(
             }
             let z = arch.forward(&pre.params, &target.x).z;
             let spline = Spline::fit(&z, &target.y, KnotRule::LeaveOneOut)?;
-            let zt = arch.forward(&pre.params, &test.x).z;
+            let zt = pre.test_features(&test.x);
             let pred: Vec<f64> = zt.iter().map(|&v| spline.eval(v)).collect();
             Ok(Fit {
                 method,
@@ -278,7 +347,7 @@ pub fn fit(
                 &mut Rng::with_index(seed, Stream::Batch, 1),
                 cancel,
             )?;
-            let pred = arch2.predict(&params, &test.x);
+            let pred = test_predictions(method, pre, &arch2, &params, test);
             Ok(Fit {
                 method,
                 trainable: mask.iter().filter(|m| **m).count(),
@@ -462,11 +531,11 @@ pub async fn fit_batched<B: crate::backend::Backend>(
         .count();
     Ok(reports
         .into_iter()
-        .zip(params.iter().zip(tests))
-        .map(|(report, (p, test))| Fit {
+        .zip(params.iter().zip(tests).zip(pres))
+        .map(|(report, ((p, test), pre))| Fit {
             method,
             trainable: count,
-            risk: excess_risk(&arch2.predict(p, &test.x), &test.f),
+            risk: excess_risk(&test_predictions(method, pre, &arch2, p, test), &test.f),
             report: Some(report),
             class: None,
         })
@@ -495,7 +564,9 @@ fn linear_probe(pre: &Pretrained, target: &Sample, test: &Sample) -> Result<Fit>
     let wh = arch.head_width;
     let feats = arch.forward(&pre.params, &target.x).head_hidden;
     let (fit, _) = crate::closed_form::ridge::fit_validated(&feats, &target.y, wh)?;
-    let test_feats = arch.forward(&pre.params, &test.x).head_hidden;
+    let test_feats = arch
+        .head_pass(&pre.params, &pre.test_features(&test.x), test.len())
+        .head_hidden;
     let pred: Vec<f64> = (0..test.len())
         .map(|i| fit.predict(&test_feats[i * wh..(i + 1) * wh]))
         .collect();

@@ -133,17 +133,17 @@ pub fn oracle_backbone(arch: &Arch) -> Result<Pretrained> {
     let fit = Ridge::fit(&feats, &target, arch.head_width, 1e-10)?;
     set(Role::HeadWeight(1), &fit.w)?;
     set(Role::HeadBias(1), &[fit.b])?;
-    Ok(Pretrained {
-        arch: arch.clone(),
-        params: p,
-        report: TrainReport {
+    Ok(Pretrained::new(
+        arch.clone(),
+        p,
+        TrainReport {
             steps: 0,
             best_step: 0,
             best_loss: 0.0,
             diverged_at: None,
             cancelled: false,
         },
-    })
+    ))
 }
 
 /// The capacities tried for `method` on the oracle: adapter widths 2 … 64 (a 1-D adapter

@@ -5,11 +5,13 @@
 // seeds), and the whole sweep; with the number of seed-points computed and reused from the
 // page's point cache. Changes: σ (every point new), one method unticked (every point cached),
 // ε (nothing runs).
-// Usage: node www/bench/live.mjs [repeats, default 3]. Prints JSON; medians of the repeats.
+// Usage: node www/bench/live.mjs [repeats, default 3] [extra fragment keys, e.g. seeds=16].
+// Prints JSON; medians of the repeats.
 
 import { withBrowser, openApp } from '../e2e/harness.mjs';
 
 const repeats = Number(process.argv[2] ?? 3);
+const extra = process.argv[3] ? `&${process.argv[3]}` : '';
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** Make the change `act` in the page and time the marks of the sweep it starts. */
@@ -55,7 +57,7 @@ await withBrowser({ webgpu: false }, async ({ server, browser }) => {
   for (const sc of scenarios) {
     const runs = [];
     for (let r = 0; r < repeats; r++) {
-      const { page } = await openApp(browser.context, `${server.url}#v=1&preset=${sc.preset}&seed=${2 + r}`, { live: true });
+      const { page } = await openApp(browser.context, `${server.url}#v=1&preset=${sc.preset}&seed=${2 + r}${extra}`, { live: true });
       await page.waitForFunction(() => document.getElementById('experiment')?.dataset.state === 'done', null, { timeout: 300_000 });
       const sigma = await page.evaluate(() => Number(document.getElementById('ctl-sigma').value));
       const act = { ...sc.act, value: sc.act.value ?? String(+(sigma + 0.05).toFixed(2)) };
