@@ -18,7 +18,7 @@ fn every_preset_default_is_valid_and_round_trips() {
 #[test]
 fn fragment_carries_every_key_in_order() {
     let f = Config::default().to_fragment();
-    assert!(f.starts_with("v=1&preset=limit&seed=1&"));
+    assert!(f.starts_with("v=2&preset=limit&seed=1&"));
     // Optional keys (a lesson and its step) are written only when set: an older link is
     // unchanged by them.
     for spec in KEYS.iter().filter(|s| !s.optional) {
@@ -128,9 +128,19 @@ fn unknown_and_repeated_keys_warn_and_versions_are_checked() {
     assert!(p.errors.is_empty());
     assert_eq!(p.config.d, 5);
     assert_eq!(p.warnings.len(), 2, "{:?}", p.warnings);
-    let p = parse_fragment("v=2&d=4");
+    let p = parse_fragment("v=3&d=4");
     assert_eq!(p.errors[0].key, "v");
     assert_eq!(p.config, Config::default());
+    // Both versions are read, each with its own defaults; no version reads as the latest.
+    let seeds = |f: &str| parse_fragment(f).config.seeds;
+    assert_eq!(seeds("v=1&preset=headline"), 8);
+    assert_eq!(seeds("v=2&preset=headline"), 16);
+    let p = parse_fragment("preset=headline");
+    assert_eq!((p.config.seeds, p.warnings.len()), (16, 1));
+    assert!(p.fragment.starts_with("v=2&"));
+    // A version-1 link is rewritten as a version-2 link that opens the same config.
+    let old = parse_fragment("v=1&preset=peft");
+    assert_eq!(parse_fragment(&old.fragment).config, old.config);
     let p = parse_fragment("d=4");
     assert_eq!(p.config.d, 4);
     assert_eq!(p.warnings.len(), 1);

@@ -1,19 +1,23 @@
-//! Links that last: the frozen corpus `tests/links/v1.txt` of version-1 links, each with the
-//! config it must open stored in `tests/links/v1.json` (every key of the config as JSON). A
-//! change that alters what an old link opens fails here unless it ships a migration: a link
-//! of an older version is read as that version read it. New keys are free to appear (the
-//! stored configs are compared key by key, so a key added since keeps its default and
-//! changes no old link), but no stored key may change its value.
+//! Links that last: the frozen corpora `tests/links/v1.txt` and `v2.txt` of links of each
+//! version, each with the config it must open stored in `tests/links/vN.json` (every key of
+//! the config as JSON). A change that alters what an old link opens fails here unless it
+//! ships a migration: a link of an older version is read as that version read it (version 2
+//! changed preset defaults, and version-1 links still open version 1's). New keys are free
+//! to appear (the stored configs are compared key by key, so a key added since keeps its
+//! default and changes no old link), but no stored key may change its value.
 //!
-//! The stored file was written from the parser of its day; `CAULK_WRITE_LINKS=1 cargo test
-//! --test links` writes it again, which is only right for links added to the corpus.
+//! The stored files were written from the parser of their day; `CAULK_WRITE_LINKS=1 cargo
+//! test --test links` writes them again, which is only right for links added to a corpus.
 #![cfg(not(target_arch = "wasm32"))]
 
 use caulk::config::{parse_fragment, Config};
 use serde_json::{Map, Value};
 
-fn corpus() -> Vec<String> {
-    std::fs::read_to_string("tests/links/v1.txt")
+/// The versions with a frozen corpus.
+const VERSIONS: [&str; 2] = ["v1", "v2"];
+
+fn corpus(version: &str) -> Vec<String> {
+    std::fs::read_to_string(format!("tests/links/{version}.txt"))
         .unwrap()
         .lines()
         .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
@@ -29,9 +33,27 @@ fn opened(link: &str) -> Value {
 
 #[test]
 fn every_old_link_opens_the_config_it_opened() {
-    let links = corpus();
-    assert!(links.len() >= 50, "the corpus holds {} links", links.len());
-    let path = "tests/links/v1.json";
+    for version in VERSIONS {
+        opens_what_it_opened(version);
+    }
+}
+
+fn opens_what_it_opened(version: &str) {
+    let links = corpus(version);
+    let least = if version == "v1" { 50 } else { 8 };
+    assert!(
+        links.len() >= least,
+        "{version} holds {} links",
+        links.len()
+    );
+    assert!(
+        links.iter().all(
+            |l| l.starts_with(&format!("{}&", version.replace('v', "v=")))
+                || *l == version.replace('v', "v=")
+        ),
+        "every link of tests/links/{version}.txt names its version"
+    );
+    let path = &format!("tests/links/{version}.json");
     if std::env::var("CAULK_WRITE_LINKS").is_ok() {
         let stored: Map<String, Value> = links.iter().map(|l| (l.clone(), opened(l))).collect();
         std::fs::write(path, serde_json::to_string_pretty(&stored).unwrap() + "\n").unwrap();
@@ -58,7 +80,7 @@ fn every_old_link_opens_the_config_it_opened() {
 
 #[test]
 fn the_corpus_covers_every_key_and_preset() {
-    let links = corpus();
+    let links = corpus("v1");
     for spec in caulk::config::KEYS {
         assert!(
             links.iter().any(|l| l
@@ -76,5 +98,27 @@ fn the_corpus_covers_every_key_and_preset() {
                 .any(|l| l.contains(&format!("preset={}", id.as_str().unwrap()))),
             "no link opens preset {id}"
         );
+    }
+}
+
+/// Version 2 changed only the seed counts of `headline`, `peft` and `digits` (docs/science.md
+/// §8): every other key of every preset opens the same in both versions.
+#[test]
+fn version_2_changes_only_the_seed_counts_it_names() {
+    for preset in caulk::config::Preset::ALL {
+        let id = serde_json::to_value(preset).unwrap();
+        let id = id.as_str().unwrap();
+        let (v1, v2) = (
+            opened(&format!("v=1&preset={id}")),
+            opened(&format!("v=2&preset={id}")),
+        );
+        for (key, value) in v1.as_object().unwrap() {
+            if key == "seeds" && ["headline", "peft", "digits"].contains(&id) {
+                assert_eq!(v2[key], 16, "{id}");
+                assert!(value.as_u64().unwrap() < 16, "{id}");
+            } else {
+                assert_eq!(&v2[key], value, "{id}: {key}");
+            }
+        }
     }
 }

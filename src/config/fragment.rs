@@ -1,6 +1,11 @@
-//! URL fragment ⇄ [`Config`]. Syntax: `v=1&key=value&...` with an optional leading `#`;
+//! URL fragment ⇄ [`Config`]. Syntax: `v=2&key=value&...` with an optional leading `#`;
 //! values may be percent-encoded. The writer emits every key in [`KEYS`] order, so a link
 //! always carries the full config including the seed.
+//!
+//! Versions: a version changes what an *omitted* key opens (its preset default), never what
+//! a key means. The reader takes every version in [`READ_VERSIONS`], each with its own
+//! defaults ([`presets::defaults_in`](super::presets::defaults_in)): a version-1 link opens
+//! what it opened when it was made. The writer writes [`FRAGMENT_VERSION`].
 //!
 //! Parsing is lenient and total: every problem becomes a [`ConfigError`] naming its key
 //! while that key keeps its default, so the page can show the message and still work; a
@@ -11,11 +16,15 @@
 use serde::Serialize;
 
 use super::keys::{self, KEYS};
+use super::presets::defaults_in;
 use super::text::quote;
 use super::{Config, ConfigError, Preset};
 
-/// The fragment syntax version this build reads and writes.
-pub const FRAGMENT_VERSION: &str = "1";
+/// The fragment version this build writes (and reads where a link names none).
+pub const FRAGMENT_VERSION: &str = "2";
+
+/// The versions this build reads, oldest first.
+pub const READ_VERSIONS: [&str; 2] = ["1", "2"];
 
 /// Longest fragment accepted; longer ones are refused whole (hostile links).
 pub const MAX_FRAGMENT_LEN: usize = 4096;
@@ -113,23 +122,28 @@ pub fn parse_fragment(fragment: &str) -> Parsed {
             .find(|(k, _)| k == key)
             .map(|(_, v)| v.as_str())
     };
-    match value_of("v") {
-        Some(FRAGMENT_VERSION) => {}
-        None if pairs.is_empty() => {}
-        None => warnings.push(format!("v: missing, read as version {FRAGMENT_VERSION}")),
+    let version = match value_of("v") {
+        Some(v) if READ_VERSIONS.contains(&v) => v,
+        None if pairs.is_empty() => FRAGMENT_VERSION,
+        None => {
+            warnings.push(format!("v: missing, read as version {FRAGMENT_VERSION}"));
+            FRAGMENT_VERSION
+        }
         Some(other) => {
             errors.push(ConfigError::new(
                 "v",
                 format!(
-                    "version {} is not supported (this app reads {FRAGMENT_VERSION})",
-                    quote(other)
+                    "version {} is not supported (this app reads {})",
+                    quote(other),
+                    READ_VERSIONS.join(" and ")
                 ),
             ));
             return finish(Config::default(), errors, warnings, Vec::new());
         }
-    }
+    };
 
-    // The preset decides the defaults of every omitted key, so it is read first.
+    // The preset (and the version) decide the defaults of every omitted key, so the preset
+    // is read first.
     let mut config = Config::default();
     if let Some(p) = value_of("preset") {
         if let Err(e) = config.set("preset", p) {
@@ -137,7 +151,7 @@ pub fn parse_fragment(fragment: &str) -> Parsed {
         }
     }
     let preset: Preset = config.preset;
-    let defaults = Config::for_preset(preset);
+    let defaults = defaults_in(preset, version);
     config = defaults.clone();
     let given: Vec<String> = pairs
         .iter()

@@ -1,7 +1,11 @@
-//! Defaults of each preset (docs/science.md §5). Omitted fragment keys take these values.
+//! Defaults of each preset (docs/science.md §5). Omitted fragment keys take these values,
+//! those of the link's version (config::fragment): a version never changes what an old link
+//! opens.
 //!
-//! Provisional sizes: the experiment issue tunes them so the browser's CPU path finishes
-//! `headline` in about a minute.
+//! Version 2 raised the seed counts of the presets that assert an effect, so that the paired
+//! intervals resolve it (docs/science.md §8): `headline` 8 → 16 (the floor's fall from
+//! m = 300 to 3000 is resolved at 16 seeds, not at 8, for both methods), `peft` 4 → 16 (the
+//! adapter against `full` and `scratch`), `digits` 8 → 16 (the risk's fall at each step of m).
 
 use super::{no_controls, BackendChoice, Config, Method, Preset, View};
 
@@ -10,8 +14,27 @@ fn pow2(lo: u32, hi: u32) -> Vec<u64> {
     (lo..=hi).map(|e| 1u64 << e).collect()
 }
 
-/// The defaults of `preset`.
+/// The defaults of `preset` in the version this build writes.
 pub fn defaults(preset: Preset) -> Config {
+    defaults_in(preset, super::FRAGMENT_VERSION)
+}
+
+/// The defaults of `preset` in fragment version `version` (one of
+/// [`READ_VERSIONS`](super::fragment::READ_VERSIONS); any other reads as the latest).
+pub fn defaults_in(preset: Preset, version: &str) -> Config {
+    let v1 = version == "1";
+    let config = v1_defaults(preset);
+    match (v1, preset) {
+        (true, _) | (false, Preset::Limit | Preset::Scratch) => config,
+        (false, Preset::Headline | Preset::Peft | Preset::Digits) => Config {
+            seeds: 16,
+            ..config
+        },
+    }
+}
+
+/// The defaults of `preset` as version 1 wrote them.
+fn v1_defaults(preset: Preset) -> Config {
     // Shared base: d = 3, s = αβ = 0.5 (the docs/science.md check values), σ = 0.5.
     let base = Config {
         preset,

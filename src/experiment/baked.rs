@@ -73,5 +73,16 @@ fn display_reset(c: &Config, d: &Config) -> Config {
 
 /// The file name (without folder) of `c`'s baked results: `<16 hex digits>.json`.
 pub fn file_name(c: &Config) -> String {
-    format!("{:016x}.json", fnv1a(&numbers_only(c).to_fragment()))
+    format!("{:016x}.json", fnv1a(&key_text(c)))
+}
+
+/// The text the key hashes: the canonical fragment of [`numbers_only`] with its version
+/// written as `v=1`. A fragment version changes only the defaults of omitted keys, and a
+/// canonical fragment omits no key that decides a risk, so a config's key does not depend on
+/// the version a link names; writing `v=1` keeps the names of the files baked before
+/// version 2.
+fn key_text(c: &Config) -> String {
+    let fragment = numbers_only(c).to_fragment();
+    let keys = fragment.split_once('&').map_or("", |(_, keys)| keys);
+    format!("v=1&{keys}")
 }

@@ -57,7 +57,7 @@ await withBrowser({ webgpu: false }, async ({ server, browser }) => {
   for (const sc of scenarios) {
     const runs = [];
     for (let r = 0; r < repeats; r++) {
-      const { page } = await openApp(browser.context, `${server.url}#v=1&preset=${sc.preset}&seed=${2 + r}${extra}`, { live: true });
+      const { page } = await openApp(browser.context, `${server.url}#v=2&preset=${sc.preset}&seed=${2 + r}${extra}`, { live: true });
       await page.waitForFunction(() => document.getElementById('experiment')?.dataset.state === 'done', null, { timeout: 300_000 });
       const sigma = await page.evaluate(() => Number(document.getElementById('ctl-sigma').value));
       const act = { ...sc.act, value: sc.act.value ?? String(+(sigma + 0.05).toFixed(2)) };

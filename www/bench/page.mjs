@@ -11,7 +11,7 @@ const presets = process.argv.slice(2).length ? process.argv.slice(2) : ['limit',
 await withBrowser({ webgpu: false }, async ({ server, browser }) => {
   const rows = [];
   for (const preset of presets) {
-    const { page } = await openApp(browser.context, `${server.url}#v=1&preset=${preset}&seed=2`);
+    const { page } = await openApp(browser.context, `${server.url}#v=2&preset=${preset}&seed=2`);
     await page.waitForFunction(() => /About .* runs/.test(document.getElementById('exp-estimate')?.textContent ?? ''));
     const estimate = await page.textContent('#exp-estimate');
     const times = await page.evaluate(

@@ -15,7 +15,7 @@ await withBrowser({ webgpu: false }, async ({ server, browser }) => {
   await page.waitForSelector('body[data-ready="true"]');
   const rows = [];
   for (const preset of presets) {
-    const fragment = `v=1&preset=${preset}`;
+    const fragment = `v=2&preset=${preset}`;
     const est = await page.evaluate((f) => window.caulkBench.estimate(f), fragment);
     const run = await page.evaluate((f) => window.caulkBench.run(f), fragment);
     rows.push({

@@ -17,7 +17,7 @@ await withBrowser({ webgpu: false }, async ({ server, browser }) => {
     }).observe({ type: 'longtask', buffered: true });
   });
   // headline with another seed: not baked, so Run computes.
-  await page.goto(`${server.url}#v=1&preset=headline&seed=7`);
+  await page.goto(`${server.url}#v=2&preset=headline&seed=7`);
   await page.waitForSelector('body[data-ready="true"]');
   await page.waitForFunction(() => /About .* runs/.test(document.getElementById('exp-estimate')?.textContent ?? ''));
   // Move a theory slider and time the frames: first with no run (the baseline), then

@@ -45,11 +45,15 @@ export class CaulkLab extends HTMLElement {
     }
   };
 
-  /** `v=1&key=value&…` from the config attributes, in the order written. */
+  /**
+   * `v=N&key=value&…` from the config attributes, in the order written. N is the `v`
+   * attribute, 1 without one: an element written before version 2 keeps opening what it
+   * opened (the preset defaults of version 1); `v="2"` takes version 2's.
+   */
   fragment(): string {
-    const parts = ['v=1'];
+    const parts = [`v=${encodeURIComponent(this.getAttribute('v') ?? '1')}`];
     for (const name of this.getAttributeNames()) {
-      if (OWN.has(name) || name.startsWith('aria-') || name.startsWith('data-')) continue;
+      if (name === 'v' || OWN.has(name) || name.startsWith('aria-') || name.startsWith('data-')) continue;
       parts.push(`${encodeURIComponent(name)}=${encodeURIComponent(this.getAttribute(name) ?? '')}`);
     }
     return parts.join('&');
