@@ -119,7 +119,7 @@ impl Arch {
         }
     }
 
-    /// Forward pass on `x` (n × d): the extractor ([`Arch::extract`]), then the caulk and the
+    /// Forward pass on `x` (n × d): the extractor ([`Arch::features`]), then the caulk and the
     /// head ([`Arch::head_pass`]).
     pub fn forward(&self, p: &[f64], x: &[f64]) -> Cache {
         let (inputs, pres, lora_mid, z) = self.extract(p, x);
