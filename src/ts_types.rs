@@ -32,7 +32,7 @@ mod tests {
             cache::Backbone, experiment::Progress, stats::IntervalMethods, curve::CurveResult,
             curve::LossCurve,
             claim::ClaimRow, claim::ClaimSeries, model_fit::ModelFitRow, model_fit::ModelFit,
-            paired::PairedChange, paired::MethodPair, readings::HeldOut, readings::Reading, shapes::ShapeFit,
+            paired::PairedChange, paired::MethodPair, readings::HeldOut, readings::Reading, shapes::ShapeFit, shapes::ShapeParam,
             shapes::Shapes,
             claim::Claim, experiment::Results, rates::GpuRates, experiment::Rates, cost::Estimate,
         ];

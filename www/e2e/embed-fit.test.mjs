@@ -111,7 +111,7 @@ test('"Copy embed code" copies an iframe of the current figure', async () => {
   await page.click('#export-embed');
   await page.waitForFunction(() => /Embed code copied/.test(document.getElementById('export-status')?.textContent ?? ''));
   const code = await page.evaluate(() => navigator.clipboard.readText());
-  assert.match(code, /^<iframe src="http:\/\/127\.0\.0\.1:\d+\/embed\.html#v=1&preset=limit&seed=1&d=4&.*&view=experiment&/);
+  assert.match(code, /^<iframe src="http:\/\/127\.0\.0\.1:\d+\/embed\.html#v=2&preset=limit&seed=1&d=4&.*&view=experiment&/);
   assert.match(code, /title="Caulk Lab: measured learning curves"/);
   await page.close();
 });

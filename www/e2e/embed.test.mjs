@@ -36,7 +36,7 @@ test('embed.html shows one figure and only the controls that show= lists', async
   await page.fill('#ctl-d', '6');
   await page.dispatchEvent('#ctl-d', 'change');
   await page.waitForFunction(() => location.hash.includes('&d=6&'));
-  assert.match(await page.getAttribute('#open-full', 'href'), /^index\.html#v=1&.*&d=6&.*&alpha=0\.7&/);
+  assert.match(await page.getAttribute('#open-full', 'href'), /^index\.html#v=2&.*&d=6&.*&alpha=0\.7&/);
   // The scratch curve's slope −2s*/(2s*+d) changed with d: the summary says so.
   assert.notEqual(await page.getAttribute('#plot path[data-id="scratch"]', 'd'), before);
   assert.match(await page.textContent('#summary'), /d = 6\./);
@@ -90,7 +90,7 @@ test('<caulk-lab> renders from its attributes, runs, and fires ready and finishe
   assert.equal(finished.curves[0].method, 'caulk-spline');
   assert.equal(finished.curves[0].risk_mean.filter((r) => r !== null).length, 3);
   const ready = await page.evaluate(() => window.__events.find(([t]) => t === 'ready')[1]);
-  assert.match(ready, /^v=1&preset=limit&.*&n=64,128,256&seeds=2&.*&view=experiment&show=seeds$/);
+  assert.match(ready, /^v=2&preset=limit&.*&n=64,128,256&seeds=2&.*&view=experiment&show=seeds$/);
   // An attribute change reaches the figure without a reload.
   await page.evaluate(() => document.getElementById('lab').setAttribute('seeds', '3'));
   for (let i = 0; i < 100 && (await frame.locator('#ctl-seeds').inputValue()) !== '3'; i++) {

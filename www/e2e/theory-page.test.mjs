@@ -17,7 +17,7 @@ test('loads, plots the default bounds, reports WebGPU, and saves a screenshot', 
   const summary = await page.textContent('#summary');
   assert.match(summary, /slope −0\.500/);
   assert.match(summary, /slope −0\.250/);
-  assert.match(page.url(), /#v=1&preset=limit&seed=1&/);
+  assert.match(page.url(), /#v=2&preset=limit&seed=1&/);
   await page.screenshot({ path: screenshotPath('theory-1280.png'), fullPage: true });
   await page.setViewportSize({ width: 390, height: 844 });
   await page.screenshot({ path: screenshotPath('theory-390.png'), fullPage: true });
@@ -104,7 +104,7 @@ test('every hostile fragment of the suite gives a plain message and an intact, w
     ['100k-item list', `v=1&n=${list}`, /fragment: .* allowed\. Using the defaults\./],
     ['unicode and control characters', 'v=1&alpha=%E2%80%AE0.3&%F0%9F%98%80=1&beta=%00%07', /alpha: .*beta: /s],
     ['duplicate keys', 'v=1&alpha=0.3&alpha=0.4', /given twice/],
-    ['unknown version', 'v=99&alpha=0.3', /v: version "?99"? is not supported \(this app reads 1\)\. Using the defaults\.$/],
+    ['unknown version', 'v=99&alpha=0.3', /v: version "?99"? is not supported \(this app reads 1 and 2\)\. Using the defaults\.$/],
     ['unknown preset', 'v=1&preset=everything', /preset: /],
   ];
   for (const [name, fragment, expect] of suite) {

@@ -1210,7 +1210,34 @@ weight: number | null,
  * Fitted on every point but the largest n, the miss there in units of its own
  * half-interval (null without an interval there or with too few points).
  */
-heldout: number | null, };
+heldout: number | null, 
+/**
+ * Its fitted parameters with their intervals.
+ */
+params: Array<ShapeParam>, };
+
+export type ShapeParam = { 
+/**
+ * What it is.
+ */
+name: string, 
+/**
+ * Its fitted value.
+ */
+value: number, 
+/**
+ * The 95 % delete-one jackknife-t interval over seeds (null with fewer than 3 seeds or
+ * seeds that differ between n).
+ */
+lo: number | null, 
+/**
+ * Its upper end.
+ */
+hi: number | null, 
+/**
+ * How the interval was found: `jackknife-t` (over seeds) or `profile` (the break).
+ */
+interval: string, };
 
 export type Shapes = { 
 /**
