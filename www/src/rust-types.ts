@@ -1212,7 +1212,8 @@ weight: number | null,
  */
 heldout: number | null, 
 /**
- * Its fitted parameters with their intervals.
+ * Its fitted parameters with their intervals (absent from results written before
+ * they were: read as none).
  */
 params: Array<ShapeParam>, };
 
