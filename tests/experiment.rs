@@ -228,7 +228,7 @@ fn a_method_outside_the_preset_is_an_error_naming_methods() {
     // Ids as the link writes them.
     assert_eq!(
         err,
-        "methods: partial does not belong to preset limit (allowed: caulk-spline|caulk-adapter|lora)"
+        "methods: partial does not belong to preset limit (allowed: caulk-adapter|caulk-spline|lora)"
     );
 }
 

@@ -423,3 +423,32 @@ fn kept_test_features_are_the_extractors_and_predict_the_same() {
     let from_z = a2.head_pass(&p2, &a2.features(&p2, &test.x), test.len());
     assert_eq!(bits(&from_z.out), bits(&full.out));
 }
+
+/// The method registry's facts agree with what training does: a method keeps the extractor
+/// exactly when it trains no extractor or LoRA weight and starts from the backbone (not
+/// `scratch`); a closed form trains no parameter.
+#[test]
+fn the_registry_says_what_training_does() {
+    use caulk::model::Role;
+    use caulk::train::methods::{keeps_extractor, trains};
+    let mut a = arch();
+    a.adapter_width = 4;
+    a.lora_rank = 2;
+    for m in Method::ALL {
+        let segments = a.segments();
+        let touches = segments.iter().any(|s| {
+            matches!(
+                s.role,
+                Role::ExtractorWeight(_) | Role::ExtractorBias(_) | Role::LoraA(_) | Role::LoraB(_)
+            ) && trains(&a, m, 1, s.role)
+        });
+        assert_eq!(
+            keeps_extractor(m),
+            !touches && m != Method::Scratch,
+            "{m:?}"
+        );
+        if !m.is_gradient() {
+            assert!(segments.iter().all(|s| !trains(&a, m, 1, s.role)), "{m:?}");
+        }
+    }
+}

@@ -339,17 +339,8 @@ pub const MAX_SAFE_INT: f64 = 9_007_199_254_740_991.0;
 /// Largest `jitter`: a numerical-sensitivity check perturbs weights far less than this.
 pub const MAX_JITTER: f64 = 0.01;
 
-/// Method ids in docs/science.md order.
-pub const METHOD_IDS: &[&str] = &[
-    "caulk-adapter",
-    "caulk-spline",
-    "caulk-select",
-    "lora",
-    "partial",
-    "linear-probe",
-    "full",
-    "scratch",
-];
+/// Method ids in docs/science.md order (the registry's, `config::methods`).
+pub const METHOD_IDS: &[&str] = &super::methods::METHOD_IDS;
 
 /// Controls an embedded figure can show (`show=`), or `none`: every key with a control in
 /// [`KEYS`] except `preset` (an embed's preset is its link's), in table order, derived from

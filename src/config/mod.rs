@@ -6,12 +6,14 @@
 //!   "print every key and parse it back", so each bound is written exactly once.
 //! - [`fragment`] reads and writes fragments; `parse(write(c)) == c` for every valid `c`.
 //! - [`presets`] gives each preset's defaults; omitted keys take them.
+//! - [`methods`] is the method registry: what each downstream method is, declared once.
 //! - [`pins`] reads and writes the pinned curves a link carries; [`table`] a table of your
 //!   own curves.
 //! - [`text`] writes a value as messages quote it and as the link rounds a measured number.
 
 pub mod fragment;
 pub mod keys;
+pub mod methods;
 pub mod pins;
 pub mod presets;
 pub mod table;
@@ -116,17 +118,8 @@ pub enum Method {
 }
 
 impl Method {
-    /// Every method, in docs/science.md order.
-    pub const ALL: [Method; 8] = [
-        Method::CaulkAdapter,
-        Method::CaulkSpline,
-        Method::CaulkSelect,
-        Method::Lora,
-        Method::Partial,
-        Method::LinearProbe,
-        Method::Full,
-        Method::Scratch,
-    ];
+    /// Every method, in docs/science.md order (the registry's, [`methods::METHODS`]).
+    pub const ALL: [Method; methods::METHODS.len()] = methods::ALL;
 
     /// The method's id, as in links and JSON (`caulk-adapter`): its serde name.
     pub fn id(self) -> String {
@@ -139,10 +132,7 @@ impl Method {
     /// Whether the method trains by gradient steps (on the backend, K seeds at once);
     /// `caulk-spline`, `caulk-select` and `linear-probe` are closed forms.
     pub fn is_gradient(self) -> bool {
-        !matches!(
-            self,
-            Method::CaulkSpline | Method::CaulkSelect | Method::LinearProbe
-        )
+        methods::spec(self).kind == methods::Kind::Gradient
     }
 }
 

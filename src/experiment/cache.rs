@@ -107,14 +107,8 @@ pub fn point_key(
             "depth",
         ],
     );
-    let own: &[&str] = match method {
-        Method::Lora => &["steps", "lr", "rank"],
-        Method::CaulkAdapter => &["steps", "lr", "adapter_width"],
-        Method::Partial => &["steps", "lr", "layers"],
-        Method::Full | Method::Scratch => &["steps", "lr"],
-        Method::CaulkSpline | Method::CaulkSelect | Method::LinearProbe => &[],
-    };
-    parts.extend(pairs(c, own));
+    // The method's own knobs (the registry's, `config::methods`).
+    parts.extend(pairs(c, crate::config::methods::spec(method).knobs));
     parts.push(format!("method={}", method.id()));
     parts.push(format!(
         "m={}",

@@ -47,23 +47,9 @@ pub fn pretrain_steps(m: u64) -> usize {
     (m / 8).clamp(500, 4000) as usize
 }
 
-/// The methods a preset accepts.
-pub fn allowed(preset: Preset) -> &'static [Method] {
-    match preset {
-        // The gradient caulks on the oracle network (train::oracle).
-        Preset::Limit => &[Method::CaulkSpline, Method::CaulkAdapter, Method::Lora],
-        Preset::Scratch => &[Method::Scratch],
-        Preset::Headline | Preset::Peft => &Method::ALL,
-        // The feature is 10 class probabilities: no one-dimensional spline.
-        Preset::Digits => &[
-            Method::CaulkAdapter,
-            Method::Lora,
-            Method::Partial,
-            Method::LinearProbe,
-            Method::Full,
-            Method::Scratch,
-        ],
-    }
+/// The methods a preset accepts (the registry's `offered_by`, `config::methods`).
+pub fn allowed(preset: Preset) -> Vec<Method> {
+    crate::config::methods::offered_by(preset)
 }
 
 /// Pre-training steps of the digit classifier on m images: about 200 passes over them in
@@ -134,7 +120,7 @@ pub fn plan(c: &Config) -> Result<Plan, ConfigError> {
                 "{} does not belong to preset {} (allowed: {})",
                 id(bad),
                 id(&c.preset),
-                names(ok)
+                names(&ok)
             ),
         ));
     }

@@ -88,14 +88,10 @@ impl std::fmt::Debug for FeatureMemo {
 
 /// Whether `method` scores through the pre-trained extractor unchanged (it trains no
 /// extractor or LoRA weight and starts from the backbone's), so that its test predictions
-/// can start from the backbone's kept test features.
+/// can start from the backbone's kept test features (the registry says, `config::methods`;
+/// a test checks it against [`trains`]).
 pub fn keeps_extractor(method: Method) -> bool {
-    match method {
-        Method::CaulkAdapter | Method::CaulkSpline | Method::CaulkSelect | Method::LinearProbe => {
-            true
-        }
-        Method::Lora | Method::Partial | Method::Full | Method::Scratch => false,
-    }
+    crate::config::methods::spec(method).keeps_extractor
 }
 
 /// Predictions of the fitted network `(arch2, params)` of `method` on the test inputs, from
@@ -377,17 +373,12 @@ pub const REWRITE_LR_SCALE: f64 = 0.3;
 /// The training settings `method` runs with: the sweep's, with the step of `lora` and `full`
 /// scaled by [`REWRITE_LR_SCALE`].
 pub fn train_opts(method: Method, train: &TrainOpts) -> TrainOpts {
-    match method {
-        Method::Lora | Method::Full => TrainOpts {
+    match crate::config::methods::spec(method).rewrites {
+        true => TrainOpts {
             lr: train.lr * REWRITE_LR_SCALE,
             ..*train
         },
-        Method::CaulkAdapter
-        | Method::CaulkSpline
-        | Method::CaulkSelect
-        | Method::Partial
-        | Method::LinearProbe
-        | Method::Scratch => *train,
+        false => *train,
     }
 }
 
