@@ -102,7 +102,8 @@ fn the_corpus_covers_every_key_and_preset() {
 }
 
 /// Version 2 changed only the seed counts of `headline`, `peft` and `digits` (docs/science.md
-/// §8): every other key of every preset opens the same in both versions.
+/// §8) and added `bitfit` to `peft`'s methods: every other key of every preset opens the same
+/// in both versions.
 #[test]
 fn version_2_changes_only_the_seed_counts_it_names() {
     for preset in caulk::config::Preset::ALL {
@@ -116,6 +117,11 @@ fn version_2_changes_only_the_seed_counts_it_names() {
             if key == "seeds" && ["headline", "peft", "digits"].contains(&id) {
                 assert_eq!(v2[key], 16, "{id}");
                 assert!(value.as_u64().unwrap() < 16, "{id}");
+            } else if key == "methods" && id == "peft" {
+                let mut with = value.as_array().unwrap().clone();
+                let at = with.iter().position(|m| m == "lora").unwrap() + 1;
+                with.insert(at, "bitfit".into());
+                assert_eq!(v2[key].as_array().unwrap(), &with);
             } else {
                 assert_eq!(&v2[key], value, "{id}: {key}");
             }

@@ -82,6 +82,7 @@ fn frozen_parameters_are_bit_identical_after_fine_tuning() {
     for (method, aw, r) in [
         (Method::CaulkAdapter, 8, 0),
         (Method::Lora, 0, 4),
+        (Method::Bitfit, 0, 0),
         (Method::Partial, 0, 0),
     ] {
         let (a, mut p) = pre.arch.extend(&pre.params, aw, r, &mut rng);
@@ -135,6 +136,8 @@ fn every_method_fits_and_reports_its_trainable_parameters() {
         (Method::CaulkAdapter, 3 * 8),
         (Method::Lora, 2 * (3 + 64 + 64) + 2 * (64 + 64 + 1)),
         (Method::Partial, 64 + 1 + 16 * 2 + 16 + 1),
+        // Every bias: the extractor's 64 + 64 + 1, the head's 16 + 1.
+        (Method::Bitfit, 64 + 64 + 1 + 16 + 1),
         (Method::LinearProbe, 17),
         (Method::Full, base),
         (Method::Scratch, base),

@@ -44,7 +44,7 @@ const SYNTHETIC_PRETRAINED: &[Preset] = &[Preset::Headline, Preset::Peft];
 const GRADIENT_KNOBS: &[&str] = &["steps", "lr"];
 
 /// Every method, in [`Method`]'s (and docs/science.md's) order.
-pub const METHODS: [MethodSpec; 8] = [
+pub const METHODS: [MethodSpec; 9] = [
     MethodSpec {
         method: Method::CaulkAdapter,
         id: "caulk-adapter",
@@ -91,6 +91,16 @@ pub const METHODS: [MethodSpec; 8] = [
             Preset::Peft,
             Preset::Digits,
         ],
+    },
+    MethodSpec {
+        method: Method::Bitfit,
+        id: "bitfit",
+        kind: Kind::Gradient,
+        // It moves the extractor's biases, so z changes.
+        keeps_extractor: false,
+        rewrites: false,
+        knobs: GRADIENT_KNOBS,
+        offered_by: &[Preset::Headline, Preset::Peft, Preset::Digits],
     },
     MethodSpec {
         method: Method::Partial,

@@ -103,6 +103,10 @@ pub enum Method {
     /// Rank-r updates on chosen backbone layers (gradient).
     #[serde(rename = "lora")]
     Lora,
+    /// Every bias of the network, its weights frozen (BitFit; Ben Zaken et al. 2022)
+    /// (gradient).
+    #[serde(rename = "bitfit")]
+    Bitfit,
     /// The last L backbone layers plus the head (gradient).
     #[serde(rename = "partial")]
     Partial,

@@ -5,7 +5,8 @@
 //! Version 2 raised the seed counts of the presets that assert an effect, so that the paired
 //! intervals resolve it (docs/science.md §8): `headline` 8 → 16 (the floor's fall from
 //! m = 300 to 3000 is resolved at 16 seeds, not at 8, for both methods), `peft` 4 → 16 (the
-//! adapter against `full` and `scratch`), `digits` 8 → 16 (the risk's fall at each step of m).
+//! adapter against `full` and `scratch`), `digits` 8 → 16 (the risk's fall at each step of m);
+//! and `peft` lists `bitfit` (new in version 2) beside `lora`.
 
 use super::{no_controls, BackendChoice, Config, Method, Preset, View};
 
@@ -26,8 +27,21 @@ pub fn defaults_in(preset: Preset, version: &str) -> Config {
     let config = v1_defaults(preset);
     match (v1, preset) {
         (true, _) | (false, Preset::Limit | Preset::Scratch) => config,
-        (false, Preset::Headline | Preset::Peft | Preset::Digits) => Config {
+        (false, Preset::Headline | Preset::Digits) => Config {
             seeds: 16,
+            ..config
+        },
+        // BitFit (added with version 2) beside LoRA.
+        (false, Preset::Peft) => Config {
+            seeds: 16,
+            methods: config
+                .methods
+                .iter()
+                .flat_map(|&m| match m {
+                    Method::Lora => vec![Method::Lora, Method::Bitfit],
+                    other => vec![other],
+                })
+                .collect(),
             ..config
         },
     }

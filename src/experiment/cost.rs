@@ -139,7 +139,12 @@ pub fn fit_cost(
                 ..Cost::default()
             }
         }
-        Method::CaulkAdapter | Method::Lora | Method::Partial | Method::Full | Method::Scratch => {
+        Method::CaulkAdapter
+        | Method::Lora
+        | Method::Bitfit
+        | Method::Partial
+        | Method::Full
+        | Method::Scratch => {
             let rows = (n as usize).min(FINETUNE_BATCH);
             let train = training(plan.finetune.steps, rows, fwd, gpu);
             // On the oracle network every capacity of its grid is trained.
@@ -245,6 +250,7 @@ pub fn digits_fit_cost(plan: &Plan, c: &Config, method: Method, n: u64, width: u
         Method::CaulkSpline
         | Method::CaulkSelect
         | Method::Lora
+        | Method::Bitfit
         | Method::Partial
         | Method::Full => classifier + 2.0 * k,
     };

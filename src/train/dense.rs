@@ -65,6 +65,17 @@ pub enum Layer {
     },
 }
 
+/// Which parameters of a layer a mask ([`Net::mask`]) selects.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Part {
+    /// Every parameter (an adapter's too).
+    All,
+    /// A dense layer's LoRA factors alone (an adapter's every parameter).
+    Lora,
+    /// The biases alone (BitFit).
+    Biases,
+}
+
 /// A sequence of layers and the length of its parameter vector.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Net {
@@ -217,9 +228,9 @@ impl Net {
         p
     }
 
-    /// The mask of the parameter blocks of `layers` (indices into [`Net::layers`]); with
-    /// `lora_only`, of their LoRA factors alone.
-    pub fn mask(&self, layers: impl Fn(usize) -> bool, lora_only: bool) -> Vec<bool> {
+    /// The mask of the parameter blocks of `layers` (indices into [`Net::layers`]): all of
+    /// them, their LoRA factors alone, or their biases alone ([`Part`]).
+    pub fn mask(&self, layers: impl Fn(usize) -> bool, part: Part) -> Vec<bool> {
         let mut mask = vec![false; self.len];
         for (i, l) in self.layers.iter().enumerate() {
             if !layers(i) {
@@ -233,13 +244,14 @@ impl Net {
                     w,
                     b,
                     lora,
-                } => match (lora_only, lora) {
-                    (true, Some((r, a, bb))) => {
+                } => match (part, lora) {
+                    (Part::Lora, Some((r, a, bb))) => {
                         set(a, r * inp);
                         set(bb, out * r);
                     }
-                    (true, None) => {}
-                    (false, _) => {
+                    (Part::Lora, None) => {}
+                    (Part::Biases, _) => set(b, out),
+                    (Part::All, _) => {
                         set(w, out * inp);
                         set(b, out);
                     }
@@ -250,11 +262,14 @@ impl Net {
                     v,
                     c,
                     u,
-                } => {
-                    set(v, width * dim);
-                    set(c, width);
-                    set(u, dim * width);
-                }
+                } => match part {
+                    Part::Biases => set(c, width),
+                    Part::All | Part::Lora => {
+                        set(v, width * dim);
+                        set(c, width);
+                        set(u, dim * width);
+                    }
+                },
                 Layer::Relu | Layer::Softmax => {}
             }
         }
@@ -653,7 +668,7 @@ mod tests {
         }
         let x = [0.1, -0.4, 0.8, 0.5, 0.2, -0.9];
         assert_eq!(plain.predict(&p, &x), both.predict(&q, &x));
-        let mask = both.mask(|i| i == 4, false);
+        let mask = both.mask(|i| i == 4, Part::All);
         let (_, g) = both.loss_and_grad(&q, &mask, &x, &[0.0, 1.0], Loss::CrossEntropy);
         assert!(g.iter().zip(&mask).all(|(g, m)| *m || *g == 0.0));
     }

@@ -247,6 +247,7 @@ pub fn trains(arch: &Arch, method: Method, layers: usize, role: Role) -> bool {
     match method {
         Method::CaulkAdapter => matches!(role, Role::AdapterV | Role::AdapterC | Role::AdapterU),
         Method::Lora => matches!(role, Role::LoraA(_) | Role::LoraB(_)),
+        Method::Bitfit => matches!(role, Role::ExtractorBias(_) | Role::HeadBias(_)),
         Method::Partial => match role {
             Role::ExtractorWeight(l) | Role::ExtractorBias(l) => l + layers > arch.depth,
             Role::HeadWeight(_) | Role::HeadBias(_) => true,
@@ -328,7 +329,12 @@ pub fn fit(
         }
         Method::LinearProbe => linear_probe(pre, target, test),
         // Every gradient method, named so that a new method must choose its arm.
-        Method::CaulkAdapter | Method::Lora | Method::Partial | Method::Full | Method::Scratch => {
+        Method::CaulkAdapter
+        | Method::Lora
+        | Method::Bitfit
+        | Method::Partial
+        | Method::Full
+        | Method::Scratch => {
             let (arch2, mut params) = start(method, pre, target, opts, seed)?;
             let mask = trainable_mask(&arch2, method, opts.layers);
             let (tx, ty, val) = split(target, arch.d);
@@ -422,6 +428,7 @@ fn start(
         Method::Scratch => (arch.clone(), scratch_init(arch, init, &target.y)),
         // The pre-trained network as it is (closed forms never start a network).
         Method::Partial
+        | Method::Bitfit
         | Method::Full
         | Method::CaulkSpline
         | Method::CaulkSelect

@@ -156,6 +156,7 @@ pub fn capacities(method: Method) -> Vec<usize> {
         Method::Lora => vec![1, 2, 4, 8],
         Method::CaulkSpline
         | Method::CaulkSelect
+        | Method::Bitfit
         | Method::Partial
         | Method::LinearProbe
         | Method::Full
@@ -204,6 +205,7 @@ pub async fn fit_oracle_batched<B: crate::backend::Backend>(
             Method::CaulkAdapter
             | Method::CaulkSpline
             | Method::CaulkSelect
+            | Method::Bitfit
             | Method::Partial
             | Method::LinearProbe
             | Method::Full

@@ -13,7 +13,7 @@ message: string, };
 
 export type Preset = "limit" | "scratch" | "headline" | "peft" | "digits";
 
-export type Method = "caulk-adapter" | "caulk-spline" | "caulk-select" | "lora" | "partial" | "linear-probe" | "full" | "scratch";
+export type Method = "caulk-adapter" | "caulk-spline" | "caulk-select" | "lora" | "bitfit" | "partial" | "linear-probe" | "full" | "scratch";
 
 export type BackendChoice = "auto" | "cpu" | "gpu";
 

@@ -38,7 +38,7 @@ use crate::closed_form::ridge::fit_validated;
 use crate::data::digits::{self, Digits, Split, PIXELS};
 use crate::experiment::cost::{digits_fit_cost, digits_pretrain_cost};
 use crate::experiment::plan::{digits_pretrain_steps, DIGITS_BATCH, DIGITS_CLASSES};
-use crate::train::dense::{Loss, Net};
+use crate::train::dense::{Loss, Net, Part};
 use crate::train::{jitter_start, methods::train_opts};
 
 /// One seed's images: the split's pixels and labels, made once for every group.
@@ -338,6 +338,7 @@ impl<B: Backend> Sweep<'_, B> {
             Method::CaulkAdapter
             | Method::CaulkSpline
             | Method::CaulkSelect
+            | Method::Bitfit
             | Method::Partial
             | Method::LinearProbe
             | Method::Full
@@ -349,12 +350,14 @@ impl<B: Backend> Sweep<'_, B> {
         let mask_of: Box<MaskOf> = Box::new(move |net: &Net| {
             let head = net.layers.len() - 1;
             let body = match method {
-                Method::Lora => net.mask(|i| i < head, true),
+                Method::Lora => net.mask(|i| i < head, Part::Lora),
+                // The classifier's biases (BitFit).
+                Method::Bitfit => net.mask(|i| i < head, Part::Biases),
                 // Dense layer q sits at index 2q (q = 0 … depth): the last `layers` of them
                 // are those with q + layers > depth.
                 Method::Partial => net.mask(
                     |i| i < head && i % 2 == 0 && i / 2 + layers > depth.max(1),
-                    false,
+                    Part::All,
                 ),
                 // `full` (and any other): the whole classifier.
                 Method::CaulkAdapter
@@ -362,9 +365,9 @@ impl<B: Backend> Sweep<'_, B> {
                 | Method::CaulkSelect
                 | Method::LinearProbe
                 | Method::Full
-                | Method::Scratch => net.mask(|i| i < head, false),
+                | Method::Scratch => net.mask(|i| i < head, Part::All),
             };
-            let readout = net.mask(|i| i == head, false);
+            let readout = net.mask(|i| i == head, Part::All);
             body.iter().zip(readout).map(|(a, b)| *a || b).collect()
         });
         let mut params = net.init(&mut Rng::with_index(
@@ -455,7 +458,7 @@ impl<B: Backend> Sweep<'_, B> {
         params[at + k] = 0.0;
         jitter_start(&mut params, self.c.jitter, sd.seed, 1);
         // Layer 0 is the adapter: the only trainable block.
-        let mask = net.mask(|i| i == 0, false);
+        let mask = net.mask(|i| i == 0, Part::All);
         let fit = Fitting {
             method: Method::CaulkAdapter,
             net: &net,
