@@ -442,10 +442,12 @@ fn param_text(p: &ShapeParam) -> String {
         "floor" => format!("{x:.3}"),
         _ => format!("{x:.2}"),
     };
-    match (p.lo, p.hi) {
+    let text = match (p.lo, p.hi) {
         (Some(lo), Some(hi)) => format!("{} {} [{}, {}]", p.name, v(p.value), v(lo), v(hi)),
         _ => format!("{} {}", p.name, v(p.value)),
-    }
+    };
+    // The page's minus sign (the names hold no hyphen).
+    text.replace('-', "−")
 }
 
 /// The fitted `params` with their intervals (module doc): the break's from its profile
@@ -509,7 +511,10 @@ fn verdict(fits: &[ShapeFit], preferred: Option<&str>, n_max: f64) -> String {
         .join(", ");
     let held = fits
         .iter()
-        .filter_map(|f| f.heldout.map(|z| format!("{} {z:+.1}", f.shape)))
+        .filter_map(|f| {
+            f.heldout
+                .map(|z| format!("{} {}", f.shape, format!("{z:+.1}").replace('-', "−")))
+        })
         .collect::<Vec<_>>()
         .join(", ");
     let head = match (
