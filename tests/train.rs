@@ -416,15 +416,15 @@ fn kept_test_features_are_the_extractors_and_predict_the_same() {
     // Still the first inputs' features after the other call.
     assert_eq!(bits(&pre.test_features(&test.x)), bits(&fresh.z));
     let head = pre.arch.head_pass(&pre.params, &fresh.z, test.len());
-    assert_eq!(bits(&head.out), bits(&fresh.out));
-    assert_eq!(bits(&head.head_hidden), bits(&fresh.head_hidden));
+    assert_eq!(bits(&head.out), bits(&fresh.head.out));
+    assert_eq!(bits(&head.head_hidden), bits(&fresh.head.head_hidden));
     // With an adapter as well (its weights nonzero).
     let mut a2 = pre.arch.clone();
     a2.adapter_width = 4;
     let p2 = a2.init(&mut Rng::new(9, Stream::Init));
     let full = a2.forward(&p2, &test.x);
     let from_z = a2.head_pass(&p2, &a2.features(&p2, &test.x), test.len());
-    assert_eq!(bits(&from_z.out), bits(&full.out));
+    assert_eq!(bits(&from_z.out), bits(&full.head.out));
 }
 
 /// The method registry's facts agree with what training does: a method keeps the extractor

@@ -76,15 +76,8 @@ pub struct Cache {
     lora_mid: Vec<Vec<f64>>,
     /// The feature z (n×k).
     pub z: Vec<f64>,
-    adapter_pre: Vec<f64>,
-    adapter_act: Vec<f64>,
-    /// The feature after the adapter (z when there is none).
-    pub z_adapted: Vec<f64>,
-    head_pre: Vec<f64>,
-    /// The head's hidden activations (n × W_h): the inputs of its last linear layer.
-    pub head_hidden: Vec<f64>,
-    /// The outputs (n).
-    pub out: Vec<f64>,
+    /// The caulk and the head on z.
+    pub head: HeadPass,
 }
 
 /// What the caulk and the head compute from the features z (the tail of a [`Cache`]).
@@ -131,12 +124,7 @@ impl Arch {
             pres,
             lora_mid,
             z,
-            adapter_pre: head.adapter_pre,
-            adapter_act: head.adapter_act,
-            z_adapted: head.z_adapted,
-            head_pre: head.head_pre,
-            head_hidden: head.head_hidden,
-            out: head.out,
+            head,
         }
     }
 
@@ -266,7 +254,7 @@ impl Arch {
 
     /// Predictions on `x`.
     pub fn predict(&self, p: &[f64], x: &[f64]) -> Vec<f64> {
-        self.forward(p, x).out
+        self.forward(p, x).head.out
     }
 
     /// Mean squared error of the cached outputs against `y`, and its gradient with respect to
@@ -275,6 +263,7 @@ impl Arch {
         let n = cache.n;
         let mut g = vec![0.0; p.len()];
         let loss = cache
+            .head
             .out
             .iter()
             .zip(y)
@@ -283,6 +272,7 @@ impl Arch {
             / n as f64;
         // δ_out = 2(out − y)/n.
         let d_out: Vec<f64> = cache
+            .head
             .out
             .iter()
             .zip(y)
@@ -302,7 +292,7 @@ impl Arch {
             wh,
             &d_out,
             true,
-            &cache.head_hidden,
+            &cache.head.head_hidden,
             false,
             &mut gw,
             0.0,
@@ -321,7 +311,7 @@ impl Arch {
             &mut d_hidden,
             0.0,
         );
-        for (d, pre) in d_hidden.iter_mut().zip(&cache.head_pre) {
+        for (d, pre) in d_hidden.iter_mut().zip(&cache.head.head_pre) {
             if *pre <= 0.0 {
                 *d = 0.0;
             }
@@ -335,7 +325,7 @@ impl Arch {
             k,
             &d_hidden,
             true,
-            &cache.z_adapted,
+            &cache.head.z_adapted,
             false,
             &mut gw,
             0.0,
@@ -358,7 +348,17 @@ impl Arch {
         if self.adapter_width > 0 {
             let r = self.adapter_width;
             let mut gu = vec![0.0; k * r];
-            gemm(k, n, r, &d_z, true, &cache.adapter_act, false, &mut gu, 0.0);
+            gemm(
+                k,
+                n,
+                r,
+                &d_z,
+                true,
+                &cache.head.adapter_act,
+                false,
+                &mut gu,
+                0.0,
+            );
             put(&mut g, Role::AdapterU, &gu);
             let mut d_act = vec![0.0; n * r];
             gemm(
@@ -372,7 +372,7 @@ impl Arch {
                 &mut d_act,
                 0.0,
             );
-            for (d, pre) in d_act.iter_mut().zip(&cache.adapter_pre) {
+            for (d, pre) in d_act.iter_mut().zip(&cache.head.adapter_pre) {
                 *d *= Act::Hat.slope(*pre);
             }
             let mut gv = vec![0.0; r * k];

@@ -560,7 +560,7 @@ pub fn scratch_init(arch: &Arch, rng: &mut Rng, y: &[f64]) -> Vec<f64> {
 fn linear_probe(pre: &Pretrained, target: &Sample, test: &Sample) -> Result<Fit> {
     let arch = &pre.arch;
     let wh = arch.head_width;
-    let feats = arch.forward(&pre.params, &target.x).head_hidden;
+    let feats = arch.forward(&pre.params, &target.x).head.head_hidden;
     let (fit, _) = crate::closed_form::ridge::fit_validated(&feats, &target.y, wh)?;
     let test_feats = arch
         .head_pass(&pre.params, &pre.test_features(&test.x), test.len())

@@ -257,7 +257,7 @@ mod tests {
             }
             let worst = z
                 .iter()
-                .zip(&cache.out)
+                .zip(&cache.head.out)
                 .map(|(zi, o)| (source_link(*zi) - o).abs())
                 .fold(0.0, f64::max);
             assert!(worst < 1e-3, "depth {depth}: |h − ĥ| up to {worst}");
