@@ -6,7 +6,7 @@ use caulk::config::{parse_fragment, Config};
 use crate::{usage, Fail};
 
 pub const USAGE: &str =
-    "usage: caulk <config|bounds|run|import|bake|bench [presets|batching|gemm|coverage]|device> [--fragment 'v=1&key=value&...'] [--json] [--out DIR] [--k LIST] [--lesson FILE] [--table FILE]";
+    "usage: caulk <config|bounds|run|import|bake|bench [presets|batching|gemm|coverage]|device> [--fragment 'v=2&key=value&...'] [--json] [--out DIR] [--k LIST] [--lesson FILE] [--table FILE]";
 
 pub const HELP: &str = "caulk: Caulk Lab, headless
 
@@ -44,7 +44,7 @@ commands:
                              or why the CPU is used
 
 options:
-  --fragment F   the config as a URL fragment, e.g. 'v=1&preset=limit&alpha=0.7&d=5'
+  --fragment F   the config as a URL fragment, e.g. 'v=2&preset=limit&alpha=0.7&d=5'
                  (omitted keys take the preset's defaults)
   --json         machine-readable output
   -h, --help     this text
@@ -110,7 +110,7 @@ pub fn parse_args(mut raw: impl Iterator<Item = String>) -> Result<Option<Args>,
             "--fragment" => {
                 let v = raw
                     .next()
-                    .ok_or_else(|| usage("--fragment needs a value, e.g. --fragment 'v=1&d=3'"))?;
+                    .ok_or_else(|| usage("--fragment needs a value, e.g. --fragment 'v=2&d=3'"))?;
                 fragment = Some(v);
             }
             "--out" => {

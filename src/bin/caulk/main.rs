@@ -1,7 +1,7 @@
 //! `caulk`: the native CLI. Same config, theory and compute as the page, headless.
 //!
 //! ```text
-//! caulk config --fragment 'v=1&...'          validated config as JSON
+//! caulk config --fragment 'v=2&...'          validated config as JSON
 //! caulk bounds [--fragment '...'] [--json]   theory bounds (JSON: the contract schema)
 //! caulk device [--json]                      the GPU wgpu finds here, after a self-check
 //! caulk run [--fragment '...'] [--json] [--out DIR]   run a preset's sweep
@@ -98,7 +98,7 @@ fn run(args: Args) -> Result<(), Fail> {
         "version" => emit(&format!("caulk {}", env!("CARGO_PKG_VERSION"))),
         "config" => {
             if args.fragment.is_none() {
-                return Err(usage("config needs --fragment 'v=1&...'"));
+                return Err(usage("config needs --fragment 'v=2&...'"));
             }
             let (c, _) = load_config(args.fragment.as_deref())?;
             emit(&to_json(&c)?)
