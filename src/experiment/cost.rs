@@ -9,12 +9,13 @@ use serde::Serialize;
 
 use super::plan::{
     arch, digits_pretrain_steps, pretrain_steps, Plan, DIGITS_BATCH, DIGITS_CLASSES,
-    FINETUNE_BATCH, PRETRAIN_BATCH, SOURCE_CHUNK_BYTES,
+    FINETUNE_BATCH, FINETUNE_EVAL_EVERY, PRETRAIN_BATCH, SOURCE_CHUNK_BYTES,
 };
 use super::rates::{GpuRates, Rates};
-use super::work::{forward_flops, ridges_per_row, Cost};
+use super::work::{extractor_flops, forward_flops, ridges_per_row, Cost};
 use crate::config::{BackendChoice, Config, Method};
 use crate::data::tasks::TEST_POINTS;
+use crate::model::Arch;
 
 /// The cost of a sweep before it runs.
 #[derive(Clone, Debug, PartialEq, Serialize, serde::Deserialize)]
@@ -100,26 +101,46 @@ pub fn data_cost(plan: &Plan) -> Cost {
     }
 }
 
-/// One seed's pre-training on m source rows with a backbone of `fwd` FLOP per row forward;
-/// with `gpu`, one of k seeds pre-trained together on it.
-pub fn pretrain_cost(plan: &Plan, m: u64, fwd: f64, gpu: Option<(&GpuRates, usize)>) -> Cost {
+/// One seed's pre-training on m source rows with backbone `a`; with `gpu`, one of k seeds
+/// pre-trained together on it. Where a method of the group keeps the extractor
+/// (`features`), the backbone's features of the test set are computed once here and kept
+/// for every n and method (`Pretrained::test_features`).
+pub fn pretrain_cost(
+    plan: &Plan,
+    m: u64,
+    a: &Arch,
+    features: bool,
+    gpu: Option<(&GpuRates, usize)>,
+) -> Cost {
+    let train = training(pretrain_steps(m), PRETRAIN_BATCH, forward_flops(a), gpu);
+    let test = match features {
+        true => TEST_POINTS as f64 * extractor_flops(a),
+        false => 0.0,
+    };
     Cost {
         ridges: m as f64 * ridges_per_row(plan.task.d),
-        ..training(pretrain_steps(m), PRETRAIN_BATCH, fwd, gpu)
+        flops: train.flops + test,
+        ..train
     }
 }
 
-/// One seed's fit of `method` at n: closed forms run the backbone over the target and test
-/// rows and solve a small system (on the CPU); gradient methods train `steps` mini-batches
-/// (with `gpu`, one of k seeds trained together on it) and score the test set.
+/// One seed's fit of `method` at n on backbone `a`: closed forms run the backbone over the
+/// target rows and solve a small system (on the CPU); gradient methods train `steps`
+/// mini-batches (with `gpu`, one of k seeds trained together on it), check a fifth of the
+/// rows every [`FINETUNE_EVAL_EVERY`] steps, and score the test set. A method that keeps the
+/// extractor scores from the backbone's kept test features (head only), and on the CPU also
+/// trains from its rows' features, computed once: its steps run through the head alone.
 pub fn fit_cost(
     plan: &Plan,
     method: Method,
     n: u64,
-    fwd: f64,
+    a: &Arch,
     gpu: Option<(&GpuRates, usize)>,
 ) -> Cost {
-    let test = TEST_POINTS as f64 * fwd;
+    let fwd = forward_flops(a);
+    let extractor = extractor_flops(a);
+    let keeps = crate::train::methods::keeps_extractor(method);
+    let test = TEST_POINTS as f64 * if keeps { fwd - extractor } else { fwd };
     match method {
         Method::CaulkSpline | Method::LinearProbe => Cost {
             flops: n as f64 * fwd + test + n as f64 * 40.0 * 10.0,
@@ -146,14 +167,36 @@ pub fn fit_cost(
         | Method::Full
         | Method::Scratch => {
             let rows = (n as usize).min(FINETUNE_BATCH);
-            let train = training(plan.finetune.steps, rows, fwd, gpu);
+            // The CPU's batched trainer starts a frozen extractor's fit from features
+            // (train::batched); the GPU's fused kernel and the oracle's f64 trainer run the
+            // whole network.
+            let from_features = keeps && gpu.is_none() && !plan.oracle;
+            let steps = plan.finetune.steps;
+            let checks = (steps / FINETUNE_EVAL_EVERY.max(1)) as f64 * (n / 5).max(1) as f64;
             // On the oracle network every capacity of its grid is trained.
             let tries = match plan.oracle {
                 true => crate::train::oracle::capacities(method).len().max(1) as f64,
                 false => 1.0,
             };
+            if from_features {
+                // Steps at the head-step rate; the rows' features once; each check's
+                // forward pass through the head over the validation fifth.
+                let head = fwd - extractor;
+                return Cost {
+                    flops: tries * (n as f64 * extractor + checks * head + test),
+                    head_steps: tries * steps as f64,
+                    ..Cost::default()
+                };
+            }
+            let train = training(steps, rows, fwd, gpu);
+            // On the CPU every check is a forward pass over the validation fifth; a GPU's
+            // model of its call includes them.
+            let host = match gpu {
+                Some(_) => 0.0,
+                None => checks * fwd,
+            };
             Cost {
-                flops: tries * (train.flops + test),
+                flops: tries * (train.flops + host + test),
                 gpu_s: tries * train.gpu_s,
                 ..train
             }
@@ -173,6 +216,7 @@ pub fn estimate(plan: &Plan, c: &Config, rates: Rates) -> Estimate {
         total.flops += cost.flops;
         total.ridges += cost.ridges;
         total.gpu_s += cost.gpu_s;
+        total.head_steps += cost.head_steps;
     };
     for _ in 0..plan.seeds {
         add(data_cost(plan));
@@ -180,17 +224,26 @@ pub fn estimate(plan: &Plan, c: &Config, rates: Rates) -> Estimate {
     // On a GPU the seeds of a fit train together, and those of a pre-training in chunks.
     let gpu = rates.gpu.as_ref();
     for (group, &(m, width)) in plan.groups.iter().enumerate() {
-        let fwd = forward_flops(&arch(c, width));
+        let a = arch(c, width);
         let methods = plan.group_methods(group);
+        let features = methods
+            .iter()
+            .any(|&m| crate::train::methods::keeps_extractor(m));
         let source = m.filter(|_| plan.group_pretrains(group));
         for _ in 0..plan.seeds {
             if let Some(m) = source {
                 let chunk = pretrain_chunk(c, m).min(plan.seeds);
-                add(pretrain_cost(plan, m, fwd, gpu.map(|g| (g, chunk))));
+                add(pretrain_cost(
+                    plan,
+                    m,
+                    &a,
+                    features,
+                    gpu.map(|g| (g, chunk)),
+                ));
             }
             for &n in &plan.n {
                 for &method in &methods {
-                    add(fit_cost(plan, method, n, fwd, gpu.map(|g| (g, plan.seeds))));
+                    add(fit_cost(plan, method, n, &a, gpu.map(|g| (g, plan.seeds))));
                 }
             }
         }
@@ -226,8 +279,9 @@ pub fn digits_pretrain_cost(c: &Config, m: u64, width: usize) -> Cost {
     let fwd = 2.0 * digits_macs(width, c.depth as usize);
     let rows = (m as usize).min(DIGITS_BATCH);
     Cost {
-        flops: training(digits_pretrain_steps(m), rows, fwd, None).flops
-            + (TARGET_POOL + TEST_SIZE) as f64 * fwd,
+        flops: HOST_F64
+            * (training(digits_pretrain_steps(m), rows, fwd, None).flops
+                + (TARGET_POOL + TEST_SIZE) as f64 * fwd),
         ..Cost::default()
     }
 }
@@ -241,7 +295,7 @@ pub fn digits_fit_cost(plan: &Plan, c: &Config, method: Method, n: u64, width: u
     let per_row = match method {
         Method::LinearProbe => {
             return Cost {
-                flops: 8.0 * n as f64 * (k + 1.0) * (k + 1.0),
+                flops: HOST_F64 * 8.0 * n as f64 * (k + 1.0) * (k + 1.0),
                 ..Cost::default()
             }
         }
@@ -255,8 +309,18 @@ pub fn digits_fit_cost(plan: &Plan, c: &Config, method: Method, n: u64, width: u
         | Method::Full => classifier + 2.0 * k,
     };
     let rows = (n as usize).min(FINETUNE_BATCH);
-    training(plan.finetune.steps, rows, per_row, None)
+    let steps = plan.finetune.steps;
+    let train = training(steps, rows, per_row, None);
+    Cost {
+        flops: HOST_F64 * train.flops,
+        ..train
+    }
 }
+
+/// How much slower per FLOP the digits networks train (on the host in f64, `train::dense`)
+/// than the f32 kernels the rate probe times: `digits` ran at estimate/wall 0.67 natively
+/// without it (`caulk bench`, three runs).
+const HOST_F64: f64 = 1.8;
 
 /// The cost of a `digits` sweep: one unit per seed's split (no work), pre-training and fit
 /// ([`digits_pretrain_cost`], [`digits_fit_cost`]), all at the CPU's rate.
@@ -377,6 +441,29 @@ mod tests {
         assert_eq!(est.wall_seconds(4), 4.0);
         assert_eq!(est.wall_seconds(8), 2.0);
         assert_eq!(est.wall_seconds(0), 10.0);
+    }
+
+    /// On the CPU an adapter trains from its rows' features, computed once: a wider
+    /// backbone adds that one extractor pass over the n rows and nothing per step (the test
+    /// set's features are the backbone's, charged once to its pre-training). `lora` trains
+    /// through the whole network, so every step pays for the width.
+    #[test]
+    fn an_adapter_on_the_cpu_pays_for_the_extractor_once() {
+        let c = crate::config::parse_fragment("v=2&preset=peft").config;
+        let p = plan(&c).unwrap();
+        let (narrow, wide) = (arch(&c, 32), arch(&c, 256));
+        let n = 256;
+        let fit = |m, a: &Arch| fit_cost(&p, m, n, a, None).flops;
+        let once = n as f64 * (extractor_flops(&wide) - extractor_flops(&narrow));
+        let grew = fit(Method::CaulkAdapter, &wide) - fit(Method::CaulkAdapter, &narrow);
+        assert!((grew - once).abs() < 1e-6 * once, "{grew} vs {once}");
+        let lora = fit(Method::Lora, &wide) - fit(Method::Lora, &narrow);
+        assert!(lora > 50.0 * once, "{lora} vs {once}");
+        // Pre-training charges the test set's features only where a method keeps them.
+        let with = pretrain_cost(&p, 1000, &wide, true, None).flops;
+        let without = pretrain_cost(&p, 1000, &wide, false, None).flops;
+        let test = TEST_POINTS as f64 * extractor_flops(&wide);
+        assert!((with - without - test).abs() < 1e-6 * test);
     }
 
     /// On a GPU whose step costs 1 s whatever the models and their size, a `scratch` sweep

@@ -138,8 +138,8 @@ mod tests {
     /// (counting units instead would say 3 s left after the cheap half of a 12 s run).
     #[test]
     fn time_left_follows_the_modelled_cost_of_the_units_done() {
-        // One second per ridge cosine (data generation has no overhead factor).
-        let rates = Rates::cpu(1.0, 1.0);
+        // One second per ridge cosine, overhead included.
+        let rates = Rates::cpu(1.0, super::super::work::ROW_OVERHEAD);
         let costs = [1.0, 1.0, 1.0, 1.0, 4.0, 4.0]; // seconds each, 12 in all
         let now = Cell::new(0.0);
         let clock = || now.get();
@@ -178,7 +178,8 @@ mod tests {
     /// pace alone said 57 s), and follows the measured pace once it is.
     #[test]
     fn a_slow_first_unit_does_not_double_the_time_left() {
-        let rates = Rates::cpu(1.0, 1.0);
+        // One modelled second per ridge cosine, overhead included.
+        let rates = Rates::cpu(1.0, super::super::work::ROW_OVERHEAD);
         let now = Cell::new(0.0);
         let clock = || now.get();
         let mut etas = Vec::new();

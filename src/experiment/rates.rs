@@ -6,8 +6,8 @@
 use serde::Serialize;
 
 use super::plan::{FINETUNE_BATCH, HEAD_WIDTH, PRETRAIN_BATCH};
-use super::work::{forward_flops, macs, ridges_per_row, Cost, OVERHEAD};
-use crate::model::Arch;
+use super::work::{forward_flops, macs, ridges_per_row, Cost, OVERHEAD, ROW_OVERHEAD};
+use crate::model::{Arch, Role};
 
 /// How fast this device does the kinds of work a sweep is made of.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, serde::Deserialize)]
@@ -17,6 +17,13 @@ pub struct Rates {
     pub flops: f64,
     /// Ridge cosines per second of data generation (a d-term dot product and a libm cosine).
     pub ridges: f64,
+    /// Head-only training steps per second on the CPU: a frozen extractor's fit (an
+    /// adapter's) gathers its batch's features and trains the head, a few hundred FLOP a
+    /// row, so its steps cost their bookkeeping (the gather, the loss, Adam, the kernels'
+    /// calls) far more than their arithmetic. 0 where unknown: the fallback
+    /// `flops / FALLBACK_HEAD_STEP_FLOPS`.
+    #[serde(default)]
+    pub head_steps: f64,
     /// When the sweep trains on a GPU: its fused program's speed ([`gpu_rates`]); the
     /// batched training (pre-training, gradient fits) is then modelled with these instead of
     /// `flops`. None: everything runs on the CPU.
@@ -91,6 +98,7 @@ impl RateHistory {
         Rates {
             flops: median(self.samples.iter().map(|r| r.flops)),
             ridges: median(self.samples.iter().map(|r| r.ridges)),
+            head_steps: median(self.samples.iter().map(|r| r.head_steps)),
             gpu: r.gpu,
         }
     }
@@ -114,14 +122,22 @@ impl Rates {
         Rates {
             flops,
             ridges,
+            head_steps: 0.0,
             gpu: None,
         }
     }
 
-    /// Expected seconds of `cost` on this device:
-    /// OVERHEAD · flops / flops/s + ridges / ridges/s + GPU seconds.
+    /// Expected seconds of `cost` on this device: OVERHEAD · flops / flops/s +
+    /// ROW_OVERHEAD · ridges / ridges/s + head steps / head steps/s + GPU seconds.
     pub fn seconds(&self, cost: Cost) -> f64 {
-        OVERHEAD * cost.flops / self.flops + cost.ridges / self.ridges + cost.gpu_s
+        let head_steps = match self.head_steps > 0.0 {
+            true => self.head_steps,
+            false => self.flops / FALLBACK_HEAD_STEP_FLOPS,
+        };
+        OVERHEAD * cost.flops / self.flops
+            + ROW_OVERHEAD * cost.ridges / self.ridges
+            + cost.head_steps / head_steps
+            + cost.gpu_s
     }
 }
 
@@ -132,6 +148,10 @@ pub const RATE_FRACTION: f64 = 0.63;
 
 /// The training rate assumed when the probe cannot run (a slow phone's wasm does ~10⁹).
 const FALLBACK_FLOPS: f64 = 1e9;
+
+/// A head-only step's cost in FLOP at the training rate, where its rate was not measured
+/// (about 20-30 µs natively at ~10¹⁰ FLOP/s).
+const FALLBACK_HEAD_STEP_FLOPS: f64 = 2.5e5;
 
 /// Measure this device's [`Rates`] in about 200 ms of `clock` (seconds, monotonic: `Instant`
 /// natively, `Date.now()` in the browser): training steps of the default backbone on 128
@@ -197,12 +217,53 @@ pub fn device_rates(clock: &dyn Fn() -> f64) -> Rates {
         false => flops,
     };
     let ridges = ridges_per_row(3) * per_second(0.01, &mut row);
+    // An adapter's step as train::batched runs it with the extractor frozen: gather the
+    // batch's features and targets, the head's forward and backward, Adam on the head.
+    let b = FINETUNE_BATCH;
+    let head = |r: Role| matches!(r, Role::HeadWeight(_) | Role::HeadBias(_));
+    let idx: Vec<f32> = (0..b).map(|i| ((i * 7) % rows) as f32).collect();
+    let mut head_probe = BatchedNet::new(&cpu, &a, &[a.init(&mut rng)], &head).and_then(|net| {
+        let z = net.features(cpu.upload(&x)?, rows)?;
+        Ok((net, z, cpu.upload(&y)?, cpu.upload(&[b as f32])?))
+    });
+    let head_failed = std::cell::Cell::new(head_probe.is_err());
+    let mut t = 0;
+    let mut head_step = || {
+        if let Ok((net, z, y, counts)) = &mut head_probe {
+            t += 1;
+            let done = cpu.upload(&idx).and_then(|i| {
+                let bz = net.gather(z, &i, rows, b, a.k)?;
+                let by = net.gather(y, &i, rows, b, 1)?;
+                let f = net.forward_from_features(bz, b)?;
+                let (dout, _) = net.loss(&f, &by, counts)?;
+                net.backward(&f, &dout)?;
+                net.step(&crate::backend::AdamStep {
+                    t,
+                    lr: 1e-3,
+                    weight_decay: 0.0,
+                })
+            });
+            head_failed.set(head_failed.get() || done.is_err());
+        }
+    };
+    per_second(0.01, &mut head_step);
+    let head_steps = per_second(0.01, &mut head_step);
     Rates {
         flops,
         ridges,
+        // 0 (the fallback) where the probe failed: a step that did nothing times too fast.
+        head_steps: match head_failed.get() {
+            true => 0.0,
+            false => HEAD_STEP_FRACTION * head_steps,
+        },
         gpu: None,
     }
 }
+
+/// The fraction of the head probe's step rate that a sweep's head-only fits reach (their
+/// larger tables, the validation checks' bookkeeping): calibrated with `caulk bench` on
+/// `headline`, where adapter steps are most of the work, and `www/bench/page.mjs`.
+pub const HEAD_STEP_FRACTION: f64 = 0.8;
 
 /// Measure a GPU's [`GpuRates`] (`backend` should run the fused program): two networks, the
 /// probe's (as in [`device_rates`], width 32) and one of width 128 (14× the FLOP per step),

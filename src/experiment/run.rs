@@ -15,7 +15,7 @@ use super::progress::Ticker;
 use super::rates::Rates;
 use super::results::{curve_label, summarise_curve, Acc, Results};
 use super::stats::{mean, summarise};
-use super::work::{forward_flops, Cost};
+use super::work::Cost;
 use super::{Cancel, FinishedPoint, Progress};
 use crate::backend::cpu::CpuBackend;
 use crate::backend::fallback::Fallback;
@@ -27,7 +27,7 @@ use crate::error::{Error, Result};
 use crate::model::Arch;
 use crate::rng::{Rng, Stream};
 use crate::train::methods::{
-    fit, fit_batched, pretrain_batched, Fit, MethodOpts, Pretrained, SeedBatch,
+    fit, fit_batched, keeps_extractor, pretrain_batched, Fit, MethodOpts, Pretrained, SeedBatch,
 };
 use crate::train::oracle::{fit_oracle_batched, in_feature_space};
 use crate::train::TrainOpts;
@@ -360,7 +360,6 @@ impl<B: Backend> Sweep<'_, B> {
         let plan = self.plan;
         let (m, width) = plan.groups[g];
         let a = arch(self.c, width);
-        let fwd = forward_flops(&a);
         // Without pre-training, a placeholder backbone carries the architecture.
         let placeholder = Pretrained::new(a.clone(), Vec::new(), empty_report());
         let pretrains = plan.group_pretrains(g);
@@ -475,7 +474,7 @@ impl<B: Backend> Sweep<'_, B> {
                     // On a GPU every seed of the point trains in one call.
                     let gpu = self.ticker.rates.gpu;
                     let on_gpu = gpu.as_ref().map(|g| (g, todo.len().max(1)));
-                    let cost = fit_cost(plan, method, n, fwd, on_gpu);
+                    let cost = fit_cost(plan, method, n, &a, on_gpu);
                     let known: Vec<(String, bool)> = keys
                         .into_iter()
                         .zip(&cached)
@@ -514,7 +513,9 @@ impl<B: Backend> Sweep<'_, B> {
         // source samples within SOURCE_CHUNK_BYTES); the CPU trains models one after another
         // anyway, so there each seed is its own chunk and the page hears progress (and
         // Pause) after each.
-        let (fwd, gpu) = (forward_flops(a), self.ticker.rates.gpu);
+        let gpu = self.ticker.rates.gpu;
+        // The test set's features are computed once per backbone where a method keeps them.
+        let features = accs.iter().any(|slot| keeps_extractor(slot.method));
         let chunk = match backend.has_fused() && self.device.lost.is_none() {
             true => pretrain_chunk(self.c, m),
             false => 1,
@@ -524,7 +525,13 @@ impl<B: Backend> Sweep<'_, B> {
             if cancel.is_cancelled() {
                 return None;
             }
-            let cost = pretrain_cost(self.plan, m, fwd, gpu.as_ref().map(|g| (g, part.len())));
+            let cost = pretrain_cost(
+                self.plan,
+                m,
+                a,
+                features,
+                gpu.as_ref().map(|g| (g, part.len())),
+            );
             let sources: Vec<Sample> = part.iter().map(|sd| sd.task.source(m as usize)).collect();
             let ids: Vec<u64> = part.iter().map(|sd| sd.seed).collect();
             let pres = self

@@ -8,9 +8,15 @@ use crate::model::Arch;
 
 /// Multiply-accumulates of one forward pass of a row.
 pub fn macs(a: &Arch) -> f64 {
+    macs_where(a, |_| true)
+}
+
+/// Those of the segments whose role passes `keep` (weights; a bias counts only as the
+/// output's single one).
+fn macs_where(a: &Arch, keep: impl Fn(crate::model::Role) -> bool) -> f64 {
     a.segments()
         .iter()
-        .filter(|s| s.cols > 1 || s.rows == 1)
+        .filter(|s| (s.cols > 1 || s.rows == 1) && keep(s.role))
         .map(|s| s.len() as f64)
         .sum()
 }
@@ -36,6 +42,10 @@ pub struct Cost {
     pub ridges: f64,
     /// Seconds of training on the GPU (its share of a call of several models).
     pub gpu_s: f64,
+    /// Head-only training steps on the CPU (a frozen extractor's fit), timed by their own
+    /// rate ([`Rates::head_steps`](super::rates::Rates::head_steps)): bookkeeping more than
+    /// arithmetic.
+    pub head_steps: f64,
 }
 
 /// FLOP of one forward pass of a row through network `a`.
@@ -43,10 +53,27 @@ pub fn forward_flops(a: &Arch) -> f64 {
     2.0 * macs(a)
 }
 
+/// FLOP of the extractor's part of that pass (x → z = φ̂(x), LoRA included); the rest,
+/// `forward_flops(a) − extractor_flops(a)`, is the head's (and an adapter's): what a method
+/// that keeps the extractor pays per row once the features are known.
+pub fn extractor_flops(a: &Arch) -> f64 {
+    use crate::model::Role;
+    2.0 * macs_where(a, |r| {
+        matches!(
+            r,
+            Role::ExtractorWeight(_) | Role::ExtractorBias(_) | Role::LoraA(_) | Role::LoraB(_)
+        )
+    })
+}
+
+/// What the model of a table's generation leaves out beyond its ridge cosines (drawing x
+/// and the noise, the target's sum, writing the rows, two threads sharing the memory), as a
+/// factor on its modelled time: `limit`, almost all generation, ran at estimate/wall
+/// 0.63 natively without it (`caulk bench`, three runs; 1.04 in wasm, `www/bench/presets.mjs`).
+pub const ROW_OVERHEAD: f64 = 1.7;
+
 /// What the model of training leaves out (allocation, test-set bookkeeping), as a factor on
 /// its modelled time, set so that estimate/wall stays in [1, 2] natively and in wasm
 /// (`caulk bench`, `node www/bench/presets.mjs`; the wasm training estimate runs higher).
-/// Data generation needs none: the ridge probe runs the
-/// very code that generates the tables (`limit`, almost all data: estimate/wall 1.04 in
-/// wasm without the factor).
+/// Data generation has its own ([`ROW_OVERHEAD`]).
 pub const OVERHEAD: f64 = 1.3;

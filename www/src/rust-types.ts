@@ -1368,6 +1368,14 @@ flops: number,
  */
 ridges: number, 
 /**
+ * Head-only training steps per second on the CPU: a frozen extractor's fit (an
+ * adapter's) gathers its batch's features and trains the head, a few hundred FLOP a
+ * row, so its steps cost their bookkeeping (the gather, the loss, Adam, the kernels'
+ * calls) far more than their arithmetic. 0 where unknown: the fallback
+ * `flops / FALLBACK_HEAD_STEP_FLOPS`.
+ */
+head_steps: number, 
+/**
  * When the sweep trains on a GPU: its fused program's speed ([`gpu_rates`]); the
  * batched training (pre-training, gradient fits) is then modelled with these instead of
  * `flops`. None: everything runs on the CPU.
