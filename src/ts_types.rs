@@ -25,7 +25,7 @@ mod tests {
         let decls = decls![&cfg;
             config::ConfigError, config::Preset, config::Method, config::BackendChoice,
             config::View, pins::PinCurve, pins::Pin, config::Config, Parsed, keys::KeyKind,
-            keys::Widget, keys::Panel, config::KeySpec,
+            keys::Widget, keys::Panel, keys::Affects, config::KeySpec,
             bounds::TheoryParams, bounds::Status, bounds::BoundInfo, bounds::BoundCurve,
             report::NEpsCurve, phase::PhaseMap, phase::PhaseDiagram, report::BoundsReport,
             backend::DeviceReport, experiment::FinishedPoint, cache::SeedPoint, train::TrainReport,

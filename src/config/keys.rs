@@ -74,6 +74,36 @@ pub enum Widget {
     Grid,
 }
 
+/// What a key's value moves, from nothing computed to every seed-point and backbone. A key's
+/// class is declared in its entry of [`KEYS`]; the caches and the baked-file key read it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "kebab-case")]
+pub enum Affects {
+    /// What is drawn and how (the view, the controls an embed shows, pins, a lesson, the
+    /// bounds on show, one's own table): no number a sweep computes.
+    Display,
+    /// The theory panel's curves and the claim's reading (C, the bounds' constants, ε, the
+    /// n at which risk is read): numbers derived from a sweep's risks, not the risks.
+    Theory,
+    /// Which points a sweep computes (the n, m and width grids, the seeds count, the
+    /// methods), not the value of any one: a point's coordinates are part of its key.
+    Grid,
+    /// The target task (and the preset, which picks the task's family): every seed-point,
+    /// not the backbones, which see only the source sample.
+    Target,
+    /// The extractor, the source sample and the network's shape and start (seed, d, k,
+    /// s_φ, depth, jitter): every seed-point and every backbone.
+    Source,
+    /// A method's own knob: the points of the methods whose registry entry lists it
+    /// (`config::methods`, `MethodSpec::knobs`).
+    Knob,
+    /// The compute device asked for: CPU and GPU agree only to f32 rounding, so every
+    /// seed-point and backbone, but not the baked files (computed on the CPU, within the
+    /// GPU's tolerance).
+    Device,
+}
+
 /// Where a key's control appears on the page.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
@@ -121,6 +151,10 @@ pub struct KeySpec {
     /// Whether the key is written only when set (`lesson`, and `step` inside a lesson): a
     /// link outside a lesson does not carry it, so such keys change no older link.
     pub optional: bool,
+    /// What a change of the key's value moves: the point cache's and backbone cache's keys
+    /// (`experiment::cache`) and the baked-file key (`experiment::baked`) are derived
+    /// from it, and a test walks every key against a sweep's own numbers.
+    pub affects: Affects,
     /// The config field the key reads and writes ([`get`] and [`set`] go through it).
     #[serde(skip)]
     pub access: Access,
@@ -189,10 +223,11 @@ macro_rules! field {
 }
 
 /// The key of config field `access.field` (its name, the key's: named once), with `spec`.
-const fn with(access: Access, spec: KeySpec) -> KeySpec {
+const fn with(access: Access, affects: Affects, spec: KeySpec) -> KeySpec {
     KeySpec {
         key: access.field,
         access,
+        affects,
         ..spec
     }
 }
@@ -252,6 +287,7 @@ const fn num(kind: KeyKind, min: f64, max: f64, help: &'static str) -> KeySpec {
         advanced: false,
         unused_by: &[],
         optional: false,
+        affects: Affects::Display,
         access: NO_FIELD,
     }
 }
@@ -282,6 +318,7 @@ const fn names(kind: KeyKind, choices: &'static [&'static str], help: &'static s
         advanced: false,
         unused_by: &[],
         optional: false,
+        affects: Affects::Display,
         access: NO_FIELD,
     }
 }
@@ -439,18 +476,16 @@ const fn keys<const N: usize>() -> [KeySpec; N] {
 const BEFORE_SHOW: &[KeySpec] = &[
     with(
         field!(preset, name),
+        Affects::Target,
         ui(
-            names(
-                Enum,
-                &["limit", "scratch", "headline", "peft", "digits"],
-                "experiment preset",
-            ),
+            names(Enum, &super::Preset::IDS, "experiment preset"),
             Widget::Select,
             EXPERIMENT,
         ),
     ),
     with(
         field!(seed, int),
+        Affects::Source,
         adv(ui(
             num(Int, 0.0, MAX_SAFE_INT, "master seed of every random stream"),
             stepper(1.0),
@@ -459,6 +494,7 @@ const BEFORE_SHOW: &[KeySpec] = &[
     ),
     with(
         field!(d, small),
+        Affects::Source,
         synthetic(ui(
             num(Int, 1.0, 16.0, "input dimension d"),
             slider(1.0),
@@ -467,6 +503,7 @@ const BEFORE_SHOW: &[KeySpec] = &[
     ),
     with(
         field!(k, small),
+        Affects::Source,
         synthetic(ui(
             num(Int, 1.0, 2.0, "feature (bottleneck) dimension k"),
             Widget::Select,
@@ -475,6 +512,7 @@ const BEFORE_SHOW: &[KeySpec] = &[
     ),
     with(
         field!(alpha, float),
+        Affects::Target,
         synthetic(ui(
             open(num(Float, 0.0, 1.0, "caulk smoothness α")),
             slider(0.01),
@@ -483,6 +521,7 @@ const BEFORE_SHOW: &[KeySpec] = &[
     ),
     with(
         field!(beta, float),
+        Affects::Target,
         synthetic(ui(
             open(num(Float, 0.0, 1.0, "head smoothness β")),
             slider(0.01),
@@ -491,6 +530,7 @@ const BEFORE_SHOW: &[KeySpec] = &[
     ),
     with(
         field!(s_phi, float),
+        Affects::Source,
         synthetic(ui(
             open(num(Float, 0.0, 2.0, "feature-extractor smoothness s_φ")),
             slider(0.01),
@@ -499,6 +539,7 @@ const BEFORE_SHOW: &[KeySpec] = &[
     ),
     with(
         field!(sigma, float),
+        Affects::Target,
         synthetic(ui(
             num(Float, 0.0, 2.0, "label-noise standard deviation σ"),
             slider(0.05),
@@ -507,6 +548,7 @@ const BEFORE_SHOW: &[KeySpec] = &[
     ),
     with(
         field!(m, ints),
+        Affects::Grid,
         ui(
             list(num(IntList, 10.0, 1e6, "source sample sizes m"), 16),
             Widget::Chips,
@@ -515,6 +557,7 @@ const BEFORE_SHOW: &[KeySpec] = &[
     ),
     with(
         field!(width, small_ints),
+        Affects::Grid,
         ui(
             list(num(IntList, 4.0, 1024.0, "backbone widths W"), 16),
             Widget::Chips,
@@ -523,6 +566,7 @@ const BEFORE_SHOW: &[KeySpec] = &[
     ),
     with(
         field!(depth, small),
+        Affects::Source,
         adv(ui(
             num(Int, 1.0, 6.0, "backbone depth (hidden layers)"),
             stepper(1.0),
@@ -531,6 +575,7 @@ const BEFORE_SHOW: &[KeySpec] = &[
     ),
     with(
         field!(n, ints),
+        Affects::Grid,
         ui(
             list(num(IntList, 4.0, 1e5, "target sample sizes n"), 64),
             Widget::Grid,
@@ -539,6 +584,7 @@ const BEFORE_SHOW: &[KeySpec] = &[
     ),
     with(
         field!(seeds, small),
+        Affects::Grid,
         ui(
             num(Int, 1.0, 32.0, "independent seeds per point"),
             slider(1.0),
@@ -547,6 +593,7 @@ const BEFORE_SHOW: &[KeySpec] = &[
     ),
     with(
         field!(methods, names),
+        Affects::Grid,
         ui(
             names(EnumList, METHOD_IDS, "downstream methods"),
             Widget::Checkboxes,
@@ -555,6 +602,7 @@ const BEFORE_SHOW: &[KeySpec] = &[
     ),
     with(
         field!(rank, small),
+        Affects::Knob,
         adv(ui(
             num(Int, 1.0, 64.0, "LoRA rank r"),
             LOG_STEPPER,
@@ -563,6 +611,7 @@ const BEFORE_SHOW: &[KeySpec] = &[
     ),
     with(
         field!(adapter_width, small),
+        Affects::Knob,
         adv(ui(
             num(Int, 1.0, 256.0, "adapter bottleneck width"),
             LOG_STEPPER,
@@ -571,6 +620,7 @@ const BEFORE_SHOW: &[KeySpec] = &[
     ),
     with(
         field!(layers, small),
+        Affects::Knob,
         adv(ui(
             num(
                 Int,
@@ -584,6 +634,7 @@ const BEFORE_SHOW: &[KeySpec] = &[
     ),
     with(
         field!(steps, small),
+        Affects::Knob,
         adv(ui(
             num(Int, 1.0, 100_000.0, "gradient steps per fit"),
             LOG_STEPPER,
@@ -592,6 +643,7 @@ const BEFORE_SHOW: &[KeySpec] = &[
     ),
     with(
         field!(lr, float),
+        Affects::Knob,
         adv(ui(
             open(num(Float, 0.0, 1.0, "learning rate")),
             LOG_STEPPER,
@@ -600,6 +652,7 @@ const BEFORE_SHOW: &[KeySpec] = &[
     ),
     with(
         field!(jitter, float),
+        Affects::Source,
         num(
             Float,
             0.0,
@@ -609,6 +662,7 @@ const BEFORE_SHOW: &[KeySpec] = &[
     ),
     with(
         field!(backend, name),
+        Affects::Device,
         ui(
             names(Enum, &["auto", "cpu", "gpu"], "compute device"),
             Widget::Select,
@@ -617,6 +671,7 @@ const BEFORE_SHOW: &[KeySpec] = &[
     ),
     with(
         field!(eps, float),
+        Affects::Theory,
         ui(
             open(num(Float, 0.0, 10.0, "target excess risk ε for n_ε")),
             Widget::LogSlider { lo: 1e-4, hi: 1.0 },
@@ -625,6 +680,7 @@ const BEFORE_SHOW: &[KeySpec] = &[
     ),
     with(
         field!(at_n, int),
+        Affects::Theory,
         num(
             Int,
             0.0,
@@ -634,10 +690,12 @@ const BEFORE_SHOW: &[KeySpec] = &[
     ),
     with(
         field!(bounds, names),
+        Affects::Display,
         names(EnumList, BOUND_IDS, "bounds shown in the theory panel"),
     ),
     with(
         field!(c, float),
+        Affects::Theory,
         adv(ui(
             open(num(Float, 0.0, 1e6, "scale constant C of every bound")),
             LOG_STEPPER,
@@ -646,6 +704,7 @@ const BEFORE_SHOW: &[KeySpec] = &[
     ),
     with(
         field!(c_pre, float),
+        Affects::Theory,
         adv(ui(
             num(
                 Float,
@@ -659,6 +718,7 @@ const BEFORE_SHOW: &[KeySpec] = &[
     ),
     with(
         field!(c_rho, float),
+        Affects::Theory,
         adv(ui(
             num(
                 Float,
@@ -672,6 +732,7 @@ const BEFORE_SHOW: &[KeySpec] = &[
     ),
     with(
         field!(nu, float),
+        Affects::Theory,
         adv(ui(
             open(num(Float, 0.0, 1.0, "task diversity ν (task_diversity)")),
             stepper(0.05),
@@ -680,6 +741,7 @@ const BEFORE_SHOW: &[KeySpec] = &[
     ),
     with(
         field!(c_h, float),
+        Affects::Theory,
         adv(ui(
             open(num(
                 Float,
@@ -693,6 +755,7 @@ const BEFORE_SHOW: &[KeySpec] = &[
     ),
     with(
         field!(c_f, float),
+        Affects::Theory,
         adv(ui(
             open(num(
                 Float,
@@ -706,6 +769,7 @@ const BEFORE_SHOW: &[KeySpec] = &[
     ),
     with(
         PINS,
+        Affects::Display,
         list(
             num(
                 Pins,
@@ -718,6 +782,7 @@ const BEFORE_SHOW: &[KeySpec] = &[
     ),
     with(
         field!(view, name),
+        Affects::Display,
         names(Enum, &["theory", "experiment"], "the figure an embed shows"),
     ),
 ];
@@ -725,6 +790,7 @@ const BEFORE_SHOW: &[KeySpec] = &[
 /// `show`: the controls an embed shows, out of [`SHOW_IDS`].
 const SHOW: KeySpec = with(
     field!(show, names),
+    Affects::Display,
     names(EnumList, SHOW_IDS, "controls an embed shows"),
 );
 
@@ -733,6 +799,7 @@ const AFTER_SHOW: &[KeySpec] = &[
     // Your own curves (config::table), written only when set.
     with(
         TABLE,
+        Affects::Display,
         optional(num(
             Table,
             0.0,
@@ -743,6 +810,7 @@ const AFTER_SHOW: &[KeySpec] = &[
     // A lesson (www/lessons/<name>.json) and its step, 1-based: the page opens that step.
     with(
         LESSON,
+        Affects::Display,
         optional(num(
             Name,
             1.0,
@@ -752,6 +820,7 @@ const AFTER_SHOW: &[KeySpec] = &[
     ),
     with(
         STEP,
+        Affects::Display,
         optional(num(
             Int,
             1.0,

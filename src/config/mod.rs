@@ -72,6 +72,29 @@ impl Preset {
         Preset::Digits,
     ];
 
+    /// The preset's id, as in links and JSON (`headline`): its serde name (a test keeps
+    /// the two in step).
+    pub const fn id(self) -> &'static str {
+        match self {
+            Preset::Limit => "limit",
+            Preset::Scratch => "scratch",
+            Preset::Headline => "headline",
+            Preset::Peft => "peft",
+            Preset::Digits => "digits",
+        }
+    }
+
+    /// Every preset's id, in [`Preset::ALL`]'s order (the `preset` key's choices).
+    pub const IDS: [&'static str; 5] = {
+        let mut out = [""; 5];
+        let mut i = 0;
+        while i < Preset::ALL.len() {
+            out[i] = Preset::ALL[i].id();
+            i += 1;
+        }
+        out
+    };
+
     /// Whether the preset pre-trains a backbone on m source samples (headline, peft,
     /// digits): where it does not, `m` is the theory panel's alone.
     pub fn pretrains(self) -> bool {

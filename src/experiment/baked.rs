@@ -1,14 +1,16 @@
 //! Baked results: sweeps computed ahead of time (`caulk bake`) and shipped beside the page as
 //! `baked/<key>.json`, so that opening a link to exactly that config shows its curves at
 //! once. The key is a hash of everything that decides the measured risks: the canonical
-//! fragment with the other keys at fixed values: display keys (`view`, `show`, `bounds`,
-//! `backend`), the theory panel's constants and the claim's reading point, the pins and the lesson (`eps`, `at_n`, `pins`, `lesson`, `step`, `c`, `c_pre`, `c_rho`, `nu`, `c_h`, `c_f`: the
-//! results carry the ε and C they were summarised with, and say so), and `m` where the preset
-//! pre-trains nothing. The backend is left out because the CPU and GPU paths agree within the
+//! fragment with the other keys at fixed values: those whose class
+//! ([`Affects`]) is display (`view`, `show`, `bounds`, pins, a table, the lesson), theory
+//! (C, the bounds' constants, ε and the claim's reading point: the results carry the ε and C
+//! they were summarised with, and say so) or device, and `m` where the preset pre-trains
+//! nothing. The backend is left out because the CPU and GPU paths agree within the
 //! tolerance of the GPU issue; baked files are computed on the CPU. The page also uses the
 //! key to tell whether the curves on show are still those of the current config.
 
-use crate::config::{BackendChoice, Config, View, KEYS};
+use crate::config::keys::Affects;
+use crate::config::{Config, KEYS};
 
 /// FNV-1a, 64 bits: a stable hash (the same natively and in wasm).
 fn fnv1a(text: &str) -> u64 {
@@ -25,15 +27,9 @@ fn fnv1a(text: &str) -> u64 {
 pub fn numbers_only(c: &Config) -> Config {
     let d = Config::default();
     let mut out = display_reset(c, &d);
-    let preset_name = serde_json::to_value(c.preset)
-        .ok()
-        .and_then(|v| v.as_str().map(String::from))
-        .unwrap_or_default();
+    let preset_name = c.preset.id();
     let own = Config::for_preset(c.preset);
-    for spec in KEYS
-        .iter()
-        .filter(|s| s.unused_by.contains(&preset_name.as_str()))
-    {
+    for spec in KEYS.iter().filter(|s| s.unused_by.contains(&preset_name)) {
         if let Some(v) = own.get(spec.key) {
             // The preset's own value passes its own key's bounds.
             let _ = out.set(spec.key, &v);
@@ -42,33 +38,27 @@ pub fn numbers_only(c: &Config) -> Config {
     out
 }
 
-/// `c` with the display keys at `d`'s values.
+/// `c` with the keys that move no measured risk ([`Affects::Display`], [`Affects::Theory`],
+/// [`Affects::Device`]) at `d`'s values, and `m` at `d`'s where the preset pre-trains
+/// nothing (there it is the theory panel's alone).
 fn display_reset(c: &Config, d: &Config) -> Config {
-    let d = d.clone();
-    Config {
-        view: View::Theory,
-        show: d.show,
-        bounds: d.bounds,
-        backend: BackendChoice::Auto,
-        eps: d.eps,
-        at_n: d.at_n,
-        pins: d.pins,
-        table: d.table,
-        lesson: d.lesson,
-        step: d.step,
-        c: d.c,
-        c_pre: d.c_pre,
-        c_rho: d.c_rho,
-        nu: d.nu,
-        c_h: d.c_h,
-        c_f: d.c_f,
-        m: if c.preset.pretrains() {
-            c.m.clone()
-        } else {
-            d.m
-        },
-        ..c.clone()
+    let mut out = d.clone();
+    let kept = KEYS.iter().filter(|s| {
+        !matches!(
+            s.affects,
+            Affects::Display | Affects::Theory | Affects::Device
+        )
+    });
+    for spec in kept {
+        if let Some(v) = c.get(spec.key) {
+            // A value `c` holds passes its own key's bounds.
+            let _ = out.set(spec.key, &v);
+        }
     }
+    if !c.preset.pretrains() {
+        out.m = d.m.clone();
+    }
+    out
 }
 
 /// The file name (without folder) of `c`'s baked results: `<16 hex digits>.json`.

@@ -3,30 +3,36 @@
 //! own inputs did not change (the page keeps the cache across changes and hands it to its
 //! workers; the CLI runs without one).
 //!
-//! A seed-point (method, m, width, n, seed index i) is a function of
-//! - the task: preset, seed, d, k, α, β, s_φ, σ (the data of sweep seed i, its target pool
-//!   of which n takes a prefix, its test set), and the jitter;
-//! - the backbone, where the method fits on one: depth, width and m (pre-training's own
+//! Which keys those are is declared once, by each key's class in the key table
+//! ([`Affects`]), and the keys here are derived from it. A seed-point (method, m, width, n,
+//! seed index i) is a function of
+//! - the target task (`Target`: preset, α, β, σ: the target pool of sweep seed i, of which
+//!   n takes a prefix, and its test set);
+//! - the extractor, the source sample and the network's shape and start (`Source`: seed, d,
+//!   k, s_φ, depth, jitter; width and m are the point's coordinates; pre-training's own
 //!   steps and rate are fixed by m, `plan::pretrain_steps`);
-//! - the method's own knobs: steps and lr for a gradient method, rank for `lora`,
-//!   adapter_width for `caulk-adapter`, layers for `partial`;
-//! - the compute device asked for (`backend`: the CPU and a GPU agree only to f32 rounding).
+//! - the method's own knobs (`Knob`, those its registry entry lists: steps and lr for a
+//!   gradient method, rank for `lora`, adapter_width for `caulk-adapter`, layers for
+//!   `partial`);
+//! - the compute device asked for (`Device`: the CPU and a GPU agree only to f32 rounding).
 //!
 //! It does not depend on the other points of the sweep (each fit has its own streams, and
-//! models trained side by side do not interact), nor on ε, the n grid's other values, the
-//! method list or the seeds count: changing those recomputes nothing that is cached.
+//! models trained side by side do not interact), nor on the `Grid` keys (the n grid's
+//! other values, the method list, the seeds count), nor on `Theory` and `Display` keys:
+//! changing those recomputes nothing that is cached. A key the preset's sweep does not read
+//! (`unused_by`: the synthetic task's on `digits`) is left out.
 //!
-//! Backbones are cached too ([`backbone_key`]): seed i's pre-trained network is a function
-//! of its extractor φ* (seed, d, k, s_φ: its own stream, `data::tasks`), its source sample
-//! (m, with a fixed label noise), the architecture (depth, width), the jitter and the device,
-//! and not of α, β or σ, which shape only the target. So after a change of α, β or σ a
-//! sweep fits every method again on the backbones it already has.
-//! `tests/experiment.rs` checks that a sweep with a cache equals one without, bit for bit.
+//! Backbones are cached too ([`backbone_key`]): seed i's pre-trained network depends on the
+//! `Source` and `Device` keys, and not on the target's, which shape only the target. So
+//! after a change of α, β or σ a sweep fits every method again on the backbones it has.
+//! `tests/affects.rs` moves every key and checks that a sweep with the earlier cache equals
+//! one without, bit for bit.
 
 use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::config::keys::{Affects, KeySpec, KEYS};
 use crate::config::{Config, Method};
 
 /// What is known before a sweep starts: seed-point outcomes, key → (risk, trainable
@@ -58,20 +64,24 @@ pub struct Backbone {
     pub report: crate::train::TrainReport,
 }
 
-/// `key=value` of each of `keys` in `c`, as the fragment writes them.
-fn pairs(c: &Config, keys: &[&str]) -> Vec<String> {
-    keys.iter()
-        .map(|k| format!("{k}={}", c.get(k).unwrap_or_default()))
+/// `key=value` of every key of [`KEYS`] whose class passes `moves`, in table order, as the
+/// fragment writes them; a key the preset's sweep does not read (`KeySpec::unused_by`) is
+/// left out, since no value of it moves that sweep's numbers.
+fn pairs(c: &Config, moves: impl Fn(&KeySpec) -> bool) -> Vec<String> {
+    let preset = c.preset.id();
+    KEYS.iter()
+        .filter(|s| moves(s) && !s.unused_by.contains(&preset))
+        .map(|s| format!("{}={}", s.key, c.get(s.key).unwrap_or_default()))
         .collect()
 }
 
 /// The cache key of sweep seed `i`'s backbone pre-trained on m source samples at `width`
-/// under config `c` (the keys of the module doc).
+/// under config `c`: the keys that move a backbone ([`Affects::Source`] and
+/// [`Affects::Device`]) and its coordinates.
 pub fn backbone_key(c: &Config, m: u64, width: usize, i: usize) -> String {
-    let mut parts = pairs(
-        c,
-        &["seed", "d", "k", "s_phi", "jitter", "backend", "depth"],
-    );
+    let mut parts = pairs(c, |s| {
+        matches!(s.affects, Affects::Source | Affects::Device)
+    });
     parts.push(format!("backbone&m={m}&width={width}&i={i}"));
     parts.join("&")
 }
@@ -91,7 +101,9 @@ pub struct SeedPoint {
 }
 
 /// The cache key of seed `i`'s outcome of `method` at (m, width, n) under config `c`: the
-/// keys of the module doc, in fragment syntax.
+/// keys that move every seed-point ([`Affects::Target`], [`Affects::Source`],
+/// [`Affects::Device`]), the method's own knobs ([`Affects::Knob`] keys its registry entry
+/// lists, `config::methods`), and the point's coordinates, in fragment syntax.
 pub fn point_key(
     c: &Config,
     method: Method,
@@ -100,15 +112,12 @@ pub fn point_key(
     n: u64,
     i: usize,
 ) -> String {
-    let mut parts = pairs(
-        c,
-        &[
-            "preset", "seed", "d", "k", "alpha", "beta", "s_phi", "sigma", "jitter", "backend",
-            "depth",
-        ],
-    );
-    // The method's own knobs (the registry's, `config::methods`).
-    parts.extend(pairs(c, crate::config::methods::spec(method).knobs));
+    let knobs = crate::config::methods::spec(method).knobs;
+    let mut parts = pairs(c, |s| match s.affects {
+        Affects::Target | Affects::Source | Affects::Device => true,
+        Affects::Knob => knobs.contains(&s.key),
+        Affects::Display | Affects::Theory | Affects::Grid => false,
+    });
     parts.push(format!("method={}", method.id()));
     parts.push(format!(
         "m={}",

@@ -251,6 +251,8 @@ log: boolean, } | { "type": "select" } | { "type": "chips" } | { "type": "checkb
 
 export type Panel = "theory" | "experiment" | "claim";
 
+export type Affects = "display" | "theory" | "grid" | "target" | "source" | "knob" | "device";
+
 export type KeySpec = { 
 /**
  * The key as it appears in fragments, the CLI and JSON.
@@ -307,7 +309,13 @@ unused_by: Array<string>,
  * Whether the key is written only when set (`lesson`, and `step` inside a lesson): a
  * link outside a lesson does not carry it, so such keys change no older link.
  */
-optional: boolean, };
+optional: boolean, 
+/**
+ * What a change of the key's value moves: the point cache's and backbone cache's keys
+ * (`experiment::cache`) and the baked-file key (`experiment::baked`) are derived
+ * from it, and a test walks every key against a sweep's own numbers.
+ */
+affects: Affects, };
 
 export type TheoryParams = { 
 /**
