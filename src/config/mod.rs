@@ -63,33 +63,21 @@ pub enum Preset {
 }
 
 impl Preset {
-    /// Every preset, in docs/science.md order.
-    pub const ALL: [Preset; 5] = [
-        Preset::Limit,
-        Preset::Scratch,
-        Preset::Headline,
-        Preset::Peft,
-        Preset::Digits,
-    ];
+    /// Every preset, in docs/science.md order (the registry's, [`presets::PRESETS`]).
+    pub const ALL: [Preset; presets::PRESETS.len()] = presets::ALL;
 
     /// The preset's id, as in links and JSON (`headline`): its serde name (a test keeps
     /// the two in step).
     pub const fn id(self) -> &'static str {
-        match self {
-            Preset::Limit => "limit",
-            Preset::Scratch => "scratch",
-            Preset::Headline => "headline",
-            Preset::Peft => "peft",
-            Preset::Digits => "digits",
-        }
+        presets::spec(self).id
     }
 
     /// Every preset's id, in [`Preset::ALL`]'s order (the `preset` key's choices).
-    pub const IDS: [&'static str; 5] = {
-        let mut out = [""; 5];
+    pub const IDS: [&'static str; presets::PRESETS.len()] = {
+        let mut out = [""; presets::PRESETS.len()];
         let mut i = 0;
-        while i < Preset::ALL.len() {
-            out[i] = Preset::ALL[i].id();
+        while i < out.len() {
+            out[i] = presets::PRESETS[i].id;
             i += 1;
         }
         out
@@ -98,13 +86,13 @@ impl Preset {
     /// Whether the preset pre-trains a backbone on m source samples (headline, peft,
     /// digits): where it does not, `m` is the theory panel's alone.
     pub fn pretrains(self) -> bool {
-        matches!(self, Preset::Headline | Preset::Peft | Preset::Digits)
+        presets::spec(self).pretrains
     }
 
     /// Whether the preset runs on a synthetic task of known smoothness, so that the theory's
     /// rates and models may be held against its curves (all but `digits`: real data).
     pub fn synthetic(self) -> bool {
-        self != Preset::Digits
+        presets::spec(self).synthetic
     }
 }
 

@@ -10,6 +10,122 @@
 
 use super::{no_controls, BackendChoice, Config, Method, Preset, View};
 
+/// What a preset is, declared once: the page, the plan and the caches read it. Its defaults
+/// are [`defaults_in`] (a match per version, so that a version's change reads in one place),
+/// the methods it offers are the methods' registry's (`MethodSpec::offered_by`), and its
+/// plan's code is `experiment::plan`, which takes its layout and prediction from here.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PresetSpec {
+    /// The preset.
+    pub preset: Preset,
+    /// Its id in links and JSON (its serde name; tested).
+    pub id: &'static str,
+    /// Whether it pre-trains a backbone on m source samples.
+    pub pretrains: bool,
+    /// Whether its task is synthetic, of known smoothness (the theory's rates apply).
+    pub synthetic: bool,
+    /// Whether its fits run on the oracle extractor φ* (the limit m → ∞).
+    pub oracle: bool,
+    /// How its sweep's groups (m, width) are laid out.
+    pub groups: Groups,
+    /// The slope its curves are held against, if any.
+    pub predicted: Predicted,
+    /// What the theory or this app expects of its curves, with what that rests on.
+    pub prediction: &'static str,
+}
+
+/// How a preset's sweep lays out its groups of (m, width).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Groups {
+    /// One group, no m, at the first width (the oracle extractor needs no backbone).
+    FirstWidth,
+    /// One group per width, no m (nothing pre-trains).
+    Widths,
+    /// One group per (m, width).
+    SourceByWidth,
+}
+
+/// The log-log slope a preset's curves are held against.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Predicted {
+    /// The paper's limit rate −2s/(2s+1).
+    CaulkLimit,
+    /// Stone's minimax rate from scratch, −2s*/(2s*+d).
+    Scratch,
+    /// None: no rate is claimed.
+    Nothing,
+}
+
+/// Every preset, in docs/science.md order.
+pub const PRESETS: [PresetSpec; 5] = [
+    PresetSpec {
+        preset: Preset::Limit,
+        id: "limit",
+        pretrains: false,
+        synthetic: true,
+        oracle: true,
+        groups: Groups::FirstWidth,
+        predicted: Predicted::CaulkLimit,
+        prediction: "the paper's limit rate (its published summaries; the oracle extractor stands in for m → ∞): log-log slope ≈ −2s/(2s+1), whatever d",
+    },
+    PresetSpec {
+        preset: Preset::Scratch,
+        id: "scratch",
+        pretrains: false,
+        synthetic: true,
+        oracle: false,
+        groups: Groups::Widths,
+        predicted: Predicted::Scratch,
+        prediction: "Stone's (1982) minimax rate over s*-Hölder targets, s* = s·min(s_φ, 1) (a worst case of the class; this target is built exactly that rough): slope ≈ −2s*/(2s*+d), flatter as d grows",
+    },
+    PresetSpec {
+        preset: Preset::Headline,
+        id: "headline",
+        pretrains: true,
+        synthetic: true,
+        oracle: false,
+        groups: Groups::SourceByWidth,
+        predicted: Predicted::CaulkLimit,
+        prediction: "expected from this app's two readings of the paper (status model): as m grows the risk falls and n_ε falls; the exponent reading expects steeper small-n slopes at larger m, the floor reading equal small-n slopes and lower floors. The limit −2s/(2s+1) is the paper's rate for m → ∞, not a prediction for these m",
+    },
+    PresetSpec {
+        preset: Preset::Peft,
+        id: "peft",
+        pretrains: true,
+        synthetic: true,
+        oracle: false,
+        groups: Groups::SourceByWidth,
+        predicted: Predicted::Nothing,
+        prediction: "no theory ranks these methods at finite n; expected (not proved): on a good backbone the methods that fit few parameters (the caulks, LoRA, the probe) need fewer target samples than full fine-tuning or scratch, and only a curve below the best constant predictor has learned anything",
+    },
+    PresetSpec {
+        preset: Preset::Digits,
+        id: "digits",
+        pretrains: true,
+        synthetic: false,
+        oracle: false,
+        groups: Groups::SourceByWidth,
+        predicted: Predicted::Nothing,
+        prediction: "real data, no rate claimed; expected (not proved): a digit classifier pre-trained on more images should leave the parity a lower error floor and a smaller n_ε. caulk-adapter is the caulk, under the classifier's frozen softmax and a fixed parity map; linear-probe, lora, partial and full train a new read-out (probing: baselines)",
+    },
+];
+
+/// The presets in the registry's order.
+pub const ALL: [Preset; PRESETS.len()] = {
+    let mut out = [Preset::Limit; PRESETS.len()];
+    let mut i = 0;
+    while i < PRESETS.len() {
+        out[i] = PRESETS[i].preset;
+        i += 1;
+    }
+    out
+};
+
+/// The registry's entry of `preset` (entries are in the enum's order; tested).
+pub const fn spec(preset: Preset) -> &'static PresetSpec {
+    &PRESETS[preset as usize]
+}
+
 /// Powers of two from 2^lo to 2^hi.
 fn pow2(lo: u32, hi: u32) -> Vec<u64> {
     (lo..=hi).map(|e| 1u64 << e).collect()
@@ -150,5 +266,25 @@ fn v1_defaults(preset: Preset) -> Config {
             eps: 0.05,
             ..base
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The registry is in the enum's order (so `spec` indexes it), and each id is the
+    /// preset's serde name, the spelling links use.
+    #[test]
+    fn the_registry_is_in_order_and_its_ids_are_the_serde_names() {
+        for (i, s) in PRESETS.iter().enumerate() {
+            assert_eq!(s.preset as usize, i, "{}", s.id);
+            assert_eq!(spec(s.preset), s);
+            assert_eq!(serde_json::to_value(s.preset).unwrap(), s.id);
+            // A preset on real data has no rate to hold its curves against.
+            assert!(s.synthetic || s.predicted == Predicted::Nothing, "{}", s.id);
+            // The oracle extractor stands in for pre-training.
+            assert!(!(s.oracle && s.pretrains), "{}", s.id);
+        }
     }
 }

@@ -15,6 +15,7 @@
 
 use serde::Serialize;
 
+use crate::config::presets::{Groups, Predicted};
 use crate::config::{Config, ConfigError, Method, Preset};
 use crate::data::{ExtractorKind, TaskSpec};
 use crate::model::Arch;
@@ -124,7 +125,7 @@ pub fn plan(c: &Config) -> Result<Plan, ConfigError> {
             ),
         ));
     }
-    if c.preset == Preset::Digits {
+    if !c.preset.synthetic() {
         check_digits(c)?;
     }
     // Both fit a spline on the one-dimensional feature z (caulk-select's first class).
@@ -138,33 +139,22 @@ pub fn plan(c: &Config) -> Result<Plan, ConfigError> {
     }
     let p = TheoryParams::from_config(c);
     let widths: Vec<usize> = c.width.iter().map(|w| *w as usize).collect();
-    let (groups, predicted_slope, prediction) = match c.preset {
-        Preset::Limit => (
-            vec![(None, widths[0])],
-            Some(-caulk_limit_rate(&p)),
-            "the paper's limit rate (its published summaries; the oracle extractor stands in for m → ∞): log-log slope ≈ −2s/(2s+1), whatever d".to_string(),
-        ),
-        Preset::Scratch => (
-            widths.iter().map(|w| (None, *w)).collect(),
-            Some(-scratch_rate(&p)),
-            "Stone's (1982) minimax rate over s*-Hölder targets, s* = s·min(s_φ, 1) (a worst case of the class; this target is built exactly that rough): slope ≈ −2s*/(2s*+d), flatter as d grows".to_string(),
-        ),
-        Preset::Headline => (
-            c.m.iter().flat_map(|m| widths.iter().map(move |w| (Some(*m), *w))).collect(),
-            Some(-caulk_limit_rate(&p)),
-            "expected from this app's two readings of the paper (status model): as m grows the risk falls and n_ε falls; the exponent reading expects steeper small-n slopes at larger m, the floor reading equal small-n slopes and lower floors. The limit −2s/(2s+1) is the paper's rate for m → ∞, not a prediction for these m".to_string(),
-        ),
-        Preset::Peft => (
-            c.m.iter().flat_map(|m| widths.iter().map(move |w| (Some(*m), *w))).collect(),
-            None,
-            "no theory ranks these methods at finite n; expected (not proved): on a good backbone the methods that fit few parameters (the caulks, LoRA, the probe) need fewer target samples than full fine-tuning or scratch, and only a curve below the best constant predictor has learned anything".to_string(),
-        ),
-        Preset::Digits => (
-            c.m.iter().flat_map(|m| widths.iter().map(move |w| (Some(*m), *w))).collect(),
-            None,
-            "real data, no rate claimed; expected (not proved): a digit classifier pre-trained on more images should leave the parity a lower error floor and a smaller n_ε. caulk-adapter is the caulk, under the classifier's frozen softmax and a fixed parity map; linear-probe, lora, partial and full train a new read-out (probing: baselines)".to_string(),
-        ),
+    let spec = crate::config::presets::spec(c.preset);
+    let groups = match spec.groups {
+        Groups::FirstWidth => vec![(None, widths[0])],
+        Groups::Widths => widths.iter().map(|w| (None, *w)).collect(),
+        Groups::SourceByWidth => {
+            c.m.iter()
+                .flat_map(|m| widths.iter().map(move |w| (Some(*m), *w)))
+                .collect()
+        }
     };
+    let predicted_slope = match spec.predicted {
+        Predicted::CaulkLimit => Some(-caulk_limit_rate(&p)),
+        Predicted::Scratch => Some(-scratch_rate(&p)),
+        Predicted::Nothing => None,
+    };
+    let prediction = spec.prediction.to_string();
     Ok(Plan {
         task: TaskSpec {
             d: c.d as usize,
@@ -179,8 +169,8 @@ pub fn plan(c: &Config) -> Result<Plan, ConfigError> {
         methods: c.methods.clone(),
         seeds: c.seeds as usize,
         pretrain: c.preset.pretrains(),
-        oracle: c.preset == Preset::Limit,
-        digits: c.preset == Preset::Digits,
+        oracle: spec.oracle,
+        digits: !spec.synthetic,
         finetune: TrainOpts {
             steps: c.steps as usize,
             lr: c.lr,
