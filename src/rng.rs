@@ -15,7 +15,7 @@ pub enum Stream {
     /// Mini-batch order.
     Batch = 3,
     /// Resampling for intervals, and the simulated curves of the coverage benchmark
-    /// (experiment::coverage).
+    /// (experiment::bench::coverage).
     Bootstrap = 4,
     /// Test fixtures (conformance matrices and the like).
     Test = 5,
@@ -65,6 +65,15 @@ impl Rng {
         let v = self.uniform();
         // libm: the same bits natively and in wasm.
         (-2.0 * libm::log(u)).sqrt() * libm::cos(2.0 * std::f64::consts::PI * v)
+    }
+
+    /// Fisher-Yates shuffle of `v`: for i from the end, swap `v[i]` with `v[j]`, j uniform in
+    /// 0..=i (by `next_u64` modulo i + 1).
+    pub fn shuffle(&mut self, v: &mut [usize]) {
+        for i in (1..v.len()).rev() {
+            let j = (self.next_u64() % (i as u64 + 1)) as usize;
+            v.swap(i, j);
+        }
     }
 
     /// Next 64 random bits.

@@ -7,9 +7,9 @@
 #[cfg(test)]
 mod tests {
     use crate::config::{fragment::Parsed, keys, pins};
-    use crate::experiment::{
-        cache, claim, cost, curve, model_fit, paired, rates, readings, shapes, stats,
-    };
+    use crate::experiment::analysis::{claim, curve, model_fit, paired, readings, shapes, stats};
+    use crate::experiment::run::cache;
+    use crate::experiment::sweep::{cost, rates};
     use crate::theory::{bounds, phase, report};
     use crate::{backend, config, experiment, train};
     use ts_rs::{Config, TS};

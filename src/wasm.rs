@@ -9,8 +9,8 @@ use wasm_bindgen::prelude::*;
 
 use crate::backend::probe_device;
 use crate::config::{self, BackendChoice, Config, KEYS};
-use crate::experiment::prepare::{prepare, GpuProbe};
-use crate::experiment::rates::{device_rates, GpuRates, RateHistory};
+use crate::experiment::sweep::prepare::{prepare, GpuProbe};
+use crate::experiment::sweep::rates::{device_rates, GpuRates, RateHistory};
 use crate::experiment::{self, run_seeds, Cancel, Progress};
 use crate::theory;
 
@@ -115,15 +115,15 @@ pub fn digits_preview(fragment: &str, count: u32) -> Result<JsValue, JsError> {
     to_js(&previews)
 }
 
-/// A table of one's own measured points (CSV or JSON; `experiment::import`) under a
+/// A table of one's own measured points (CSV or JSON; `experiment::io::import`) under a
 /// fragment's config: `{link, rows, results}`, `link` the `table` key's value that carries it,
 /// or one line naming the row and column of its first problem.
 #[wasm_bindgen]
 pub fn import_table(text: &str, source: &str, fragment: &str) -> Result<JsValue, JsError> {
     let c = strict(fragment)?;
-    let rows = experiment::import::read_table(text).map_err(|e| JsError::new(&e))?;
+    let rows = experiment::io::import::read_table(text).map_err(|e| JsError::new(&e))?;
     let results =
-        experiment::import::results_of_rows(&rows, source, &c).map_err(|e| JsError::new(&e))?;
+        experiment::io::import::results_of_rows(&rows, source, &c).map_err(|e| JsError::new(&e))?;
     #[derive(Serialize)]
     struct Imported {
         link: String,
@@ -141,7 +141,7 @@ pub fn import_table(text: &str, source: &str, fragment: &str) -> Result<JsValue,
 #[wasm_bindgen]
 pub fn table_results(fragment: &str) -> Result<JsValue, JsError> {
     let c = strict(fragment)?;
-    match experiment::import::table_results(&c) {
+    match experiment::io::import::table_results(&c) {
         None => Ok(JsValue::NULL),
         Some(r) => to_js(&r.map_err(|e| JsError::new(&e))?),
     }
@@ -204,7 +204,7 @@ pub async fn estimate_experiment(fragment: String) -> Result<JsValue, JsError> {
 /// object), so that each worker does not spend ~0.35 s measuring them again; `null`
 /// measures them here. `known` is the page's cache, `{points: {key: [risk, trainable]},
 /// backbones: {key: {params, report}}}` (or null): those seed-points are not computed and
-/// those backbones not pre-trained again ([`experiment::cache`]); every progress event of a
+/// those backbones not pre-trained again ([`experiment::run::cache`]); every progress event of a
 /// seed-point carries its outcome as `seed`, and that of a pre-training its `backbone`.
 #[wasm_bindgen]
 #[allow(clippy::too_many_arguments)] // the JS call's arguments, one by one
@@ -219,7 +219,7 @@ pub async fn run_experiment(
     known: JsValue,
 ) -> Result<JsValue, JsError> {
     // A malformed cache is no cache: every point is computed.
-    let known: experiment::cache::Known = match known.is_null() || known.is_undefined() {
+    let known: experiment::run::cache::Known = match known.is_null() || known.is_undefined() {
         true => Default::default(),
         false => serde_wasm_bindgen::from_value(known).unwrap_or_default(),
     };
@@ -309,7 +309,7 @@ pub fn results_csv(results: JsValue) -> Result<String, JsError> {
 pub fn points_csv(points: JsValue) -> Result<String, JsError> {
     let points: Vec<experiment::FinishedPoint> = serde_wasm_bindgen::from_value(points)
         .map_err(|e| JsError::new(&format!("points: {e}")))?;
-    Ok(experiment::results::points_csv(&points))
+    Ok(experiment::io::results::points_csv(&points))
 }
 
 /// An estimate's (`estimate_experiment`'s object) wall time with its seeds shared among
@@ -327,7 +327,7 @@ pub fn estimate_wall_seconds(estimate: JsValue, workers: u32) -> Result<f64, JsE
 #[wasm_bindgen]
 pub async fn batching_bench(backend: String, ks: Vec<u32>) -> Result<JsValue, JsError> {
     use crate::backend::Backend;
-    use crate::experiment::batching::{agreement, batching_table, BatchingSetup, Work};
+    use crate::experiment::bench::batching::{agreement, batching_table, BatchingSetup, Work};
     let err = |e: crate::Error| JsError::new(&e.to_string());
     let setup = BatchingSetup::default();
     let ks: Vec<usize> = ks.into_iter().map(|k| k.clamp(1, 1024) as usize).collect();
@@ -361,7 +361,7 @@ pub async fn batching_bench(backend: String, ks: Vec<u32>) -> Result<JsValue, Js
 /// The file name under `baked/` where results for this fragment's config would be shipped.
 #[wasm_bindgen]
 pub fn baked_file(fragment: &str) -> String {
-    experiment::baked::file_name(&config::parse_fragment(fragment).config)
+    experiment::io::baked::file_name(&config::parse_fragment(fragment).config)
 }
 
 /// The same name for a results object's own config (a baked file is used only when this
@@ -372,7 +372,7 @@ pub fn baked_file_of(results: JsValue) -> Result<String, JsError> {
     r.config
         .validate()
         .map_err(|e| JsError::new(&format!("results: {e}")))?;
-    Ok(experiment::baked::file_name(&r.config))
+    Ok(experiment::io::baked::file_name(&r.config))
 }
 
 /// The results of a sweep's shards (an array of `run_experiment` results) as one.
@@ -389,7 +389,7 @@ pub fn merge_results(fragment: &str, parts: JsValue) -> Result<JsValue, JsError>
 /// `steps` steps with a single evaluation at the end. The TF.js comparison calls it.
 #[wasm_bindgen]
 pub async fn training_rate(steps: u32) -> Result<f64, JsError> {
-    use crate::experiment::batching::{train_k, BatchingSetup};
+    use crate::experiment::bench::batching::{train_k, BatchingSetup};
     let steps = steps.clamp(1, 1_000_000) as usize;
     let setup = BatchingSetup {
         steps,
@@ -406,45 +406,47 @@ pub async fn training_rate(steps: u32) -> Result<f64, JsError> {
 /// size timed for `window_ms`.
 #[wasm_bindgen]
 pub fn gemm_bench(window_ms: f64) -> Result<JsValue, JsError> {
-    to_js(&experiment::gemm::gemm_table(
+    to_js(&experiment::bench::gemm::gemm_table(
         &clock,
         (window_ms / 1000.0).clamp(0.01, 10.0),
     ))
 }
 
 /// The 95 % interval of the mean of `risks` (one point's seeds), as a sweep's curves have it
-/// (experiment::stats::mean_interval): `[lo, hi]`, or empty with too few seeds for one.
+/// (experiment::analysis::stats::mean_interval): `[lo, hi]`, or empty with too few seeds for one.
 #[wasm_bindgen]
 pub fn mean_interval(risks: Vec<f64>) -> Vec<f64> {
-    experiment::stats::mean_interval(&risks).map_or_else(Vec::new, |(_, lo, hi, _)| vec![lo, hi])
+    experiment::analysis::stats::mean_interval(&risks)
+        .map_or_else(Vec::new, |(_, lo, hi, _)| vec![lo, hi])
 }
 
-/// The mean of `values` with its 95 % Student-t interval (experiment::stats::t_interval), as
+/// The mean of `values` with its 95 % Student-t interval (experiment::analysis::stats::t_interval), as
 /// `[mean, lo, hi]`; empty with fewer than two values.
 #[wasm_bindgen]
 pub fn t_interval(values: Vec<f64>) -> Vec<f64> {
-    experiment::stats::t_interval(&values).map_or_else(Vec::new, |(m, lo, hi)| vec![m, lo, hi])
+    experiment::analysis::stats::t_interval(&values)
+        .map_or_else(Vec::new, |(m, lo, hi)| vec![m, lo, hi])
 }
 
-/// The title claim ([`experiment::claim::claim`]) of a results object for the current
+/// The title claim ([`experiment::analysis::claim::claim`]) of a results object for the current
 /// fragment's ε and `at_n` (the curves keep their numbers; only ε and the reading point
 /// move): the `claim` object of `caulk run --json`, or null with fewer than two m.
 #[wasm_bindgen]
 pub fn claim_of(results: JsValue, fragment: &str) -> Result<JsValue, JsError> {
     let r = results_of(results)?;
     let now = config::parse_fragment(fragment).config;
-    to_js(&experiment::claim::claim(
+    to_js(&experiment::analysis::claim::claim(
         &r.config, &r.curves, now.eps, now.at_n,
     ))
 }
 
-/// The steadiness check of a fragment's sweep (experiment::steady): `{fragment}` of the twin
+/// The steadiness check of a fragment's sweep (experiment::run::steady): `{fragment}` of the twin
 /// run (seed 0 from perturbed starting weights) or `{skip}`, why there is none.
 #[wasm_bindgen]
 pub fn steady_twin(fragment: &str) -> Result<JsValue, JsError> {
-    use experiment::steady::{twin, Twin};
+    use experiment::run::steady::{twin, Twin};
     let c = strict(fragment)?;
-    // Seed 0 alone: a page's check costs 1/S of the sweep (experiment::steady).
+    // Seed 0 alone: a page's check costs 1/S of the sweep (experiment::run::steady).
     match twin(&c, false) {
         Twin::Run(t) => to_js(&serde_json::json!({ "fragment": t.to_fragment() })),
         Twin::Skip(why) => to_js(&serde_json::json!({ "skip": why })),
@@ -456,7 +458,7 @@ pub fn steady_twin(fragment: &str) -> Result<JsValue, JsError> {
 #[wasm_bindgen]
 pub fn apply_steadiness(results: JsValue, twin: JsValue) -> Result<JsValue, JsError> {
     let mut r = results_of(results)?;
-    experiment::steady::apply(&mut r, &results_of(twin)?);
+    experiment::run::steady::apply(&mut r, &results_of(twin)?);
     to_js(&r)
 }
 

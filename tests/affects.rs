@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use caulk::backend::cpu::CpuBackend;
 use caulk::config::keys::{Affects, KeyKind, KeySpec, KEYS};
 use caulk::config::{methods, Config, Method, Preset};
-use caulk::experiment::cache::Known;
+use caulk::experiment::run::cache::Known;
 use caulk::experiment::{Cancel, Progress, Results};
 
 mod common;
@@ -133,7 +133,8 @@ fn moved(spec: &KeySpec) -> Option<(String, String)> {
         let (moved, _) = Config::from_fragment(&to).ok()?;
         let changed = moved.get(spec.key) != c.get(spec.key);
         // Digits reads none of the synthetic task: not this test's sweep.
-        let runs = moved.preset != Preset::Digits && caulk::experiment::plan::plan(&moved).is_ok();
+        let runs =
+            moved.preset != Preset::Digits && caulk::experiment::sweep::plan::plan(&moved).is_ok();
         (changed && runs).then_some((from.clone(), to))
     })
 }

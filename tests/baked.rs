@@ -6,7 +6,7 @@
 
 use caulk::backend::cpu::CpuBackend;
 use caulk::config::{Config, Preset};
-use caulk::experiment::baked::file_name;
+use caulk::experiment::io::baked::file_name;
 use caulk::experiment::{plan, run_sweep, Cancel, Progress, Rates, Results};
 
 fn baked() -> Vec<(String, Results)> {
@@ -120,7 +120,7 @@ fn the_key_follows_what_changes_the_measured_risks() {
 /// the CLI's table agree; `headline` has one (several m) with a series per caulk.
 #[test]
 fn every_baked_claim_is_the_claim_of_its_curves() {
-    use caulk::experiment::claim::claim;
+    use caulk::experiment::analysis::claim::claim;
     for (name, r) in baked() {
         let want = claim(&r.config, &r.curves, r.config.eps, r.config.at_n);
         assert_eq!(r.claim, want, "{name}: re-bake (caulk bake)");

@@ -56,8 +56,8 @@ fn a_lesson_and_its_step_are_written_only_inside_a_lesson() {
     let (step, _) = Config::from_fragment("v=1&preset=headline&lesson=caulking&step=2").unwrap();
     let (plain, _) = Config::from_fragment("v=1&preset=headline").unwrap();
     assert_eq!(
-        caulk::experiment::baked::file_name(&step),
-        caulk::experiment::baked::file_name(&plain)
+        caulk::experiment::io::baked::file_name(&step),
+        caulk::experiment::io::baked::file_name(&plain)
     );
 }
 

@@ -250,8 +250,8 @@ fn a_spline_caulk_on_a_multi_dimensional_feature_is_an_error_naming_k() {
 #[test]
 fn a_sweep_beyond_the_memory_limit_is_refused_before_it_starts_and_presets_fit() {
     use caulk::config::Preset;
-    use caulk::experiment::cost::{estimate, MEMORY_LIMIT};
-    use caulk::experiment::plan::plan;
+    use caulk::experiment::sweep::cost::{estimate, MEMORY_LIMIT};
+    use caulk::experiment::sweep::plan::plan;
     let (c, _) =
         Config::from_fragment("v=1&preset=headline&width=1024&depth=6&seeds=32&m=1000000").unwrap();
     let mut units = 0;
@@ -427,7 +427,7 @@ fn adapters_on_the_oracle_network_reach_the_rate() {
 /// A sweep of `fragment`'s seeds handed the seed-points `known`, and its progress events.
 fn run_with_known(
     fragment: &str,
-    known: &caulk::experiment::cache::Known,
+    known: &caulk::experiment::run::cache::Known,
 ) -> (Results, Vec<Progress>) {
     let (c, _) = Config::from_fragment(fragment).unwrap();
     let mut events = Vec::new();
@@ -449,10 +449,10 @@ fn run_with_known(
 
 /// The seed-points a sweep's events carry: key → (risk, trainable), and how many of them
 /// came from the cache.
-fn seed_points(events: &[Progress]) -> (caulk::experiment::cache::Known, usize) {
+fn seed_points(events: &[Progress]) -> (caulk::experiment::run::cache::Known, usize) {
     let points: Vec<_> = events.iter().filter_map(|p| p.seed.as_ref()).collect();
     let cached = points.iter().filter(|s| s.cached).count();
-    let known = caulk::experiment::cache::Known {
+    let known = caulk::experiment::run::cache::Known {
         points: points
             .into_iter()
             .map(|s| (s.key.clone(), (s.risk, s.trainable)))
@@ -463,8 +463,8 @@ fn seed_points(events: &[Progress]) -> (caulk::experiment::cache::Known, usize) 
 }
 
 /// The backbones a sweep's events carry, by key.
-fn backbones(events: &[Progress]) -> caulk::experiment::cache::Known {
-    caulk::experiment::cache::Known {
+fn backbones(events: &[Progress]) -> caulk::experiment::run::cache::Known {
+    caulk::experiment::run::cache::Known {
         points: Default::default(),
         backbones: events
             .iter()
@@ -542,7 +542,7 @@ fn the_point_cache_recomputes_only_what_changed_and_changes_no_number() {
 #[test]
 fn a_partial_sweeps_points_export_in_the_results_csv_columns() {
     use caulk::config::Method;
-    use caulk::experiment::results::{points_csv, CSV_HEADER};
+    use caulk::experiment::io::results::{points_csv, CSV_HEADER};
     use caulk::experiment::FinishedPoint;
     let point = |label: &str, m, n, mean| FinishedPoint {
         label: label.into(),

@@ -267,7 +267,7 @@ fn fused_training_on_the_gpu_matches_the_composed_cpu_path() {
 /// dispatch (the best losses were 12 % off the CPU's; split into one-step dispatches, 5e-5).
 #[test]
 fn long_runs_between_evaluations_train_as_the_cpu_does() {
-    use caulk::experiment::batching::{max_rel_diff, train_k, BatchingSetup};
+    use caulk::experiment::bench::batching::{max_rel_diff, train_k, BatchingSetup};
     let gpu = gpu();
     let setup = BatchingSetup {
         steps: 50,
@@ -464,7 +464,7 @@ fn the_gpu_rate_probe_measures_the_fused_program() {
         move || start.elapsed().as_secs_f64()
     };
     let before = gpu.counters().dispatches;
-    let r = pollster::block_on(caulk::experiment::rates::gpu_rates(&gpu, &clock)).unwrap();
+    let r = pollster::block_on(caulk::experiment::sweep::rates::gpu_rates(&gpu, &clock)).unwrap();
     assert!(gpu.counters().dispatches > before);
     assert!(r.valid(), "{r:?}");
     // 100 steps of one default-sized model (w = 3 · 64 rows · its forward FLOP) take time.

@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use caulk::config::Config;
-use caulk::experiment::baked::file_name;
+use caulk::experiment::io::baked::file_name;
 use caulk::experiment::Results;
 use caulk::lesson::{
     parse_lesson, COMPUTED, LESSON_FIELDS, PARTS, PREDICT_FIELDS, QUANTITIES, QUESTION_FIELDS,

@@ -110,7 +110,7 @@ async fn training_primitives_match_reference_on_cpu_and_webgpu() {
 /// same mini-batches (the shader compiles under the browser's WGSL rules, too).
 #[wasm_bindgen_test]
 async fn fused_webgpu_training_matches_the_cpu_path() {
-    use caulk::experiment::batching::{max_rel_diff, train_k, BatchingSetup};
+    use caulk::experiment::bench::batching::{max_rel_diff, train_k, BatchingSetup};
     let gpu = GpuBackend::new().await.expect("WebGPU adapter");
     // 30 steps: at 40 one model's trajectory is chaotic (a 10⁻⁶ nudge of its starting
     // weights moves its best loss by 1.4 % on the CPU itself, and f32 summation orders

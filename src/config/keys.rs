@@ -152,7 +152,7 @@ pub struct KeySpec {
     /// link outside a lesson does not carry it, so such keys change no older link.
     pub optional: bool,
     /// What a change of the key's value moves: the point cache's and backbone cache's keys
-    /// (`experiment::cache`) and the baked-file key (`experiment::baked`) are derived
+    /// (`experiment::run::cache`) and the baked-file key (`experiment::io::baked`) are derived
     /// from it, and a test walks every key against a sweep's own numbers.
     pub affects: Affects,
     /// The config field the key reads and writes ([`get`] and [`set`] go through it).
@@ -438,7 +438,9 @@ const fn show_ids<const N: usize>() -> [&'static str; N] {
     out
 }
 
-/// Bound ids in display order (the registry in `theory::bounds` must match; tested).
+/// Bound ids in display order. The registry (`theory::bounds::BOUNDS`) is above the config
+/// (it reads `Config`), so the key table cannot take its ids from there without an import
+/// circle; `tests/theory.rs` holds the two equal.
 pub const BOUND_IDS: &[&str] = &[
     "caulk_limit",
     "caulk_m",

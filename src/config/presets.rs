@@ -13,7 +13,7 @@ use super::{no_controls, BackendChoice, Config, Method, Preset, View};
 /// What a preset is, declared once: the page, the plan and the caches read it. Its defaults
 /// are [`defaults_in`] (a match per version, so that a version's change reads in one place),
 /// the methods it offers are the methods' registry's (`MethodSpec::offered_by`), and its
-/// plan's code is `experiment::plan`, which takes its layout and prediction from here.
+/// plan's code is `experiment::sweep::plan`, which takes its layout and prediction from here.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct PresetSpec {
     /// The preset.

@@ -102,7 +102,7 @@ impl Split {
     pub fn of(len: usize, seed: u64) -> Split {
         let mut order: Vec<usize> = (0..len).collect();
         let mut rng = crate::rng::Rng::with_index(seed, crate::rng::Stream::Data, 0xD161);
-        crate::train::shuffle(&mut order, &mut rng);
+        rng.shuffle(&mut order);
         let source_end = SOURCE_POOL.min(len);
         let target_end = (SOURCE_POOL + TARGET_POOL).min(len);
         Split {

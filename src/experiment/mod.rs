@@ -1,65 +1,38 @@
 //! Experiments (docs/science.md §5): the presets as sweeps over seeds × n (× m × width ×
-//! method), run on the CPU path, summarised into curves with 95 % intervals (log-normal mean, jackknife-t slope) and fitted
-//! slopes next to the theory's prediction.
+//! method), run on the CPU kernels or a GPU, summarised into curves with 95 % intervals
+//! (log-normal mean, jackknife-t slope) and fitted slopes next to the theory's prediction.
+//! Grouped by what the parts do:
 //!
-//! - [`plan`](mod@plan): what a preset runs, its prediction, and the cost estimate before it
-//!   starts;
-//! - [`rates`]: this device's measured speeds that the estimate turns work into seconds with
-//!   (the CPU kernels, data generation, a GPU's fused training);
-//! - [`stats`]: curve statistics (mean, intervals, slopes, flags, n_ε from data);
-//! - [`shapes`]: which curve shape the data prefer (power law, with a floor, broken) and
-//!   how each predicts the largest n held out;
-//! - [`coverage`]: the coverage benchmark of those intervals on simulated curves;
-//! - [`run`]: the sweep, with a cancellation token; finished points survive cancellation
-//!   and failed runs;
-//! - [`progress`]: its progress events (the finished points with them) and the time left;
-//! - [`curve`]: one measured curve (`CurveResult`) and its one constructor from statistics;
-//! - [`results`]: what a sweep returns (`caulk run --json`), curves summarised from the
-//!   per-seed risks, shards merged, CSV;
-//! - [`cache`]: the point cache's keys (what one seed's outcome at one point depends on), so
-//!   a sweep after a change reuses the seed-points whose inputs did not change;
-//! - [`claim`]: the title claim from measured curves: risk at one n and n_ε against m, with
-//!   their intervals, beside the calibrated `caulk_m` bound's n_ε(m);
-//! - [`model_fit`]: the `caulk_m` model with its constants fitted to the measured curves of
-//!   every m (exponents fixed), and how well it fits each m;
-//! - [`readings`]: both finite-m readings (floor `caulk_m`, exponent `caulk_m_rate`) fitted
-//!   to those curves, each m held out in turn;
-//! - [`paired`]: paired changes between curves that share their seeds' target data (slope on
-//!   the small-n window, risk at the largest n), with Student-t intervals;
-//! - [`steady`]: the steadiness check, seed 0 run again from perturbed starting weights, and
-//!   the "unsteady" flag of a curve that moves more than its interval admits;
-//! - [`baked`]: names of results computed ahead of time and shipped beside the page;
-//! - [`batching`]: the K-model batching benchmark (model-steps/s, dispatches per step);
-//! - [`gemm`]: the CPU GEMM benchmark against a peak probe of the same core.
+//! - [`sweep`]: what a sweep is and costs before it runs: [`sweep::plan`] (what a preset
+//!   runs and its prediction), [`sweep::work`] (a unit's FLOP and ridge cosines),
+//!   [`sweep::rates`] (this device's measured speeds), [`sweep::cost`] (the estimate and
+//!   memory), [`sweep::prepare`] (rates, estimate and device together);
+//! - [`run`]: running it: the engine (seeds, groups, n, methods; shards; cancellation, with
+//!   finished points kept), [`run::progress`] (progress events and the time left),
+//!   [`run::cache`] (the point and backbone cache keys, derived from each key's class),
+//!   [`run::steady`] (the steadiness check and the "unsteady" flag);
+//! - [`analysis`]: what the curves say: [`analysis::stats`] (means, intervals, slopes,
+//!   n_ε), [`analysis::curve`] (one measured curve), [`analysis::shapes`] (which shape the
+//!   data prefer), [`analysis::claim`] (risk and n_ε against m beside the calibrated
+//!   bound), [`analysis::model_fit`] and [`analysis::readings`] (the finite-m models
+//!   fitted), [`analysis::paired`] (paired changes between curves sharing their seeds);
+//! - [`io`]: what goes in and out: [`io::results`] (`caulk run --json`, CSV, merged
+//!   shards), [`io::import`] (one's own measured curves), [`io::baked`] (results shipped
+//!   beside the page);
+//! - [`bench`](mod@bench): the benchmarks of `caulk bench`: [`bench::batching`], [`bench::gemm`],
+//!   [`bench::coverage`] (how often the intervals hold the truth on simulated curves).
 
-pub mod baked;
-pub mod batching;
-pub mod cache;
-pub mod claim;
-pub mod cost;
-pub mod coverage;
-pub mod curve;
-pub mod gemm;
-pub mod import;
-pub mod model_fit;
-pub mod paired;
-pub mod plan;
-pub mod prepare;
-pub mod progress;
-pub mod rates;
-pub mod readings;
-pub mod results;
+pub mod analysis;
+pub mod bench;
+pub mod io;
 pub mod run;
-pub mod shapes;
-pub mod stats;
-pub mod steady;
-pub mod work;
+pub mod sweep;
 
 pub use crate::train::Cancel;
-pub use cost::{estimate, Estimate};
-pub use curve::CurveResult;
-pub use plan::{plan, Plan};
-pub use progress::{FinishedPoint, Progress};
-pub use rates::{device_rates, Rates};
-pub use results::{merge, Results};
+pub use analysis::curve::CurveResult;
+pub use io::results::{merge, Results};
+pub use run::progress::{FinishedPoint, Progress};
 pub use run::{no_pause, run_seeds, run_shard, run_sweep, shard_seeds, Checkpoint, Shard};
+pub use sweep::cost::{estimate, Estimate};
+pub use sweep::plan::{plan, Plan};
+pub use sweep::rates::{device_rates, Rates};

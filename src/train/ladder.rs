@@ -12,7 +12,7 @@
 //! the pre-trained extractor improves with m, the class that validation prefers should
 //! shrink with m: the abstract's "caulk class gets simpler as the pre-training data grow".
 
-use super::methods::Pretrained;
+use super::pretrained::Pretrained;
 use crate::closed_form::{knn, pca, KnotRule, Spline};
 use crate::error::Result;
 use crate::model::Role;

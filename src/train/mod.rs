@@ -10,7 +10,8 @@
 //! SGD: u ← 0.9 u + g, θ ← θ − η_t u − η_t λ θ.
 //! Frozen parameters are never written, so they stay bit-identical.
 //!
-//! [`methods`] maps the downstream methods onto this loop and onto the closed forms;
+//! [`methods`] maps the downstream methods onto this loop and onto the closed forms, on a
+//! [`pretrained`] backbone;
 //! [`oracle`] writes the infinite-pre-training limit into a network for the `limit` preset;
 //! [`batched`] runs the same algebra for K networks at once through a compute backend, and
 //! [`fused`] through a backend's fused training kernel (whole steps per dispatch); both take
@@ -24,6 +25,7 @@ pub mod fused;
 pub mod ladder;
 pub mod methods;
 pub mod oracle;
+pub mod pretrained;
 pub mod schedule;
 
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -224,7 +226,7 @@ pub fn train_loop(
         rows.clear();
         for _ in 0..batch {
             if cursor == n {
-                shuffle(&mut order, rng);
+                rng.shuffle(&mut order);
                 cursor = 0;
             }
             rows.push(order[cursor]);
@@ -322,13 +324,5 @@ fn step(
             }
         };
         p[i] -= eta * update + eta * opts.weight_decay * p[i];
-    }
-}
-
-/// Fisher-Yates shuffle from `rng`.
-pub(crate) fn shuffle(v: &mut [usize], rng: &mut Rng) {
-    for i in (1..v.len()).rev() {
-        let j = (rng.next_u64() % (i as u64 + 1)) as usize;
-        v.swap(i, j);
     }
 }

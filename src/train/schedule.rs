@@ -65,7 +65,7 @@ impl BatchOrder {
         ) {
             for slot in rows {
                 if *cursor == order.len() {
-                    super::shuffle(order, rng);
+                    rng.shuffle(order);
                     *cursor = 0;
                 }
                 *slot = order[*cursor] as f32;

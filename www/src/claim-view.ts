@@ -1,5 +1,5 @@
 // The title claim as figures: from the measured curves of a result with several m (the Rust
-// `claim` table, src/experiment/claim.rs), (a) the risk at one n against m and (b) n_ε against
+// `claim` table, src/experiment/analysis/claim.rs), (a) the risk at one n against m and (b) n_ε against
 // m with 95 % intervals, beside the calibrated `caulk_m` bound's n_ε(m) and the limit
 // rate's n_ε as the floor. An n_ε not reached inside the n grid is drawn at n_max as an
 // open triangle pointing up, labelled "> n_max", never extrapolated. ε is set by dragging

@@ -90,7 +90,7 @@ export function drawCurves(
       const loss = squared ? c.squared_loss : undefined;
       series.push({
         id: id(c.method),
-        // An unsteady curve (src/experiment/steady.rs) says so in the legend, beside its slope
+        // An unsteady curve (src/experiment/run/steady.rs) says so in the legend, beside its slope
         // (the slope of the error rate: on the squared loss no slope is fitted).
         label: loss
           ? c.label

@@ -1,7 +1,7 @@
 // What this page keeps of its runs so that a later run computes less (the workers hold no
 // state between runs; each run is sent what they may reuse):
 // - the point cache: every seed-point computed, by its key (what its numbers depend on,
-//   src/experiment/cache.rs), the oldest dropped beyond POINTS_MAX;
+//   src/experiment/run/cache.rs), the oldest dropped beyond POINTS_MAX;
 // - the backbone cache: every backbone pre-trained, by its key (its extractor, source sample,
 //   architecture and device: not α, β or σ), so that moving those keys fits again on the
 //   backbones there are; at most BACKBONE_VALUES parameters in all.

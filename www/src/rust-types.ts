@@ -312,7 +312,7 @@ unused_by: Array<string>,
 optional: boolean, 
 /**
  * What a change of the key's value moves: the point cache's and backbone cache's keys
- * (`experiment::cache`) and the baked-file key (`experiment::baked`) are derived
+ * (`experiment::run::cache`) and the baked-file key (`experiment::io::baked`) are derived
  * from it, and a test walks every key against a sweep's own numbers.
  */
 affects: Affects, };
@@ -630,7 +630,7 @@ n: number,
  */
 risk_mean: number | null, 
 /**
- * The mean's 95 % interval (super::stats), lower end; null with fewer than 3 seeds.
+ * The mean's 95 % interval (crate::experiment::analysis::stats), lower end; null with fewer than 3 seeds.
  */
 risk_lo: number | null, 
 /**
@@ -826,7 +826,7 @@ trainable: number | null,
 interval: IntervalMethods, 
 /**
  * Which shape the data prefer (power law, with a floor, broken) and each one's
- * held-out prediction of the largest n (super::shapes); null with fewer than 4 points.
+ * held-out prediction of the largest n (crate::experiment::analysis::shapes); null with fewer than 4 points.
  */
 shapes: Shapes | null, 
 /**
@@ -937,7 +937,7 @@ c_pre: number | null,
  */
 limit_n_eps: number | null, 
 /**
- * The fitted `caulk_m` model per m and how well it fits ([`super::model_fit`]).
+ * The fitted `caulk_m` model per m and how well it fits ([`crate::experiment::analysis::model_fit`]).
  */
 model: ModelFit | null, 
 /**
@@ -1326,12 +1326,12 @@ elapsed_ms: number,
 /**
  * The title claim from these curves: per (method, width) measured at several m, the
  * risk at one n and n_ε against m beside the calibrated `caulk_m` bound's
- * ([`claim`](super::claim)); null with fewer than two m.
+ * ([`claim`](crate::experiment::analysis::claim)); null with fewer than two m.
  */
 claim: Claim | null, 
 /**
  * Every method against its backbone's reference (`full` where measured) at each n,
- * paired over seeds ([`method_pairs`](super::paired::method_pairs)).
+ * paired over seeds ([`method_pairs`](crate::experiment::analysis::paired::method_pairs)).
  */
 method_pairs: Array<MethodPair>, 
 /**
@@ -1343,7 +1343,7 @@ cancelled: boolean,
  */
 device_lost: string | null, 
 /**
- * The steadiness check's summary ([`steady`](super::steady)); null where it did not run.
+ * The steadiness check's summary ([`steady`](crate::experiment::run::steady)); null where it did not run.
  */
 steadiness: string | null, };
 

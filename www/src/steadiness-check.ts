@@ -1,4 +1,4 @@
-// The steadiness check of a finished run (src/experiment/steady.rs, docs/science.md): seed 0
+// The steadiness check of a finished run (src/experiment/run/steady.rs, docs/science.md): seed 0
 // runs again from starting weights perturbed at f32 rounding, in a worker of its own that is
 // kept between checks (its data and wasm stay warm). A new run abandons a check in progress
 // by stopping that worker, so the sweep's workers keep their caches.

@@ -36,5 +36,5 @@ export type {
  */
 export type Config = RustConfig & Record<string, unknown>;
 
-/** One measured curve of the results (Rust `experiment::results::CurveResult`). */
+/** One measured curve of the results (Rust `experiment::analysis::curve::CurveResult`). */
 export type Curve = CurveResult;

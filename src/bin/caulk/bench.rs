@@ -55,8 +55,8 @@ pub fn bench_command(json: bool) -> Result<(), Fail> {
 
 /// `caulk bench batching`: the K-model table on the GPU (when one opens) and the CPU.
 pub fn batching_command(json: bool, ks: &[usize]) -> Result<(), Fail> {
-    use caulk::experiment::batching::{agreement, batching_table, Work};
-    let setup = experiment::batching::BatchingSetup::default();
+    use caulk::experiment::bench::batching::{agreement, batching_table, Work};
+    let setup = experiment::bench::batching::BatchingSetup::default();
     let fail = |e: caulk::Error| Fail(format!("bench failed: {e}"), 1);
     let no_work = || Work::default();
     let cpu = pollster::block_on(batching_table(&CpuBackend, &setup, ks, &no_work, &clock))
@@ -139,7 +139,7 @@ pub fn batching_command(json: bool, ks: &[usize]) -> Result<(), Fail> {
 
 /// `caulk bench gemm`: the CPU GEMM's GFLOP/s against a peak probe.
 pub fn gemm_command(json: bool) -> Result<(), Fail> {
-    let report = experiment::gemm::gemm_table(&clock, 0.3);
+    let report = experiment::bench::gemm::gemm_table(&clock, 0.3);
     if json {
         return emit(&to_json(&report)?);
     }
@@ -157,10 +157,10 @@ pub fn gemm_command(json: bool) -> Result<(), Fail> {
 }
 
 /// `caulk bench coverage`: the coverage of the 95 % intervals on simulated curves
-/// (experiment::coverage), one row per scenario and seed count, as a Markdown table (the one
+/// (experiment::bench::coverage), one row per scenario and seed count, as a Markdown table (the one
 /// BENCHMARKS.md shows) or JSON.
 pub fn coverage_command(json: bool, seeds: &[usize], reps: usize) -> Result<(), Fail> {
-    use caulk::experiment::coverage::{
+    use caulk::experiment::bench::coverage::{
         coverage_table, EXPONENT, GRID, N_EPS, PAIR_N_EPS, PAIR_SCALE,
     };
     let rows = coverage_table(seeds, reps);

@@ -43,7 +43,7 @@ use std::process::ExitCode;
 use caulk::backend::probe_device;
 use caulk::config::keys::BOUND_IDS;
 use caulk::config::{BackendChoice, Config};
-use caulk::experiment::{self, batching::KS};
+use caulk::experiment::{self, bench::batching::KS};
 use caulk::theory;
 
 use args::{load_config, parse_args, Args, HELP, USAGE};
@@ -126,7 +126,7 @@ fn run(args: Args) -> Result<(), Fail> {
             let file = args.table.as_deref().unwrap_or_default();
             let text = std::fs::read_to_string(file)
                 .map_err(|e| Fail(format!("cannot read {file}: {e}"), 1))?;
-            let results = experiment::import::import_table(&text, file, &c)
+            let results = experiment::io::import::import_table(&text, file, &c)
                 .map_err(|e| Fail(format!("{file}: {e}"), 1))?;
             report(&results, args.json, args.out.as_deref())
         }
@@ -172,7 +172,7 @@ fn bake(mut c: Config, dir: &std::path::Path) -> Result<std::path::PathBuf, Fail
     // Baked numbers come from the CPU path (deterministic everywhere).
     c.backend = BackendChoice::Cpu;
     let results = sweep(&c, false)?;
-    let path = dir.join(experiment::baked::file_name(&c));
+    let path = dir.join(experiment::io::baked::file_name(&c));
     std::fs::write(
         &path,
         serde_json::to_string(&results).map_err(|e| Fail(format!("cannot encode JSON: {e}"), 1))?,
@@ -192,7 +192,7 @@ fn bake_lesson(file: &str, dir: &std::path::Path) -> Result<(), Fail> {
             continue;
         }
         let (c, _) = load_config(Some(&step.fragment))?;
-        let path = dir.join(experiment::baked::file_name(&c));
+        let path = dir.join(experiment::io::baked::file_name(&c));
         if path.exists() {
             emit(&format!(
                 "step {}: {} (baked already)",

@@ -5,9 +5,9 @@
 use caulk::backend::cpu::CpuBackend;
 use caulk::backend::Backend;
 use caulk::config::Config;
-use caulk::experiment::cost::human_bytes;
-use caulk::experiment::prepare::{prepare, GpuProbe, PrepareError, Prepared};
-use caulk::experiment::rates::device_rates;
+use caulk::experiment::sweep::cost::human_bytes;
+use caulk::experiment::sweep::prepare::{prepare, GpuProbe, PrepareError, Prepared};
+use caulk::experiment::sweep::rates::device_rates;
 use caulk::experiment::{self, no_pause, run_shard, run_sweep, Cancel, Results, Shard};
 
 use crate::{clock, emit, to_json, usage, Fail};
@@ -16,19 +16,19 @@ use crate::{clock, emit, to_json, usage, Fail};
 /// check where it trains a network.
 pub fn sweep(c: &Config, quiet: bool) -> Result<Results, Fail> {
     let mut results = run_config(c, quiet)?;
-    // Steadiness: the whole sweep again from perturbed starting weights (experiment::steady).
-    match experiment::steady::twin(c, true) {
+    // Steadiness: the whole sweep again from perturbed starting weights (experiment::run::steady).
+    match experiment::run::steady::twin(c, true) {
         _ if results.cancelled => {}
-        experiment::steady::Twin::Run(twin) => {
+        experiment::run::steady::Twin::Run(twin) => {
             if !quiet {
                 noteln!(
                     "caulk: checking steadiness (every seed again from starting weights perturbed by 1e-6)"
                 );
             }
             let twin = run_config(&twin, true)?;
-            experiment::steady::apply(&mut results, &twin);
+            experiment::run::steady::apply(&mut results, &twin);
         }
-        experiment::steady::Twin::Skip(why) => results.steadiness = Some(why),
+        experiment::run::steady::Twin::Skip(why) => results.steadiness = Some(why),
     }
     Ok(results)
 }
@@ -245,7 +245,7 @@ pub fn report(results: &Results, json: bool, out: Option<&str>) -> Result<(), Fa
 /// The title claim as a table: per (method, width), per m the risk at one n and n_ε read off
 /// the curve (with 95 % intervals; "> n_max" where ε is not reached in the grid)
 /// beside the calibrated `caulk_m` bound's n_ε (where the claim has one: not on real data).
-fn claim_table(claim: &caulk::experiment::claim::Claim) -> String {
+fn claim_table(claim: &caulk::experiment::analysis::claim::Claim) -> String {
     let n_max = claim.n_max;
     let bound = claim.series.iter().any(|s| s.c.is_some());
     let n_text = |v: Option<f64>| v.map_or(format!("> {n_max}"), |x| format!("{x:.0}"));

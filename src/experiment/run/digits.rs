@@ -36,8 +36,8 @@
 use super::*;
 use crate::closed_form::ridge::fit_validated;
 use crate::data::digits::{self, Digits, Split, PIXELS};
-use crate::experiment::cost::{digits_fit_cost, digits_pretrain_cost};
-use crate::experiment::plan::{digits_pretrain_steps, DIGITS_BATCH, DIGITS_CLASSES};
+use crate::experiment::sweep::cost::{digits_fit_cost, digits_pretrain_cost};
+use crate::experiment::sweep::plan::{digits_pretrain_steps, DIGITS_BATCH, DIGITS_CLASSES};
 use crate::train::dense::{Loss, Net, Part};
 use crate::train::{jitter_start, methods::train_opts};
 
@@ -123,7 +123,7 @@ impl<B: Backend> Sweep<'_, B> {
     /// The curves of a `digits` sweep over `seeds` into `accs`, and each seed's constant
     /// predictor's error (the minority share of the test images' parities). A cancel stops
     /// it early; `accs` then hold what finished.
-    pub(super) async fn digits(
+    pub(in crate::experiment) async fn digits(
         &mut self,
         seeds: std::ops::Range<usize>,
         accs: &mut Vec<Acc>,
@@ -413,7 +413,7 @@ impl<B: Backend> Sweep<'_, B> {
         } = fit;
         let (y, c, inp) = (&sd.pool_y[..n], cut(n), net.inp);
         let opts = TrainOpts {
-            eval_every: crate::experiment::plan::FINETUNE_EVAL_EVERY,
+            eval_every: crate::experiment::sweep::plan::FINETUNE_EVAL_EVERY,
             ..train_opts(method, &self.plan.finetune)
         };
         let mut rng = Rng::with_index(sd.seed, Stream::Batch, batch_stream + n as u64);

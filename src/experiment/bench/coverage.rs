@@ -20,8 +20,8 @@
 
 use serde::Serialize;
 
-use super::paired::n_eps_change_of;
-use super::stats::{n_eps_band, summarise};
+use crate::experiment::analysis::paired::n_eps_change_of;
+use crate::experiment::analysis::stats::{n_eps_band, summarise};
 use crate::rng::{Rng, Stream};
 
 /// The n grid of a replication.

@@ -6,9 +6,9 @@
 
 use serde::Serialize;
 
-use super::shapes::compare_shapes;
-use super::stats::n_eps_from_data;
 use crate::config::Method;
+use crate::experiment::analysis::shapes::compare_shapes;
+use crate::experiment::analysis::stats::n_eps_from_data;
 use crate::theory::calibrate_scale;
 
 /// One curve of the contract (`caulk run --json`), plus its diagnostics.
@@ -51,11 +51,11 @@ pub struct CurveResult {
     pub trainable: Option<usize>,
     /// How the intervals were computed (docs/science.md §8).
     #[serde(default)]
-    pub interval: super::stats::IntervalMethods,
+    pub interval: crate::experiment::analysis::stats::IntervalMethods,
     /// Which shape the data prefer (power law, with a floor, broken) and each one's
-    /// held-out prediction of the largest n (super::shapes); null with fewer than 4 points.
+    /// held-out prediction of the largest n (crate::experiment::analysis::shapes); null with fewer than 4 points.
     #[serde(default)]
-    pub shapes: Option<super::shapes::Shapes>,
+    pub shapes: Option<crate::experiment::analysis::shapes::Shapes>,
     /// Reasons not to trust the slope.
     pub flags: Vec<String>,
     /// Diverged or failed runs, one line each.
@@ -109,7 +109,10 @@ impl CurveResult {
         risks: Vec<Vec<f64>>,
         spread: f64,
     ) -> CurveResult {
-        let means: Vec<Option<f64>> = risks.iter().map(|r| super::stats::mean(r)).collect();
+        let means: Vec<Option<f64>> = risks
+            .iter()
+            .map(|r| crate::experiment::analysis::stats::mean(r))
+            .collect();
         CurveResult {
             label: format!("{} (m = {m}, W = 32)", method.id()),
             method,
@@ -146,23 +149,23 @@ impl CurveResult {
 }
 
 /// What a curve is and what is known of it beside its statistics.
-pub(super) struct CurveHead {
-    pub(super) label: String,
-    pub(super) method: Method,
-    pub(super) m: Option<u64>,
-    pub(super) width: usize,
-    pub(super) trainable: Option<usize>,
-    pub(super) notes: Vec<String>,
+pub(in crate::experiment) struct CurveHead {
+    pub(in crate::experiment) label: String,
+    pub(in crate::experiment) method: Method,
+    pub(in crate::experiment) m: Option<u64>,
+    pub(in crate::experiment) width: usize,
+    pub(in crate::experiment) trainable: Option<usize>,
+    pub(in crate::experiment) notes: Vec<String>,
 }
 
 impl CurveResult {
     /// A curve over `n` from its statistics and its seeds' `risks` (per n, in seed order):
     /// n_ε read off the mean at `eps`, and C calibrated to `predicted`, the theory's slope
     /// (none: no calibration). The one constructor of a sweep's curves and imported ones.
-    pub(super) fn from_stats(
+    pub(in crate::experiment) fn from_stats(
         head: CurveHead,
         n: Vec<u64>,
-        stats: super::stats::CurveStats,
+        stats: crate::experiment::analysis::stats::CurveStats,
         risks: Vec<Vec<f64>>,
         predicted: Option<f64>,
         eps: f64,
@@ -207,7 +210,11 @@ impl CurveResult {
 
 /// C of C·n^slope fitted to a curve's means (the exponent fixed by the theory): the mean of
 /// ln(risk) − slope·ln n over the finished points ([`calibrate_scale`]).
-pub(super) fn calibrated(n: &[f64], means: &[Option<f64>], slope: f64) -> Option<f64> {
+pub(in crate::experiment) fn calibrated(
+    n: &[f64],
+    means: &[Option<f64>],
+    slope: f64,
+) -> Option<f64> {
     let (model, data): (Vec<f64>, Vec<f64>) = n
         .iter()
         .zip(means)
@@ -217,6 +224,6 @@ pub(super) fn calibrated(n: &[f64], means: &[Option<f64>], slope: f64) -> Option
 }
 
 /// A method's id, as in the URL and the JSON (`caulk-adapter`).
-pub(super) fn method_name(m: Method) -> String {
+pub(in crate::experiment) fn method_name(m: Method) -> String {
     m.id()
 }

@@ -10,8 +10,8 @@
 //!
 //! The prediction's words say what each rests on (docs/science.md §5).
 //!
-//! What it costs is modelled in [`cost`](super::cost) (from the work of one unit,
-//! [`work`](super::work), and this device's rates, [`rates`](super::rates)).
+//! What it costs is modelled in [`cost`](crate::experiment::sweep::cost) (from the work of one unit,
+//! [`work`](crate::experiment::sweep::work), and this device's rates, [`rates`](crate::experiment::sweep::rates)).
 
 use serde::Serialize;
 

@@ -1,22 +1,12 @@
 //! The sweep: for each group (m, width) pre-train one backbone per seed (in f32 through the
 //! sweep's backend, all seeds at once on a GPU), then for each n, seed and method fit and
-//! score; summarise each (method, m, width) curve ([`results`](super::results)).
+//! score; summarise each (method, m, width) curve ([`results`](crate::experiment::io::results)).
 //!
 //! Seeds: seed i of a sweep uses the task, initialisation and batch streams of
 //! `run_seed(config.seed, i)`, so a point's numbers do not depend on which other points run.
 //! A failed or diverged run is left out of its point's mean and listed in the curve's notes;
 //! a cancelled sweep returns every point that had finished.
 
-use super::cache::{backbone_key, point_key, Backbone, Known, SeedPoint};
-use super::cost::{data_cost, estimate, fit_cost, pretrain_chunk, pretrain_cost};
-use super::curve::method_name;
-use super::plan::{arch, plan, pretrain_steps, Plan, PRETRAIN_BATCH, PRETRAIN_LR};
-use super::progress::Ticker;
-use super::rates::Rates;
-use super::results::{curve_label, summarise_curve, Acc, Results};
-use super::stats::{mean, summarise};
-use super::work::Cost;
-use super::{Cancel, FinishedPoint, Progress};
 use crate::backend::cpu::CpuBackend;
 use crate::backend::fallback::Fallback;
 use crate::backend::Backend;
@@ -24,6 +14,20 @@ use crate::closed_form::{KnotRule, Spline};
 use crate::config::{Config, Method};
 use crate::data::{excess_risk, Sample, Task};
 use crate::error::{Error, Result};
+use crate::experiment::analysis::curve::method_name;
+use crate::experiment::analysis::stats::{mean, summarise};
+use crate::experiment::io::results::{curve_label, summarise_curve, Acc, Results};
+use crate::experiment::run::cache::{backbone_key, point_key, Backbone, Known, SeedPoint};
+use crate::experiment::run::progress::Ticker;
+use crate::experiment::sweep::cost::{
+    data_cost, estimate, fit_cost, pretrain_chunk, pretrain_cost,
+};
+use crate::experiment::sweep::plan::{
+    arch, plan, pretrain_steps, Plan, PRETRAIN_BATCH, PRETRAIN_LR,
+};
+use crate::experiment::sweep::rates::Rates;
+use crate::experiment::sweep::work::Cost;
+use crate::experiment::{Cancel, FinishedPoint, Progress};
 use crate::model::Arch;
 use crate::rng::{Rng, Stream};
 use crate::train::methods::{
@@ -32,7 +36,10 @@ use crate::train::methods::{
 use crate::train::oracle::{fit_oracle_batched, in_feature_space};
 use crate::train::TrainOpts;
 
+pub mod cache;
 mod digits;
+pub mod progress;
+pub mod steady;
 
 /// The outcomes of a batched fit of `seeds` seeds: one per fit, or the error for each seed.
 fn outcomes(fits: Result<Vec<Fit>>, seeds: usize) -> Vec<std::result::Result<Outcome, String>> {
@@ -232,8 +239,8 @@ pub async fn run_seeds<B: Backend>(
         .collect();
     let (claim, method_pairs) = match whole {
         true => (
-            super::claim::claim(c, &curves, c.eps, c.at_n),
-            super::paired::method_pairs(&curves),
+            crate::experiment::analysis::claim::claim(c, &curves, c.eps, c.at_n),
+            crate::experiment::analysis::paired::method_pairs(&curves),
         ),
         false => (None, Vec::new()),
     };
@@ -305,7 +312,7 @@ struct Sweep<'a, B: Backend> {
     ticker: Ticker<'a>,
     checkpoint: Checkpoint<'a>,
     cancel: &'a Cancel,
-    /// Seed-points known before the sweep ([`super::cache`]).
+    /// Seed-points known before the sweep ([`crate::experiment::run::cache`]).
     known: &'a Known,
 }
 

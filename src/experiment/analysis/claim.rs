@@ -3,7 +3,7 @@
 //! one row per m:
 //!
 //! - the mean excess risk at one n of the grid (`at_n`; the largest by default) with its
-//!   95 % interval over seeds (the curve's own interval at that n, super::stats);
+//!   95 % interval over seeds (the curve's own interval at that n, crate::experiment::analysis::stats);
 //! - n_ε, the smallest n whose mean risk reaches ε, read off the curve by log-log
 //!   interpolation between grid points ([`n_eps_from_data`]), with a 95 % interval read off
 //!   the curve's band the same way: where its lower end reaches ε and where its upper end
@@ -11,7 +11,7 @@
 //!   the grid is reported as "> n_max" (null), never extrapolated;
 //! - the n_ε(m) of the `caulk_m` bound R(n, m) = C·(n^(−r) + C_pre·ε_pre(m)^s) (r = 2s/(2s+1),
 //!   ε_pre(m) = m^(−2s_φ/(2s_φ+d)), the app's model) with C and C_pre calibrated to the same
-//!   curves by least squares of the relative residual ([`super::model_fit`], which also says
+//!   curves by least squares of the relative residual ([`crate::experiment::analysis::model_fit`], which also says
 //!   how well the model fits each m).
 //!   The bound's n_ε is null where its floor C_pre·b_i is at or above ε.
 //!
@@ -20,19 +20,19 @@
 //! model's exponents are those of Hölder classes, which digits are not.
 //!
 //! Whether the data show the paper's mechanism: the **paired** changes between neighbouring m
-//! (the same seeds' target data at every m, [`super::paired`]: slope on the small-n window,
+//! (the same seeds' target data at every m, [`crate::experiment::analysis::paired`]: slope on the small-n window,
 //! risk at the largest n, with Student-t intervals), both finite-m **readings** (floor and
-//! exponent, [`super::readings`]) with each m held out in turn, and a one-sentence
+//! exponent, [`crate::experiment::analysis::readings`]) with each m held out in turn, and a one-sentence
 //! **verdict** from them, whichever way it falls.
 
 use serde::{Deserialize, Serialize};
 
-use super::curve::CurveResult;
-use super::model_fit::{model_fit, ModelFit};
-use super::paired::{neighbours, PairedChange};
-use super::readings::{readings, Reading};
-use super::stats::{n_eps_band, n_eps_from_data};
 use crate::config::{Config, Method};
+use crate::experiment::analysis::curve::CurveResult;
+use crate::experiment::analysis::model_fit::{model_fit, ModelFit};
+use crate::experiment::analysis::paired::{neighbours, PairedChange};
+use crate::experiment::analysis::readings::{readings, Reading};
+use crate::experiment::analysis::stats::{n_eps_band, n_eps_from_data};
 use crate::theory::bounds::{self, TheoryParams};
 
 /// One m of a claim series.
@@ -77,7 +77,7 @@ pub struct ClaimSeries {
     pub c_pre: Option<f64>,
     /// The limit rate's n_ε with the calibrated C: (C/ε)^(1/r).
     pub limit_n_eps: Option<f64>,
-    /// The fitted `caulk_m` model per m and how well it fits ([`super::model_fit`]).
+    /// The fitted `caulk_m` model per m and how well it fits ([`crate::experiment::analysis::model_fit`]).
     #[serde(default)]
     pub model: Option<ModelFit>,
     /// Paired changes between neighbouring m (slope on the small-n window, risk at the

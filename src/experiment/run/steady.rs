@@ -28,9 +28,9 @@
 //! An unsteady curve carries a flag saying what moved and by how much; the results say which
 //! check ran and its largest single-seed move either way.
 
-use super::curve::CurveResult;
-use super::results::Results;
 use crate::config::Config;
+use crate::experiment::analysis::curve::CurveResult;
+use crate::experiment::io::results::Results;
 use crate::theory::fit::power_law;
 
 /// The relative perturbation of the twin's starting weights.
@@ -49,7 +49,7 @@ pub enum Twin {
 
 /// The twin of `c`: the whole sweep perturbed (`whole`), or seed 0 alone.
 pub fn twin(c: &Config, whole: bool) -> Twin {
-    let Ok(plan) = super::plan(c) else {
+    let Ok(plan) = crate::experiment::plan(c) else {
         return Twin::Skip("not checked: the config does not plan".into());
     };
     if !(plan.pretrain || plan.methods.iter().any(|m| m.is_gradient())) {

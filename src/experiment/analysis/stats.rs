@@ -136,7 +136,7 @@ pub fn jackknife_t(full: f64, loo: &[f64]) -> (f64, f64) {
 }
 
 /// The mean of `v` (None when empty).
-pub(super) fn mean(v: &[f64]) -> Option<f64> {
+pub(in crate::experiment) fn mean(v: &[f64]) -> Option<f64> {
     (!v.is_empty()).then(|| v.iter().sum::<f64>() / v.len() as f64)
 }
 

@@ -459,7 +459,8 @@ fn with_intervals(
     replicates: &[Vec<(f64, f64, f64)>],
     break_profile: Option<(f64, f64)>,
 ) -> Vec<ShapeParam> {
-    let refits: Option<Vec<Vec<f64>>> = (replicates.len() >= super::stats::MIN_INTERVAL_SEEDS)
+    let refits: Option<Vec<Vec<f64>>> = (replicates.len()
+        >= crate::experiment::analysis::stats::MIN_INTERVAL_SEEDS)
         .then(|| {
             replicates
                 .iter()
@@ -479,7 +480,7 @@ fn with_intervals(
                 ),
                 (_, Some(r)) => {
                     let loo: Vec<f64> = r.iter().map(|p| p[j]).collect();
-                    let (lo, hi) = super::stats::jackknife_t(value, &loo);
+                    let (lo, hi) = crate::experiment::analysis::stats::jackknife_t(value, &loo);
                     // The fit keeps c ≥ 0.
                     let lo = if name == "floor" { lo.max(0.0) } else { lo };
                     (Some(lo), Some(hi), "jackknife-t")
@@ -555,7 +556,7 @@ fn verdict(fits: &[ShapeFit], preferred: Option<&str>, n_max: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::experiment::stats::summarise;
+    use crate::experiment::analysis::stats::summarise;
     use crate::rng::{Rng, Stream};
 
     const N: [f64; 8] = [32.0, 64.0, 128.0, 256.0, 512.0, 1024.0, 2048.0, 4096.0];

@@ -1,20 +1,20 @@
-//! What a sweep costs before it runs: its units' work ([`work`](super::work)) at this
-//! device's rates ([`rates`](super::rates)): seconds = OVERHEAD·FLOPs / FLOP rate + ridges /
+//! What a sweep costs before it runs: its units' work ([`work`](crate::experiment::sweep::work)) at this
+//! device's rates ([`rates`](crate::experiment::sweep::rates)): seconds = OVERHEAD·FLOPs / FLOP rate + ridges /
 //! ridge rate, both rates measured before the sweep
-//! ([`device_rates`](super::rates::device_rates)); a sweep that trains on a GPU has its
+//! ([`device_rates`](crate::experiment::sweep::rates::device_rates)); a sweep that trains on a GPU has its
 //! batched training timed by the GPU's own model instead ([`GpuRates`], measured by
-//! [`gpu_rates`](super::rates::gpu_rates)); and the memory it needs.
+//! [`gpu_rates`](crate::experiment::sweep::rates::gpu_rates)); and the memory it needs.
 
 use serde::Serialize;
 
-use super::plan::{
+use crate::config::{BackendChoice, Config, Method};
+use crate::data::tasks::TEST_POINTS;
+use crate::experiment::sweep::plan::{
     arch, digits_pretrain_steps, pretrain_steps, Plan, DIGITS_BATCH, DIGITS_CLASSES,
     FINETUNE_BATCH, FINETUNE_EVAL_EVERY, PRETRAIN_BATCH, SOURCE_CHUNK_BYTES,
 };
-use super::rates::{GpuRates, Rates};
-use super::work::{extractor_flops, forward_flops, ridges_per_row, Cost};
-use crate::config::{BackendChoice, Config, Method};
-use crate::data::tasks::TEST_POINTS;
+use crate::experiment::sweep::rates::{GpuRates, Rates};
+use crate::experiment::sweep::work::{extractor_flops, forward_flops, ridges_per_row, Cost};
 use crate::model::Arch;
 
 /// The cost of a sweep before it runs.
@@ -422,8 +422,8 @@ pub fn human_bytes(bytes: f64) -> String {
 mod tests {
     use super::*;
     use crate::config::Preset;
-    use crate::experiment::plan::plan;
-    use crate::experiment::work::OVERHEAD;
+    use crate::experiment::sweep::plan::plan;
+    use crate::experiment::sweep::work::OVERHEAD;
 
     #[test]
     fn wall_time_is_set_by_the_worker_with_the_most_seeds() {

@@ -5,11 +5,11 @@
 //! (`refuse_over_memory`); the page shows the estimate's numbers and holds the run (and a
 //! sweep refuses itself anyway, `run_seeds`).
 
-use super::cost::{estimate, Estimate};
-use super::plan::{plan, Plan};
-use super::rates::{gpu_rates, GpuRates, Rates};
 use crate::backend::{gpu_for_sweeps, wgpu::GpuBackend};
 use crate::config::Config;
+use crate::experiment::sweep::cost::{estimate, Estimate};
+use crate::experiment::sweep::plan::{plan, Plan};
+use crate::experiment::sweep::rates::{gpu_rates, GpuRates, Rates};
 
 /// Where the GPU's rates come from.
 pub enum GpuProbe {

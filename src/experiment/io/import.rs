@@ -30,14 +30,14 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use super::claim::{claim, signed};
-use super::cost::Estimate;
-use super::curve::{method_name, CurveHead, CurveResult};
-use super::rates::Rates;
-use super::results::Results;
-use super::stats::{summarise, t975};
 use crate::config::table::{check_row, parse_table, Cells, Row};
 use crate::config::{BackendChoice, Config, Method};
+use crate::experiment::analysis::claim::{claim, signed};
+use crate::experiment::analysis::curve::{method_name, CurveHead, CurveResult};
+use crate::experiment::analysis::stats::{summarise, t975};
+use crate::experiment::io::results::Results;
+use crate::experiment::sweep::cost::Estimate;
+use crate::experiment::sweep::rates::Rates;
 use crate::theory::bounds::{caulk_limit_rate, scratch_rate, TheoryParams};
 use crate::theory::power_law;
 
@@ -394,7 +394,7 @@ pub fn results_of_rows(rows: &[Row], source: &str, c: &Config) -> Result<Results
     all_n.sort_unstable();
     all_n.dedup();
     config.n = all_n;
-    let method_pairs = super::paired::method_pairs(&curves);
+    let method_pairs = crate::experiment::analysis::paired::method_pairs(&curves);
     Ok(Results {
         // The table's own m and n grid, the rest the config's.
         config,

@@ -6,8 +6,8 @@
 //! pace (working + k)/(done + k) leans on the cost model (pace 1) for the first k =
 //! [`PACE_PRIOR_S`] modelled seconds; working time excludes time held at Pause.
 
-use super::rates::Rates;
-use super::work::Cost;
+use crate::experiment::sweep::rates::Rates;
+use crate::experiment::sweep::work::Cost;
 
 /// A progress event of a sweep.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
@@ -27,9 +27,9 @@ pub struct Progress {
     pub finished: Option<FinishedPoint>,
     /// The seed-point this unit finished (its risk, for the caller's point cache), if it
     /// finished one with a finite risk.
-    pub seed: Option<super::cache::SeedPoint>,
+    pub seed: Option<crate::experiment::run::cache::SeedPoint>,
     /// The backbone this unit pre-trained (for the caller's cache), if it pre-trained one.
-    pub backbone: Option<super::cache::Backbone>,
+    pub backbone: Option<crate::experiment::run::cache::Backbone>,
 }
 
 /// One finished point of a curve, sent with the progress event that completes it so a page
@@ -49,7 +49,7 @@ pub struct FinishedPoint {
     pub n: u64,
     /// Mean excess risk over the seeds that finished (null when none did).
     pub risk_mean: Option<f64>,
-    /// The mean's 95 % interval (super::stats), lower end; null with fewer than 3 seeds.
+    /// The mean's 95 % interval (crate::experiment::analysis::stats), lower end; null with fewer than 3 seeds.
     pub risk_lo: Option<f64>,
     /// Upper end.
     pub risk_hi: Option<f64>,
@@ -60,18 +60,18 @@ pub struct FinishedPoint {
 }
 
 /// Progress of a shard: one event per finished unit, with the time left.
-pub(super) struct Ticker<'a> {
-    pub(super) clock: &'a dyn Fn() -> f64,
-    pub(super) on_progress: &'a mut dyn FnMut(&Progress),
-    pub(super) start: f64,
-    pub(super) done: usize,
-    pub(super) units: usize,
+pub(in crate::experiment) struct Ticker<'a> {
+    pub(in crate::experiment) clock: &'a dyn Fn() -> f64,
+    pub(in crate::experiment) on_progress: &'a mut dyn FnMut(&Progress),
+    pub(in crate::experiment) start: f64,
+    pub(in crate::experiment) done: usize,
+    pub(in crate::experiment) units: usize,
     /// The rates the estimate used, and the modelled seconds of all units and of those done.
-    pub(super) rates: Rates,
-    pub(super) total_s: f64,
-    pub(super) done_s: f64,
+    pub(in crate::experiment) rates: Rates,
+    pub(in crate::experiment) total_s: f64,
+    pub(in crate::experiment) done_s: f64,
     /// Seconds spent held at checkpoints (Pause): not part of the pace.
-    pub(super) paused_s: f64,
+    pub(in crate::experiment) paused_s: f64,
 }
 
 impl Ticker<'_> {
@@ -82,24 +82,24 @@ impl Ticker<'_> {
     /// model's own pace 1 weighs as k = [`PACE_PRIOR_S`] modelled seconds, so that the
     /// first units, slow on a cold worker (compilation, first allocations), do not double
     /// it; working time is the time elapsed less the time held paused.
-    pub(super) fn tick(
+    pub(in crate::experiment) fn tick(
         &mut self,
         point: String,
         cost: Cost,
         finished: Option<FinishedPoint>,
-        seed: Option<super::cache::SeedPoint>,
+        seed: Option<crate::experiment::run::cache::SeedPoint>,
     ) {
         self.tick_with(point, cost, finished, seed, None);
     }
 
     /// [`tick`](Self::tick) for a unit that pre-trained `backbone`.
-    pub(super) fn tick_with(
+    pub(in crate::experiment) fn tick_with(
         &mut self,
         point: String,
         cost: Cost,
         finished: Option<FinishedPoint>,
-        seed: Option<super::cache::SeedPoint>,
-        backbone: Option<super::cache::Backbone>,
+        seed: Option<crate::experiment::run::cache::SeedPoint>,
+        backbone: Option<crate::experiment::run::cache::Backbone>,
     ) {
         self.done += 1;
         self.done_s += self.rates.seconds(cost);
@@ -139,7 +139,7 @@ mod tests {
     #[test]
     fn time_left_follows_the_modelled_cost_of_the_units_done() {
         // One second per ridge cosine, overhead included.
-        let rates = Rates::cpu(1.0, super::super::work::ROW_OVERHEAD);
+        let rates = Rates::cpu(1.0, crate::experiment::sweep::work::ROW_OVERHEAD);
         let costs = [1.0, 1.0, 1.0, 1.0, 4.0, 4.0]; // seconds each, 12 in all
         let now = Cell::new(0.0);
         let clock = || now.get();
@@ -179,7 +179,7 @@ mod tests {
     #[test]
     fn a_slow_first_unit_does_not_double_the_time_left() {
         // One modelled second per ridge cosine, overhead included.
-        let rates = Rates::cpu(1.0, super::super::work::ROW_OVERHEAD);
+        let rates = Rates::cpu(1.0, crate::experiment::sweep::work::ROW_OVERHEAD);
         let now = Cell::new(0.0);
         let clock = || now.get();
         let mut etas = Vec::new();

@@ -3,7 +3,7 @@
 //! predicts an m it was not fitted on.
 //!
 //! - **floor** (`caulk_m`): R(n, m) = C·(n^(−r) + C_pre·ε_pre(m)^s), r = 2s/(2s+1): the
-//!   exponent fixed, an additive floor that falls with m ([`super::model_fit`] fits it).
+//!   exponent fixed, an additive floor that falls with m ([`crate::experiment::analysis::model_fit`] fits it).
 //! - **exponent** (`caulk_m_rate`): R(n, m) = C·n^(−r(m)), r(m) = 2/(2+ρ(m)),
 //!   ρ(m) = 1/s + C_ρ·ε_pre(m): the n-exponent itself rises toward r as m grows.
 //!
@@ -20,8 +20,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::curve::CurveResult;
-use super::model_fit::{calibrate_caulk_m, interval_miss, row};
+use crate::experiment::analysis::curve::CurveResult;
+use crate::experiment::analysis::model_fit::{calibrate_caulk_m, interval_miss, row};
 use crate::theory::bounds::{self, BoundSpec, TheoryParams};
 
 /// The left-out m's error of a reading.

@@ -5,13 +5,13 @@
 
 use serde::Serialize;
 
-use super::claim::{claim, Claim};
-use super::cost::Estimate;
-use super::curve::{method_name, CurveHead, CurveResult, Extra, LossCurve};
-use super::plan::{plan, Plan};
-use super::stats::{mean, summarise};
 use crate::config::{Config, Method};
 use crate::error::{Error, Result};
+use crate::experiment::analysis::claim::{claim, Claim};
+use crate::experiment::analysis::curve::{method_name, CurveHead, CurveResult, Extra, LossCurve};
+use crate::experiment::analysis::stats::{mean, summarise};
+use crate::experiment::sweep::cost::Estimate;
+use crate::experiment::sweep::plan::{plan, Plan};
 
 /// The result of a sweep: the contract of `caulk run --json`.
 #[derive(Clone, Debug, PartialEq, Serialize, serde::Deserialize)]
@@ -37,19 +37,19 @@ pub struct Results {
     pub elapsed_ms: f64,
     /// The title claim from these curves: per (method, width) measured at several m, the
     /// risk at one n and n_ε against m beside the calibrated `caulk_m` bound's
-    /// ([`claim`](super::claim)); null with fewer than two m.
+    /// ([`claim`](crate::experiment::analysis::claim)); null with fewer than two m.
     #[serde(default)]
     pub claim: Option<Claim>,
     /// Every method against its backbone's reference (`full` where measured) at each n,
-    /// paired over seeds ([`method_pairs`](super::paired::method_pairs)).
+    /// paired over seeds ([`method_pairs`](crate::experiment::analysis::paired::method_pairs)).
     #[serde(default)]
-    pub method_pairs: Vec<super::paired::MethodPair>,
+    pub method_pairs: Vec<crate::experiment::analysis::paired::MethodPair>,
     /// Whether the sweep was cancelled (the curves hold what had finished).
     pub cancelled: bool,
     /// What happened when the GPU failed mid-sweep and the CPU took over (null otherwise).
     #[serde(default)]
     pub device_lost: Option<String>,
-    /// The steadiness check's summary ([`steady`](super::steady)); null where it did not run.
+    /// The steadiness check's summary ([`steady`](crate::experiment::run::steady)); null where it did not run.
     #[serde(default)]
     pub steadiness: Option<String>,
 }
@@ -119,7 +119,7 @@ pub const CSV_HEADER: &str =
 
 /// The finished points of a sweep cut short (cancelled, failed) in the results CSV's
 /// columns: the slopes' cells empty, since a partial sweep has none.
-pub fn points_csv(points: &[super::FinishedPoint]) -> String {
+pub fn points_csv(points: &[crate::experiment::FinishedPoint]) -> String {
     let mut out = String::from(CSV_HEADER);
     for p in points {
         out.push_str(&csv_row(
@@ -166,22 +166,27 @@ fn csv_row(
 
 /// Raw outcomes of one curve: per n, the finished seeds' risks (in seed order), the
 /// method's trainable parameters, and one note per failed or diverged run.
-pub(super) struct Acc {
-    pub(super) method: Method,
-    pub(super) m: Option<u64>,
-    pub(super) width: usize,
-    pub(super) risks: Vec<Vec<f64>>,
-    pub(super) trainable: Option<usize>,
-    pub(super) notes: Vec<String>,
+pub(in crate::experiment) struct Acc {
+    pub(in crate::experiment) method: Method,
+    pub(in crate::experiment) m: Option<u64>,
+    pub(in crate::experiment) width: usize,
+    pub(in crate::experiment) risks: Vec<Vec<f64>>,
+    pub(in crate::experiment) trainable: Option<usize>,
+    pub(in crate::experiment) notes: Vec<String>,
     /// Per n, each finished seed's squared loss where the preset measures one (`digits`).
-    pub(super) losses: Vec<Vec<f64>>,
+    pub(in crate::experiment) losses: Vec<Vec<f64>>,
     /// Per n, each finished seed's chosen class where the method chooses one (`caulk-select`).
-    pub(super) classes: Vec<Vec<f64>>,
+    pub(in crate::experiment) classes: Vec<Vec<f64>>,
 }
 
 impl Acc {
     /// An empty curve over `points` values of n.
-    pub(super) fn new(method: Method, m: Option<u64>, width: usize, points: usize) -> Acc {
+    pub(in crate::experiment) fn new(
+        method: Method,
+        m: Option<u64>,
+        width: usize,
+        points: usize,
+    ) -> Acc {
         Acc {
             method,
             m,
@@ -195,7 +200,12 @@ impl Acc {
     }
 }
 /// A curve's legend text.
-pub(super) fn curve_label(method: Method, m: Option<u64>, width: usize, groups: usize) -> String {
+pub(in crate::experiment) fn curve_label(
+    method: Method,
+    m: Option<u64>,
+    width: usize,
+    groups: usize,
+) -> String {
     match m {
         Some(m) => format!("{} (m = {m}, W = {width})", method_name(method)),
         None if groups > 1 => format!("{} (W = {width})", method_name(method)),
@@ -203,7 +213,12 @@ pub(super) fn curve_label(method: Method, m: Option<u64>, width: usize, groups: 
     }
 }
 /// A curve's means, intervals, slopes and n_ε from its raw outcomes.
-pub(super) fn summarise_curve(acc: Acc, plan: &Plan, c: &Config, all_groups: usize) -> CurveResult {
+pub(in crate::experiment) fn summarise_curve(
+    acc: Acc,
+    plan: &Plan,
+    c: &Config,
+    all_groups: usize,
+) -> CurveResult {
     let n: Vec<f64> = plan.n.iter().map(|v| *v as f64).collect();
     let mut stats = summarise(&n, &acc.risks);
     // A jittered run is a numerical-sensitivity check of a curve that trains a network.
@@ -364,6 +379,6 @@ pub fn merge(c: &Config, parts: Vec<Results>) -> Result<Results> {
         .collect();
     out.constant_risk = mean(&out.constant_risks);
     out.claim = claim(c, &out.curves, c.eps, c.at_n);
-    out.method_pairs = super::paired::method_pairs(&out.curves);
+    out.method_pairs = crate::experiment::analysis::paired::method_pairs(&out.curves);
     Ok(out)
 }

@@ -1,7 +1,7 @@
 //! The work a sweep is made of, per unit, in device-free terms: a gradient step on a batch of
 //! b rows costs 6·b·MACs FLOPs (forward 2, backward 4), a forward pass 2·MACs per row, and
-//! generating a row evaluates every ridge cosine of the extractor. [`rates`](super::rates)
-//! measures how fast this device does each, [`cost`](super::cost) turns a plan into seconds.
+//! generating a row evaluates every ridge cosine of the extractor. [`rates`](crate::experiment::sweep::rates)
+//! measures how fast this device does each, [`cost`](crate::experiment::sweep::cost) turns a plan into seconds.
 
 use crate::data::extractor::{MAX_RIDGES, RIDGE_LEVELS};
 use crate::model::Arch;
@@ -43,7 +43,7 @@ pub struct Cost {
     /// Seconds of training on the GPU (its share of a call of several models).
     pub gpu_s: f64,
     /// Head-only training steps on the CPU (a frozen extractor's fit), timed by their own
-    /// rate ([`Rates::head_steps`](super::rates::Rates::head_steps)): bookkeeping more than
+    /// rate ([`Rates::head_steps`](crate::experiment::sweep::rates::Rates::head_steps)): bookkeeping more than
     /// arithmetic.
     pub head_steps: f64,
 }

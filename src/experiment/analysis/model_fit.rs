@@ -23,11 +23,11 @@
 //! its residuals at the smallest and largest n then says how: measured above the model at
 //! large n (a floor higher than ε_pre(m)^s predicts, or a slower rate), below it (falls
 //! faster than the model's floor allows), or scattered. (Readings hold out whole m as well:
-//! super::readings.)
+//! crate::experiment::analysis::readings.)
 
 use serde::{Deserialize, Serialize};
 
-use super::curve::CurveResult;
+use crate::experiment::analysis::curve::CurveResult;
 use crate::theory::bounds::{self, TheoryParams};
 
 /// How the fitted model meets the curve of one m.
@@ -168,7 +168,7 @@ fn without_last(cv: &CurveResult) -> Option<CurveResult> {
 
 /// The miss of prediction `pred` at point j of `cv` in units of its half-interval in log
 /// scale (docs/science.md §8); None without a positive mean and interval there.
-pub(super) fn interval_miss(cv: &CurveResult, j: usize, pred: f64) -> Option<f64> {
+pub(in crate::experiment) fn interval_miss(cv: &CurveResult, j: usize, pred: f64) -> Option<f64> {
     let y = cv
         .risk_mean
         .get(j)
@@ -184,7 +184,11 @@ pub(super) fn interval_miss(cv: &CurveResult, j: usize, pred: f64) -> Option<f64
 
 /// The quality of `fitted` against the curve `cv`, with `held` the prediction of point j
 /// by a fit without it (module doc).
-pub(super) fn row(cv: &CurveResult, fitted: Vec<f64>, held: Option<(usize, f64)>) -> ModelFitRow {
+pub(in crate::experiment) fn row(
+    cv: &CurveResult,
+    fitted: Vec<f64>,
+    held: Option<(usize, f64)>,
+) -> ModelFitRow {
     // (ln residual, inside) of every measured point, in n order.
     let measured: Vec<(f64, bool)> = (0..cv.n.len())
         .filter_map(|j| {
@@ -243,7 +247,7 @@ fn describe_miss(measured: &[(f64, bool)]) -> String {
 mod tests {
     use super::*;
     use crate::config::Method;
-    use crate::experiment::stats::mean;
+    use crate::experiment::analysis::stats::mean;
 
     fn curve(m: u64, n: &[u64], means: Vec<f64>, spread: f64) -> CurveResult {
         let risks = means.iter().map(|y| vec![*y]).collect();

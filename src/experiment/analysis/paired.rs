@@ -18,8 +18,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::curve::CurveResult;
-use super::stats::{n_eps_from_data, t_interval};
+use crate::experiment::analysis::curve::CurveResult;
+use crate::experiment::analysis::stats::{n_eps_from_data, t_interval};
 use crate::theory::power_law;
 
 /// The paired change from one m to the next of one (method, width).
@@ -269,7 +269,7 @@ pub fn n_eps_change_of(
     let loo: Vec<f64> = (0..s)
         .map(|i| Some(log_n_eps(to, Some(i))? - log_n_eps(from, Some(i))?))
         .collect::<Option<_>>()?;
-    let (lo, hi) = super::stats::jackknife_t(full, &loo);
+    let (lo, hi) = crate::experiment::analysis::stats::jackknife_t(full, &loo);
     Some([full, lo, hi])
 }
 
@@ -327,7 +327,7 @@ mod tests {
         let n = [64u64, 256, 1024];
         let risks = vec![vec![0.1, 0.2], vec![0.05, 0.1], vec![0.03, 0.04]];
         let with_class = |m: u64, values: Vec<Vec<f64>>| CurveResult {
-            class_chosen: Some(crate::experiment::curve::LossCurve {
+            class_chosen: Some(crate::experiment::analysis::curve::LossCurve {
                 mean: vec![None; 3],
                 lo: vec![None; 3],
                 hi: vec![None; 3],

@@ -1,12 +1,14 @@
 //! How fast this device does what a sweep is made of, measured before the sweep: the CPU
 //! kernels' training FLOP/s and data generation's ridge cosines/s ([`device_rates`], kept
 //! as a median over probes by [`RateHistory`]), and a GPU's fused training program
-//! ([`gpu_rates`]). [`cost`](super::cost) turns them and a sweep's modelled work into seconds.
+//! ([`gpu_rates`]). [`cost`](crate::experiment::sweep::cost) turns them and a sweep's modelled work into seconds.
 
 use serde::Serialize;
 
-use super::plan::{FINETUNE_BATCH, HEAD_WIDTH, PRETRAIN_BATCH};
-use super::work::{forward_flops, macs, ridges_per_row, Cost, OVERHEAD, ROW_OVERHEAD};
+use crate::experiment::sweep::plan::{FINETUNE_BATCH, HEAD_WIDTH, PRETRAIN_BATCH};
+use crate::experiment::sweep::work::{
+    forward_flops, macs, ridges_per_row, Cost, OVERHEAD, ROW_OVERHEAD,
+};
 use crate::model::{Arch, Role};
 
 /// How fast this device does the kinds of work a sweep is made of.
