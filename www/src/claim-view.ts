@@ -8,7 +8,7 @@
 
 import { claim_of, set_key, switch_preset } from '../pkg/caulk.js';
 import { el, renderLogLog, scaleOf, type Series } from './plot';
-import { count } from './theory-panel';
+import { count } from './format';
 import type { Claim, Results } from './types';
 
 const fmt = (v: number | null) => (v === null ? '–' : v.toExponential(2));

@@ -4,7 +4,7 @@
 
 import { mean_interval, t_interval } from '../pkg/caulk.js';
 import { renderLogLog, type Series } from './plot';
-import { count, signed } from './theory-panel';
+import { count, signed } from './format';
 import type { ClaimSeries, Curve, FinishedPoint, Pin, Results } from './types';
 
 /**

@@ -5,7 +5,8 @@
 
 import katex from 'katex';
 import { badge } from './controls';
-import { count, groups, nEpsText, signed, text } from './theory-panel';
+import { count, signed, text } from './format';
+import { groups, nEpsText } from './theory-panel';
 import type { BoundCurve, BoundsReport } from './types';
 
 function tex(host: HTMLElement, source: string): void {

@@ -12,7 +12,7 @@ import { short, widgetLog, widgetStep } from './controls';
 import { printHandout, textSnapshot } from './handout';
 import { renderLessonText, type Token } from './lesson-text';
 import { el, scaleOf } from './plot';
-import { count, signed } from './theory-panel';
+import { count, signed } from './format';
 import type { BoundsReport, Config, Curve, KeySpec, Results } from './types';
 
 /** `parse_lesson`'s object (Rust `lesson::Lesson`). */

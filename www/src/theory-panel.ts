@@ -1,29 +1,14 @@
 // The theory panel's figures without KaTeX (the embed and the experiment views use them): the
-// risk-vs-n plot of the selected bounds, the (α, d) phase diagram, n_ε against m, the summary,
-// and the number formats every panel shares. The formula cards are in formula-cards.ts, the
-// whole panel's redraw in theory-page.ts. Everything is drawn from one BoundsReport.
+// risk-vs-n plot of the selected bounds, the (α, d) phase diagram, n_ε against m and the
+// summary. The formula cards are in formula-cards.ts, the whole panel's redraw in
+// theory-page.ts, the number formats every panel shares in format.ts. Everything is drawn
+// from one BoundsReport.
 
 import { renderLogLog, type Series } from './plot';
 import { movePhaseMark, phaseMap, renderPhase } from './phase';
 import { drawEpsLine } from './eps-line';
 import type { BoundCurve, BoundsReport } from './types';
-
-/** Signed number with a real minus sign. */
-export function signed(v: number, digits = 3): string {
-  return v.toFixed(digits).replace('-', '−');
-}
-
-/** A sample count as people read it: 1,024 (or 1.00e+9 beyond a billion). */
-export function count(v: number): string {
-  return v >= 1e9 ? v.toExponential(2) : Math.round(v).toLocaleString('en');
-}
-
-export function text<K extends keyof HTMLElementTagNameMap>(tag: K, content: string, cls?: string): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  node.textContent = content;
-  if (cls) node.className = cls;
-  return node;
-}
+import { count, signed, text } from './format';
 
 /** Curves grouped by bound id, in registry order. */
 export function groups(report: BoundsReport): BoundCurve[][] {
