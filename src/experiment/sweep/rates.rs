@@ -155,11 +155,12 @@ const FALLBACK_FLOPS: f64 = 1e9;
 /// (about 20-30 µs natively at ~10¹⁰ FLOP/s).
 const FALLBACK_HEAD_STEP_FLOPS: f64 = 2.5e5;
 
-/// Measure this device's [`Rates`] in about 200 ms of `clock` (seconds, monotonic: `Instant`
+/// Measure this device's [`Rates`] in about 220 ms of `clock` (seconds, monotonic: `Instant`
 /// natively, `Date.now()` in the browser): training steps of the default backbone on 128
 /// rows through the CPU backend's f32 kernels (forward, loss and backward: the code that
-/// pre-trains and fine-tunes) repeated for 20 ms (times [`RATE_FRACTION`]), and a d = 3
-/// ridge extractor evaluated for 10 ms, each after a warm-up. A training-shaped probe
+/// pre-trains and fine-tunes) repeated for 20 ms (times [`RATE_FRACTION`]), a d = 3
+/// ridge extractor evaluated for 10 ms, and head-only steps (a frozen extractor's, gather
+/// to Adam) for 10 ms (times [`HEAD_STEP_FRACTION`]), each after a warm-up. A training-shaped probe
 /// follows the training code wherever it runs: a 128³ product overestimated training time
 /// in wasm by 2.3×, and the host f64 step, once pre-training left it, by up to 3.2×.
 pub fn device_rates(clock: &dyn Fn() -> f64) -> Rates {
