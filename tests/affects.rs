@@ -7,14 +7,12 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use caulk::backend::cpu::CpuBackend;
 use caulk::config::keys::{Affects, KeyKind, KeySpec, KEYS};
 use caulk::config::{methods, Config, Method, Preset};
 use caulk::experiment::run::cache::Known;
-use caulk::experiment::{Cancel, Progress, Results};
+use caulk::experiment::Results;
 
 mod common;
-use common::RATES;
 
 /// A small `peft` sweep with every method the preset offers and caulk-select, each sweep key
 /// written out (so that a change of preset keeps them).
@@ -42,33 +40,13 @@ struct Sweep {
 
 fn sweep(fragment: &str, known: &Known) -> Result<Sweep, String> {
     let (c, _) = Config::from_fragment(fragment).map_err(|e| e.to_string())?;
-    let mut events: Vec<Progress> = Vec::new();
-    let results = pollster::block_on(caulk::experiment::run_seeds(
-        &c,
-        0..c.seeds as usize,
-        &CpuBackend,
-        RATES,
-        &|| 0.0,
-        &mut |p: &Progress| events.push(p.clone()),
-        &mut |_: &str| {},
-        &caulk::experiment::no_pause,
-        &Cancel::new(),
-        known,
-    ))
-    .map_err(|e| e.to_string())?;
+    let (results, events) = common::sweep_with_known(&c, known).map_err(|e| e.to_string())?;
     let points = events
         .iter()
         .filter_map(|p| p.seed.as_ref())
         .map(|s| (s.key.clone(), s.risk.to_bits()))
         .collect();
-    let backbones = Known {
-        points: Default::default(),
-        backbones: events
-            .iter()
-            .filter_map(|p| p.backbone.clone())
-            .map(|b| (b.key.clone(), b))
-            .collect(),
-    };
+    let backbones = common::backbones(&events);
     Ok(Sweep {
         results,
         points,

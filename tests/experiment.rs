@@ -8,7 +8,7 @@ use caulk::config::{Config, Method};
 use caulk::experiment::{run_sweep, Cancel, Progress, Results};
 
 mod common;
-use common::{cpu_shard, quiet_sweep, RATES};
+use common::{backbones, cpu_shard, quiet_sweep, RATES};
 
 fn clock() -> f64 {
     use std::sync::OnceLock;
@@ -430,21 +430,7 @@ fn run_with_known(
     known: &caulk::experiment::run::cache::Known,
 ) -> (Results, Vec<Progress>) {
     let (c, _) = Config::from_fragment(fragment).unwrap();
-    let mut events = Vec::new();
-    let r = pollster::block_on(caulk::experiment::run_seeds(
-        &c,
-        0..c.seeds as usize,
-        &CpuBackend,
-        RATES,
-        &clock,
-        &mut |p: &Progress| events.push(p.clone()),
-        &mut |_: &str| {},
-        &caulk::experiment::no_pause,
-        &Cancel::new(),
-        known,
-    ))
-    .unwrap();
-    (r, events)
+    common::sweep_with_known(&c, known).unwrap()
 }
 
 /// The seed-points a sweep's events carry: key → (risk, trainable), and how many of them
@@ -460,18 +446,6 @@ fn seed_points(events: &[Progress]) -> (caulk::experiment::run::cache::Known, us
         backbones: Default::default(),
     };
     (known, cached)
-}
-
-/// The backbones a sweep's events carry, by key.
-fn backbones(events: &[Progress]) -> caulk::experiment::run::cache::Known {
-    caulk::experiment::run::cache::Known {
-        points: Default::default(),
-        backbones: events
-            .iter()
-            .filter_map(|p| p.backbone.clone())
-            .map(|b| (b.key.clone(), b))
-            .collect(),
-    }
 }
 
 /// The backbone cache: after α, β or σ moved (they shape only the target), a sweep pre-trains

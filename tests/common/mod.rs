@@ -86,3 +86,37 @@ pub fn cpu_shard(c: &Config, shard: Shard) -> Results {
     ))
     .expect("the shard runs")
 }
+
+/// A sweep of all of `c`'s seeds on the CPU handed the cache `known`, and its progress
+/// events in order (tests/experiment.rs, tests/affects.rs).
+pub fn sweep_with_known(
+    c: &Config,
+    known: &caulk::experiment::run::cache::Known,
+) -> caulk::Result<(Results, Vec<Progress>)> {
+    let mut events = Vec::new();
+    let r = pollster::block_on(caulk::experiment::run_seeds(
+        c,
+        0..c.seeds as usize,
+        &CpuBackend,
+        RATES,
+        &|| 0.0,
+        &mut |p: &Progress| events.push(p.clone()),
+        &mut |_: &str| {},
+        &caulk::experiment::no_pause,
+        &Cancel::new(),
+        known,
+    ))?;
+    Ok((r, events))
+}
+
+/// The backbones a sweep's progress events carry, as a cache keyed by their keys.
+pub fn backbones(events: &[Progress]) -> caulk::experiment::run::cache::Known {
+    caulk::experiment::run::cache::Known {
+        points: Default::default(),
+        backbones: events
+            .iter()
+            .filter_map(|p| p.backbone.clone())
+            .map(|b| (b.key.clone(), b))
+            .collect(),
+    }
+}
